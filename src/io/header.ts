@@ -1,0 +1,293 @@
+/**
+ * The safetensors header: its io-ts codec, the layout rules the codec alone cannot state, and its
+ * canonical JSON text.
+ *
+ * A header is a JSON object mapping each tensor name to `{ dtype, shape, data_offsets }`, plus an
+ * optional `"__metadata__"` map of strings to strings. `data_offsets` are `[begin, end)` byte
+ * offsets into the data region that follows the header. The layout rules follow the reference
+ * implementation (huggingface `safetensors`): taken in order of their offsets, the tensors must tile
+ * the data region exactly, starting at 0, with no overlap and no hole (a hole could hide a second
+ * file inside the first), and each span must be exactly `product(shape) * itemsize` bytes.
+ *
+ * @since 0.1.0
+ */
+import * as t from 'io-ts/lib/index.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { DtypeCodec, itemSize } from './dtype.js';
+
+/** The header key that holds the free-form string map. @since 0.1.0 */
+export const METADATA_KEY = '__metadata__';
+
+const isNonNegativeInteger = (u: unknown): u is number =>
+  typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
+
+/**
+ * A dimension or an offset: a non-negative integer JavaScript holds exactly (below 2^53).
+ *
+ * @example
+ * import { isRight } from 'fp-ts/lib/Either.js'
+ * isRight(NonNegativeIntegerCodec.decode(3)) // true
+ * isRight(NonNegativeIntegerCodec.decode(-1)) // false
+ * @since 0.1.0
+ */
+export const NonNegativeIntegerCodec = new t.Type<number, number, unknown>(
+  'a non-negative integer',
+  isNonNegativeInteger,
+  (u, c) => (isNonNegativeInteger(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+const isOffsetPair = (u: unknown): u is readonly [number, number] =>
+  Array.isArray(u) && u.length === 2 && isNonNegativeInteger(u[0]) && isNonNegativeInteger(u[1]);
+
+/**
+ * `data_offsets`: exactly two non-negative integers `[begin, end]` (io-ts's `tuple` would drop
+ * extra elements silently, so this codec is written out).
+ *
+ * @example
+ * import { isRight } from 'fp-ts/lib/Either.js'
+ * isRight(DataOffsetsCodec.decode([0, 16])) // true
+ * isRight(DataOffsetsCodec.decode([0, 16, 32])) // false
+ * @since 0.1.0
+ */
+export const DataOffsetsCodec = new t.Type<readonly [number, number], readonly [number, number], unknown>(
+  '[begin, end] (two non-negative integers)',
+  isOffsetPair,
+  (u, c) => (isOffsetPair(u) ? t.success([u[0], u[1]] as const) : t.failure(u, c)),
+  t.identity,
+);
+
+/**
+ * One tensor's header entry. Unknown extra fields are ignored, as the reference reader does.
+ *
+ * @example
+ * import { isRight } from 'fp-ts/lib/Either.js'
+ * isRight(TensorInfoCodec.decode({ dtype: 'F32', shape: [2], data_offsets: [0, 8] })) // true
+ * @since 0.1.0
+ */
+export const TensorInfoCodec = t.readonly(
+  t.type({
+    dtype: DtypeCodec,
+    shape: t.readonlyArray(NonNegativeIntegerCodec),
+    data_offsets: DataOffsetsCodec,
+  }),
+  'TensorInfo',
+);
+
+/** One tensor's header entry. @since 0.1.0 */
+export type TensorInfo = t.TypeOf<typeof TensorInfoCodec>;
+
+/**
+ * `__metadata__`: a map of strings to strings (`null` reads as absent, as in the reference).
+ *
+ * @example
+ * import { isRight } from 'fp-ts/lib/Either.js'
+ * isRight(MetadataCodec.decode({ format: 'pt' })) // true
+ * isRight(MetadataCodec.decode({ epoch: 3 })) // false: values must be strings
+ * @since 0.1.0
+ */
+export const MetadataCodec = t.readonly(t.record(t.string, t.string), 'Metadata (a map of strings to strings)');
+
+/** The free-form string map a file may carry. @since 0.1.0 */
+export type Metadata = Readonly<Record<string, string>>;
+
+/** A decoded header: tensors in the file's key order, and the metadata (`{}` when absent). @since 0.1.0 */
+export interface Header {
+  readonly tensors: ReadonlyArray<readonly [string, TensorInfo]>;
+  readonly metadata: Metadata;
+}
+
+const isHeader = (u: unknown): u is Header =>
+  typeof u === 'object' && u !== null && Array.isArray((u as Header).tensors) && typeof (u as Header).metadata === 'object';
+
+/**
+ * The header codec, from the value `JSON.parse` gives to a {@link Header}. Errors carry the tensor
+ * name and field as their io-ts context path.
+ *
+ * @example
+ * import { isRight } from 'fp-ts/lib/Either.js'
+ * isRight(HeaderCodec.decode({ w: { dtype: 'F32', shape: [], data_offsets: [0, 4] } })) // true
+ * isRight(HeaderCodec.decode([1, 2])) // false: not an object
+ * @since 0.1.0
+ */
+export const HeaderCodec = new t.Type<Header, Header, unknown>(
+  'Header (a JSON object of tensor entries)',
+  isHeader,
+  (u, c) => {
+    if (!t.UnknownRecord.is(u)) return t.failure(u, c);
+    const errors: t.Errors = [];
+    const tensors: Array<readonly [string, TensorInfo]> = [];
+    let metadata: Metadata = {};
+    for (const key of Object.keys(u)) {
+      const value = u[key];
+      if (key === METADATA_KEY) {
+        if (value === null) continue;
+        const decoded = MetadataCodec.validate(value, t.appendContext(c, key, MetadataCodec, value));
+        if (isLeft(decoded)) errors.push(...decoded.left);
+        else metadata = decoded.right;
+      } else {
+        const decoded = TensorInfoCodec.validate(value, t.appendContext(c, key, TensorInfoCodec, value));
+        if (isLeft(decoded)) errors.push(...decoded.left);
+        else tensors.push([key, decoded.right]);
+      }
+    }
+    return errors.length > 0 ? t.failures(errors) : t.success({ tensors, metadata });
+  },
+  t.identity,
+);
+
+const show = (u: unknown): string => {
+  if (u === undefined) return 'nothing';
+  const s = JSON.stringify(u);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
+/**
+ * One line per io-ts error: where in the header (tensor name, then field), what was expected and
+ * what was found.
+ *
+ * @example
+ * import { isLeft } from 'fp-ts/lib/Either.js'
+ * const r = HeaderCodec.decode({ w: { dtype: 'F8', shape: [], data_offsets: [0, 1] } })
+ * if (isLeft(r)) reportHeaderErrors(r.left)
+ * // ['tensor "w", field "dtype": expected one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL; got "F8"']
+ * @since 0.1.0
+ */
+export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
+  errors.map((e) => {
+    const path = e.context.map((entry) => entry.key).filter((key) => key !== '');
+    const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid header';
+    const [top, ...rest] = path;
+    const where =
+      top === undefined
+        ? 'the header'
+        : top === METADATA_KEY
+          ? rest.length === 0
+            ? `"${METADATA_KEY}"`
+            : `"${METADATA_KEY}" entry ${JSON.stringify(rest[0])}`
+          : rest.length === 0
+            ? `tensor ${JSON.stringify(top)}`
+            : `tensor ${JSON.stringify(top)}, field ${rest.map((k) => JSON.stringify(k)).join('.')}`;
+    return `${where}: expected ${expected}; got ${show(e.value)}`;
+  });
+
+const describeSpan = (name: string, [begin, end]: readonly [number, number]): string =>
+  `tensor ${JSON.stringify(name)} [${begin}, ${end})`;
+
+/**
+ * The number of elements of a shape (1 for a scalar). May exceed 2^53 for absurd shapes: callers
+ * check with `Number.isSafeInteger`.
+ *
+ * @example
+ * elementCount([2, 3]) // 6
+ * elementCount([]) // 1, a scalar
+ * @since 0.1.0
+ */
+export const elementCount = (shape: ReadonlyArray<number>): number => shape.reduce((n, d) => n * d, 1);
+
+/**
+ * Checks the layout rules on a decoded header against the size of the data region, returning every
+ * violation found (empty when the layout is valid): each span is `product(shape) * itemsize` bytes,
+ * spans do not overlap, leave no hole, and cover the data region exactly.
+ *
+ * @example
+ * const info = { dtype: 'F32', shape: [2], data_offsets: [0, 8] } as const
+ * checkLayout({ tensors: [['w', info]], metadata: {} }, 8) // []
+ * checkLayout({ tensors: [['w', info]], metadata: {} }, 12).length // 1: 4 trailing bytes
+ * @since 0.1.0
+ */
+export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<string> => {
+  const problems: string[] = [];
+  for (const [name, info] of header.tensors) {
+    const [begin, end] = info.data_offsets;
+    const count = elementCount(info.shape);
+    const expected = count * itemSize(info.dtype);
+    if (!Number.isSafeInteger(expected)) {
+      problems.push(`tensor ${JSON.stringify(name)}: shape [${info.shape.join(', ')}] is too large to address`);
+    } else if (end < begin) {
+      problems.push(`${describeSpan(name, info.data_offsets)}: data_offsets end before they begin`);
+    } else if (end - begin !== expected) {
+      problems.push(
+        `tensor ${JSON.stringify(name)}: ${info.dtype} shape [${info.shape.join(', ')}] needs ` +
+          `${count} * ${itemSize(info.dtype)} = ${expected} bytes, but data_offsets [${begin}, ${end}] ` +
+          `span ${end - begin}`,
+      );
+    }
+    if (end > dataLength) {
+      problems.push(
+        `${describeSpan(name, info.data_offsets)} runs past the end of the data region ` +
+          `(${dataLength} bytes): expected end <= ${dataLength}, got ${end} (truncated file?)`,
+      );
+    }
+  }
+  const ordered = [...header.tensors].sort(
+    ([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0] || a.data_offsets[1] - b.data_offsets[1],
+  );
+  let covered = 0;
+  let previous: readonly [string, TensorInfo] | undefined;
+  for (const entry of ordered) {
+    const [name, info] = entry;
+    const [begin, end] = info.data_offsets;
+    if (begin < covered && previous !== undefined) {
+      problems.push(
+        `${describeSpan(name, info.data_offsets)} overlaps ${describeSpan(previous[0], previous[1].data_offsets)}`,
+      );
+    } else if (begin > covered) {
+      problems.push(
+        `data bytes [${covered}, ${begin}) belong to no tensor (hole before ${describeSpan(name, info.data_offsets)}); ` +
+          'safetensors requires the data region to be fully covered',
+      );
+    }
+    if (end >= covered) {
+      covered = end;
+      previous = entry;
+    }
+  }
+  if (covered < dataLength) {
+    problems.push(
+      `data bytes [${covered}, ${dataLength}) belong to no tensor: the tensors cover ${covered} bytes, ` +
+        `but the data region has ${dataLength} (trailing bytes)`,
+    );
+  }
+  return problems;
+};
+
+/** Compares strings by Unicode code point, i.e. by their UTF-8 bytes, as Rust orders `String`s. */
+export const compareCodePoints = (a: string, b: string): number => {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const ca = ia.next();
+    const cb = ib.next();
+    if (ca.done === true) return cb.done === true ? 0 : -1;
+    if (cb.done === true) return 1;
+    const d = (ca.value.codePointAt(0) ?? 0) - (cb.value.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+};
+
+/**
+ * The canonical JSON text of a header, the way the reference writer (serde_json) prints it: no
+ * whitespace, `"__metadata__"` first (only when it has entries, keys sorted by code point), then the
+ * tensors in the given order, each as `{"dtype":..,"shape":[..],"data_offsets":[..,..]}`.
+ *
+ * @example
+ * headerJson({ tensors: [['w', { dtype: 'F32', shape: [2], data_offsets: [0, 8] }]], metadata: {} })
+ * // '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
+ * @since 0.1.0
+ */
+export const headerJson = (header: Header): string => {
+  const parts: string[] = [];
+  const metadataKeys = Object.keys(header.metadata).sort(compareCodePoints);
+  if (metadataKeys.length > 0) {
+    const entries = metadataKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(header.metadata[k])}`);
+    parts.push(`${JSON.stringify(METADATA_KEY)}:{${entries.join(',')}}`);
+  }
+  for (const [name, info] of header.tensors) {
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":${JSON.stringify(info.dtype)},"shape":[${info.shape.join(',')}],` +
+        `"data_offsets":[${info.data_offsets[0]},${info.data_offsets[1]}]}`,
+    );
+  }
+  return `{${parts.join(',')}}`;
+};
