@@ -1,0 +1,152 @@
+/**
+ * Atomic file replacement: readers see either the old file or the complete new one, never a torn
+ * mix, even if the process dies mid-write.
+ *
+ * The bytes go to a temporary file in the target's directory (same file system, so the rename is
+ * atomic), which is flushed to disk (`fsync`) and then renamed over the target; finally the
+ * directory is flushed so the rename itself survives a power cut. On any error the temporary file
+ * is removed and the previous file is left untouched. A crash may leave a `.<name>.*.tmp` file
+ * behind, never a damaged target.
+ *
+ * The new file keeps the mode of the file it replaces (else `0o666` less the umask, or
+ * `options.mode`). A symbolic link at `path` is replaced by the file, not followed.
+ *
+ * @since 0.1.0
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
+
+/** The bytes to write: one array, or chunks written in order. @since 0.1.0 */
+export type WriteSource = Uint8Array | Iterable<Uint8Array>;
+
+/** Options for atomic writes. @since 0.1.0 */
+export interface AtomicWriteOptions {
+  /** Permission bits of the new file; by default those of the file replaced, else 0o666 & ~umask. */
+  readonly mode?: number;
+}
+
+const temporaryPathFor = (path: string): string =>
+  nodePath.join(
+    nodePath.dirname(path),
+    `.${nodePath.basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+
+const chunksOf = (data: WriteSource): Iterable<Uint8Array> => (data instanceof Uint8Array ? [data] : data);
+
+/** Error codes of platforms whose directories cannot be opened or fsynced (Windows, some FUSE). */
+const directorySyncUnsupported = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP', 'EACCES']);
+
+const isUnsupported = (e: unknown): boolean =>
+  directorySyncUnsupported.has((e as NodeJS.ErrnoException | null)?.code ?? '');
+
+const existingMode = (path: string): number | undefined => {
+  try {
+    return fs.statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+};
+
+const syncDirectorySync = (directory: string): void => {
+  if (process.platform === 'win32') return;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(directory, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    if (!isUnsupported(e)) throw e;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+};
+
+const syncDirectory = async (directory: string): Promise<void> => {
+  if (process.platform === 'win32') return;
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(directory, 'r');
+    await handle.sync();
+  } catch (e) {
+    if (!isUnsupported(e)) throw e;
+  } finally {
+    await handle?.close();
+  }
+};
+
+/**
+ * Replaces `path` atomically with `data` (an array or chunks), synchronously. On error nothing
+ * changes at `path` and the error is rethrown.
+ *
+ * @example
+ * atomicWriteFileSync('weights.safetensors', bytes)
+ * atomicWriteFileSync('log.txt', [header, body]) // chunks, written in order
+ * @since 0.1.0
+ */
+export const atomicWriteFileSync = (path: string, data: WriteSource, options: AtomicWriteOptions = {}): void => {
+  const temporary = temporaryPathFor(path);
+  const mode = options.mode ?? existingMode(path);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temporary, 'wx', mode ?? 0o666);
+    if (mode !== undefined) fs.fchmodSync(fd, mode);
+    for (const chunk of chunksOf(data)) {
+      for (let written = 0; written < chunk.length; ) {
+        written += fs.writeSync(fd, chunk, written, chunk.length - written);
+      }
+    }
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temporary, path);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already failing: the first error is the one to report
+      }
+    }
+    fs.rmSync(temporary, { force: true });
+    throw e;
+  }
+  syncDirectorySync(nodePath.dirname(path));
+};
+
+/**
+ * Replaces `path` atomically with `data` (an array, chunks, or async chunks). On error (including
+ * one thrown by the chunk source) nothing changes at `path` and the promise rejects with it.
+ *
+ * @example
+ * await atomicWriteFile('weights.safetensors', bytes)
+ * @since 0.1.0
+ */
+export const atomicWriteFile = async (
+  path: string,
+  data: WriteSource | AsyncIterable<Uint8Array>,
+  options: AtomicWriteOptions = {},
+): Promise<void> => {
+  const temporary = temporaryPathFor(path);
+  const mode = options.mode ?? existingMode(path);
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(temporary, 'wx', mode ?? 0o666);
+    if (mode !== undefined) await handle.chmod(mode);
+    const chunks = data instanceof Uint8Array ? [data] : data;
+    for await (const chunk of chunks) {
+      for (let written = 0; written < chunk.length; ) {
+        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+      }
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fsp.rename(temporary, path);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await fsp.rm(temporary, { force: true });
+    throw e;
+  }
+  await syncDirectory(nodePath.dirname(path));
+};

@@ -1,0 +1,43 @@
+/**
+ * `parallax-ts/io`: tensors in and out of safetensors files.
+ *
+ * - `parseSafetensors` / `serializeSafetensors`: bytes ⇄ raw tensors, no tfjs, fully validated.
+ * - `decodeTensors` / `encodeTensors`, `rawToTensors` / `tensorsToRaw`: the tfjs edge.
+ * - `readSafetensorsFile` / `writeSafetensorsFile` (and `Sync`): files, written atomically.
+ *
+ * @since 0.1.0
+ */
+export { DtypeCodec, dtypes, itemSize, type Dtype } from './dtype.js';
+export {
+  HeaderCodec,
+  MetadataCodec,
+  TensorInfoCodec,
+  type Header,
+  type Metadata,
+  type TensorInfo,
+} from './header.js';
+export { rawTensor, type RawTensor } from './RawTensor.js';
+export {
+  MAX_HEADER_BYTES,
+  SafetensorsError,
+  parseSafetensors,
+  safetensorsChunks,
+  serializeSafetensors,
+  type RawTensorEntries,
+  type Safetensors,
+} from './safetensors.js';
+export { readsAs, writableAs, type TfDtype } from './rawValues.js';
+export {
+  decodeTensors,
+  encodeTensors,
+  rawToTensor,
+  rawToTensors,
+  tensorToRaw,
+  tensorsToRaw,
+  type EncodeOptions,
+  type TensorEntries,
+} from './tensors.js';
+export { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
+export { atomicWriteFile, atomicWriteFileSync, type AtomicWriteOptions, type WriteSource } from './atomicWrite.js';
+export { float16BitsFromNumber, float16BitsToNumber } from './float16.js';
+export { bfloat16BitsFromNumber, bfloat16BitsToNumber } from './bfloat16.js';
