@@ -19,7 +19,7 @@ import * as t from 'io-ts/lib/index.js';
  */
 export const DtypeCodec = t.keyof(
   { F64: null, F32: null, F16: null, BF16: null, I64: null, I32: null, I8: null, U8: null, BOOL: null },
-  'Dtype',
+  'one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL',
 );
 
 /** A safetensors dtype name. @since 0.1.0 */

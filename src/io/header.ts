@@ -71,7 +71,7 @@ export const TensorInfoCodec = t.readonly(
     shape: t.readonlyArray(NonNegativeIntegerCodec),
     data_offsets: DataOffsetsCodec,
   }),
-  'TensorInfo',
+  'a tensor entry { dtype, shape, data_offsets }',
 );
 
 /** One tensor's header entry. @since 0.1.0 */
@@ -150,7 +150,7 @@ const show = (u: unknown): string => {
  * import { isLeft } from 'fp-ts/lib/Either.js'
  * const r = HeaderCodec.decode({ w: { dtype: 'F8', shape: [], data_offsets: [0, 1] } })
  * if (isLeft(r)) reportHeaderErrors(r.left)
- * // ['tensor "w", field "dtype": expected one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL; got "F8"']
+ * // ['tensor "w", dtype: expected one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL; got "F8"']
  * @since 0.1.0
  */
 export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
@@ -167,7 +167,7 @@ export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
             : `"${METADATA_KEY}" entry ${JSON.stringify(rest[0])}`
           : rest.length === 0
             ? `tensor ${JSON.stringify(top)}`
-            : `tensor ${JSON.stringify(top)}, field ${rest.map((k) => JSON.stringify(k)).join('.')}`;
+            : `tensor ${JSON.stringify(top)}, ${rest[0]}${rest.slice(1).map((k) => `[${k}]`).join('')}`;
     return `${where}: expected ${expected}; got ${show(e.value)}`;
   });
 
