@@ -1,0 +1,36 @@
+/**
+ * `bits`: raw uint32 draws, `jax.random.bits(key, shape, dtype=uint32)`. Every sampler starts here.
+ *
+ * @since 0.1.0
+ */
+import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { shapeSize, type Shape } from './Shape.js';
+import { threefryIotaHalves, threefryXorCounters } from './threefry.js';
+
+/**
+ * `n` uint32 draws from an already checked key, in the key's scheme:
+ * - partitionable: element `i` (row-major) is the XOR of the two words of
+ *   `threefry2x32(key, [hi(i), lo(i)])`, so a prefix of a draw does not depend on the total size;
+ * - legacy: `threefry_2x32(key, iota(n))`: counters split in halves, words concatenated.
+ *
+ * @internal
+ */
+export const bitsOfSize = (k: PRNGKey, n: number): Uint32Array => {
+  const out = new Uint32Array(n);
+  if (k.partitionable) threefryXorCounters(k.data[0], k.data[1], out);
+  else threefryIotaHalves(k.data[0], k.data[1], out);
+  return out;
+};
+
+/**
+ * `jax.random.bits(key, shape)`: uint32 draws, flattened row-major. The array is new and yours.
+ *
+ * @example
+ * import { key, bits } from 'parallax-ts/random'
+ * bits(key(42), [2, 3]) // Uint32Array [2098992034, 2919706841, 2646866425, 2409546199, 1935504149, 2516274904]
+ * @since 0.1.0
+ */
+export const bits = (k: PRNGKey, shape: Shape): Uint32Array => {
+  assertPRNGKey('bits', 'key', k);
+  return bitsOfSize(k, shapeSize('bits', shape));
+};

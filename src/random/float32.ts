@@ -1,0 +1,32 @@
+/**
+ * Float32 fused multiply-add in plain JavaScript numbers. XLA's CPU compiler contracts
+ * `a * b + c` into one FMA (one rounding), so JAX's `uniform` scaling and its `erfinv` polynomial
+ * round once per multiply-add; reproducing JAX bit for bit needs the same.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * `fma(a, b, c)` rounded once to float32, for float32 inputs `a`, `b`, `c`. The product of two
+ * float32 is exact in a double; the double sum can round, and rounding that again to float32 is
+ * wrong only when the double sum lands exactly on a float32 halfway point, which the exact error
+ * of the sum (TwoSum) then resolves.
+ *
+ * @example
+ * import { fmaf32 } from 'parallax-ts/random'
+ * fmaf32(Math.fround(0.1), 3, Math.fround(-0.3)) // float32 of the exact 0.1f * 3 - 0.3f
+ * @since 0.1.0
+ */
+export const fmaf32 = (a: number, b: number, c: number): number => {
+  const p = a * b;
+  const s = p + c;
+  const r = Math.fround(s);
+  if (r === s) return r;
+  const other = 2 * s - r;
+  if (Math.fround(other) !== other) return r; // s is not a float32 halfway point: r is right
+  // TwoSum: the exact sum is s + err.
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb);
+  if (err === 0) return r; // a true tie: fround already rounded half to even
+  return err > 0 ? (r > other ? r : other) : r < other ? r : other;
+};

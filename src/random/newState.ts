@@ -1,0 +1,74 @@
+/**
+ * RNG and mode threading (the original Parallax's `new_state(rng, mode)`): a traversal in the
+ * `State<PRNGKey, _>` applicative that hands every stochastic module its own key and sets train or
+ * eval mode on the whole tree, so forward passes stay pure functions of `(module, input)`.
+ *
+ * Keys are handed out in leaf order: at each stochastic module the state key `s` is split into
+ * `[s', k]`; the module gets `k` and the traversal goes on with `s'`. The final state is a fresh key
+ * for the next step.
+ *
+ * @since 0.1.0
+ */
+import * as O from 'fp-ts/lib/Option.js';
+import * as S from 'fp-ts/lib/State.js';
+import type { Context, Mode } from '../tree/Field.js';
+import type { AnyModule } from '../tree/Field.js';
+import { traverseContexts } from '../tree/Module.js';
+import { foldIn } from './foldIn.js';
+import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { split } from './split.js';
+
+const checkMode = (fn: string, mode: unknown): Mode => {
+  if (mode !== 'train' && mode !== 'eval') {
+    throw new Error(`${fn}: mode must be "train" or "eval", got ${JSON.stringify(mode)}`);
+  }
+  return mode;
+};
+
+/**
+ * Threads keys and a mode through `m`, as a `State<PRNGKey, M>`.
+ * @example
+ * const [trainNet, nextKey] = newState(net, 'train')(stepKey)
+ * @since 0.1.0
+ */
+export const newState = <M extends AnyModule<unknown>>(m: M, mode: Mode): S.State<PRNGKey, M> => {
+  checkMode('newState', mode);
+  return (key) => {
+    assertPRNGKey('newState', 'key', key);
+    return traverseContexts(S.Applicative)(m, (_ctx, stochastic) =>
+      stochastic
+        ? (s: PRNGKey): [Context, PRNGKey] => {
+            const [next, own] = split(s) as [PRNGKey, PRNGKey];
+            return [{ mode, key: O.some(own) }, next];
+          }
+        : S.of<PRNGKey, Context>({ mode, key: O.none }),
+    )(key) as [M, PRNGKey];
+  };
+};
+
+/**
+ * Sets the mode on every module and drops all keys: the usual way to get an eval-mode model.
+ * @example
+ * const evalNet = setMode(net, 'eval')
+ * @since 0.1.0
+ */
+export const setMode = <M extends AnyModule<unknown>>(m: M, mode: Mode): M => {
+  checkMode('setMode', mode);
+  return traverseContexts(S.Applicative)(m, () => S.of<undefined, Context>({ mode, key: O.none }))(undefined)[0] as M;
+};
+
+/**
+ * The `i`-th use of a stochastic module within one forward pass: every key in `m` becomes
+ * `foldIn(key, i)`. Using the same module record twice would draw the same mask twice; a parent
+ * whose forward calls a shared stochastic submodule twice calls `reuse(sub, 0)` and `reuse(sub, 1)`.
+ * Parameters are untouched (still shared).
+ * @example
+ * const h = Dropout.forward(reuse(m.drop, 1), x)
+ * @since 0.1.0
+ */
+export const reuse = <M extends AnyModule<unknown>>(m: M, i: number): M => {
+  if (!Number.isInteger(i) || i < 0 || i > 0xffffffff) throw new Error(`reuse: use index must be a uint32, got ${i}`);
+  return traverseContexts(S.Applicative)(m, (ctx) =>
+    S.of<undefined, Context>(O.isSome(ctx.key) ? { mode: ctx.mode, key: O.some(foldIn(ctx.key.value, i)) } : ctx),
+  )(undefined)[0] as M;
+};

@@ -1,0 +1,87 @@
+/**
+ * `uniform`: float32 draws in `[minval, maxval)`, bit for bit as `jax.random.uniform`.
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { bitsOfSize } from './bits.js';
+import { fmaf32 } from './float32.js';
+import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { describe, shapeSize, type Shape } from './Shape.js';
+
+/**
+ * Options of `uniform`.
+ *
+ * @since 0.1.0
+ */
+export interface UniformOptions {
+  /** Inclusive lower bound, default 0. */
+  readonly minval?: number;
+  /** Exclusive upper bound, default 1. */
+  readonly maxval?: number;
+}
+
+/**
+ * `n` float32 draws of `uniform(key, [n], minval, maxval)`, bounds already checked and rounded to
+ * float32. JAX's bit trick: the top 23 bits become the mantissa of a float in [1, 2), minus 1,
+ * then `max(minval, u * (maxval - minval) + minval)` in float32, the multiply-add fused as XLA
+ * compiles it (one rounding).
+ *
+ * The result reuses the bits' buffer: no second allocation.
+ *
+ * @internal
+ */
+export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: number): Float32Array => {
+  const raw = bitsOfSize(k, n);
+  const out = new Float32Array(raw.buffer, raw.byteOffset, n);
+  const lo = Math.fround(minval);
+  const span = Math.fround(Math.fround(maxval) - lo);
+  for (let i = 0; i < n; i++) raw[i] = (raw[i]! >>> 9) | 0x3f800000;
+  if (lo === 0 && span === 1) {
+    for (let i = 0; i < n; i++) out[i] = out[i]! - 1;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = fmaf32(out[i]! - 1, span, lo);
+      out[i] = v > lo ? v : lo;
+    }
+  }
+  return out;
+};
+
+/** Checks float bounds `lo < hi` whose float32 span is finite; names the arguments. @internal */
+export const checkBounds = (fn: string, loName: string, lo: unknown, hiName: string, hi: unknown): void => {
+  if (typeof lo !== 'number' || !Number.isFinite(lo)) {
+    throw new Error(`${fn}: ${loName} must be a finite number, got ${describe(lo)}`);
+  }
+  if (typeof hi !== 'number' || !Number.isFinite(hi)) {
+    throw new Error(`${fn}: ${hiName} must be a finite number, got ${describe(hi)}`);
+  }
+  const lo32 = Math.fround(lo);
+  const hi32 = Math.fround(hi);
+  if (!(lo32 < hi32)) {
+    throw new Error(`${fn}: ${loName} must be less than ${hiName} (as float32), got ${loName}=${lo}, ${hiName}=${hi}`);
+  }
+  if (!Number.isFinite(lo32) || !Number.isFinite(hi32) || !Number.isFinite(Math.fround(hi32 - lo32))) {
+    throw new Error(`${fn}: [${loName}, ${hiName}) = [${lo}, ${hi}) overflows float32`);
+  }
+};
+
+/**
+ * `jax.random.uniform(key, shape, float32, minval, maxval)`: a new float32 tensor of draws in
+ * `[minval, maxval)`, identical to JAX's bits. The caller owns (and disposes) the tensor.
+ *
+ * @example
+ * import { key, uniform } from 'parallax-ts/random'
+ * const u = uniform(key(42), [7])                      // 0.48870957, 0.67979717, ...
+ * const v = uniform(key(42), [3, 4], { minval: -2, maxval: 3 })
+ * u.dispose(); v.dispose()
+ * @since 0.1.0
+ */
+export const uniform = (k: PRNGKey, shape: Shape, options?: UniformOptions): tf.Tensor => {
+  assertPRNGKey('uniform', 'key', k);
+  const size = shapeSize('uniform', shape);
+  const minval = options?.minval ?? 0;
+  const maxval = options?.maxval ?? 1;
+  checkBounds('uniform', 'minval', minval, 'maxval', maxval);
+  return tf.tensor(uniformFloats(k, size, minval, maxval), [...shape], 'float32');
+};
