@@ -1,4 +1,4 @@
-import { expect } from 'chai';
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   bfloat16BitsFromFloat32Bits,
@@ -31,28 +31,28 @@ describe('io/bfloat16', () => {
     ];
     for (const [label, x, bits] of cases) {
       it(`${label} -> 0x${bits.toString(16).padStart(4, '0')}`, () => {
-        expect(bfloat16BitsFromNumber(x)).to.equal(bits);
+        assert.equal(bfloat16BitsFromNumber(x), bits);
       });
     }
     it('NaN stays a quiet NaN, sign kept', () => {
       const bits = bfloat16BitsFromNumber(NaN);
-      expect(bits & 0x7f80).to.equal(0x7f80);
-      expect(bits & 0x0040).to.equal(0x0040);
+      assert.equal(bits & 0x7f80, 0x7f80);
+      assert.equal(bits & 0x0040, 0x0040);
       // 0x7f800001 has its only payload bit below the cut: still NaN, not infinity.
-      expect(bfloat16BitsFromFloat32Bits(0x7f800001)).to.equal(0x7fc0);
-      expect(bfloat16BitsFromFloat32Bits(0xffffffff) & 0x8000).to.equal(0x8000);
+      assert.equal(bfloat16BitsFromFloat32Bits(0x7f800001), 0x7fc0);
+      assert.equal(bfloat16BitsFromFloat32Bits(0xffffffff) & 0x8000, 0x8000);
     });
   });
 
   describe('bfloat16BitsToNumber', () => {
     it('widens exactly', () => {
-      expect(bfloat16BitsToNumber(0x3f80)).to.equal(1);
-      expect(bfloat16BitsToNumber(0x4049)).to.equal(3.140625);
-      expect(bfloat16BitsToNumber(0x7f7f)).to.equal(3.3895313892515355e38);
-      expect(bfloat16BitsToNumber(0x0001)).to.equal(2 ** -133);
-      expect(bfloat16BitsToNumber(0xff80)).to.equal(-Infinity);
-      expect(Object.is(bfloat16BitsToNumber(0x8000), -0)).to.equal(true);
-      expect(bfloat16BitsToNumber(0x7fc0)).to.be.NaN;
+      assert.equal(bfloat16BitsToNumber(0x3f80), 1);
+      assert.equal(bfloat16BitsToNumber(0x4049), 3.140625);
+      assert.equal(bfloat16BitsToNumber(0x7f7f), 3.3895313892515355e38);
+      assert.equal(bfloat16BitsToNumber(0x0001), 2 ** -133);
+      assert.equal(bfloat16BitsToNumber(0xff80), -Infinity);
+      assert.equal(Object.is(bfloat16BitsToNumber(0x8000), -0), true);
+      assert.ok(Number.isNaN(bfloat16BitsToNumber(0x7fc0)));
     });
   });
 

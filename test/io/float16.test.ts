@@ -1,4 +1,4 @@
-import { expect } from 'chai';
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   float16BitsFromFloat32Bits,
@@ -48,22 +48,22 @@ describe('io/float16', () => {
     ];
     for (const [label, x, bits] of cases) {
       it(`${label} -> 0x${bits.toString(16).padStart(4, '0')}`, () => {
-        expect(float16BitsFromNumber(x)).to.equal(bits);
+        assert.equal(float16BitsFromNumber(x), bits);
       });
     }
 
     it('NaN gives a NaN pattern (exponent all ones, fraction non-zero), quiet', () => {
       const bits = float16BitsFromNumber(NaN);
-      expect(bits & 0x7c00).to.equal(0x7c00);
-      expect(bits & 0x03ff).to.not.equal(0);
-      expect(bits & 0x0200).to.equal(0x0200);
+      assert.equal(bits & 0x7c00, 0x7c00);
+      assert.notEqual(bits & 0x03ff, 0);
+      assert.equal(bits & 0x0200, 0x0200);
     });
 
     it('a signalling float32 NaN pattern stays NaN and keeps its sign', () => {
       const bits = float16BitsFromFloat32Bits(0xff800001);
-      expect(bits & 0x7c00).to.equal(0x7c00);
-      expect(bits & 0x03ff).to.not.equal(0);
-      expect(bits & 0x8000).to.equal(0x8000);
+      assert.equal(bits & 0x7c00, 0x7c00);
+      assert.notEqual(bits & 0x03ff, 0);
+      assert.equal(bits & 0x8000, 0x8000);
     });
   });
 
@@ -82,16 +82,16 @@ describe('io/float16', () => {
     ];
     for (const [bits, x] of cases) {
       it(`0x${bits.toString(16).padStart(4, '0')} -> ${x}`, () => {
-        expect(float16BitsToNumber(bits)).to.equal(x);
+        assert.equal(float16BitsToNumber(bits), x);
       });
     }
     it('0x8000 is -0 and 0x0000 is +0', () => {
-      expect(Object.is(float16BitsToNumber(0x8000), -0)).to.equal(true);
-      expect(Object.is(float16BitsToNumber(0x0000), 0)).to.equal(true);
+      assert.equal(Object.is(float16BitsToNumber(0x8000), -0), true);
+      assert.equal(Object.is(float16BitsToNumber(0x0000), 0), true);
     });
     it('0x7e00 and 0xfc01 are NaN', () => {
-      expect(float16BitsToNumber(0x7e00)).to.be.NaN;
-      expect(float16BitsToNumber(0xfc01)).to.be.NaN;
+      assert.ok(Number.isNaN(float16BitsToNumber(0x7e00)));
+      assert.ok(Number.isNaN(float16BitsToNumber(0xfc01)));
     });
   });
 
