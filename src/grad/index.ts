@@ -1,0 +1,5 @@
+/**
+ * Gradients over module trees.
+ * @since 0.1.0
+ */
+export * from './valueAndGrad.js';

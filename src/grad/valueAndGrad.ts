@@ -1,0 +1,135 @@
+/**
+ * Gradients of a scalar loss with respect to a module's parameters, as a tree of the same shape
+ * (the original Parallax's `layer.grad(x)`): the leaves are flattened in traversal order, tfjs-core
+ * differentiates with respect to them, and the results are put back in the module's shape.
+ *
+ * Ownership: `value`, every tensor of `grads` and the tensors in `aux` are new and owned by the
+ * caller. Wrap a training step in `tf.tidy` (returning what you keep) or `dispose` them.
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { forEachTensor } from '../engine/memory.js';
+import type { AnyModule } from '../tree/Field.js';
+import { fromArray, leafEntries, type LeafInfo, type Relabel } from '../tree/Module.js';
+
+type Tensor = tf.Tensor;
+
+/** A loss with an auxiliary output (metrics, predictions), returned next to the gradients. @since 0.1.0 */
+export interface LossWithAux<Aux> {
+  readonly loss: Tensor;
+  readonly aux: Aux;
+}
+
+/** Which leaves to differentiate; default: every `param` leaf (buffers never). @since 0.1.0 */
+export interface GradOptions {
+  readonly trainable?: (info: LeafInfo) => boolean;
+}
+
+/** What {@link valueAndGrad} returns. @since 0.1.0 */
+export interface ValueAndGrad<M, Aux> {
+  readonly value: tf.Scalar;
+  readonly grads: Relabel<M, Tensor>;
+  readonly aux: Aux;
+}
+
+const isLossWithAux = (u: unknown): u is LossWithAux<unknown> =>
+  typeof u === 'object' && u !== null && !(u instanceof tf.Tensor) && 'loss' in u && 'aux' in u;
+
+const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
+
+/**
+ * The loss value and its gradient tree. `loss(module, ...args)` returns a scalar tensor, or
+ * `{ loss, aux }`. Leaves the loss does not use, buffers, and leaves excluded by
+ * `options.trainable` get zeros. Parameters shared by several uses get the sum of their gradients.
+ * @example
+ * const { value, grads } = valueAndGrad((m: Net<Tensor>, x: Tensor, y: Tensor) => mse(Net.forward(m, x), y))(net, x, y)
+ * @since 0.1.0
+ */
+export const valueAndGrad =
+  <M extends AnyModule<Tensor>, Args extends ReadonlyArray<unknown>, R extends Tensor | LossWithAux<unknown>>(
+    loss: (m: M, ...args: Args) => R,
+    options: GradOptions = {},
+  ) =>
+  (m: M, ...args: Args): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined> => {
+    const trainable = options.trainable ?? defaultTrainable;
+    const entries = leafEntries(m);
+    const xs: Tensor[] = [];
+    for (const [info, leaf] of entries) {
+      if (!(leaf instanceof tf.Tensor)) {
+        throw new Error(
+          `valueAndGrad: leaf "${info.path}" is not a tensor (${typeof leaf === 'object' && leaf !== null && '_tag' in leaf ? 'uninitialized' : typeof leaf}); initialize the module first`,
+        );
+      }
+      if (trainable(info)) xs.push(leaf);
+    }
+    let aux: unknown;
+    const kept: Tensor[] = [];
+    const run = (): tf.Scalar => {
+      const r = loss(m, ...args);
+      const l = isLossWithAux(r) ? r.loss : r;
+      if (isLossWithAux(r)) {
+        aux = r.aux;
+        // The gradient scope frees everything but the loss; keep aux alive and re-own it below.
+        forEachTensor(aux, (t) => void kept.push(tf.keep(t)));
+      }
+      if (!(l instanceof tf.Tensor)) throw new Error(`valueAndGrad: the loss function must return a tensor, got ${typeof l}`);
+      if (l.rank !== 0) {
+        throw new Error(`valueAndGrad: the loss must be a scalar (shape []), got shape [${l.shape.join(', ')}]; reduce it, e.g. with tf.mean`);
+      }
+      return l as tf.Scalar;
+    };
+    let value: tf.Scalar;
+    let computed: Array<Tensor | null>;
+    if (xs.length === 0) {
+      value = tf.tidy(run);
+      computed = [];
+    } else {
+      const r = tf.engine().gradients(run, xs, undefined, true);
+      value = r.value as tf.Scalar;
+      computed = r.grads as Array<Tensor | null>;
+    }
+    // Hand aux over to the caller's scope: clones are tracked by any enclosing tidy, the kept originals go.
+    const owned = new Map<Tensor, Tensor>();
+    for (const t of kept) {
+      owned.set(t, t.clone());
+      t.dispose();
+    }
+    const reown = (u: unknown): unknown =>
+      u instanceof tf.Tensor
+        ? (owned.get(u) ?? u)
+        : Array.isArray(u)
+          ? u.map(reown)
+          : typeof u === 'object' && u !== null
+            ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, reown(v)]))
+            : u;
+    let j = 0;
+    const gradLeaves = entries.map(([info, leaf]) => {
+      const x = leaf as Tensor;
+      if (!trainable(info)) return tf.zerosLike(x);
+      const g = computed[j++];
+      return g === null || g === undefined ? tf.zerosLike(x) : g;
+    });
+    return {
+      value,
+      grads: fromArray(m, gradLeaves) as Relabel<M, Tensor>,
+      aux: (kept.length > 0 ? reown(aux) : aux) as R extends LossWithAux<infer Aux> ? Aux : undefined,
+    };
+  };
+
+/**
+ * The gradient tree alone (see {@link valueAndGrad}); the loss value is freed.
+ * @example
+ * const g = grad((m: Linear<Tensor>, x: Tensor) => tf.sum(Linear.forward(m, x)))(lin, x)
+ * @since 0.1.0
+ */
+export const grad =
+  <M extends AnyModule<Tensor>, Args extends ReadonlyArray<unknown>>(
+    loss: (m: M, ...args: Args) => Tensor,
+    options: GradOptions = {},
+  ) =>
+  (m: M, ...args: Args): Relabel<M, Tensor> => {
+    const { value, grads } = valueAndGrad(loss, options)(m, ...args);
+    value.dispose();
+    return grads;
+  };

@@ -1,0 +1,89 @@
+/**
+ * Initialization: a module of lazy parameters becomes a `Reader<PRNGKey, Module<Tensor>>`
+ * (the original Parallax's `initialized(rng)`).
+ *
+ * Key scheme: the leaf at dotted path `p` (e.g. `"dense1.weight"`) is drawn with
+ * `foldIn(root, fnv1a32(utf8(p)))` — a pure function of the root key and the leaf's own path. So
+ * adding, removing or reordering *other* fields never changes a leaf's draw, and a checkpoint made
+ * before a model grew a new head still matches the old layers' initialization.
+ *
+ * @since 0.1.0
+ */
+import type { Reader } from 'fp-ts/lib/Reader.js';
+import { tf } from '../engine/backend.js';
+import { foldIn } from '../random/foldIn.js';
+import { assertPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
+import type { AnyModule } from '../tree/Field.js';
+import { leafEntries, mapModuleWithInfo, type Relabel } from '../tree/Module.js';
+import { isParamInit } from '../tree/ParamInit.js';
+
+type Tensor = tf.Tensor;
+
+/**
+ * 32-bit FNV-1a of the UTF-8 bytes of `s`: the `foldIn` datum for a leaf path.
+ * @example
+ * pathHash('weight') // a uint32
+ * @since 0.1.0
+ */
+export const pathHash = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(s)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+};
+
+/**
+ * The key a leaf at `path` is initialized with.
+ * @example
+ * leafKey(random.key(0), 'dense1.weight')
+ * @since 0.1.0
+ */
+export const leafKey = (root: PRNGKey, path: string): PRNGKey => foldIn(root, pathHash(path));
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Draws every lazy parameter of `m`. Tensors in the result are new and owned by the caller (free
+ * them with `dispose`). Throws, having allocated nothing that survives, if any leaf is already a
+ * tensor or an initializer returns the wrong shape.
+ * @example
+ * import { initialize, random, nn } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(5, 10))(random.key(0))
+ * @since 0.1.0
+ */
+export const initialize =
+  <M extends AnyModule<unknown>>(m: M): Reader<PRNGKey, Relabel<M, Tensor>> =>
+  (key) => {
+    assertPRNGKey('initialize', 'key', key);
+    for (const [info, leaf] of leafEntries(m)) {
+      if (!isParamInit(leaf)) {
+        throw new Error(
+          `initialize: leaf "${info.path}" is already initialized (got ${describeLeaf(leaf)}, expected a ParamInit); ` +
+            'initialize a freshly built module instead',
+        );
+      }
+    }
+    const made: Tensor[] = [];
+    try {
+      return mapModuleWithInfo(m, (info, leaf) => {
+        if (!isParamInit(leaf)) throw new Error('unreachable');
+        const t = leaf.init(leaf.shape)(leafKey(key, info.path)) as Tensor;
+        made.push(t);
+        if (!(t instanceof tf.Tensor) || !sameShape(t.shape, leaf.shape)) {
+          throw new Error(
+            `initialize: initializer of "${info.path}" returned ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : typeof t}, expected a tensor of shape [${leaf.shape.join(', ')}]`,
+          );
+        }
+        return t;
+      }) as Relabel<M, Tensor>;
+    } catch (e) {
+      for (const t of made) if (t instanceof tf.Tensor) t.dispose();
+      throw e;
+    }
+  };
+
+const describeLeaf = (u: unknown): string =>
+  u instanceof tf.Tensor ? `a ${u.dtype} tensor of shape [${u.shape.join(', ')}]` : typeof u;

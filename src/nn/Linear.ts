@@ -1,0 +1,134 @@
+/**
+ * `Linear`: `y = x Wᵀ + b` over the last axis (PyTorch's `nn.Linear`; the original Parallax's `Dense`).
+ *
+ * - input `[..., inFeatures]` (any rank ≥ 1), output `[..., outFeatures]`
+ * - `weight: [outFeatures, inFeatures]`, `bias: [outFeatures]` (absent when `bias: false`)
+ * - default init, PyTorch's: weight and bias `U(-1/√in, 1/√in)` — the weight as
+ *   `varianceScaling(1/3, 'fanIn', 'uniform', { inAxis: -1, outAxis: -2 })`
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { varianceScaling } from '../init/varianceScaling.js';
+import type { Initializer } from '../init/Initializer.js';
+import { uniform } from '../random/uniform.js';
+import { constant, param } from '../tree/Field.js';
+import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
+import { formatShape, ModuleError } from '../tree/ModuleError.js';
+import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+
+type Tensor = tf.Tensor;
+
+const fields = {
+  weight: param(),
+  bias: param(),
+  inFeatures: constant<number>(),
+  outFeatures: constant<number>(),
+  useBias: constant<boolean>(),
+};
+
+/** @since 0.1.0 */
+export const URI = 'parallax-ts/nn/Linear';
+/** @since 0.1.0 */
+export type URI = typeof URI;
+/** A `Linear` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after). @since 0.1.0 */
+export type Linear<A> = ModuleOf<URI, typeof fields, A>;
+
+declare module 'fp-ts/HKT.js' {
+  interface URItoKind<A> {
+    readonly [URI]: Linear<A>;
+  }
+}
+
+/**
+ * Checks that `x` is a float32 tensor whose last axis is `size`.
+ * @internal shared by layers that act on the feature axis
+ */
+export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor => {
+  if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected ${what} to be a tensor, got ${typeof x}`);
+  if (x.dtype !== 'float32') throw new ModuleError(`expected ${what} of dtype float32, got ${x.dtype}`);
+  if (x.rank < 1 || x.shape[x.rank - 1] !== size) {
+    throw new ModuleError(`expected ${what} of shape [..., ${size}], got ${formatShape(x.shape)}`);
+  }
+  return x;
+};
+
+const forward = (m: Linear<Tensor>, x: Tensor): Tensor => {
+  checkLastAxis(x, m.inFeatures);
+  return tf.tidy(() => {
+    const flat = x.rank === 2 ? x : tf.reshape(x, [-1, m.inFeatures]);
+    const y0 = tf.matMul(flat, m.weight, false, true);
+    const y = m.useBias ? tf.add(y0, m.bias) : y0;
+    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), m.outFeatures]);
+  });
+};
+
+const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
+  name: 'Linear',
+  fields,
+  extraRepr: (m) => `${m.inFeatures}, ${m.outFeatures}${m.useBias ? '' : ', bias=false'}`,
+  forward,
+});
+
+/** Options of {@link Linear.create}. @since 0.1.0 */
+export interface LinearOptions {
+  /** Default `true`. Without bias, the `bias` leaf is a zero-size tensor of shape `[0]`. */
+  readonly bias?: boolean;
+  /** Default: PyTorch's `U(±1/√in)`. */
+  readonly weightInit?: Initializer;
+  /** Default: PyTorch's `U(±1/√in)`. */
+  readonly biasInit?: Initializer;
+}
+
+const checkSize = (fn: string, name: string, n: unknown): number => {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new Error(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+  }
+  return n;
+};
+
+/**
+ * PyTorch's default bias draw for a layer with `fanIn` inputs: `U(-1/√fanIn, 1/√fanIn)`.
+ * @example
+ * pytorchBiasInit(5)([10])(random.key(0))
+ * @since 0.1.0
+ */
+export const pytorchBiasInit =
+  (fanIn: number): Initializer =>
+  (shape) =>
+  (key) => {
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    return uniform(key, shape, { minval: -bound, maxval: bound });
+  };
+
+/**
+ * `Linear`: the module definition (fp-ts instances, `forward`, `apply`) plus `create`.
+ * (Its type is spelled out so that modules holding a `Linear` can be declared without a type cycle.)
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const layer = initialize(nn.Linear.create(5, 10))(random.key(0))
+ * nn.Linear.forward(layer, tf.ones([3, 5])).shape // [3, 10]
+ * @since 0.1.0
+ */
+export interface LinearDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
+  /** A new, uninitialized layer: `weight: [out, in]`, `bias: [out]`. */
+  readonly create: (inFeatures: number, outFeatures: number, options?: LinearOptions) => Linear<ParamInit<Tensor>>;
+}
+
+export const Linear: LinearDef = {
+  ...def,
+  create: (inFeatures, outFeatures, options = {}) => {
+    checkSize('Linear.create', 'inFeatures', inFeatures);
+    checkSize('Linear.create', 'outFeatures', outFeatures);
+    const useBias = options.bias ?? true;
+    const weightInit = options.weightInit ?? varianceScaling(1 / 3, 'fanIn', 'uniform', { inAxis: -1, outAxis: -2 });
+    const biasInit = options.biasInit ?? pytorchBiasInit(inFeatures);
+    return def.make({
+      weight: paramInit([outFeatures, inFeatures], weightInit),
+      bias: paramInit(useBias ? [outFeatures] : [0], useBias ? biasInit : () => () => tf.zeros([0])),
+      inFeatures,
+      outFeatures,
+      useBias,
+    });
+  },
+};
