@@ -196,6 +196,8 @@ export interface ModuleSpec {
   readonly fieldNames: ReadonlyArray<string>;
   readonly extraRepr?: (m: never) => string;
   readonly forward?: (m: never, ...inputs: never[]) => unknown;
+  /** Forward pass that also returns the module with updated buffers (BatchNorm in train mode). */
+  readonly forwardWithState?: (m: never, ...inputs: never[]) => readonly [unknown, unknown];
 }
 
 /**

@@ -500,6 +500,25 @@ export const apply = <I extends ReadonlyArray<unknown>, O = unknown>(m: AnyModul
   return (spec.forward as unknown as (m: AnyModule<unknown>, ...i: I) => O)(m, ...inputs);
 };
 
+/**
+ * Calls any module's forward pass and returns `[output, updatedModule]`: the module with its buffers
+ * updated (BatchNorm running statistics in train mode). Modules without state return themselves, so
+ * containers (`Sequential`) thread state through every child with this one call.
+ * @example
+ * const [y, nextModel] = applyWithState(model, x)
+ * @since 0.1.0
+ */
+export const applyWithState = <M extends AnyModule<unknown>, I extends ReadonlyArray<unknown>, O = unknown>(
+  m: M,
+  ...inputs: I
+): readonly [O, M] => {
+  const spec = specOf(m);
+  if (spec.forwardWithState !== undefined) {
+    return (spec.forwardWithState as unknown as (m: M, ...i: I) => readonly [O, M])(m, ...inputs);
+  }
+  return [apply<I, O>(m, ...inputs), m];
+};
+
 // -------------------------------------------------------------------------------------
 // definition
 // -------------------------------------------------------------------------------------
@@ -510,7 +529,7 @@ export const apply = <I extends ReadonlyArray<unknown>, O = unknown>(m: AnyModul
  * @since 0.1.0
  */
 export interface ModuleDef<U extends URIS, F extends Fields, In extends ReadonlyArray<unknown> = never, Out = never>
-  extends Omit<ModuleSpec, 'forward' | 'URI' | 'fields'> {
+  extends Omit<ModuleSpec, 'forward' | 'forwardWithState' | 'URI' | 'fields'> {
   readonly URI: U;
   readonly fields: F;
   /** Makes a record from its field values (all fields required; extra keys rejected). */
@@ -519,6 +538,11 @@ export interface ModuleDef<U extends URIS, F extends Fields, In extends Readonly
   readonly forward: (m: Kind<U, unknown>, ...inputs: In) => Out;
   /** The forward pass, data-last: `apply(module)(...inputs)`, for `pipe`/`flow`. */
   readonly apply: (m: Kind<U, unknown>) => (...inputs: In) => Out;
+  /**
+   * The forward pass returning `[output, module with updated buffers]` (the `State` style of
+   * stateful layers); for modules declared without `forwardWithState`, `[forward(m, ...), m]`.
+   */
+  readonly forwardWithState: <A>(m: Kind<U, A>, ...inputs: In) => readonly [Out, Kind<U, A>];
   readonly Functor: Functor1<U>;
   readonly FunctorWithIndex: FunctorWithIndex1<U, LeafInfo>;
   readonly Foldable: Foldable1<U>;
@@ -552,6 +576,8 @@ export const defineModule = <
     readonly fields: F;
     readonly extraRepr?: (m: Kind<U, unknown>) => string;
     readonly forward?: (m: Kind<U, any>, ...inputs: In) => Out;
+    /** For layers with buffers updated by the forward pass (train-mode BatchNorm). */
+    readonly forwardWithState?: (m: Kind<U, any>, ...inputs: In) => readonly [Out, Kind<U, any>];
   },
 ): ModuleDef<U, F, In, Out> => {
   const fieldNames = Object.keys(options.fields);
@@ -563,6 +589,11 @@ export const defineModule = <
     }
     return runForward(m, () => rawForward(m, ...inputs));
   };
+  const rawStateful = options.forwardWithState as ((m: unknown, ...inputs: In) => readonly [Out, unknown]) | undefined;
+  const forwardWithState = <A>(m: Kind<U, A>, ...inputs: In): readonly [Out, Kind<U, A>] =>
+    rawStateful === undefined
+      ? [forward(m as Kind<U, unknown>, ...inputs), m]
+      : (runForward(m as AnyModule<unknown>, () => rawStateful(m, ...inputs)) as readonly [Out, Kind<U, A>]);
   const spec: ModuleSpec = {
     URI,
     name: options.name,
@@ -570,6 +601,9 @@ export const defineModule = <
     fieldNames,
     ...(options.extraRepr !== undefined ? { extraRepr: options.extraRepr as (m: never) => string } : {}),
     ...(rawForward !== undefined ? { forward: forward as unknown as (m: never) => unknown } : {}),
+    ...(rawStateful !== undefined
+      ? { forwardWithState: forwardWithState as unknown as (m: never) => readonly [unknown, unknown] }
+      : {}),
   };
   const make = <A>(values: FieldValues<F, A>): Kind<U, A> => {
     const v = values as unknown as Rec;
@@ -654,6 +688,7 @@ export const defineModule = <
     fields: options.fields,
     make,
     forward,
+    forwardWithState,
     apply:
       (m: Kind<U, unknown>) =>
       (...inputs: In) =>
