@@ -149,7 +149,7 @@ export const valuesToRaw = (name: string, typed: TfValues, shape: ReadonlyArray<
   const dtype = target ?? allowed[0];
   if (!allowed.includes(dtype)) {
     throw new TypeError(
-      `${tensorName(name)}: a ${typed.dtype} tensor can be written as ${allowed.join(', ')}, not ${String(dtype)}; ` +
+      `${tensorName(name)}: ${typed.dtype === 'int32' ? 'an' : 'a'} ${typed.dtype} tensor can be written as ${allowed.join(', ')}, not ${String(dtype)}; ` +
         'cast it first (tf.cast) to write another kind',
     );
   }
