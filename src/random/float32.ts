@@ -30,3 +30,27 @@ export const fmaf32 = (a: number, b: number, c: number): number => {
   if (err === 0) return r; // a true tie: fround already rounded half to even
   return err > 0 ? (r > other ? r : other) : r < other ? r : other;
 };
+
+const scratchF32 = new Float32Array(1);
+const scratchI32 = new Int32Array(scratchF32.buffer);
+
+/**
+ * The next float32 after float32 `x` in the direction of `toward` (C's `nextafterf`), used for the
+ * open bounds of `truncatedNormal`.
+ *
+ * @example
+ * import { nextAfterF32 } from 'parallax-ts/random'
+ * nextAfterF32(1, 2) // 1.0000001192092896
+ * nextAfterF32(-Infinity, 0) // -3.4028234663852886e38
+ * @since 0.1.0
+ */
+export const nextAfterF32 = (x: number, toward: number): number => {
+  if (Number.isNaN(x) || Number.isNaN(toward)) return Number.NaN;
+  if (x === toward) return toward;
+  if (x === 0) return toward > 0 ? 2 ** -149 : -(2 ** -149);
+  scratchF32[0] = x;
+  // away from zero when moving in x's direction, toward zero otherwise
+  if (x < toward === x > 0) scratchI32[0] = scratchI32[0]! + 1;
+  else scratchI32[0] = scratchI32[0]! - 1;
+  return scratchF32[0]!;
+};

@@ -1,0 +1,42 @@
+/**
+ * `bernoulli`: boolean draws that are `true` with probability `p`, as `jax.random.bernoulli`.
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { describe, shapeSize, type Shape } from './Shape.js';
+import { uniformFloats } from './uniform.js';
+
+/**
+ * `n` draws of `bernoulli(key, p, [n])` as 0/1 bytes: `uniform(key) < float32(p)`, exactly JAX's.
+ *
+ * @internal
+ */
+export const bernoulliBytes = (k: PRNGKey, p: number, n: number): Uint8Array => {
+  const u = uniformFloats(k, n, 0, 1);
+  const p32 = Math.fround(p);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = u[i]! < p32 ? 1 : 0;
+  return out;
+};
+
+/**
+ * `jax.random.bernoulli(key, p, shape)`: a new `bool` tensor, each element `true` with probability
+ * `p` in [0, 1] (`p = 1` is always `true`, `p = 0` never). Equal to JAX's draws. The caller owns
+ * (and disposes) the tensor.
+ *
+ * @example
+ * import { key, bernoulli } from 'parallax-ts/random'
+ * const keep = bernoulli(key(42), 0.9, [2, 3]) // a dropout keep-mask
+ * keep.dispose()
+ * @since 0.1.0
+ */
+export const bernoulli = (k: PRNGKey, p: number, shape: Shape = []): tf.Tensor => {
+  assertPRNGKey('bernoulli', 'key', k);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw new Error(`bernoulli: p must be a probability in [0, 1], got ${describe(p)}`);
+  }
+  const n = shapeSize('bernoulli', shape);
+  return tf.tensor(bernoulliBytes(k, p, n), [...shape], 'bool');
+};

@@ -1,0 +1,130 @@
+/**
+ * `categorical`: draws of category indices from unnormalized log-probabilities, as
+ * `jax.random.categorical` (the Gumbel-max trick, sampling with replacement).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { gumbelFloats } from './gumbel.js';
+import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { describe, shapeSize, type Shape } from './Shape.js';
+
+/**
+ * Options of `categorical`.
+ *
+ * @since 0.1.0
+ */
+export interface CategoricalOptions {
+  /** The axis of `logits` holding the categories; default -1. */
+  readonly axis?: number;
+  /**
+   * The output shape; default the logits' shape without `axis`. It must end with that batch shape
+   * (batch dimensions of size 1 broadcast); leading extra dimensions draw independent samples.
+   */
+  readonly shape?: Shape;
+}
+
+const rowMajorStrides = (shape: ReadonlyArray<number>): number[] => {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+};
+
+/**
+ * `jax.random.categorical(key, logits, axis, shape)`: a new int32 tensor of category indices,
+ * `argmax(logits + gumbel)` along `axis`, with JAX's noise layout so the draws equal JAX's.
+ * `logits` is a float tensor or an array of numbers (float32; `-Infinity` masks a category, NaN is
+ * an error). The caller owns (and disposes) the result; `logits` is not disposed.
+ *
+ * @example
+ * import { key, categorical } from 'parallax-ts/random'
+ * const draws = categorical(key(42), [0, 1, 2], { shape: [6] }) // 2 2 2 2 1 2
+ * draws.dispose()
+ * @since 0.1.0
+ */
+export const categorical = (
+  k: PRNGKey,
+  logits: tf.Tensor | ReadonlyArray<number>,
+  options?: CategoricalOptions,
+): tf.Tensor => {
+  assertPRNGKey('categorical', 'key', k);
+  let values: ArrayLike<number>;
+  let logitsShape: number[];
+  if (logits instanceof tf.Tensor) {
+    if (logits.dtype !== 'float32') {
+      throw new Error(`categorical: logits must be a float32 tensor, got dtype ${logits.dtype}`);
+    }
+    values = logits.dataSync() as Float32Array;
+    logitsShape = logits.shape.slice();
+  } else if (Array.isArray(logits) && logits.every((x) => typeof x === 'number')) {
+    values = Float32Array.from(logits);
+    logitsShape = [logits.length];
+  } else {
+    throw new Error(`categorical: logits must be a float32 tensor or an array of numbers, got ${describe(logits)}`);
+  }
+  const rank = logitsShape.length;
+  if (rank === 0) throw new Error('categorical: logits must have at least one dimension (the categories), got a scalar');
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i]!)) throw new Error(`categorical: logits must not contain NaN (element ${i})`);
+  }
+  const axisOpt = options?.axis ?? -1;
+  if (!Number.isInteger(axisOpt) || axisOpt < -rank || axisOpt >= rank) {
+    throw new Error(`categorical: axis must be an integer in [${-rank}, ${rank - 1}] for logits of rank ${rank}, got ${describe(axisOpt)}`);
+  }
+  const axis = axisOpt < 0 ? axisOpt + rank : axisOpt;
+  const categories = logitsShape[axis]!;
+  if (categories === 0) throw new Error('categorical: logits have no categories (axis has size 0)');
+  const batchShape = logitsShape.filter((_, i) => i !== axis);
+  const shape = options?.shape ?? batchShape;
+  const size = shapeSize('categorical', shape);
+  const prefixLen = shape.length - batchShape.length;
+  const compatible =
+    prefixLen >= 0 && batchShape.every((d, i) => d === 1 || d === shape[prefixLen + i]);
+  if (!compatible) {
+    throw new Error(
+      `categorical: shape [${shape.join(', ')}] must end with the logits' batch shape [${batchShape.join(', ')}] (size-1 dimensions broadcast)`,
+    );
+  }
+  // JAX draws noise of shape prefix ++ (shape's batch part with the categories inserted at axis).
+  const tail = shape.slice(prefixLen);
+  const noiseShape = [...shape.slice(0, prefixLen), ...tail.slice(0, axis), categories, ...tail.slice(axis)];
+  const noise = gumbelFloats(k, shapeSize('categorical', noiseShape));
+  const noiseStrides = rowMajorStrides(noiseShape);
+  const logitStrides = rowMajorStrides(logitsShape);
+  const outStrides = rowMajorStrides(shape);
+  const noiseStep = noiseStrides[prefixLen + axis]!;
+  const logitStep = logitStrides[axis]!;
+  const out = new Int32Array(size);
+  for (let o = 0; o < size; o++) {
+    let rest = o;
+    let noiseBase = 0;
+    let logitBase = 0;
+    for (let d = 0; d < shape.length; d++) {
+      const idx = Math.floor(rest / outStrides[d]!);
+      rest -= idx * outStrides[d]!;
+      if (d < prefixLen) {
+        noiseBase += idx * noiseStrides[d]!;
+      } else {
+        const t = d - prefixLen; // position in the batch shape
+        const pos = t < axis ? t : t + 1; // position in the logits / noise tail
+        noiseBase += idx * noiseStrides[prefixLen + pos]!;
+        if (batchShape[t] !== 1) logitBase += idx * logitStrides[pos]!;
+      }
+    }
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let c = 0; c < categories; c++) {
+      const v = Math.fround(noise[noiseBase + c * noiseStep]! + values[logitBase + c * logitStep]!);
+      if (v > bestValue || c === 0) {
+        best = c;
+        bestValue = v;
+      }
+    }
+    out[o] = best;
+  }
+  return tf.tensor(out, [...shape], 'int32');
+};

@@ -1,0 +1,39 @@
+/**
+ * `gumbel`: standard Gumbel draws, as `jax.random.gumbel` (its default "low" mode).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { shapeSize, type Shape } from './Shape.js';
+import { uniformFloats } from './uniform.js';
+
+/** float32's smallest normal number, the uniform's lower bound (so the logs stay finite). */
+const TINY = 2 ** -126;
+
+/**
+ * `n` draws of `gumbel(key, [n])`: `-log(-log(u))` with `u` uniform in `[tiny, 1)`, in float32.
+ *
+ * @internal
+ */
+export const gumbelFloats = (k: PRNGKey, n: number): Float32Array => {
+  const u = uniformFloats(k, n, TINY, 1);
+  for (let i = 0; i < n; i++) u[i] = -Math.log(-Math.fround(Math.log(u[i]!)));
+  return u;
+};
+
+/**
+ * `jax.random.gumbel(key, shape)`: a new float32 tensor of standard Gumbel draws (finite, at most
+ * about 16.6), equal to JAX's within a couple of float32 ulp. The caller owns (and disposes) the
+ * tensor.
+ *
+ * @example
+ * import { key, gumbel } from 'parallax-ts/random'
+ * const g = gumbel(key(0), [3])
+ * g.dispose()
+ * @since 0.1.0
+ */
+export const gumbel = (k: PRNGKey, shape: Shape): tf.Tensor => {
+  assertPRNGKey('gumbel', 'key', k);
+  return tf.tensor(gumbelFloats(k, shapeSize('gumbel', shape)), [...shape], 'float32');
+};
