@@ -252,7 +252,14 @@ export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<s
   return problems;
 };
 
-/** Compares strings by Unicode code point, i.e. by their UTF-8 bytes, as Rust orders `String`s. */
+/**
+ * Compares strings by Unicode code point, i.e. by their UTF-8 bytes, as Rust orders `String`s
+ * (JavaScript's default sort compares UTF-16 code units, which differs above U+FFFF).
+ *
+ * @example
+ * compareCodePoints('\uFFFD', '\u{1F600}') < 0 // true, though '\uFFFD' > '\u{1F600}' in UTF-16
+ * @since 0.1.0
+ */
 export const compareCodePoints = (a: string, b: string): number => {
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
@@ -290,4 +297,48 @@ export const headerJson = (header: Header): string => {
     );
   }
   return `{${parts.join(',')}}`;
+};
+
+/**
+ * Duplicate keys in a JSON text that `JSON.parse` accepted (it keeps the last silently; the
+ * safetensors format disallows duplicates). One message per duplicate, naming the enclosing key.
+ *
+ * @example
+ * duplicateKeys('{"w":1,"w":2}') // ['duplicate key "w" in the header']
+ * duplicateKeys('{"w":{"dtype":"F32","dtype":"F16"}}') // ['duplicate key "dtype" in "w"']
+ * @since 0.1.0
+ */
+export const duplicateKeys = (json: string): ReadonlyArray<string> => {
+  const problems: string[] = [];
+  // One frame per open object or array: its keys so far (null for arrays) and its own name.
+  const stack: Array<{ readonly keys: Set<string> | null; readonly name: string | undefined; last?: string }> = [];
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (expectKey && top?.keys) {
+        const key = JSON.parse(json.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) {
+          problems.push(`duplicate key ${JSON.stringify(key)} in ${top.name === undefined ? 'the header' : JSON.stringify(top.name)}`);
+        }
+        top.keys.add(key);
+        top.last = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const parent = stack[stack.length - 1];
+      stack.push({ keys: c === '{' ? new Set() : null, name: parent?.keys ? parent.last : parent?.name });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ',') {
+      expectKey = stack[stack.length - 1]?.keys != null;
+    }
+  }
+  return problems;
 };

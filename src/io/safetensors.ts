@@ -19,6 +19,7 @@ import {
   METADATA_KEY,
   checkLayout,
   compareCodePoints,
+  duplicateKeys,
   elementCount,
   headerJson,
   reportHeaderErrors,
@@ -99,6 +100,8 @@ export const parseSafetensors = (bytes: Uint8Array): Safetensors => {
   } catch (e) {
     fail(context, [`header is not valid JSON: ${(e as Error).message}`]);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) fail(context, duplicates);
   const decoded = HeaderCodec.decode(json);
   if (isLeft(decoded)) return fail(context, reportHeaderErrors(decoded.left));
   const header = decoded.right;

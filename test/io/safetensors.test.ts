@@ -245,6 +245,18 @@ describe('io/safetensors', () => {
       expectRejected(fileFrom(`{"__metadata__":["a"]}`), /"__metadata__": expected Metadata/);
     });
 
+    it('duplicate keys, which JSON.parse would let through silently', () => {
+      const twice = `{"w":${entry('F32', [1], [0, 4])},"w":${entry('F32', [1], [0, 4])}}`;
+      expectRejected(fileFrom(twice, new Uint8Array(4)), /duplicate key "w" in the header/);
+      const field = `{"w":{"dtype":"F32","shape":[1],"dtype":"F32","data_offsets":[0,4]}}`;
+      expectRejected(fileFrom(field, new Uint8Array(4)), /duplicate key "dtype" in "w"/);
+      const meta = `{"__metadata__":{"a":"1","b":"2","a":"3"}}`;
+      expectRejected(fileFrom(meta), /duplicate key "a" in "__metadata__"/);
+      // Escapes are compared decoded; equal-looking text in values is not a key.
+      expectRejected(fileFrom(`{"__metadata__":{"\\u0061":"x","a":"y"}}`), /duplicate key "a"/);
+      assert.deepEqual(parseSafetensors(fileFrom(`{"__metadata__":{"a":"a","b":"{\\"a\\":1,"}}`)).metadata, { a: 'a', b: '{"a":1,' });
+    });
+
     it('reports every problem at once', () => {
       const header = `{"__metadata__":{"n":1},"a":${entry('F99', [1], [0, 4])},"b":${entry('F32', [-2], [0, 8])}}`;
       const error = expectRejected(fileFrom(header, new Uint8Array(8)), /"__metadata__" entry "n"/, /tensor "a", dtype/, /tensor "b", shape\[0\]/);
