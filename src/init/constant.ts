@@ -1,0 +1,44 @@
+/**
+ * Constant initializers: `zeros`, `ones`, `constant(v)`. They ignore the key's randomness (but
+ * still check it is a key, so a wiring mistake shows up at once).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { describe } from '../random/Shape.js';
+import { type Initializer, makeInitializer } from './Initializer.js';
+
+/**
+ * `jax.nn.initializers.constant(value)`: every element `value` (float32).
+ *
+ * @example
+ * import { init, random } from 'parallax-ts'
+ * const b = init.constant(0.1)([10])(random.key(0)) // ten 0.1s
+ * @since 0.1.0
+ */
+export const constant = (value: number): Initializer => {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new Error(`constant: value must be a number, got ${describe(value)}`);
+  }
+  return makeInitializer('constant', (shape) => () => tf.fill([...shape], value, 'float32'));
+};
+
+/**
+ * `jax.nn.initializers.zeros`: an initializer (not a factory) of float32 zeros.
+ *
+ * @example
+ * import { init, random } from 'parallax-ts'
+ * const b = init.zeros([10])(random.key(0))
+ * @since 0.1.0
+ */
+export const zeros: Initializer = makeInitializer('zeros', (shape) => () => tf.zeros([...shape], 'float32'));
+
+/**
+ * `jax.nn.initializers.ones`: an initializer (not a factory) of float32 ones.
+ *
+ * @example
+ * import { init, random } from 'parallax-ts'
+ * const gamma = init.ones([10])(random.key(0))
+ * @since 0.1.0
+ */
+export const ones: Initializer = makeInitializer('ones', (shape) => () => tf.ones([...shape], 'float32'));
