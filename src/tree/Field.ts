@@ -188,6 +188,30 @@ export const ModuleTag: unique symbol = Symbol.for('parallax-ts/ModuleDef') as n
 /** Type-level only: the leaf type of a module record. */
 export declare const LeafTag: unique symbol;
 
+/**
+ * How one field of a module is named in state-dict keys (`io.stateDict`), when its name there is not
+ * the field's own (the default). Used to give layers PyTorch's names:
+ *
+ * - on a `param()` / `buffer()` field: a string, the leaf's key (`runningMean` → `'running_mean'`);
+ * - on a submodule or array field: a string, the key prefix in place of the field name, and `''`
+ *   to splice the children's keys into this module's namespace (PyTorch's `Sequential`: `0.weight`
+ *   rather than `layers.0.weight`);
+ * - on a submodule or array field: a function `(childKey, index) => key` naming each of the child's
+ *   keys (already in the child's own naming) inside this module; `index` is the array index (0 for a
+ *   single submodule). PyTorch's `LSTM` stores layer `i`'s cell weights as `weight_ih_l{i}`.
+ *
+ * @example
+ * defineModule(URI, {
+ *   name: 'BatchNorm1d',
+ *   fields: { weight: param(), bias: param(), runningMean: buffer(), runningVar: buffer(), numBatchesTracked: buffer() },
+ *   stateDictKeys: { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' },
+ * })
+ * defineModule(URI, { name: 'Sequential', fields: { layers: anyModules() }, stateDictKeys: { layers: '' } })
+ * defineModule(URI, { name: 'LSTM', fields: { cells: submodules(LSTMCell) }, stateDictKeys: { cells: (key, i) => `${key}_l${i}` } })
+ * @since 0.1.0
+ */
+export type StateDictKey = string | ((childKey: string, index: number) => string);
+
 /** What a record needs at run time to be traversed: its field declarations and a few hooks. @since 0.1.0 */
 export interface ModuleSpec {
   readonly URI: string;
@@ -198,6 +222,8 @@ export interface ModuleSpec {
   readonly forward?: (m: never, ...inputs: never[]) => unknown;
   /** Forward pass that also returns the module with updated buffers (BatchNorm in train mode). */
   readonly forwardWithState?: (m: never, ...inputs: never[]) => readonly [unknown, unknown];
+  /** State-dict names of fields whose key is not the field name (see {@link StateDictKey}). */
+  readonly stateDictKeys?: Readonly<Record<string, StateDictKey>>;
 }
 
 /**

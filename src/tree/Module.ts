@@ -38,6 +38,7 @@ import {
   type LeafTag,
   type ModuleSpec,
   ModuleTag,
+  type StateDictKey,
 } from './Field.js';
 import { isParamInit } from './ParamInit.js';
 import { ModuleError } from './ModuleError.js';
@@ -551,6 +552,23 @@ export interface ModuleDef<U extends URIS, F extends Fields, In extends Readonly
   readonly TraversableWithIndex: TraversableWithIndex1<U, LeafInfo>;
 }
 
+/** Rejects state-dict names that could not apply: unknown or untraversed fields, functions on leaves. */
+const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<string, StateDictKey>>): void => {
+  for (const [fieldName, key] of Object.entries(keys)) {
+    const decl = fields[fieldName];
+    const where = `${name}: stateDictKeys.${fieldName}`;
+    if (decl === undefined) throw new Error(`${where} names no declared field`);
+    if (decl._tag === 'constant' || decl._tag === 'context') throw new Error(`${where}: a ${decl._tag} field has no state-dict entries`);
+    if (typeof key === 'function') {
+      if (decl._tag === 'param' || decl._tag === 'buffer') throw new Error(`${where}: a ${decl._tag} field takes a string key, not a function`);
+    } else if (typeof key !== 'string') {
+      throw new Error(`${where}: expected a string or a function, got ${describeValue(key)}`);
+    } else if (key === '' && (decl._tag === 'param' || decl._tag === 'buffer')) {
+      throw new Error(`${where}: a ${decl._tag} key cannot be empty`);
+    }
+  }
+};
+
 /**
  * Declares a module kind. `URI` must be registered in fp-ts's `URItoKind` (one `declare module`
  * block, as in the example at the top of this file) so that the instances are typed for fp-ts.
@@ -559,6 +577,7 @@ export interface ModuleDef<U extends URIS, F extends Fields, In extends Readonly
  * @param options.fields the field declarations, in traversal order
  * @param options.extraRepr the text inside the parentheses when printed, e.g. `(m) => \`${m.inFeatures}, ${m.outFeatures}\``
  * @param options.forward the forward pass, if the module is callable
+ * @param options.stateDictKeys state-dict names of fields, e.g. `{ runningMean: 'running_mean' }` (see `StateDictKey`)
  * @example
  * const Dense = defineModule(URI, { name: 'Dense', fields, forward: (m: Dense<Tensor>, x: Tensor) => ... })
  * const y = Dense.forward(dense, x)
@@ -578,9 +597,13 @@ export const defineModule = <
     readonly forward?: (m: Kind<U, any>, ...inputs: In) => Out;
     /** For layers with buffers updated by the forward pass (train-mode BatchNorm). */
     readonly forwardWithState?: (m: Kind<U, any>, ...inputs: In) => readonly [Out, Kind<U, any>];
+    /** State-dict names of fields, where not the field's own (PyTorch's `running_mean`); see {@link StateDictKey}. */
+    readonly stateDictKeys?: { readonly [K in keyof F]?: StateDictKey };
   },
 ): ModuleDef<U, F, In, Out> => {
   const fieldNames = Object.keys(options.fields);
+  const stateDictKeys = options.stateDictKeys as Readonly<Record<string, StateDictKey>> | undefined;
+  if (stateDictKeys !== undefined) checkStateDictKeys(options.name, options.fields, stateDictKeys);
   const rawForward = options.forward as ((m: unknown, ...inputs: In) => Out) | undefined;
   const forward = (m: Kind<U, unknown>, ...inputs: In): Out => {
     if (rawForward === undefined) throw new Error(`${options.name} has no forward pass`);
@@ -604,6 +627,7 @@ export const defineModule = <
     ...(rawStateful !== undefined
       ? { forwardWithState: forwardWithState as unknown as (m: never) => readonly [unknown, unknown] }
       : {}),
+    ...(stateDictKeys !== undefined ? { stateDictKeys: { ...stateDictKeys } } : {}),
   };
   const make = <A>(values: FieldValues<F, A>): Kind<U, A> => {
     const v = values as unknown as Rec;
