@@ -3,83 +3,12 @@
  * steps (split the key, thread it through the tree, SGD with learning rate 0.3 via `zipWith`) →
  * print the trained module.
  *
- * Run: `npm start` (or `npm run example:seed`).
+ * Run: `npm run example:seed`.
  */
-import { pipe } from 'fp-ts/lib/function.js';
-import {
-  constant,
-  defineModule,
-  dispose,
-  initialize,
-  init,
-  type ModuleOf,
-  newState,
-  nn,
-  random,
-  ready,
-  reuse,
-  show,
-  submodule,
-  tidy,
-  tf,
-  valueAndGrad,
-  zipWith,
-} from '../index.js';
+import { dispose, initialize, newState, random, ready, show, tf, tidy, valueAndGrad, zipWith } from '../index.js';
+import { BinaryNetwork, build } from './binaryNetworkModel.js';
 
 type Tensor = tf.Tensor;
-
-// Dense as in the original: weight (out, in) drawn xavier-normal, bias drawn normal.
-const Dense = (inFeatures: number, outFeatures: number) =>
-  nn.Linear.create(inFeatures, outFeatures, {
-    weightInit: init.xavierNormal({ inAxis: -1, outAxis: -2 }),
-    biasInit: init.normal(),
-  });
-
-const fields = {
-  dense1: submodule(nn.Linear),
-  dense2: submodule(nn.Linear),
-  dense3: submodule(nn.Linear),
-  dropout: submodule(nn.Dropout),
-  hiddenSize: constant<number>(),
-};
-const URI = 'examples/BinaryNetwork';
-type URI = typeof URI;
-type BinaryNetwork<A> = ModuleOf<URI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: BinaryNetwork<A>;
-  }
-}
-
-const BinaryNetwork = defineModule(URI, {
-  name: 'BinaryNetwork',
-  fields,
-  extraRepr: (m) => `hidden=${m.hiddenSize}`,
-  // dense2 is used twice: its parameters are shared, and its gradient is the sum of both uses.
-  forward: (m: BinaryNetwork<Tensor>, x: Tensor): Tensor =>
-    pipe(
-      x,
-      nn.Linear.apply(m.dense1),
-      tf.relu,
-      nn.Linear.apply(m.dense2),
-      tf.relu,
-      nn.Linear.apply(m.dense2),
-      nn.Dropout.apply(reuse(m.dropout, 0)),
-      tf.relu,
-      nn.Linear.apply(m.dense3),
-      tf.sigmoid,
-      (y) => tf.reshape(y, []),
-    ),
-});
-
-const build = (inputSize: number, hiddenSize: number) =>
-  BinaryNetwork.make({
-    dense1: Dense(inputSize, hiddenSize),
-    dense2: Dense(hiddenSize, hiddenSize),
-    dense3: Dense(hiddenSize, 1),
-    dropout: nn.Dropout.create(0.2),
-    hiddenSize,
-  });
 
 const main = async (): Promise<void> => {
   const backend = await ready();

@@ -36,6 +36,22 @@ export interface ValueAndGrad<M, Aux> {
 const isLossWithAux = (u: unknown): u is LossWithAux<unknown> =>
   typeof u === 'object' && u !== null && !(u instanceof tf.Tensor) && 'loss' in u && 'aux' in u;
 
+interface TapeState {
+  gradientDepth: number;
+  activeTape: Array<{ saved?: Tensor[] }> | null;
+}
+
+/**
+ * tfjs-core frees the tensors its tape saved for backprop only when the backward pass runs; if the
+ * loss throws (a non-scalar loss, a shape error), they stay kept forever. Free them here.
+ */
+const discardTape = (): void => {
+  const state = (tf.engine() as unknown as { state: TapeState }).state;
+  if (state.gradientDepth !== 0 || state.activeTape === null) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
+};
+
 const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
 
 /**
@@ -85,9 +101,16 @@ export const valueAndGrad =
       value = tf.tidy(run);
       computed = [];
     } else {
-      const r = tf.engine().gradients(run, xs, undefined, true);
+      let r: { value: Tensor; grads: Array<Tensor | null> };
+      try {
+        r = tf.engine().gradients(run, xs, undefined, true) as typeof r;
+      } catch (e) {
+        discardTape();
+        forEachTensor(kept, (t) => t.dispose());
+        throw e;
+      }
       value = r.value as tf.Scalar;
-      computed = r.grads as Array<Tensor | null>;
+      computed = r.grads;
     }
     // Hand aux over to the caller's scope: clones are tracked by any enclosing tidy, the kept originals go.
     const owned = new Map<Tensor, Tensor>();

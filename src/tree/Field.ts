@@ -58,7 +58,7 @@ export interface SubmodulesField<U extends URIS> {
 }
 /** @since 0.1.0 */
 export interface TupleField<Us extends ReadonlyArray<URIS>> {
-  readonly _tag: 'submodules';
+  readonly _tag: 'tuple';
   readonly _Us?: Us;
 }
 /** @since 0.1.0 */
@@ -140,7 +140,7 @@ export const submodules = <U extends URIS>(_def: HasURI<U>): SubmodulesField<U> 
  */
 export const tuple = <Us extends ReadonlyArray<URIS>>(
   ..._defs: { readonly [I in keyof Us]: HasURI<Us[I]> }
-): TupleField<Us> => ({ _tag: 'submodules' });
+): TupleField<Us> => ({ _tag: 'tuple' });
 
 /**
  * A readonly array of modules of any kinds (what `Sequential` holds).

@@ -122,6 +122,7 @@ const mapLeaves = <A, B>(
         out[name] = mapLeaves(value as AnyModule<A>, f, withInfo, withInfo ? joinPath(prefix, name) : '');
         break;
       case 'submodules':
+      case 'tuple':
       case 'anyModules':
         out[name] = (value as ReadonlyArray<AnyModule<A>>).map((child, i) =>
           mapLeaves(child, f, withInfo, withInfo ? joinPath(joinPath(prefix, name), i) : ''),
@@ -151,6 +152,7 @@ const forEachLeaf = <A>(m: AnyModule<A>, f: (a: A, info: LeafInfo) => void, with
         forEachLeaf(value as AnyModule<A>, f, withInfo, withInfo ? joinPath(prefix, name) : '');
         break;
       case 'submodules':
+      case 'tuple':
       case 'anyModules':
         (value as ReadonlyArray<AnyModule<A>>).forEach((child, i) =>
           forEachLeaf(child, f, withInfo, withInfo ? joinPath(joinPath(prefix, name), i) : ''),
@@ -311,6 +313,7 @@ export const assertSameShape = (a: AnyModule<unknown>, b: AnyModule<unknown>, pr
         assertSameShape(x as AnyModule<unknown>, y as AnyModule<unknown>, path);
         break;
       case 'submodules':
+      case 'tuple':
       case 'anyModules': {
         const xs = x as ReadonlyArray<AnyModule<unknown>>;
         const ys = y as ReadonlyArray<AnyModule<unknown>>;
@@ -398,6 +401,7 @@ export function traverseContexts<F>(F: Applicative<F>) {
             fv = go(value as AnyModule<unknown>, path);
             break;
           case 'submodules':
+      case 'tuple':
           case 'anyModules': {
             let arr: HKT<F, List<AnyModule<unknown>>> = F.of<List<AnyModule<unknown>>>(null);
             (value as ReadonlyArray<AnyModule<unknown>>).forEach((child, i) => {
@@ -431,7 +435,7 @@ const fieldHolding = (parent: AnyModule<unknown>, child: object): string[] | und
     const decl = spec.fields[name]!;
     const value = field(parent, name);
     if (decl._tag === 'submodule' && value === child) return [name];
-    if (decl._tag === 'submodules' || decl._tag === 'anyModules') {
+    if (decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') {
       const i = (value as ReadonlyArray<unknown>).indexOf(child);
       if (i >= 0) return [name, String(i)];
     }
@@ -641,7 +645,7 @@ export const defineModule = <
       if (decl._tag === 'submodule' && !isModule(value)) {
         throw new Error(`${options.name}: field "${name}" must be a module, got ${describeValue(value)}`);
       }
-      if ((decl._tag === 'submodules' || decl._tag === 'anyModules') && !(Array.isArray(value) && value.every(isModule))) {
+      if ((decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') && !(Array.isArray(value) && value.every(isModule))) {
         throw new Error(`${options.name}: field "${name}" must be an array of modules`);
       }
       out[name] = value;

@@ -70,6 +70,7 @@ const render = <A>(m: AnyModule<A>, L: LeafShow<A>, indent: string, totals: { pa
         children.push(`${inner}(${name}): ${render(value as AnyModule<A>, L, inner, totals)}`);
         break;
       case 'submodules':
+      case 'tuple':
       case 'anyModules':
         (value as ReadonlyArray<AnyModule<A>>).forEach((child, i) =>
           children.push(`${inner}(${name}.${i}): ${render(child, L, inner, totals)}`),

@@ -10,7 +10,8 @@ import * as I from 'fp-ts/lib/Identity.js';
 import * as N from 'fp-ts/lib/number.js';
 import * as O from 'fp-ts/lib/Option.js';
 import * as S from 'fp-ts/lib/string.js';
-import { getApplicativeComposition } from 'fp-ts/lib/Applicative.js';
+import { type Applicative, getApplicativeComposition } from 'fp-ts/lib/Applicative.js';
+import type { HKT } from 'fp-ts/HKT.js';
 import * as M from '../../src/tree/Module.js';
 import { Node, nodeArb } from '../support/trees.js';
 
@@ -84,7 +85,9 @@ describe('tree laws (property-based, generated nested trees)', () => {
       const gx = (n: number): O.Option<string> => (n % 7 === 0 ? O.none : O.some(String(n)));
       fc.assert(
         fc.property(nodeArb(fc.integer({ min: -50, max: 50 }), 1), (fa) => {
-          const left = T.traverse(FG)(fa, (x) => A.Functor.map(fx(x), gx));
+          // The composed applicative has no fp-ts URI; use the HKT-generic overload.
+          const FGh = FG as unknown as Applicative<'ArrayOption'>;
+          const left: unknown = T.traverse(FGh)(fa, (x) => A.Functor.map(fx(x), gx) as unknown as HKT<'ArrayOption', string>);
           const right = pipe(
             T.traverse(A.Applicative)(fa, fx),
             A.map((t) => T.traverse(O.Applicative)(t, gx)),
