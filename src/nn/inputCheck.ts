@@ -1,0 +1,58 @@
+/**
+ * Input validation shared by the layers: a wrong rank, channel count or dtype becomes a
+ * `ModuleError` that states the expected and the actual shape (the forward wrapper adds the path).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { formatShape, ModuleError } from '../tree/ModuleError.js';
+
+type Tensor = tf.Tensor;
+
+/**
+ * Checks that `x` is a tensor of the given dtype (default float32) and returns it.
+ * @example
+ * checkTensor(x) // x, or throws `expected input of dtype float32, got int32`
+ * @since 0.1.0
+ */
+export const checkTensor = (x: unknown, dtype: tf.DataType = 'float32', what = 'input'): Tensor => {
+  if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected ${what} to be a tensor, got ${x === null ? 'null' : typeof x}`);
+  if (x.dtype !== dtype) throw new ModuleError(`expected ${what} of dtype ${dtype}, got ${x.dtype} (shape ${formatShape(x.shape)})`);
+  return x;
+};
+
+const SPATIAL_NAMES: Record<number, ReadonlyArray<string>> = { 0: [], 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
+
+/** The shape a channels-first layer expects, for messages: `[N, 3, H, W] or [3, H, W]`. */
+const describeChannelsFirst = (channels: number | null, spatialRank: number, unbatched: boolean): string => {
+  const c = channels === null ? 'C' : String(channels);
+  const rest = SPATIAL_NAMES[spatialRank] ?? Array.from({ length: spatialRank }, (_, i) => `d${i}`);
+  const batched = `[${['N', c, ...rest].join(', ')}]`;
+  return unbatched ? `${batched} or [${[c, ...rest].join(', ')}]` : batched;
+};
+
+/**
+ * Checks a channels-first input — `[N, C, ...spatial]`, or `[C, ...spatial]` when `allowUnbatched` —
+ * and returns `{ x, unbatched }` with `x` always batched (a reshape of the input when it was not;
+ * the caller owns that view, e.g. inside its `tf.tidy`). `channels: null` accepts any channel count.
+ * @example
+ * const { x: x4, unbatched } = checkChannelsFirst(x, 3, 2, true) // accepts [N, 3, H, W] and [3, H, W]
+ * @since 0.1.0
+ */
+export const checkChannelsFirst = (
+  x: unknown,
+  channels: number | null,
+  spatialRank: number,
+  allowUnbatched: boolean,
+): { readonly x: Tensor; readonly unbatched: boolean } => {
+  const t = checkTensor(x);
+  const rank = spatialRank + 2;
+  const unbatched = allowUnbatched && t.rank === rank - 1;
+  const channelAxis = unbatched ? 0 : 1;
+  if ((t.rank !== rank && !unbatched) || (channels !== null && t.shape[channelAxis] !== channels)) {
+    throw new ModuleError(
+      `expected input of shape ${describeChannelsFirst(channels, spatialRank, allowUnbatched)}, got ${formatShape(t.shape)}`,
+    );
+  }
+  return { x: unbatched ? tf.expandDims(t, 0) : t, unbatched };
+};
