@@ -1,0 +1,343 @@
+/**
+ * `MultiheadAttention`: PyTorch's `nn.MultiheadAttention` with `batch_first=True`.
+ *
+ * `out = out_proj(concat_h(softmax(Q_h K_hᵀ / √d + mask) V_h))`, with `Q = query W_qᵀ + b_q`,
+ * `K = key W_kᵀ + b_k`, `V = value W_vᵀ + b_v`, `E = embedDim` split into `numHeads` heads of
+ * `d = E / numHeads`.
+ *
+ * - inputs (batch first): `query [N, L, E]`, `key [N, S, kdim]`, `value [N, S, vdim]`; unbatched
+ *   `[L, E]`, `[S, kdim]`, `[S, vdim]` also work. `key` defaults to `query` (self-attention) and
+ *   `value` to `key`.
+ * - output `[N, L, E]` (`[L, E]` unbatched); {@link MultiheadAttentionDef.attend} also returns the
+ *   attention weights `[N, L, S]` averaged over heads (or `[N, numHeads, L, S]`).
+ * - masks, PyTorch's boolean convention (**`true` = may not attend**): `attnMask` `[L, S]` or
+ *   `[N·numHeads, L, S]` (a float mask is added to the scores instead); `causal: true` masks every
+ *   `j > i`; `keyPaddingMask` `[N, S]` (`[S]` unbatched) hides padded keys. A query row whose every
+ *   key is masked gives NaN, as in PyTorch.
+ * - parameters, named as PyTorch's state dict: when `kdim = vdim = E`, `in_proj_weight [3E, E]`
+ *   (rows: q, k, v); otherwise `q_proj_weight [E, E]`, `k_proj_weight [E, kdim]`,
+ *   `v_proj_weight [E, vdim]`. The unused form is held as zero-size `[0]` leaves (like `Linear`'s
+ *   absent bias). `in_proj_bias [3E]` (`[0]` when `bias: false`), `out_proj` a `Linear(E, E)`.
+ * - default init, PyTorch's: projection weights Xavier-uniform (`in_proj_weight` as one `[3E, E]`
+ *   matrix), `in_proj_bias` and `out_proj.bias` zeros, `out_proj.weight` `U(±1/√E)`.
+ * - `dropout` on the attention weights in train mode, with the key `newState` hands this module.
+ *
+ * @since 0.1.0
+ */
+import * as O from 'fp-ts/lib/Option.js';
+import { tf } from '../engine/backend.js';
+import { glorotUniform } from '../init/glorot.js';
+import type { Initializer } from '../init/Initializer.js';
+import { bernoulli } from '../random/bernoulli.js';
+import { constant, context, type Context, param, submodule } from '../tree/Field.js';
+import { type AnyModule, defineModule, type ModuleDef, type ModuleOf, runForward } from '../tree/Module.js';
+import { formatShape, ModuleError } from '../tree/ModuleError.js';
+import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { Linear } from './Linear.js';
+
+type Tensor = tf.Tensor;
+
+const fields = {
+  in_proj_weight: param(),
+  q_proj_weight: param(),
+  k_proj_weight: param(),
+  v_proj_weight: param(),
+  in_proj_bias: param(),
+  out_proj: submodule(Linear),
+  embedDim: constant<number>(),
+  numHeads: constant<number>(),
+  kdim: constant<number>(),
+  vdim: constant<number>(),
+  useBias: constant<boolean>(),
+  dropout: constant<number>(),
+  ctx: context(),
+};
+
+/** @since 0.1.0 */
+export const URI = 'parallax-ts/nn/MultiheadAttention';
+/** @since 0.1.0 */
+export type URI = typeof URI;
+/** A `MultiheadAttention` whose leaves are `A`. @since 0.1.0 */
+export type MultiheadAttention<A> = ModuleOf<URI, typeof fields, A>;
+
+declare module 'fp-ts/HKT.js' {
+  interface URItoKind<A> {
+    readonly [URI]: MultiheadAttention<A>;
+  }
+}
+
+/** Masks and options of one attention call. @since 0.1.0 */
+export interface AttentionOptions {
+  /** `[L, S]` or `[N·numHeads, L, S]`; bool (`true` = masked) or float (added to the scores). */
+  readonly attnMask?: Tensor;
+  /** Mask every key after the query's position (`j > i`); combined with `attnMask` if both are given. */
+  readonly causal?: boolean;
+  /** `[N, S]` (`[S]` unbatched), bool, `true` = a padding key nobody attends to. */
+  readonly keyPaddingMask?: Tensor;
+  /** `attend` only: average the weights over heads (default `true`), else `[N, numHeads, L, S]`. */
+  readonly averageWeights?: boolean;
+}
+
+/** What {@link MultiheadAttentionDef.attend} returns; both tensors are new and owned by the caller. @since 0.1.0 */
+export interface AttentionResult {
+  readonly output: Tensor;
+  /** `[N, L, S]` averaged over heads (or `[N, numHeads, L, S]`); unbatched: without `N`. After dropout, as PyTorch. */
+  readonly weights: Tensor;
+}
+
+const usesPackedProjection = (m: MultiheadAttention<unknown>): boolean => m.kdim === m.embedDim && m.vdim === m.embedDim;
+
+const checkFloat = (x: unknown, what: string): Tensor => {
+  if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected ${what} to be a tensor, got ${typeof x}`);
+  if (x.dtype !== 'float32') throw new ModuleError(`expected ${what} of dtype float32, got ${x.dtype}`);
+  return x;
+};
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Checks every input's shape against the others and returns the batched `[N, L, S]` sizes. */
+const checkInputs = (
+  m: MultiheadAttention<Tensor>,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  options: AttentionOptions,
+): { readonly batched: boolean; readonly N: number; readonly L: number; readonly S: number } => {
+  checkFloat(query, 'query');
+  checkFloat(key, 'key');
+  checkFloat(value, 'value');
+  const E = m.embedDim;
+  if ((query.rank !== 3 && query.rank !== 2) || query.shape[query.rank - 1] !== E) {
+    throw new ModuleError(`expected query of shape [N, L, ${E}] or [L, ${E}], got ${formatShape(query.shape)}`);
+  }
+  const batched = query.rank === 3;
+  const N = batched ? query.shape[0]! : 1;
+  const L = query.shape[query.rank - 2]!;
+  const S = key.shape[key.rank - 2] ?? -1;
+  const lead = batched ? [N] : [];
+  const expectShape = (x: Tensor, what: string, shape: ReadonlyArray<number | null>): void => {
+    const ok = x.rank === shape.length && shape.every((d, i) => d === null || d === x.shape[i]);
+    if (!ok) throw new ModuleError(`expected ${what} of shape ${formatShape(shape)}, got ${formatShape(x.shape)}`);
+  };
+  expectShape(query, 'query', [...lead, null, E]);
+  expectShape(key, 'key', [...lead, null, m.kdim]);
+  expectShape(value, 'value', [...lead, S, m.vdim]);
+  if (options.attnMask !== undefined) {
+    const mask = options.attnMask;
+    if (!(mask instanceof tf.Tensor)) throw new ModuleError('expected attnMask to be a tensor');
+    if (mask.dtype !== 'bool' && mask.dtype !== 'float32') {
+      throw new ModuleError(`expected attnMask of dtype bool or float32, got ${mask.dtype}`);
+    }
+    if (!sameShape(mask.shape, [L, S]) && !sameShape(mask.shape, [N * m.numHeads, L, S])) {
+      throw new ModuleError(
+        `expected attnMask of shape ${formatShape([L, S])} or ${formatShape([N * m.numHeads, L, S])}, got ${formatShape(mask.shape)}`,
+      );
+    }
+  }
+  if (options.keyPaddingMask !== undefined) {
+    const mask = options.keyPaddingMask;
+    if (!(mask instanceof tf.Tensor)) throw new ModuleError('expected keyPaddingMask to be a tensor');
+    if (mask.dtype !== 'bool') throw new ModuleError(`expected keyPaddingMask of dtype bool, got ${mask.dtype}`);
+    expectShape(mask, 'keyPaddingMask', batched ? [N, S] : [S]);
+  }
+  return { batched, N, L, S };
+};
+
+/** `x [N, T, in] · Wᵀ + b` (b may be the zero-size "no bias"). */
+const project = (x: Tensor, w: Tensor, b: Tensor | undefined): Tensor => {
+  const [n, len, inDim] = x.shape as [number, number, number];
+  const y = tf.matMul(tf.reshape(x, [n * len, inDim]), w, false, true);
+  const withBias = b === undefined ? y : tf.add(y, b);
+  return tf.reshape(withBias, [n, len, w.shape[0]!]);
+};
+
+/** `[N, T, E] → [N, H, T, d]`. */
+const splitHeads = (x: Tensor, numHeads: number): Tensor => {
+  const [n, len, e] = x.shape as [number, number, number];
+  return tf.transpose(tf.reshape(x, [n, len, numHeads, e / numHeads]), [0, 2, 1, 3]);
+};
+
+const attendImpl = (
+  m: MultiheadAttention<Tensor>,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  options: AttentionOptions,
+): AttentionResult => {
+  const { batched, N, L, S } = checkInputs(m, query, key, value, options);
+  const train = m.ctx.mode === 'train' && m.dropout > 0;
+  if (train && O.isNone(m.ctx.key)) {
+    throw new ModuleError(
+      'train mode with dropout needs a key: thread one through the model with newState(model, "train")(key) before the forward pass',
+    );
+  }
+  const E = m.embedDim;
+  const H = m.numHeads;
+  const d = E / H;
+  return tf.tidy(() => {
+    const q3 = batched ? query : tf.expandDims(query, 0);
+    const k3 = batched ? key : tf.expandDims(key, 0);
+    const v3 = batched ? value : tf.expandDims(value, 0);
+    const biases = m.useBias ? tf.split(m.in_proj_bias, 3) : [undefined, undefined, undefined];
+    let wq: Tensor, wk: Tensor, wv: Tensor;
+    if (usesPackedProjection(m)) [wq, wk, wv] = tf.split(m.in_proj_weight, 3) as [Tensor, Tensor, Tensor];
+    else [wq, wk, wv] = [m.q_proj_weight, m.k_proj_weight, m.v_proj_weight];
+    const q = splitHeads(project(q3, wq, biases[0]), H);
+    const k = splitHeads(project(k3, wk, biases[1]), H);
+    const v = splitHeads(project(v3, wv, biases[2]), H);
+    // PyTorch scales q before the product; same result up to rounding.
+    let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(d)), k, false, true); // [N, H, L, S]
+    let masked: Tensor | undefined; // bool, broadcastable to [N, H, L, S]
+    const orMask = (b: Tensor): void => {
+      masked = masked === undefined ? b : tf.logicalOr(masked, b);
+    };
+    if (options.attnMask !== undefined) {
+      const mask = options.attnMask.rank === 2 ? options.attnMask : tf.reshape(options.attnMask, [N, H, L, S]);
+      if (mask.dtype === 'bool') orMask(mask);
+      else scores = tf.add(scores, mask);
+    }
+    if (options.causal === true) {
+      // j > i: the strict upper triangle of an [L, S] matrix.
+      const rows = tf.reshape(tf.range(0, L, 1, 'int32'), [L, 1]);
+      const cols = tf.reshape(tf.range(0, S, 1, 'int32'), [1, S]);
+      orMask(tf.greater(cols, rows));
+    }
+    if (options.keyPaddingMask !== undefined) {
+      orMask(tf.reshape(options.keyPaddingMask, [N, 1, 1, S]));
+    }
+    if (masked !== undefined) {
+      scores = tf.where(tf.broadcastTo(masked, [N, H, L, S]), tf.fill([N, H, L, S], -Infinity), scores);
+    }
+    let weights = tf.softmax(scores, -1);
+    if (train && O.isSome(m.ctx.key)) {
+      const keep = 1 - m.dropout;
+      weights = tf.mul(weights, tf.div(tf.cast(bernoulli(m.ctx.key.value, keep, weights.shape), 'float32'), keep));
+    }
+    const heads = tf.matMul(weights, v); // [N, H, L, d]
+    const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [N, L, E]);
+    const out = Linear.forward(m.out_proj, merged);
+    const w = options.averageWeights === false ? weights : tf.mean(weights, 1);
+    return {
+      output: batched ? out : tf.squeeze(out, [0]),
+      weights: batched ? w : tf.squeeze(w, [0]),
+    };
+  });
+};
+
+const forward = (
+  m: MultiheadAttention<Tensor>,
+  query: Tensor,
+  key?: Tensor,
+  value?: Tensor,
+  options: AttentionOptions = {},
+): Tensor => {
+  const k = key ?? query;
+  const r = attendImpl(m, query, k, value ?? k, options);
+  r.weights.dispose();
+  return r.output;
+};
+
+type Inputs = [query: Tensor, key?: Tensor, value?: Tensor, options?: AttentionOptions];
+
+const def: ModuleDef<URI, typeof fields, Inputs, Tensor> = defineModule(URI, {
+  name: 'MultiheadAttention',
+  fields,
+  extraRepr: (m) =>
+    `embedDim=${m.embedDim}, numHeads=${m.numHeads}` +
+    (usesPackedProjection(m) ? '' : `, kdim=${m.kdim}, vdim=${m.vdim}`) +
+    (m.useBias ? '' : ', bias=false') +
+    (m.dropout > 0 ? `, dropout=${m.dropout}` : ''),
+  forward,
+});
+
+/** Options of {@link MultiheadAttention.create}. @since 0.1.0 */
+export interface MultiheadAttentionOptions {
+  /** Dropout probability on the attention weights (train mode); default 0. */
+  readonly dropout?: number;
+  /** Biases on the input and output projections; default `true`. */
+  readonly bias?: boolean;
+  /** Key feature size; default `embedDim`. */
+  readonly kdim?: number;
+  /** Value feature size; default `embedDim`. */
+  readonly vdim?: number;
+}
+
+const zerosInit: Initializer = (shape) => () => tf.zeros([...shape]);
+const empty = (): ParamInit<Tensor> => paramInit([0], zerosInit);
+
+const checkSize = (name: string, n: unknown): number => {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new Error(`MultiheadAttention.create: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+  }
+  return n;
+};
+
+/**
+ * `MultiheadAttention`: the module definition plus `create` and `attend`.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const mha = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
+ * const x = tf.randomNormal([2, 5, 16])
+ * nn.MultiheadAttention.forward(mha, x, x, x, { causal: true }).shape // [2, 5, 16]
+ * const { output, weights } = nn.MultiheadAttention.attend(mha, x) // weights [2, 5, 5]
+ * @since 0.1.0
+ */
+export interface MultiheadAttentionDef extends ModuleDef<URI, typeof fields, Inputs, Tensor> {
+  /** A new, uninitialized layer (eval mode until `newState(model, 'train')`). */
+  readonly create: (
+    embedDim: number,
+    numHeads: number,
+    options?: MultiheadAttentionOptions,
+  ) => MultiheadAttention<ParamInit<Tensor>>;
+  /** The forward pass returning the attention weights too (PyTorch's `need_weights=True`). */
+  readonly attend: (
+    m: MultiheadAttention<Tensor>,
+    query: Tensor,
+    key?: Tensor,
+    value?: Tensor,
+    options?: AttentionOptions,
+  ) => AttentionResult;
+}
+
+const initialContext: Context = { mode: 'eval', key: O.none };
+
+export const MultiheadAttention: MultiheadAttentionDef = {
+  ...def,
+  create: (embedDim, numHeads, options = {}) => {
+    checkSize('embedDim', embedDim);
+    checkSize('numHeads', numHeads);
+    if (embedDim % numHeads !== 0) {
+      throw new Error(`MultiheadAttention.create: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+    }
+    const kdim = checkSize('kdim', options.kdim ?? embedDim);
+    const vdim = checkSize('vdim', options.vdim ?? embedDim);
+    const dropout = options.dropout ?? 0;
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
+      throw new Error(`MultiheadAttention.create: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+    }
+    const useBias = options.bias ?? true;
+    const packed = kdim === embedDim && vdim === embedDim;
+    const xavier = glorotUniform({ inAxis: -1, outAxis: -2 });
+    return def.make<ParamInit<Tensor>>({
+      in_proj_weight: packed ? paramInit([3 * embedDim, embedDim], xavier) : empty(),
+      q_proj_weight: packed ? empty() : paramInit([embedDim, embedDim], xavier),
+      k_proj_weight: packed ? empty() : paramInit([embedDim, kdim], xavier),
+      v_proj_weight: packed ? empty() : paramInit([embedDim, vdim], xavier),
+      in_proj_bias: useBias ? paramInit([3 * embedDim], zerosInit) : empty(),
+      out_proj: Linear.create(embedDim, embedDim, { bias: useBias, biasInit: zerosInit }),
+      embedDim,
+      numHeads,
+      kdim,
+      vdim,
+      useBias,
+      dropout,
+      ctx: initialContext,
+    });
+  },
+  attend: (m, query, key, value, options = {}) => {
+    // Through the core's forward wrapper, so errors carry the module's path and initialization is checked.
+    const k = key ?? query;
+    return runForward(m as AnyModule<unknown>, () => attendImpl(m, query, k, value ?? k, options));
+  },
+};

@@ -1,0 +1,94 @@
+/**
+ * `Sequential`: layers applied one after another, `x ↦ layers[n-1](… layers[0](x))` (PyTorch's
+ * `nn.Sequential`). The layers may be of any kinds (an `anyModules()` field), and each must have a
+ * forward pass taking and returning one value.
+ *
+ * - input: what the first layer takes; output: what the last layer returns (no layers: the identity)
+ * - no parameters of its own; leaves are its children's, at paths `layers.<i>.<leaf>` (PyTorch's
+ *   state-dict keys are `<i>.<leaf>`: drop the `layers.` prefix)
+ * - state: `forwardWithState` threads every child through `applyWithState`, so a BatchNorm inside
+ *   a Sequential returns its updated running statistics inside the returned Sequential. The plain
+ *   `forward` discards such updates.
+ * - each child is called through its own forward pass, so an error names the child:
+ *   `Linear at "layers.2": expected input of shape [..., 4], got [3, 5]`.
+ *
+ * @since 0.1.0
+ */
+import { anyModules } from '../tree/Field.js';
+import { type AnyModule, apply, applyWithState, defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
+import { ModuleError } from '../tree/ModuleError.js';
+import { isModule, specOf } from '../tree/Module.js';
+
+const fields = { layers: anyModules() };
+
+/** @since 0.1.0 */
+export const URI = 'parallax-ts/nn/Sequential';
+/** @since 0.1.0 */
+export type URI = typeof URI;
+/** A `Sequential` whose leaves are `A`. @since 0.1.0 */
+export type Sequential<A> = ModuleOf<URI, typeof fields, A>;
+
+declare module 'fp-ts/HKT.js' {
+  interface URItoKind<A> {
+    readonly [URI]: Sequential<A>;
+  }
+}
+
+const checkCallable = (m: Sequential<unknown>): void => {
+  m.layers.forEach((layer, i) => {
+    if (specOf(layer).forward === undefined) {
+      throw new ModuleError(`layer ${i} (${specOf(layer).name}) has no forward pass`);
+    }
+  });
+};
+
+const forward = (m: Sequential<unknown>, x: unknown): unknown => {
+  checkCallable(m);
+  return m.layers.reduce((h: unknown, layer) => apply(layer, h), x);
+};
+
+const forwardWithState = <A>(m: Sequential<A>, x: unknown): readonly [unknown, Sequential<A>] => {
+  checkCallable(m as Sequential<unknown>);
+  let h = x;
+  let changed = false;
+  const next = m.layers.map((layer) => {
+    const [y, updated] = applyWithState(layer, h);
+    h = y;
+    if (updated !== layer) changed = true;
+    return updated as AnyModule<A>;
+  });
+  // Keep the record's identity when no child changed: callers can tell "no state" cheaply.
+  return [h, changed ? def.make<A>({ layers: next }) : m];
+};
+
+const def: ModuleDef<URI, typeof fields, [x: unknown], unknown> = defineModule(URI, {
+  name: 'Sequential',
+  fields,
+  forward,
+  forwardWithState,
+});
+
+/**
+ * `Sequential`: the module definition plus `create(layers)`.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const net = initialize(nn.Sequential.create([nn.Linear.create(4, 8), nn.Dropout.create(0.1), nn.Linear.create(8, 2)]))(random.key(0))
+ * nn.Sequential.forward(net, tf.ones([3, 4])) // shape [3, 2]
+ * const [y, net2] = nn.Sequential.forwardWithState(net, tf.ones([3, 4])) // children's state updated
+ * @since 0.1.0
+ */
+export interface SequentialDef extends ModuleDef<URI, typeof fields, [x: unknown], unknown> {
+  /** A Sequential of the given layers (any module kinds, all with the same leaf type). */
+  readonly create: <A>(layers: ReadonlyArray<AnyModule<A>>) => Sequential<A>;
+}
+
+export const Sequential: SequentialDef = {
+  ...def,
+  create: <A>(layers: ReadonlyArray<AnyModule<A>>): Sequential<A> => {
+    if (!Array.isArray(layers)) throw new Error('Sequential.create: expected an array of modules');
+    layers.forEach((layer, i) => {
+      if (!isModule(layer)) throw new Error(`Sequential.create: layer ${i} is not a module`);
+    });
+    return def.make<A>({ layers: [...layers] });
+  },
+};

@@ -1,0 +1,183 @@
+/**
+ * io-ts codecs for layer constructor arguments (architecture as data): the building blocks a layer
+ * uses to declare its `configCodec`. Every codec is named by what it expects ("a positive integer"),
+ * because that name is what a validation error prints: `layers.2.config.outFeatures: expected a
+ * positive integer, got -3`.
+ *
+ * This file imports no layer, so every layer file can use it without an import cycle with the
+ * registry (`config.ts`), which imports every layer.
+ *
+ * @since 0.1.0
+ */
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts/lib/index.js';
+
+const integerCodec = (name: string, ok: (n: number) => boolean): t.Type<number, number, unknown> =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && ok(u),
+    (u, c) => (typeof u === 'number' && Number.isInteger(u) && ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
+
+/**
+ * An integer ≥ 1 (sizes, feature counts, head counts).
+ * @example
+ * PositiveInt.is(3) // true
+ * PositiveInt.is(0) // false
+ * @since 0.1.0
+ */
+export const PositiveInt: t.Type<number, number, unknown> = integerCodec('a positive integer', (n) => n >= 1);
+
+/**
+ * An integer ≥ 0 (padding, optional sizes).
+ * @example
+ * NonNegativeInt.is(0) // true
+ * @since 0.1.0
+ */
+export const NonNegativeInt: t.Type<number, number, unknown> = integerCodec('a non-negative integer', (n) => n >= 0);
+
+/**
+ * A dropout probability: a number in `[0, 1)`.
+ * @example
+ * DropoutRate.is(0.5) // true
+ * DropoutRate.is(1) // false
+ * @since 0.1.0
+ */
+export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
+  'a number in [0, 1)',
+  (u): u is number => typeof u === 'number' && u >= 0 && u < 1,
+  (u, c) => (typeof u === 'number' && u >= 0 && u < 1 ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/**
+ * A finite number.
+ * @example
+ * FiniteNumber.is(1e-5) // true
+ * @since 0.1.0
+ */
+export const FiniteNumber: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
+  'a finite number',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u),
+  (u, c) => (typeof u === 'number' && Number.isFinite(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/**
+ * One of the given strings.
+ * @example
+ * const Act = oneOf(['relu', 'tanh'] as const) // a codec named 'one of "relu", "tanh"'
+ * @since 0.1.0
+ */
+export const oneOf = <S extends string>(values: ReadonlyArray<S>): t.Type<S, S, unknown> => {
+  const set = new Set<string>(values);
+  return new t.Type<S, S, unknown>(
+    `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+    (u): u is S => typeof u === 'string' && set.has(u),
+    (u, c) => (typeof u === 'string' && set.has(u) ? t.success(u as S) : t.failure(u, c)),
+    t.identity,
+  );
+};
+
+/** The decoded value of a {@link configObject} codec: required keys, plus optional keys that may be absent. @since 0.1.0 */
+export type ConfigOf<R extends t.Props, O extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
+  readonly [K in keyof O]?: t.TypeOf<O[K]>;
+};
+
+/**
+ * A strict JSON object codec for a layer's config: `required` keys must be present, `optional` keys
+ * may be absent (or `undefined`), and any other key is an error (so a typo like `"bais"` is caught,
+ * not silently ignored). Every problem is reported, each at its own path.
+ * @example
+ * const LinearConfig = configObject('Linear config', { inFeatures: PositiveInt, outFeatures: PositiveInt }, { bias: t.boolean })
+ * @since 0.1.0
+ */
+export const configObject = <R extends t.Props, O extends t.Props = {}>(
+  name: string,
+  required: R,
+  optional: O = {} as O,
+): t.Type<ConfigOf<R, O>, ConfigOf<R, O>, unknown> => {
+  const known = [...Object.keys(required), ...Object.keys(optional)];
+  const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+  return new t.Type<ConfigOf<R, O>, ConfigOf<R, O>, unknown>(
+    name,
+    (u): u is ConfigOf<R, O> =>
+      isRecord(u) &&
+      Object.keys(u).every((k) => known.includes(k)) &&
+      Object.entries(required).every(([k, codec]) => codec.is(u[k])) &&
+      Object.entries(optional).every(([k, codec]) => u[k] === undefined || codec.is(u[k])),
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c, `expected ${name} (a JSON object), got ${describeJson(u)}`);
+      const errors: t.Errors = [];
+      const out: Record<string, unknown> = {};
+      const check = (k: string, codec: t.Mixed): void => {
+        const r = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));
+        if (isLeft(r)) errors.push(...r.left);
+        else out[k] = r.right;
+      };
+      for (const [k, codec] of Object.entries(required)) check(k, codec);
+      for (const [k, codec] of Object.entries(optional)) if (u[k] !== undefined) check(k, codec);
+      for (const k of Object.keys(u)) {
+        if (!known.includes(k)) {
+          errors.push({
+            value: u[k],
+            context: t.appendContext(c, k, t.never, u[k]),
+            message: `unknown option (${name} takes ${known.join(', ')})`,
+          });
+        }
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out as ConfigOf<R, O>);
+    },
+    (a) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, codec] of Object.entries(required)) out[k] = codec.encode((a as Record<string, unknown>)[k]);
+      for (const [k, codec] of Object.entries(optional)) {
+        const v = (a as Record<string, unknown>)[k];
+        if (v !== undefined) out[k] = codec.encode(v);
+      }
+      return out as ConfigOf<R, O>;
+    },
+  );
+};
+
+/**
+ * A short JSON rendering of a value for error messages (`nothing` for a missing value).
+ * @example
+ * describeJson(-3) // '-3'
+ * describeJson(undefined) // 'nothing'
+ * @since 0.1.0
+ */
+export const describeJson = (u: unknown): string => {
+  if (u === undefined) return 'nothing';
+  let s: string;
+  try {
+    s = JSON.stringify(u) ?? String(u);
+  } catch {
+    s = String(u);
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+/**
+ * Formats io-ts errors as one line each: the JSON path (dots between keys and array indices), what
+ * was expected and what was found, e.g. `layers.2.config.outFeatures: expected a positive integer, got -3`.
+ * @example
+ * import { isLeft } from 'fp-ts/lib/Either.js'
+ * const r = PositiveInt.decode(-3)
+ * if (isLeft(r)) formatConfigErrors(r.left) // ['(root): expected a positive integer, got -3']
+ * @since 0.1.0
+ */
+export const formatConfigErrors = (errors: t.Errors): ReadonlyArray<string> => {
+  const lines = errors.map((e) => {
+    const path = e.context
+      .map((entry) => entry.key)
+      .filter((key) => key !== '')
+      .join('.');
+    const where = path === '' ? '(root)' : path;
+    if (e.message !== undefined) return `${where}: ${e.message}`;
+    const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
+    return `${where}: expected ${expected}, got ${describeJson(e.value)}`;
+  });
+  return [...new Set(lines)];
+};
