@@ -5,3 +5,26 @@
  */
 export { Linear, type LinearOptions, pytorchBiasInit } from './Linear.js';
 export { Dropout } from './Dropout.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionOptions,
+  type AttentionOptions,
+  type AttentionResult,
+} from './MultiheadAttention.js';
+export { LSTMCell, type LSTMState, type RecurrentCellOptions } from './LSTMCell.js';
+export { GRUCell } from './GRUCell.js';
+export { LSTM, type LSTMOutput, type RecurrentOptions, pytorchRecurrentName } from './LSTM.js';
+export { GRU, type GRUOutput } from './GRU.js';
+export { Sequential } from './Sequential.js';
+export { MLP, type MLPOptions } from './MLP.js';
+export { activation, activationNames, type ActivationName, ActivationNameCodec } from './Activation.js';
+export {
+  PositiveInt,
+  NonNegativeInt,
+  DropoutRate,
+  FiniteNumber,
+  oneOf,
+  configObject,
+  formatConfigErrors,
+  type ConfigOf,
+} from './configCodecs.js';
