@@ -1,0 +1,69 @@
+/**
+ * Case 2 the README way: a user-declared module of two `nn.Linear`, `valueAndGrad` for the gradient
+ * tree, and SGD as `zipWith(params, grads, (p, g) => p - lr·g)` inside `tidy`.
+ */
+import {
+  defineModule,
+  dispose,
+  initialize,
+  type ModuleOf,
+  nn,
+  random,
+  submodule,
+  tf,
+  tidy,
+  valueAndGrad,
+  zipWith,
+} from '../../../src/index.js';
+import type { DenseWeights } from '../../data.js';
+import type { Runner } from '../../harness.js';
+import { MLP, mlpData } from './spec.js';
+
+type Tensor = tf.Tensor;
+
+const fields = { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear) };
+const URI = 'bench/Mlp';
+type URI = typeof URI;
+type Mlp<A> = ModuleOf<URI, typeof fields, A>;
+declare module 'fp-ts/HKT.js' {
+  interface URItoKind<A> {
+    readonly [URI]: Mlp<A>;
+  }
+}
+
+const Mlp = defineModule(URI, {
+  name: 'Mlp',
+  fields,
+  forward: (m: Mlp<Tensor>, x: Tensor): Tensor => nn.Linear.forward(m.fc2, tf.relu(nn.Linear.forward(m.fc1, x))),
+});
+
+/** A `Linear` whose initializers hand out the given weights (PyTorch layout), so all contenders start equal. */
+export const fixedLinear = (w: DenseWeights) =>
+  nn.Linear.create(w.inFeatures, w.outFeatures, {
+    weightInit: (shape) => () => tf.tensor(w.weight, [...shape]),
+    biasInit: (shape) => () => tf.tensor(w.bias, [...shape]),
+  });
+
+const lossAndGrad = valueAndGrad((m: Mlp<Tensor>, x: Tensor, y: Tensor) =>
+  tf.losses.softmaxCrossEntropy(y, Mlp.forward(m, x)) as tf.Scalar,
+);
+
+export const setup = (): Runner => {
+  const d = mlpData();
+  const x = tf.tensor2d(d.x, [MLP.batch, MLP.inFeatures]);
+  const y = tf.tensor2d(d.y, [MLP.batch, MLP.classes]);
+  let params = initialize(Mlp.make({ fc1: fixedLinear(d.fc1), fc2: fixedLinear(d.fc2) }))(random.key(0));
+  return {
+    run: () => {
+      const { next, loss } = tidy(() => {
+        const { value, grads } = lossAndGrad(params, x, y);
+        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, MLP.lr))), loss: value };
+      });
+      const l = loss.dataSync()[0]!;
+      dispose([params, loss]);
+      params = next;
+      return l;
+    },
+    dispose: () => dispose([params, x, y]),
+  };
+};
