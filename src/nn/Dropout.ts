@@ -13,11 +13,13 @@
  * @since 0.1.0
  */
 import * as O from 'fp-ts/lib/Option.js';
+import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { bernoulli } from '../random/bernoulli.js';
 import { constant, context, type Context } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
+import { configObject, DropoutRate } from './configCodecs.js';
 
 type Tensor = tf.Tensor;
 
@@ -68,7 +70,23 @@ const initialContext: Context = { mode: 'eval', key: O.none };
 export interface DropoutDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
   /** A new dropout layer, in eval mode until `newState(model, 'train')`. */
   readonly create: <A = never>(rate: number) => Dropout<A>;
+  /** The io-ts codec of {@link DropoutConfig}. */
+  readonly configCodec: typeof DropoutConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: Dropout<unknown>) => DropoutConfig;
+  /** A new layer from its constructor arguments. */
+  readonly fromConfig: <A = never>(config: DropoutConfig) => Dropout<A>;
 }
+
+/**
+ * `Dropout`'s constructor arguments as JSON: `{ rate }`.
+ * @example
+ * nn.Dropout.fromConfig({ rate: 0.1 })
+ * @since 0.1.0
+ */
+export const DropoutConfig = configObject('Dropout config', { rate: DropoutRate });
+/** @since 0.1.0 */
+export type DropoutConfig = t.TypeOf<typeof DropoutConfig>;
 
 export const Dropout: DropoutDef = {
   ...def,
@@ -78,4 +96,7 @@ export const Dropout: DropoutDef = {
     }
     return def.make<A>({ rate, ctx: initialContext });
   },
+  configCodec: DropoutConfig,
+  toConfig: (m) => ({ rate: m.rate }),
+  fromConfig: <A = never>(c: DropoutConfig): Dropout<A> => Dropout.create<A>(c.rate),
 };

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { varianceScaling } from '../init/varianceScaling.js';
 import type { Initializer } from '../init/Initializer.js';
@@ -16,6 +17,7 @@ import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { configObject, PositiveInt } from './configCodecs.js';
 
 type Tensor = tf.Tensor;
 
@@ -113,7 +115,23 @@ export const pytorchBiasInit =
 export interface LinearDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
   /** A new, uninitialized layer: `weight: [out, in]`, `bias: [out]`. */
   readonly create: (inFeatures: number, outFeatures: number, options?: LinearOptions) => Linear<ParamInit<Tensor>>;
+  /** The io-ts codec of {@link LinearConfig} (architecture as data; custom initializers are not part of it). */
+  readonly configCodec: typeof LinearConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: Linear<unknown>) => LinearConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: LinearConfig) => Linear<ParamInit<Tensor>>;
 }
+
+/**
+ * `Linear`'s constructor arguments as JSON: `{ inFeatures, outFeatures, bias? }`.
+ * @example
+ * nn.Linear.fromConfig({ inFeatures: 5, outFeatures: 10, bias: false })
+ * @since 0.1.0
+ */
+export const LinearConfig = configObject('Linear config', { inFeatures: PositiveInt, outFeatures: PositiveInt }, { bias: t.boolean });
+/** @since 0.1.0 */
+export type LinearConfig = t.TypeOf<typeof LinearConfig>;
 
 export const Linear: LinearDef = {
   ...def,
@@ -131,4 +149,7 @@ export const Linear: LinearDef = {
       useBias,
     });
   },
+  configCodec: LinearConfig,
+  toConfig: (m) => ({ inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.useBias }),
+  fromConfig: (c) => Linear.create(c.inFeatures, c.outFeatures, { bias: c.bias ?? true }),
 };
