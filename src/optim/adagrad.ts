@@ -1,0 +1,18 @@
+/**
+ * Adagrad (optax `adagrad`).
+ * @since 0.1.0
+ */
+import { chain } from './chain.js';
+import type { GradientTransformation } from './GradientTransformation.js';
+import type { ScalarOrSchedule } from './schedule.js';
+import { scaleByLearningRate } from './scaleByLearningRate.js';
+import { scaleByRss, type ScaleByRssOptions } from './scaleByRss.js';
+
+/**
+ * `chain(scaleByRss(options), scaleByLearningRate(lr))`; defaults initial accumulator 0.1, eps 1e-7.
+ * @example
+ * const opt = adagrad(0.1)
+ * @since 0.1.0
+ */
+export const adagrad = (learningRate: ScalarOrSchedule, options: ScaleByRssOptions = {}) =>
+  chain(scaleByRss(options), scaleByLearningRate(learningRate) as GradientTransformation<unknown>);

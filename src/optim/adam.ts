@@ -1,0 +1,44 @@
+/**
+ * Adam and AdamW (optax `adam`, `adamw`).
+ * @since 0.1.0
+ */
+import { addDecayedWeights } from './addDecayedWeights.js';
+import { chain } from './chain.js';
+import type { GradientTransformation } from './GradientTransformation.js';
+import type { Mask } from './Mask.js';
+import type { ScalarOrSchedule } from './schedule.js';
+import { scaleByAdam, type ScaleByAdamOptions } from './scaleByAdam.js';
+import { scaleByLearningRate } from './scaleByLearningRate.js';
+
+/**
+ * Adam: `chain(scaleByAdam(options), scaleByLearningRate(lr))`; defaults b1 0.9, b2 0.999,
+ * eps 1e-8 (outside the square root), epsRoot 0.
+ * @example
+ * const opt = adam(1e-3)
+ * let optState = opt.init(params)
+ * @since 0.1.0
+ */
+export const adam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}) =>
+  chain(scaleByAdam(options), scaleByLearningRate(learningRate) as GradientTransformation<unknown>);
+
+/** Options of {@link adamw}. @since 0.1.0 */
+export interface AdamWOptions extends ScaleByAdamOptions {
+  /** Decoupled weight decay; default 1e-4 (optax). */
+  readonly weightDecay?: number;
+  /** Which leaves decay (default: all trained leaves). */
+  readonly mask?: Mask;
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay,
+ * `chain(scaleByAdam, addDecayedWeights(weightDecay, mask), scaleByLearningRate(lr))`.
+ * @example
+ * const opt = adamw(1e-3, { weightDecay: 1e-2, mask: (info) => !info.path.endsWith('bias') })
+ * @since 0.1.0
+ */
+export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) =>
+  chain(
+    scaleByAdam(options),
+    addDecayedWeights(options.weightDecay ?? 1e-4, options.mask) as GradientTransformation<unknown>,
+    scaleByLearningRate(learningRate) as GradientTransformation<unknown>,
+  );

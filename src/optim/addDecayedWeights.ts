@@ -1,0 +1,24 @@
+/**
+ * Decoupled weight decay (optax `add_decayed_weights`): `update + weightDecay * param`, before the
+ * learning rate scales it (AdamW, Lion).
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { stateless, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
+import type { Mask } from './Mask.js';
+import { masked, type MaskedState } from './masked.js';
+
+/**
+ * Adds `weightDecay * param` to every update; with `mask`, only to the selected leaves (the others
+ * pass through), e.g. to spare biases. Needs `params` in `update`.
+ * @example
+ * const decay = addDecayedWeights(1e-4, (info) => info.path.endsWith('weight'))
+ * @since 0.1.0
+ */
+export function addDecayedWeights(weightDecay: number): GradientTransformation<EmptyState>;
+export function addDecayedWeights(weightDecay: number, mask: Mask): GradientTransformation<MaskedState<EmptyState>>;
+export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTransformation<EmptyState | MaskedState<EmptyState>>;
+export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTransformation<any> {
+  const t = stateless((g, p) => (p === null ? g.clone() : tf.add(g, tf.mul(p, weightDecay))), true, 'addDecayedWeights');
+  return mask === undefined ? t : masked(t, mask);
+}

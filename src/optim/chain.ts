@@ -1,0 +1,39 @@
+/**
+ * Composition of transformations (optax's `chain`): updates flow through each in order; the
+ * state is the array of their states.
+ * @since 0.1.0
+ */
+import { dispose } from '../engine/memory.js';
+import type { GradientTransformation, StateOf } from './GradientTransformation.js';
+import { mapActive, type Updates } from './Updates.js';
+
+/** The state of a chain: one entry per link. @since 0.1.0 */
+export type ChainState<Ts extends ReadonlyArray<GradientTransformation<any>>> = { readonly [K in keyof Ts]: StateOf<Ts[K]> };
+
+/**
+ * Applies the transformations one after the other. Intermediate updates are freed as soon as the
+ * next link has consumed them.
+ * @example
+ * const opt = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3))
+ * @since 0.1.0
+ */
+export const chain = <Ts extends ReadonlyArray<GradientTransformation<any>>>(
+  ...transforms: Ts
+): GradientTransformation<ChainState<Ts>> => ({
+  init: (params) => transforms.map((t) => t.init(params)) as unknown as ChainState<Ts>,
+  update: (updates, state, params) => {
+    const states = state as unknown as ReadonlyArray<unknown>;
+    if (!Array.isArray(states) || states.length !== transforms.length) {
+      throw new Error(`chain: expected a state with ${transforms.length} entries, got ${Array.isArray(states) ? states.length : typeof states}`);
+    }
+    let u: Updates = updates;
+    const next: unknown[] = [];
+    transforms.forEach((t, i) => {
+      const [u2, s2] = t.update(u, states[i], params);
+      if (u !== updates) dispose(u);
+      u = u2;
+      next.push(s2);
+    });
+    return [u === updates ? mapActive(u, (g) => g.clone()) : u, next as unknown as ChainState<Ts>];
+  },
+});

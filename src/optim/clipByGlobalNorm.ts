@@ -1,0 +1,42 @@
+/**
+ * Clipping by the global norm (optax `clip_by_global_norm`): when the L2 norm of all active updates
+ * together reaches `maxNorm`, every update is scaled by `maxNorm / norm` (as `(g / norm) * maxNorm`).
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { tidy } from '../engine/memory.js';
+import type { EmptyState, GradientTransformation } from './GradientTransformation.js';
+import { mapActive, type Updates } from './Updates.js';
+
+/**
+ * The L2 norm of all active leaves of an update tree, as a scalar tensor (owned by the caller).
+ * @example
+ * const n = globalNorm(grads) // sqrt(sum of every squared element)
+ * @since 0.1.0
+ */
+export const globalNorm = (updates: Updates): tf.Scalar =>
+  tf.tidy(() => {
+    const squares: tf.Tensor[] = [];
+    mapActive(updates, (g) => (squares.push(tf.sum(tf.square(g))), null));
+    return tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares)) as tf.Scalar;
+  });
+
+/**
+ * Scales all updates down together so their global norm is below `maxNorm` (stateless).
+ * @example
+ * const opt = chain(clipByGlobalNorm(1.0), adam(1e-3))
+ * @since 0.1.0
+ */
+export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => ({
+  init: () => ({}),
+  update: (updates, state) =>
+    tidy((): readonly [Updates, EmptyState] => {
+      const norm = globalNorm(updates);
+      const trigger = tf.less(norm, maxNorm);
+      const out = mapActive(updates, (g) =>
+        tf.where(tf.broadcastTo(trigger, g.shape), g.clone(), tf.mul(tf.div(g, norm), maxNorm)),
+      );
+      return [out, state];
+    }),
+});
+

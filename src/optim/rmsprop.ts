@@ -1,0 +1,33 @@
+/**
+ * RMSProp (optax `rmsprop`).
+ * @since 0.1.0
+ */
+import { chain } from './chain.js';
+import { identity, type GradientTransformation } from './GradientTransformation.js';
+import type { ScalarOrSchedule } from './schedule.js';
+import { scaleByLearningRate } from './scaleByLearningRate.js';
+import { scaleByRms, type ScaleByRmsOptions } from './scaleByRms.js';
+import { trace } from './trace.js';
+
+/** Options of {@link rmsprop}. @since 0.1.0 */
+export interface RmspropOptions extends ScaleByRmsOptions {
+  /** Momentum applied after the learning rate, as optax; none when absent. */
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+}
+
+/**
+ * `chain(scaleByRms(options), scaleByLearningRate(lr), trace(momentum)?)`; defaults decay 0.9,
+ * eps 1e-8 inside the square root, initial scale 0.
+ * @example
+ * const opt = rmsprop(1e-3, { decay: 0.99 })
+ * @since 0.1.0
+ */
+export const rmsprop = (learningRate: ScalarOrSchedule, options: RmspropOptions = {}) =>
+  chain(
+    scaleByRms(options),
+    scaleByLearningRate(learningRate) as GradientTransformation<unknown>,
+    (options.momentum === undefined
+      ? identity()
+      : trace({ decay: options.momentum, nesterov: options.nesterov ?? false })) as GradientTransformation<unknown>,
+  );

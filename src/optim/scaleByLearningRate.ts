@@ -1,0 +1,57 @@
+/**
+ * Scaling by a step size: `scale(s)` multiplies every update by `s`; `scaleBySchedule(f)` by
+ * `f(count)` and counts steps; `scaleByLearningRate(lr)` by `-lr` (descent), either way.
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { stateless, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
+import type { ScalarOrSchedule, Schedule } from './schedule.js';
+import { mapActive } from './Updates.js';
+
+/** The state of {@link scaleBySchedule}: the number of updates so far. @since 0.1.0 */
+export interface CountState {
+  readonly count: number;
+}
+
+/**
+ * Multiplies every update by a fixed `stepSize` (stateless).
+ * @example
+ * const half = scale(0.5)
+ * @since 0.1.0
+ */
+export const scale = (stepSize: number): GradientTransformation<EmptyState> => stateless((g) => tf.mul(g, stepSize));
+
+/**
+ * Multiplies the updates by `stepSize(count)`, `count` being the number of earlier updates.
+ * @example
+ * const decay = scaleBySchedule(exponentialDecay(1, 100, 0.5))
+ * @since 0.1.0
+ */
+export const scaleBySchedule = (stepSize: Schedule): GradientTransformation<CountState> => ({
+  init: () => ({ count: 0 }),
+  update: (updates, state) => {
+    const s = stepSize(state.count);
+    return [mapActive(updates, (g) => tf.mul(g, s)), { count: state.count + 1 }];
+  },
+});
+
+/** Options of {@link scaleByLearningRate}. @since 0.1.0 */
+export interface ScaleByLearningRateOptions {
+  /** Multiply by `-lr` (gradient descent; default) rather than `lr`. */
+  readonly flipSign?: boolean;
+}
+
+/**
+ * Multiplies by `-learningRate` (a number: stateless; a schedule: counts steps), the last link of
+ * every optimizer here, as in optax.
+ * @example
+ * const opt = chain(scaleByAdam(), scaleByLearningRate(cosineDecay(1e-3, 1000)))
+ * @since 0.1.0
+ */
+export const scaleByLearningRate = (
+  learningRate: ScalarOrSchedule,
+  options: ScaleByLearningRateOptions = {},
+): GradientTransformation<EmptyState> | GradientTransformation<CountState> => {
+  const m = (options.flipSign ?? true) ? -1 : 1;
+  return typeof learningRate === 'function' ? scaleBySchedule((c) => m * learningRate(c)) : scale(m * learningRate);
+};

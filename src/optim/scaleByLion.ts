@@ -1,0 +1,42 @@
+/**
+ * Lion's scaling (optax `scale_by_lion`, "hard" sign mode): the update is
+ * `sign((1 - b1) * g + b1 * mu)`, then the moment moves on as `mu' = b2 * mu + (1 - b2) * g`.
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { tidy } from '../engine/memory.js';
+import type { GradientTransformation } from './GradientTransformation.js';
+import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
+
+/** Lion's state: the update count and the moment. @since 0.1.0 */
+export interface ScaleByLionState {
+  readonly count: number;
+  readonly mu: Moments;
+}
+
+/** Options of {@link scaleByLion}; defaults as optax. @since 0.1.0 */
+export interface ScaleByLionOptions {
+  /** Interpolation between gradient and moment for the sign; default 0.9. */
+  readonly b1?: number;
+  /** Decay of the moment; default 0.99. */
+  readonly b2?: number;
+}
+
+/**
+ * Replaces updates by Lion's signed interpolation of gradient and momentum.
+ * @example
+ * const opt = chain(scaleByLion(), scaleByLearningRate(1e-4))
+ * @since 0.1.0
+ */
+export const scaleByLion = (options: ScaleByLionOptions = {}): GradientTransformation<ScaleByLionState> => {
+  const { b1 = 0.9, b2 = 0.99 } = options;
+  return {
+    init: (params) => ({ count: 0, mu: initMoments(params, (p) => tf.zerosLike(p)) }),
+    update: (updates, state) =>
+      tidy((): readonly [Moments, ScaleByLionState] => {
+        const out = zipActive(updates, state.mu, (g, m) => tf.sign(tf.add(tf.mul(g, 1 - b1), tf.mul(m, b1))));
+        const mu = updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - b2), tf.mul(m, b2)));
+        return [out, { count: state.count + 1, mu }];
+      }),
+  };
+};

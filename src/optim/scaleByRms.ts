@@ -1,0 +1,68 @@
+/**
+ * RMSProp's scaling (optax `scale_by_rms`, and `scale_by_stddev` when centered): `nu` is an
+ * exponential moving average of the squared gradient, started at `initialScale`; the update is
+ * `g / sqrt(nu + eps)` (optax's default `epsInSqrt: true`) or `g / (sqrt(nu) + eps)`. Centered
+ * RMSProp also tracks the mean `mu` and divides by `sqrt(nu - mu² + eps)`. With `biasCorrection`,
+ * the averages are divided by `1 - decay ** t` first.
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { tidy } from '../engine/memory.js';
+import type { GradientTransformation } from './GradientTransformation.js';
+import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
+
+/** RMSProp's state; `mu` is `null` unless centered. @since 0.1.0 */
+export interface ScaleByRmsState {
+  readonly count: number;
+  readonly nu: Moments;
+  readonly mu: Moments | null;
+}
+
+/** Options of {@link scaleByRms}; defaults as optax. @since 0.1.0 */
+export interface ScaleByRmsOptions {
+  /** Decay of the moving averages; default 0.9. */
+  readonly decay?: number;
+  /** Default 1e-8. */
+  readonly eps?: number;
+  /** Starting value of `nu`; default 0. */
+  readonly initialScale?: number;
+  /** Whether `eps` goes inside the square root; default true. */
+  readonly epsInSqrt?: boolean;
+  /** Divide by the estimated standard deviation instead of the RMS; default false. */
+  readonly centered?: boolean;
+  /** Debias the averages by `1 - decay ** t`; default false. */
+  readonly biasCorrection?: boolean;
+}
+
+/**
+ * Rescales updates by the root mean square of recent gradients.
+ * @example
+ * const opt = chain(scaleByRms({ decay: 0.99 }), scaleByLearningRate(1e-3))
+ * @since 0.1.0
+ */
+export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> => {
+  const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, centered = false, biasCorrection = false } = options;
+  return {
+    init: (params) => ({
+      count: 0,
+      nu: initMoments(params, (p) => tf.fill(p.shape, initialScale, p.dtype)),
+      mu: centered ? initMoments(params, (p) => tf.zerosLike(p)) : null,
+    }),
+    update: (updates, state) =>
+      tidy((): readonly [Moments, ScaleByRmsState] => {
+        const t = state.count + 1;
+        const correction = biasCorrection ? 1 - decay ** t : 1;
+        const nu = updateMoments(updates, state.nu, (g, v) => tf.add(tf.mul(tf.square(g), 1 - decay), tf.mul(v, decay)));
+        const mu =
+          state.mu === null ? null : updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - decay), tf.mul(m, decay)));
+        let variance = biasCorrection ? zipActive(nu, nu, (v) => tf.div(v, correction)) : nu;
+        if (mu !== null) {
+          variance = zipActive(variance, mu, (v, m) => tf.sub(v, tf.square(biasCorrection ? tf.div(m, correction) : m)));
+        }
+        const out = zipActive(updates, variance, (g, v) =>
+          epsInSqrt ? tf.mul(g, tf.rsqrt(tf.add(v, eps))) : tf.div(g, tf.add(tf.sqrt(v), eps)),
+        );
+        return [out, { count: t, nu, mu }];
+      }),
+  };
+};

@@ -1,0 +1,43 @@
+/**
+ * Adagrad's scaling (optax `scale_by_rss`): a running sum of squared gradients, started at
+ * `initialAccumulatorValue`; the update is `g / sqrt(sum + eps)` where the sum is positive, else 0.
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { tidy } from '../engine/memory.js';
+import type { GradientTransformation } from './GradientTransformation.js';
+import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
+
+/** Adagrad's state: the sums of squares (`null` at untrained leaves). @since 0.1.0 */
+export interface ScaleByRssState {
+  readonly sumOfSquares: Moments;
+}
+
+/** Options of {@link scaleByRss}; defaults as optax. @since 0.1.0 */
+export interface ScaleByRssOptions {
+  /** Default 0.1. */
+  readonly initialAccumulatorValue?: number;
+  /** Default 1e-7. */
+  readonly eps?: number;
+}
+
+/**
+ * Rescales updates by the root of the sum of all squared gradients so far.
+ * @example
+ * const opt = chain(scaleByRss(), scaleByLearningRate(0.1))
+ * @since 0.1.0
+ */
+export const scaleByRss = (options: ScaleByRssOptions = {}): GradientTransformation<ScaleByRssState> => {
+  const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;
+  return {
+    init: (params) => ({ sumOfSquares: initMoments(params, (p) => tf.fill(p.shape, initialAccumulatorValue, p.dtype)) }),
+    update: (updates, state) =>
+      tidy((): readonly [Moments, ScaleByRssState] => {
+        const sumOfSquares = updateMoments(updates, state.sumOfSquares, (g, s) => tf.add(tf.square(g), s));
+        const out = zipActive(updates, sumOfSquares, (g, s) =>
+          tf.mul(tf.where(tf.greater(s, 0), tf.rsqrt(tf.add(s, eps)), tf.zerosLike(s)), g),
+        );
+        return [out, { sumOfSquares }];
+      }),
+  };
+};

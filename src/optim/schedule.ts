@@ -1,0 +1,146 @@
+/**
+ * Schedules: step count → value (a learning rate, usually), with optax's semantics. Counts are plain
+ * numbers, kept in the optimizer state; a schedule is evaluated in JavaScript once per step.
+ * @since 0.1.0
+ */
+
+/** A function from the update count (0 for the first update) to a value. @since 0.1.0 */
+export type Schedule = (count: number) => number;
+
+/** A number or a schedule, as learning rates are given. @since 0.1.0 */
+export type ScalarOrSchedule = number | Schedule;
+
+const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);
+
+/**
+ * The same value at every step.
+ * @example
+ * constant(0.1)(1000) // 0.1
+ * @since 0.1.0
+ */
+export const constant =
+  (value: number): Schedule =>
+  () =>
+    value;
+
+/**
+ * Linear interpolation from `initValue` to `endValue` over `transitionSteps` steps, starting after
+ * `transitionBegin` steps; constant before and after (optax `linear_schedule`). A non-positive
+ * `transitionSteps` gives the constant `initValue`.
+ * @example
+ * linearSchedule(1, 0, 10)(5) // 0.5
+ * @since 0.1.0
+ */
+export const linearSchedule = (initValue: number, endValue: number, transitionSteps: number, transitionBegin = 0): Schedule => {
+  if (transitionSteps <= 0) return constant(initValue);
+  const begin = Math.max(transitionBegin, 0);
+  return (count) => {
+    const c = clip(count - begin, 0, transitionSteps);
+    return (initValue - endValue) * (1 - c / transitionSteps) + endValue;
+  };
+};
+
+/**
+ * Linear warm-up from `initValue` (default 0) to `peakValue` over `warmupSteps`, then `peakValue`.
+ * @example
+ * linearWarmup(1e-3, 100)(50) // 5e-4
+ * @since 0.1.0
+ */
+export const linearWarmup = (peakValue: number, warmupSteps: number, initValue = 0): Schedule =>
+  linearSchedule(initValue, peakValue, warmupSteps);
+
+/**
+ * Cosine decay from `initValue` to `alpha * initValue` over `decaySteps` (optax
+ * `cosine_decay_schedule`): `init * ((1 - alpha) * (0.5 * (1 + cos(pi * t / T))) ** exponent + alpha)`
+ * with `t = min(count, T)`.
+ * @example
+ * cosineDecay(1, 100)(50) // 0.5
+ * @since 0.1.0
+ */
+export const cosineDecay = (initValue: number, decaySteps: number, alpha = 0, exponent = 1): Schedule => {
+  if (!(decaySteps > 0)) throw new Error(`cosineDecay: decaySteps must be positive, got ${decaySteps}`);
+  return (count) => {
+    const c = Math.min(count, decaySteps);
+    const cosine = 0.5 * (1 + Math.cos((Math.PI * c) / decaySteps));
+    return initValue * ((1 - alpha) * cosine ** exponent + alpha);
+  };
+};
+
+/** Options of {@link exponentialDecay}. @since 0.1.0 */
+export interface ExponentialDecayOptions {
+  /** Steps at `initValue` before decay starts; default 0. */
+  readonly transitionBegin?: number;
+  /** Decay in whole periods (a step function); default false. */
+  readonly staircase?: boolean;
+  /** A bound the value never passes (a floor when decaying, a ceiling when growing). */
+  readonly endValue?: number;
+}
+
+/**
+ * `initValue * decayRate ** ((count - begin) / transitionSteps)` after `begin`, `initValue` before
+ * (optax `exponential_decay`). A non-positive `transitionSteps` or a zero `decayRate` gives the
+ * constant `initValue`.
+ * @example
+ * exponentialDecay(1, 10, 0.5)(20) // 0.25
+ * @since 0.1.0
+ */
+export const exponentialDecay = (
+  initValue: number,
+  transitionSteps: number,
+  decayRate: number,
+  options: ExponentialDecayOptions = {},
+): Schedule => {
+  if (transitionSteps <= 0 || decayRate === 0) return constant(initValue);
+  const begin = Math.max(options.transitionBegin ?? 0, 0);
+  const { staircase = false, endValue } = options;
+  return (count) => {
+    const decreased = count - begin;
+    const p = staircase ? Math.floor(decreased / transitionSteps) : decreased / transitionSteps;
+    const value = decreased <= 0 ? initValue : initValue * decayRate ** p;
+    if (endValue === undefined) return value;
+    return decayRate < 1 ? Math.max(value, endValue) : Math.min(value, endValue);
+  };
+};
+
+/**
+ * Runs `schedules[i]` from `boundaries[i - 1]` on, each seeing the count since its own start
+ * (optax `join_schedules`); `boundaries` has one entry fewer than `schedules`.
+ * @example
+ * const lr = joinSchedules([linearWarmup(1e-3, 100), cosineDecay(1e-3, 900)], [100])
+ * lr(100) // 1e-3
+ * @since 0.1.0
+ */
+export const joinSchedules = (schedules: ReadonlyArray<Schedule>, boundaries: ReadonlyArray<number>): Schedule => {
+  if (schedules.length === 0 || boundaries.length !== schedules.length - 1) {
+    throw new Error(`joinSchedules: need n schedules and n - 1 boundaries, got ${schedules.length} and ${boundaries.length}`);
+  }
+  return (count) => {
+    let out = schedules[0]!(count);
+    boundaries.forEach((b, i) => {
+      if (count >= b) out = schedules[i + 1]!(count - b);
+    });
+    return out;
+  };
+};
+
+/**
+ * Linear warm-up from `initValue` to `peakValue`, then cosine decay to `endValue` by step
+ * `decaySteps` (counted from 0, warm-up included), as optax `warmup_cosine_decay_schedule`.
+ * @example
+ * const lr = warmupCosineDecay(0, 1e-3, 100, 1000)
+ * @since 0.1.0
+ */
+export const warmupCosineDecay = (
+  initValue: number,
+  peakValue: number,
+  warmupSteps: number,
+  decaySteps: number,
+  endValue = 0,
+  exponent = 1,
+): Schedule => {
+  const alpha = peakValue === 0 ? 0 : endValue / peakValue;
+  return joinSchedules(
+    [linearSchedule(initValue, peakValue, warmupSteps), cosineDecay(peakValue, decaySteps - warmupSteps, alpha, exponent)],
+    [warmupSteps],
+  );
+};
