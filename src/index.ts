@@ -20,3 +20,4 @@ export * as random from './random/index.js';
 export * as init from './init/index.js';
 export * as nn from './nn/index.js';
 export * as io from './io/index.js';
+export * as optim from './optim/index.js';
