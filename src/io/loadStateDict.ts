@@ -1,0 +1,198 @@
+/**
+ * Placing a state dict into a module: PyTorch's `load_state_dict`, made pure. The module passed in
+ * is not changed; a new module comes back with the tensors in place.
+ *
+ * Checks come first and are complete: every missing, unexpected, shape-mismatched and
+ * dtype-mismatched key is listed in one {@link StateDictError}, and nothing is allocated before
+ * they all pass, so a failed load leaves no tensor behind.
+ *
+ * Ownership: the returned module's tensors are all new and owned by the caller (dispose them with
+ * `dispose`); the tensors passed in and the input module's tensors stay owned by whoever owned them
+ * (they are copied with `tf.clone`, which shares the data buffer, so a copy costs no memory).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { tidy } from '../engine/memory.js';
+import { formatShape } from '../tree/ModuleError.js';
+import { type AnyModule, fromArray, type LeafOf, type Relabel, specOf } from '../tree/Module.js';
+import { isParamInit } from '../tree/ParamInit.js';
+import { stateDictEntries } from './stateDictEntries.js';
+import { StateDictError, type StateDictProblem } from './StateDictError.js';
+import type { TensorEntries } from './tensors.js';
+
+type Tensor = tf.Tensor;
+
+/** Options of {@link loadStateDict}. @since 0.1.0 */
+export interface LoadStateDictOptions {
+  /**
+   * Default `true`: every key of the module must be given and no other. `false` ignores missing
+   * keys (those leaves keep their current value, copied) and unexpected keys (not read); shape and
+   * dtype mismatches are errors either way.
+   */
+  readonly strict?: boolean;
+}
+
+/** A source tensor's shape and tfjs dtype, known before any tensor is made from it. @internal */
+export interface SourceInfo {
+  readonly shape: ReadonlyArray<number>;
+  readonly dtype: string;
+  /** Shown after the dtype in messages, e.g. `'I64 in the file'`. */
+  readonly note?: string;
+}
+
+/** How to read one kind of source (tfjs tensors, raw file tensors). @internal */
+export interface StateDictSource<S> {
+  /** The source's shape and dtype, or a string saying why it is unusable. */
+  readonly describe: (key: string, s: S) => SourceInfo | string;
+  /** Does all fallible work (conversions) and returns the maker of the tensor; may throw. */
+  readonly prepare: (key: string, s: S) => () => Tensor;
+}
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+const fieldNote = (key: string, path: string): string => (key === path ? '' : ` (field ${path})`);
+const withNote = (info: SourceInfo): string => (info.note === undefined ? info.dtype : `${info.dtype} (${info.note})`);
+
+/** The expected shape and dtype of a leaf: a tensor's own, or a `ParamInit`'s shape (any dtype). */
+const expectedOf = (leaf: unknown, path: string): { readonly shape: ReadonlyArray<number>; readonly dtype?: string } => {
+  if (leaf instanceof tf.Tensor) return { shape: leaf.shape, dtype: leaf.dtype };
+  if (isParamInit(leaf)) return { shape: leaf.shape };
+  throw new TypeError(`loadStateDict: leaf "${path}" is neither a tf.Tensor nor a ParamInit`);
+};
+
+/**
+ * The engine of every state-dict load: checks all keys, then builds the new module inside one
+ * `tidy`. Leaves without a source (non-strict) keep their value, tensors cloned.
+ * @internal
+ */
+export const placeStateDict = <M extends AnyModule<unknown>, S>(
+  m: M,
+  sources: ReadonlyArray<readonly [string, S]>,
+  source: StateDictSource<S>,
+  options: LoadStateDictOptions = {},
+): Relabel<M, Tensor | LeafOf<M>> => {
+  const strict = options.strict ?? true;
+  const entries = stateDictEntries(m);
+  const given = new Map(sources);
+  const missing: StateDictProblem[] = [];
+  const unexpected: StateDictProblem[] = [];
+  const shapes: StateDictProblem[] = [];
+  const dtypes: StateDictProblem[] = [];
+  const values: StateDictProblem[] = [];
+  const used: Array<readonly [number, string, S]> = [];
+  entries.forEach(({ key, info, leaf }, i) => {
+    const expected = expectedOf(leaf, info.path);
+    const expectedText = `shape ${formatShape(expected.shape)}${expected.dtype === undefined ? '' : `, ${expected.dtype}`}`;
+    if (!given.has(key)) {
+      if (strict) missing.push({ kind: 'missing', key, message: `missing key "${key}"${fieldNote(key, info.path)}: expected ${expectedText}` });
+      return;
+    }
+    const s = given.get(key) as S;
+    const actual = source.describe(key, s);
+    if (typeof actual === 'string') {
+      values.push({ kind: 'value', key, message: `key "${key}": ${actual}` });
+      return;
+    }
+    let ok = true;
+    if (!sameShape(actual.shape, expected.shape)) {
+      ok = false;
+      shapes.push({
+        kind: 'shape',
+        key,
+        message: `shape mismatch for "${key}"${fieldNote(key, info.path)}: expected ${formatShape(expected.shape)}, got ${formatShape(actual.shape)}`,
+      });
+    }
+    if (expected.dtype !== undefined && actual.dtype !== expected.dtype) {
+      ok = false;
+      dtypes.push({
+        kind: 'dtype',
+        key,
+        message: `dtype mismatch for "${key}"${fieldNote(key, info.path)}: expected ${expected.dtype}, got ${withNote(actual)}`,
+      });
+    }
+    if (ok) used.push([i, key, s]);
+  });
+  if (strict) {
+    const known = new Set(entries.map((e) => e.key));
+    for (const [key, s] of sources) {
+      if (known.has(key)) continue;
+      const actual = source.describe(key, s);
+      unexpected.push({
+        kind: 'unexpected',
+        key,
+        message: `unexpected key "${key}"${typeof actual === 'string' ? '' : `: shape ${formatShape(actual.shape)}, ${withNote(actual)}`}`,
+      });
+    }
+  }
+  const makers = new Map<number, () => Tensor>();
+  if (missing.length + unexpected.length + shapes.length + dtypes.length + values.length === 0) {
+    for (const [i, key, s] of used) {
+      try {
+        makers.set(i, source.prepare(key, s));
+      } catch (e) {
+        values.push({ kind: 'value', key, message: `key "${key}": ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  }
+  const problems = [...missing, ...unexpected, ...shapes, ...dtypes, ...values];
+  if (problems.length > 0) throw new StateDictError(specOf(m).name, problems);
+  return tidy(() =>
+    fromArray(
+      m,
+      entries.map(({ leaf }, i) => {
+        const make = makers.get(i);
+        if (make !== undefined) return make();
+        return leaf instanceof tf.Tensor ? tf.clone(leaf) : leaf;
+      }),
+    ),
+  ) as Relabel<M, Tensor | LeafOf<M>>;
+};
+
+const tensorSource: StateDictSource<unknown> = {
+  describe: (_key, t) => {
+    if (!(t instanceof tf.Tensor)) return `expected a tf.Tensor, got ${t === null ? 'null' : typeof t}`;
+    if (t.isDisposed) return 'the tensor is disposed';
+    return { shape: t.shape, dtype: t.dtype };
+  },
+  prepare: (_key, t) => () => tf.clone(t as Tensor),
+};
+
+const entriesOf = (tensors: TensorEntries): ReadonlyArray<readonly [string, unknown]> =>
+  tensors instanceof Map ? [...tensors] : Object.entries(tensors as Readonly<Record<string, Tensor>>);
+
+/**
+ * A copy of `m` with its leaves replaced by `tensors`, matched by state-dict key (see
+ * `stateDictKeys`). Works on uninitialized modules (`ParamInit` leaves: their shape is checked, any
+ * dtype is accepted, since a `ParamInit` records none) and initialized ones (shape and dtype checked).
+ *
+ * Throws a {@link StateDictError} listing every problem at once (missing, unexpected, shape and dtype
+ * mismatches, values that are not live tensors) and allocating nothing. Strict by default; with
+ * `{ strict: false }` missing and unexpected keys are ignored, mismatches still rejected.
+ *
+ * Ownership: the result's tensors are new (clones) and owned by the caller; `m` and `tensors` are
+ * untouched and stay owned by their owners — dispose them when no longer needed.
+ *
+ * @example
+ * const model = loadStateDict(Net.create(), decodeTensors(bytes))
+ * const partial = loadStateDict(pretrained, { 'head.weight': w }, { strict: false })
+ * @since 0.1.0
+ */
+export function loadStateDict<M extends AnyModule<unknown>>(
+  m: M,
+  tensors: TensorEntries,
+  options?: LoadStateDictOptions & { readonly strict?: true },
+): Relabel<M, Tensor>;
+export function loadStateDict<M extends AnyModule<unknown>>(
+  m: M,
+  tensors: TensorEntries,
+  options: LoadStateDictOptions,
+): Relabel<M, Tensor | LeafOf<M>>;
+export function loadStateDict<M extends AnyModule<unknown>>(
+  m: M,
+  tensors: TensorEntries,
+  options: LoadStateDictOptions = {},
+): Relabel<M, Tensor | LeafOf<M>> {
+  return placeStateDict(m, entriesOf(tensors), tensorSource, options);
+}

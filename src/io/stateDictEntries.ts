@@ -1,0 +1,111 @@
+/**
+ * State-dict naming: every leaf of a module under the key PyTorch (or the module's own declaration)
+ * gives it — `dense1.weight`, `layers.0.bias`, `bn.running_mean`, `0.weight` inside a `Sequential`.
+ *
+ * A key is the leaf's field path (`LeafInfo.path`) except where a module definition declares other
+ * names with its `stateDictKeys` hook (see `StateDictKey` in `tree/Field.ts`). No tfjs here: the
+ * naming works on any leaf type, so an uninitialized module (`ParamInit` leaves) has the same keys
+ * as the initialized one.
+ *
+ * @since 0.1.0
+ */
+import type { AnyModule, LeafInfo, LeafOf } from '../tree/Module.js';
+import { leafEntries, specOf } from '../tree/Module.js';
+import type { StateDictKey } from '../tree/Field.js';
+
+/** One leaf of a module: its state-dict key, where it sits in the tree, and its value. @since 0.1.0 */
+export interface StateDictEntry<A> {
+  /** The state-dict key, e.g. `'bn.running_mean'`. */
+  readonly key: string;
+  /** The field path and kind, e.g. `{ path: 'bn.runningMean', kind: 'buffer' }`. */
+  readonly info: LeafInfo;
+  readonly leaf: A;
+}
+
+type Rec = Record<string, unknown>;
+
+const childKey = (rename: StateDictKey | undefined, field: string, key: string, index: number | undefined): string => {
+  if (typeof rename === 'function') return rename(key, index ?? 0);
+  const prefix = rename ?? field;
+  const within = index === undefined ? key : `${index}.${key}`;
+  return prefix === '' ? within : `${prefix}.${within}`;
+};
+
+/** The keys of `m`'s leaves in traversal order (the same walk as the module core's `forEachLeaf`). */
+const keysOf = (m: AnyModule<unknown>): string[] => {
+  const spec = specOf(m);
+  const renames = spec.stateDictKeys ?? {};
+  const out: string[] = [];
+  for (const name of spec.fieldNames) {
+    const decl = spec.fields[name]!;
+    const rename = Object.hasOwn(renames, name) ? renames[name] : undefined;
+    const value = (m as unknown as Rec)[name];
+    switch (decl._tag) {
+      case 'param':
+      case 'buffer':
+        out.push(typeof rename === 'string' ? rename : name);
+        break;
+      case 'submodule':
+        for (const k of keysOf(value as AnyModule<unknown>)) out.push(childKey(rename, name, k, undefined));
+        break;
+      case 'submodules':
+      case 'anyModules':
+        (value as ReadonlyArray<AnyModule<unknown>>).forEach((child, i) => {
+          for (const k of keysOf(child)) out.push(childKey(rename, name, k, i));
+        });
+        break;
+      default:
+    }
+  }
+  return out;
+};
+
+/**
+ * Every leaf of `m` with its state-dict key and field path, in traversal order. Throws when two
+ * leaves would share a key (conflicting `stateDictKeys` declarations), naming both field paths.
+ *
+ * @example
+ * stateDictEntries(nn.Linear.create(2, 3)).map((e) => e.key) // ['weight', 'bias']
+ * stateDictEntries(net).map((e) => [e.key, e.info.path]) // [['bn.running_mean', 'bn.runningMean'], ...]
+ * @since 0.1.0
+ */
+export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> => {
+  const leaves = leafEntries(m);
+  const keys = keysOf(m);
+  if (keys.length !== leaves.length) throw new Error(`stateDictEntries: ${keys.length} keys for ${leaves.length} leaves`);
+  const seen = new Map<string, string>();
+  return leaves.map(([info, leaf], i) => {
+    const key = keys[i]!;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new Error(
+        `state-dict key ${JSON.stringify(key)} names two leaves, "${other}" and "${info.path}": ` +
+          'check the stateDictKeys declarations of the modules on their paths',
+      );
+    }
+    seen.set(key, info.path);
+    return { key, info, leaf };
+  });
+};
+
+/**
+ * The state-dict keys of `m`'s leaves, in traversal order.
+ *
+ * @example
+ * stateDictKeys(nn.Sequential.create([nn.Linear.create(2, 3)])) // ['0.weight', '0.bias']
+ * @since 0.1.0
+ */
+export const stateDictKeys = (m: AnyModule<unknown>): ReadonlyArray<string> => stateDictEntries(m).map((e) => e.key);
+
+/**
+ * A module's leaves by state-dict key, in traversal order (PyTorch's `module.state_dict()`). The
+ * values are the module's own leaves, not copies: the map owns nothing, so do not dispose its
+ * tensors apart from the module. Works for any leaf type (`ParamInit`s give the expected shapes).
+ *
+ * @example
+ * const sd = stateDict(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * sd.get('weight')?.shape // [3, 2]
+ * @since 0.1.0
+ */
+export const stateDict = <M extends AnyModule<unknown>>(m: M): ReadonlyMap<string, LeafOf<M>> =>
+  new Map(stateDictEntries(m).map((e) => [e.key, e.leaf] as const));

@@ -1,0 +1,190 @@
+/**
+ * State dicts as safetensors files: a module's leaves under their state-dict keys, the format
+ * PyTorch (`safetensors.torch.save_file(model.state_dict(), ...)`) and JAX tools exchange.
+ *
+ * Loading validates the whole file and every key (see `loadStateDict`) before a tensor is made, so
+ * a bad file leaks nothing. Element types are read as `rawValues.ts` documents: `F16`, `BF16`, `F64`
+ * into float32 leaves (`F64` rounded to nearest even), `I64`, `U8`, `I8` into int32 leaves (`I64`
+ * values outside int32 are an error), `BOOL` into bool leaves. Writing stores each leaf as `F32`,
+ * `I32` or `BOOL` by its dtype, unless `options.dtypes` names another target for a key.
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import type { AnyModule, LeafOf, Relabel } from '../tree/Module.js';
+import { isParamInit } from '../tree/ParamInit.js';
+import type { Dtype } from './dtype.js';
+import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
+import type { Metadata } from './header.js';
+import { type LoadStateDictOptions, placeStateDict, type StateDictSource } from './loadStateDict.js';
+import type { RawTensor } from './RawTensor.js';
+import { rawToValues, readsAs } from './rawValues.js';
+import { parseSafetensors, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
+import { stateDictEntries } from './stateDictEntries.js';
+import { tensorsToRaw } from './tensors.js';
+
+type Tensor = tf.Tensor;
+
+/** Options for writing a state dict. @since 0.1.0 */
+export interface SaveStateDictOptions {
+  /** A target dtype per state-dict key, e.g. `{ 'embed.weight': 'BF16' }` (default `F32`/`I32`/`BOOL`). */
+  readonly dtypes?: Readonly<Record<string, Dtype>>;
+  /** String metadata stored in the file's `__metadata__` (e.g. `{ format: 'pt' }`). */
+  readonly metadata?: Metadata;
+}
+
+const nativeDtype: Readonly<Record<string, Dtype>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
+
+const rawSource: StateDictSource<RawTensor> = {
+  describe: (_key, raw) => {
+    const dtype = readsAs[raw.dtype];
+    return nativeDtype[dtype] === raw.dtype ? { shape: raw.shape, dtype } : { shape: raw.shape, dtype, note: `${raw.dtype} in the file` };
+  },
+  prepare: (key, raw) => {
+    const { dtype, values } = rawToValues(key, raw);
+    return () => tf.tensor(values, [...raw.shape], dtype);
+  },
+};
+
+const rawEntriesOf = (entries: RawTensorEntries): ReadonlyArray<readonly [string, RawTensor]> =>
+  entries instanceof Map ? [...entries] : Object.entries(entries as Readonly<Record<string, RawTensor>>);
+
+/**
+ * {@link loadStateDict} from raw safetensors tensors (as `parseSafetensors` gives them): checks every
+ * key against the file's shapes and dtypes before converting anything, then makes only the tensors
+ * the module takes. The result's tensors are new and owned by the caller.
+ *
+ * @example
+ * const { tensors } = parseSafetensors(bytes)
+ * const model = loadStateDictRaw(Net.create(), tensors)
+ * @since 0.1.0
+ */
+export function loadStateDictRaw<M extends AnyModule<unknown>>(
+  m: M,
+  tensors: RawTensorEntries,
+  options?: LoadStateDictOptions & { readonly strict?: true },
+): Relabel<M, Tensor>;
+export function loadStateDictRaw<M extends AnyModule<unknown>>(
+  m: M,
+  tensors: RawTensorEntries,
+  options: LoadStateDictOptions,
+): Relabel<M, Tensor | LeafOf<M>>;
+export function loadStateDictRaw<M extends AnyModule<unknown>>(
+  m: M,
+  tensors: RawTensorEntries,
+  options: LoadStateDictOptions = {},
+): Relabel<M, Tensor | LeafOf<M>> {
+  return placeStateDict(m, rawEntriesOf(tensors), rawSource, options);
+}
+
+/**
+ * The raw tensors of a module's state dict (reads every tensor synchronously; disposes nothing).
+ * Throws, naming every such leaf, when the module is not initialized.
+ *
+ * @example
+ * writeSafetensorsFileSync('w.safetensors', stateDictToRaw(model))
+ * @since 0.1.0
+ */
+export const stateDictToRaw = (m: AnyModule<unknown>, options: Pick<SaveStateDictOptions, 'dtypes'> = {}): ReadonlyMap<string, RawTensor> => {
+  const entries = stateDictEntries(m);
+  const uninitialized = entries.filter((e) => isParamInit(e.leaf)).map((e) => `"${e.key}"`);
+  if (uninitialized.length > 0) {
+    throw new Error(`cannot save an uninitialized module: ${uninitialized.join(', ')} ${uninitialized.length === 1 ? 'is a ParamInit' : 'are ParamInits'}; initialize it first`);
+  }
+  return tensorsToRaw(new Map(entries.map((e) => [e.key, e.leaf as Tensor] as const)), options.dtypes === undefined ? {} : { dtypes: options.dtypes });
+};
+
+/**
+ * A module's state dict as the bytes of a safetensors file.
+ *
+ * @example
+ * const bytes = encodeStateDict(model, { metadata: { format: 'pt' } })
+ * @since 0.1.0
+ */
+export const encodeStateDict = (m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Uint8Array =>
+  serializeSafetensors(stateDictToRaw(m, options), options.metadata ?? {});
+
+/**
+ * Loads safetensors bytes into a copy of `m` (see {@link loadStateDict} for checks and ownership).
+ *
+ * @example
+ * const model = decodeStateDict(bytes, Net.create())
+ * @since 0.1.0
+ */
+export function decodeStateDict<M extends AnyModule<unknown>>(
+  bytes: Uint8Array,
+  m: M,
+  options?: LoadStateDictOptions & { readonly strict?: true },
+): Relabel<M, Tensor>;
+export function decodeStateDict<M extends AnyModule<unknown>>(bytes: Uint8Array, m: M, options: LoadStateDictOptions): Relabel<M, Tensor | LeafOf<M>>;
+export function decodeStateDict<M extends AnyModule<unknown>>(
+  bytes: Uint8Array,
+  m: M,
+  options: LoadStateDictOptions = {},
+): Relabel<M, Tensor | LeafOf<M>> {
+  return loadStateDictRaw(m, parseSafetensors(bytes).tensors, options);
+}
+
+/**
+ * Writes a module's state dict to a safetensors file, atomically (a failed write leaves any previous
+ * file intact). The module's tensors are read, not disposed.
+ *
+ * @example
+ * await saveStateDict('model.safetensors', model)
+ * @since 0.1.0
+ */
+export const saveStateDict = async (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Promise<void> =>
+  writeSafetensorsFile(path, stateDictToRaw(m, options), options.metadata ?? {});
+
+/**
+ * {@link saveStateDict}, synchronously.
+ *
+ * @example
+ * saveStateDictSync('model.safetensors', model)
+ * @since 0.1.0
+ */
+export const saveStateDictSync = (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): void =>
+  writeSafetensorsFileSync(path, stateDictToRaw(m, options), options.metadata ?? {});
+
+/**
+ * Reads a safetensors file (PyTorch's, JAX's or ours) into a copy of `m`: every key checked (see
+ * {@link loadStateDict}), the result's tensors new and owned by the caller.
+ *
+ * @example
+ * const model = await loadStateDictFile('pytorch_model.safetensors', Net.create())
+ * @since 0.1.0
+ */
+export async function loadStateDictFile<M extends AnyModule<unknown>>(
+  path: string,
+  m: M,
+  options?: LoadStateDictOptions & { readonly strict?: true },
+): Promise<Relabel<M, Tensor>>;
+export async function loadStateDictFile<M extends AnyModule<unknown>>(path: string, m: M, options: LoadStateDictOptions): Promise<Relabel<M, Tensor | LeafOf<M>>>;
+export async function loadStateDictFile<M extends AnyModule<unknown>>(
+  path: string,
+  m: M,
+  options: LoadStateDictOptions = {},
+): Promise<Relabel<M, Tensor | LeafOf<M>>> {
+  return loadStateDictRaw(m, (await readSafetensorsFile(path)).tensors, options);
+}
+
+/**
+ * {@link loadStateDictFile}, synchronously.
+ *
+ * @example
+ * const model = loadStateDictFileSync('model.safetensors', Net.create())
+ * @since 0.1.0
+ */
+export function loadStateDictFileSync<M extends AnyModule<unknown>>(
+  path: string,
+  m: M,
+  options?: LoadStateDictOptions & { readonly strict?: true },
+): Relabel<M, Tensor>;
+export function loadStateDictFileSync<M extends AnyModule<unknown>>(path: string, m: M, options: LoadStateDictOptions): Relabel<M, Tensor | LeafOf<M>>;
+export function loadStateDictFileSync<M extends AnyModule<unknown>>(
+  path: string,
+  m: M,
+  options: LoadStateDictOptions = {},
+): Relabel<M, Tensor | LeafOf<M>> {
+  return loadStateDictRaw(m, readSafetensorsFileSync(path).tensors, options);
+}
