@@ -41,3 +41,17 @@ export { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, wri
 export { atomicWriteFile, atomicWriteFileSync, type AtomicWriteOptions, type WriteSource } from './atomicWrite.js';
 export { float16BitsFromNumber, float16BitsToNumber } from './float16.js';
 export { bfloat16BitsFromNumber, bfloat16BitsToNumber } from './bfloat16.js';
+export { stateDict, stateDictEntries, stateDictKeys, type StateDictEntry } from './stateDictEntries.js';
+export { StateDictError, type StateDictProblem } from './StateDictError.js';
+export { loadStateDict, type LoadStateDictOptions } from './loadStateDict.js';
+export {
+  decodeStateDict,
+  encodeStateDict,
+  loadStateDictFile,
+  loadStateDictFileSync,
+  loadStateDictRaw,
+  saveStateDict,
+  saveStateDictSync,
+  stateDictToRaw,
+  type SaveStateDictOptions,
+} from './stateDictFile.js';
