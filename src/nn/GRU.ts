@@ -16,10 +16,12 @@
  * @since 0.1.0
  */
 import * as O from 'fp-ts/lib/Option.js';
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant, context, submodules } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import type { ParamInit } from '../tree/ParamInit.js';
+import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import { GRUCell, gruInputProjection, gruStep } from './GRUCell.js';
 import {
   checkCellsInitialized,
@@ -113,7 +115,27 @@ const def: ModuleDef<URI, typeof fields, Inputs, GRUOutput> = defineModule(URI, 
 export interface GRUDef extends ModuleDef<URI, typeof fields, Inputs, GRUOutput> {
   /** A new, uninitialized GRU (eval mode until `newState(model, 'train')`). */
   readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentOptions) => GRU<ParamInit<Tensor>>;
+  /** The io-ts codec of {@link GRUConfig}. */
+  readonly configCodec: typeof GRUConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: GRU<unknown>) => GRUConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: GRUConfig) => GRU<ParamInit<Tensor>>;
 }
+
+/**
+ * `GRU`'s constructor arguments as JSON: `{ inputSize, hiddenSize, numLayers?, dropout?, bias? }`.
+ * @example
+ * nn.GRU.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
+ * @since 0.1.0
+ */
+export const GRUConfig = configObject(
+  'GRU config',
+  { inputSize: PositiveInt, hiddenSize: PositiveInt },
+  { numLayers: PositiveInt, dropout: DropoutRate, bias: t.boolean },
+);
+/** @since 0.1.0 */
+export type GRUConfig = t.TypeOf<typeof GRUConfig>;
 
 export const GRU: GRUDef = {
   ...def,
@@ -126,4 +148,13 @@ export const GRU: GRUDef = {
     );
     return def.make<ParamInit<Tensor>>({ layers, dropout, ctx: evalContext });
   },
+  configCodec: GRUConfig,
+  toConfig: (m) => ({
+    inputSize: m.layers[0]!.inputSize,
+    hiddenSize: m.layers[0]!.hiddenSize,
+    numLayers: m.layers.length,
+    dropout: m.dropout,
+    bias: m.layers[0]!.useBias,
+  }),
+  fromConfig: (c) => GRU.create(c.inputSize, c.hiddenSize, c),
 };

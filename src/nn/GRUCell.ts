@@ -15,10 +15,12 @@
  *
  * @since 0.1.0
  */
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import type { ParamInit } from '../tree/ParamInit.js';
+import { configObject, PositiveInt } from './configCodecs.js';
 import { checkCellInput, checkPositive, checkStateTensor, recurrentParams, type RecurrentCellOptions } from './LSTMCell.js';
 
 type Tensor = tf.Tensor;
@@ -101,7 +103,27 @@ const def: ModuleDef<URI, typeof fields, Inputs, Tensor> = defineModule(URI, {
 export interface GRUCellDef extends ModuleDef<URI, typeof fields, Inputs, Tensor> {
   /** A new, uninitialized cell. */
   readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentCellOptions) => GRUCell<ParamInit<Tensor>>;
+  /** The io-ts codec of {@link GRUCellConfig}. */
+  readonly configCodec: typeof GRUCellConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: GRUCell<unknown>) => GRUCellConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: GRUCellConfig) => GRUCell<ParamInit<Tensor>>;
 }
+
+/**
+ * `GRUCell`'s constructor arguments as JSON: `{ inputSize, hiddenSize, bias? }`.
+ * @example
+ * nn.GRUCell.fromConfig({ inputSize: 3, hiddenSize: 5 })
+ * @since 0.1.0
+ */
+export const GRUCellConfig = configObject(
+  'GRUCell config',
+  { inputSize: PositiveInt, hiddenSize: PositiveInt },
+  { bias: t.boolean },
+);
+/** @since 0.1.0 */
+export type GRUCellConfig = t.TypeOf<typeof GRUCellConfig>;
 
 export const GRUCell: GRUCellDef = {
   ...def,
@@ -116,4 +138,7 @@ export const GRUCell: GRUCellDef = {
       useBias,
     });
   },
+  configCodec: GRUCellConfig,
+  toConfig: (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: m.useBias }),
+  fromConfig: (c) => GRUCell.create(c.inputSize, c.hiddenSize, c),
 };

@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import * as O from 'fp-ts/lib/Option.js';
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { bernoulli } from '../random/bernoulli.js';
 import { foldIn } from '../random/foldIn.js';
@@ -24,6 +25,7 @@ import { constant, context, type Context, submodules } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import type { ParamInit } from '../tree/ParamInit.js';
+import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import {
   checkPositive,
   checkStateTensor,
@@ -204,7 +206,27 @@ export const evalContext: Context = { mode: 'eval', key: O.none };
 export interface LSTMDef extends ModuleDef<URI, typeof fields, Inputs, LSTMOutput> {
   /** A new, uninitialized LSTM (eval mode until `newState(model, 'train')`). */
   readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentOptions) => LSTM<ParamInit<Tensor>>;
+  /** The io-ts codec of {@link LSTMConfig}. */
+  readonly configCodec: typeof LSTMConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: LSTM<unknown>) => LSTMConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: LSTMConfig) => LSTM<ParamInit<Tensor>>;
 }
+
+/**
+ * `LSTM`'s constructor arguments as JSON: `{ inputSize, hiddenSize, numLayers?, dropout?, bias? }`.
+ * @example
+ * nn.LSTM.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
+ * @since 0.1.0
+ */
+export const LSTMConfig = configObject(
+  'LSTM config',
+  { inputSize: PositiveInt, hiddenSize: PositiveInt },
+  { numLayers: PositiveInt, dropout: DropoutRate, bias: t.boolean },
+);
+/** @since 0.1.0 */
+export type LSTMConfig = t.TypeOf<typeof LSTMConfig>;
 
 export const LSTM: LSTMDef = {
   ...def,
@@ -217,4 +239,13 @@ export const LSTM: LSTMDef = {
     );
     return def.make<ParamInit<Tensor>>({ layers, dropout, ctx: evalContext });
   },
+  configCodec: LSTMConfig,
+  toConfig: (m) => ({
+    inputSize: m.layers[0]!.inputSize,
+    hiddenSize: m.layers[0]!.hiddenSize,
+    numLayers: m.layers.length,
+    dropout: m.dropout,
+    bias: m.layers[0]!.useBias,
+  }),
+  fromConfig: (c) => LSTM.create(c.inputSize, c.hiddenSize, c),
 };

@@ -15,12 +15,14 @@
  *
  * @since 0.1.0
  */
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import type { Initializer } from '../init/Initializer.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { configObject, PositiveInt } from './configCodecs.js';
 import { pytorchBiasInit } from './Linear.js';
 
 type Tensor = tf.Tensor;
@@ -174,7 +176,27 @@ export const recurrentParams = (
 export interface LSTMCellDef extends ModuleDef<URI, typeof fields, Inputs, LSTMState> {
   /** A new, uninitialized cell. */
   readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentCellOptions) => LSTMCell<ParamInit<Tensor>>;
+  /** The io-ts codec of {@link LSTMCellConfig}. */
+  readonly configCodec: typeof LSTMCellConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: LSTMCell<unknown>) => LSTMCellConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: LSTMCellConfig) => LSTMCell<ParamInit<Tensor>>;
 }
+
+/**
+ * `LSTMCell`'s constructor arguments as JSON: `{ inputSize, hiddenSize, bias? }`.
+ * @example
+ * nn.LSTMCell.fromConfig({ inputSize: 3, hiddenSize: 5 })
+ * @since 0.1.0
+ */
+export const LSTMCellConfig = configObject(
+  'LSTMCell config',
+  { inputSize: PositiveInt, hiddenSize: PositiveInt },
+  { bias: t.boolean },
+);
+/** @since 0.1.0 */
+export type LSTMCellConfig = t.TypeOf<typeof LSTMCellConfig>;
 
 export const LSTMCell: LSTMCellDef = {
   ...def,
@@ -189,4 +211,7 @@ export const LSTMCell: LSTMCellDef = {
       useBias,
     });
   },
+  configCodec: LSTMCellConfig,
+  toConfig: (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: m.useBias }),
+  fromConfig: (c) => LSTMCell.create(c.inputSize, c.hiddenSize, c),
 };

@@ -12,12 +12,14 @@
  *
  * @since 0.1.0
  */
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { reuse } from '../random/newState.js';
 import { constant, submodule, submodules } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import type { ParamInit } from '../tree/ParamInit.js';
 import { activation, type ActivationName, ActivationNameCodec } from './Activation.js';
+import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import { Dropout } from './Dropout.js';
 import { Linear } from './Linear.js';
 
@@ -89,7 +91,30 @@ export interface MLPDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tenso
   readonly create: (sizes: ReadonlyArray<number>, options?: MLPOptions) => MLP<ParamInit<Tensor>>;
   /** The sizes an MLP was built with: `[in, hidden…, out]`. */
   readonly sizes: (m: MLP<unknown>) => ReadonlyArray<number>;
+  /** The io-ts codec of {@link MLPConfig}. */
+  readonly configCodec: typeof MLPConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: MLP<unknown>) => MLPConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: MLPConfig) => MLP<ParamInit<Tensor>>;
 }
+
+/** At least two sizes: the input's and the output's. */
+const Sizes = t.refinement(t.array(PositiveInt), (xs) => xs.length >= 2, 'a list of at least 2 positive integers');
+
+/**
+ * `MLP`'s constructor arguments as JSON: `{ sizes, activation?, finalActivation?, dropout?, bias? }`.
+ * @example
+ * nn.MLP.fromConfig({ sizes: [4, 16, 2], activation: 'gelu' })
+ * @since 0.1.0
+ */
+export const MLPConfig = configObject(
+  'MLP config',
+  { sizes: Sizes },
+  { activation: ActivationNameCodec, finalActivation: ActivationNameCodec, dropout: DropoutRate, bias: t.boolean },
+);
+/** @since 0.1.0 */
+export type MLPConfig = t.TypeOf<typeof MLPConfig>;
 
 export const MLP: MLPDef = {
   ...def,
@@ -113,4 +138,13 @@ export const MLP: MLPDef = {
     });
   },
   sizes: (m) => [m.layers[0]!.inFeatures, ...m.layers.map((l) => l.outFeatures)],
+  configCodec: MLPConfig,
+  toConfig: (m) => ({
+    sizes: [...MLP.sizes(m)],
+    activation: m.activation,
+    finalActivation: m.finalActivation,
+    dropout: m.dropout.rate,
+    bias: m.layers[0]!.useBias,
+  }),
+  fromConfig: (c) => MLP.create(c.sizes, c),
 };

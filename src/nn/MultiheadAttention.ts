@@ -25,6 +25,7 @@
  * @since 0.1.0
  */
 import * as O from 'fp-ts/lib/Option.js';
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { glorotUniform } from '../init/glorot.js';
 import type { Initializer } from '../init/Initializer.js';
@@ -33,6 +34,7 @@ import { constant, context, type Context, param, submodule } from '../tree/Field
 import { type AnyModule, defineModule, type ModuleDef, type ModuleOf, runForward } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import { Linear } from './Linear.js';
 
 type Tensor = tf.Tensor;
@@ -298,7 +300,27 @@ export interface MultiheadAttentionDef extends ModuleDef<URI, typeof fields, Inp
     value?: Tensor,
     options?: AttentionOptions,
   ) => AttentionResult;
+  /** The io-ts codec of {@link MultiheadAttentionConfig}. */
+  readonly configCodec: typeof MultiheadAttentionConfig;
+  /** The constructor arguments of a layer. */
+  readonly toConfig: (m: MultiheadAttention<unknown>) => MultiheadAttentionConfig;
+  /** A new, uninitialized layer from its constructor arguments. */
+  readonly fromConfig: (config: MultiheadAttentionConfig) => MultiheadAttention<ParamInit<Tensor>>;
 }
+
+/**
+ * `MultiheadAttention`'s constructor arguments as JSON: `{ embedDim, numHeads, dropout?, bias?, kdim?, vdim? }`.
+ * @example
+ * nn.MultiheadAttention.fromConfig({ embedDim: 16, numHeads: 4, kdim: 8 })
+ * @since 0.1.0
+ */
+export const MultiheadAttentionConfig = configObject(
+  'MultiheadAttention config',
+  { embedDim: PositiveInt, numHeads: PositiveInt },
+  { dropout: DropoutRate, bias: t.boolean, kdim: PositiveInt, vdim: PositiveInt },
+);
+/** @since 0.1.0 */
+export type MultiheadAttentionConfig = t.TypeOf<typeof MultiheadAttentionConfig>;
 
 const initialContext: Context = { mode: 'eval', key: O.none };
 
@@ -340,4 +362,14 @@ export const MultiheadAttention: MultiheadAttentionDef = {
     const k = key ?? query;
     return runForward(m as AnyModule<unknown>, () => attendImpl(m, query, k, value ?? k, options));
   },
+  configCodec: MultiheadAttentionConfig,
+  toConfig: (m) => ({
+    embedDim: m.embedDim,
+    numHeads: m.numHeads,
+    dropout: m.dropout,
+    bias: m.useBias,
+    kdim: m.kdim,
+    vdim: m.vdim,
+  }),
+  fromConfig: (c) => MultiheadAttention.create(c.embedDim, c.numHeads, c),
 };
