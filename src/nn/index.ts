@@ -28,3 +28,16 @@ export {
   formatConfigErrors,
   type ConfigOf,
 } from './configCodecs.js';
+export {
+  registerLayer,
+  registeredLayers,
+  toConfig,
+  fromConfig,
+  fromConfigEither,
+  decodeLayerConfig,
+  LayerConfigCodec,
+  SequentialConfig,
+  ConfigError,
+  type LayerConfig,
+  type ConfigurableLayer,
+} from './config.js';
