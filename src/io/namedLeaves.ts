@@ -1,0 +1,72 @@
+/**
+ * Naming the leaves of nested training state — module trees inside records and arrays, as
+ * optimizer states are — so that they can be stored by name and put back into the same structure.
+ *
+ * A *slot* is a tensor (or a not-yet-initialized `ParamInit`), or a scalar (number, string,
+ * boolean: step counts). `null` means "nothing here" (a frozen leaf's moment) and is kept as is.
+ * Paths join field names, array indices and module leaf paths with dots:
+ * `optState.0.mu.dense1.weight`, `optState.0.count`.
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { isModule, leafEntries, mapModuleWithInfo } from '../tree/Module.js';
+import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
+
+/** A scalar stored in a checkpoint's JSON header. @since 0.1.0 */
+export type ScalarLeaf = number | string | boolean;
+
+/** A tensor slot: a tensor, or a lazy parameter standing for one. @since 0.1.0 */
+export type TensorSlot = tf.Tensor | ParamInit;
+
+/** The slots of a nested structure, in traversal order. @since 0.1.0 */
+export interface NamedLeaves {
+  readonly tensors: ReadonlyArray<readonly [string, TensorSlot]>;
+  readonly scalars: ReadonlyArray<readonly [string, ScalarLeaf]>;
+}
+
+const join = (prefix: string, name: string | number): string => (prefix === '' ? String(name) : `${prefix}.${name}`);
+
+const isScalar = (u: unknown): u is ScalarLeaf => typeof u === 'number' || typeof u === 'string' || typeof u === 'boolean';
+
+/**
+ * Every tensor and scalar slot under `prefix`.
+ * @example
+ * namedLeaves(adam(1e-3).init(params), 'optState').tensors.map(([path]) => path)
+ * // ['optState.0.mu.weight', 'optState.0.mu.bias', 'optState.0.nu.weight', ...]
+ * @since 0.1.0
+ */
+export const namedLeaves = (u: unknown, prefix: string): NamedLeaves => {
+  const tensors: Array<readonly [string, TensorSlot]> = [];
+  const scalars: Array<readonly [string, ScalarLeaf]> = [];
+  const go = (x: unknown, path: string): void => {
+    if (x === null || x === undefined) return;
+    if (x instanceof tf.Tensor || isParamInit(x)) tensors.push([path, x]);
+    else if (isScalar(x)) scalars.push([path, x]);
+    else if (isModule(x)) for (const [info, leaf] of leafEntries(x)) go(leaf, join(path, info.path));
+    else if (Array.isArray(x)) x.forEach((y, i) => go(y, join(path, i)));
+    else if (typeof x === 'object') for (const [k, y] of Object.entries(x)) go(y, join(path, k));
+    else throw new Error(`cannot store "${path}": a ${typeof x} is neither a tensor nor a number, string or boolean`);
+  };
+  go(u, prefix);
+  return { tensors, scalars };
+};
+
+/**
+ * Rebuilds `template`'s structure with every slot replaced by `replace(path, slot)`; `null`s and
+ * module constants and contexts are kept from the template.
+ * @example
+ * const copy = replaceLeaves(state, 'optState', (path, slot) => (slot instanceof tf.Tensor ? slot.clone() : slot))
+ * @since 0.1.0
+ */
+export const replaceLeaves = <T>(template: T, prefix: string, replace: (path: string, slot: TensorSlot | ScalarLeaf) => unknown): T => {
+  const go = (x: unknown, path: string): unknown => {
+    if (x === null || x === undefined) return x;
+    if (x instanceof tf.Tensor || isParamInit(x) || isScalar(x)) return replace(path, x);
+    if (isModule(x)) return mapModuleWithInfo(x, (info, leaf) => go(leaf, join(path, info.path)));
+    if (Array.isArray(x)) return x.map((y, i) => go(y, join(path, i)));
+    if (typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, go(y, join(path, k))]));
+    return x;
+  };
+  return go(template, prefix) as T;
+};
