@@ -55,3 +55,22 @@ export {
   stateDictToRaw,
   type SaveStateDictOptions,
 } from './stateDictFile.js';
+export {
+  CHECKPOINT_METADATA_KEY,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  CheckpointHeaderCodec,
+  checkpointHeader,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  loadCheckpointSync,
+  saveCheckpoint,
+  saveCheckpointSync,
+  type CheckpointHeader,
+  type CheckpointState,
+  type CheckpointTemplate,
+  type RestoredCheckpoint,
+  type SaveCheckpointOptions,
+} from './checkpoint.js';
+export { namedLeaves, replaceLeaves, type NamedLeaves, type ScalarLeaf, type TensorSlot } from './namedLeaves.js';
