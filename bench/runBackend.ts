@@ -64,10 +64,10 @@ const main = async (): Promise<void> => {
 
   let profile: ProfileRow[] = [];
   if (!process.argv.includes('--no-profile')) {
-    for (const [name, contenders] of profiledCases(withJax)) {
+    for (const [name, contenders] of profiledCases(backend)) {
       if (only !== undefined && !name.startsWith(only)) continue;
       log(`profile ${name}`);
-      profile.push(...(await profileSteps(name, backend, contenders, 5)));
+      profile.push(...(await profileSteps(name, backend, contenders, name.startsWith("cnn") ? 2 : 5)));
     }
   }
 

@@ -1,14 +1,22 @@
 /** Every case, in the order the table shows them, and the cases whose kernels are profiled. */
 import type { BenchCase, Contender } from '../harness.js';
 import { binaryNetworkCase } from './binaryNetwork/index.js';
+import { cnnCase, cnnContenders } from './cnn/index.js';
+import { initCase } from './init/index.js';
 import { mlpCase, mlpContenders } from './mlp/index.js';
+import { prngCases } from './prng/index.js';
 
 export const allCases = (backend: string, withJax: boolean): BenchCase[] => [
   binaryNetworkCase(backend, withJax),
   mlpCase(backend, withJax),
+  cnnCase(backend, withJax),
+  initCase(backend, withJax),
+  ...prngCases(backend, withJax),
 ];
 
-export const profiledCases = (withJax: boolean): Array<[string, Contender[]]> => [
-  ['binary-network-step', binaryNetworkCase('wasm', withJax).contenders.slice()],
-  ['mlp-784-256-10-b64', mlpContenders(withJax)],
+/** Kernel profiles (tfjs contenders only; the CNN only where tfjs can train it). */
+export const profiledCases = (backend: string): Array<[string, Contender[]]> => [
+  ['binary-network-step', binaryNetworkCase(backend, false).contenders.slice()],
+  ['mlp-784-256-10-b64', mlpContenders(false)],
+  ...(backend === 'cpu' ? [['cnn-28x28-b32', cnnContenders(backend, false)] as [string, Contender[]]] : []),
 ];

@@ -1,0 +1,76 @@
+/**
+ * Case 3 the README way with `nn.Conv2d` (NCHW, PyTorch's layout) and `nn.Linear`:
+ * `valueAndGrad` + `zipWith` SGD inside `tidy`.
+ */
+import {
+  defineModule,
+  dispose,
+  initialize,
+  type ModuleOf,
+  nn,
+  random,
+  submodule,
+  tf,
+  tidy,
+  valueAndGrad,
+  zipWith,
+} from '../../../src/index.js';
+import { Conv2d } from '../../../src/nn/Conv2d.js';
+import type { Runner } from '../../harness.js';
+import { fixedLinear } from '../mlp/parallax.js';
+import { CNN, cnnData, type ConvWeights } from './spec.js';
+
+type Tensor = tf.Tensor;
+
+const fields = { conv1: submodule(Conv2d), conv2: submodule(Conv2d), fc: submodule(nn.Linear) };
+const URI = 'bench/SmallCnn';
+type URI = typeof URI;
+type SmallCnn<A> = ModuleOf<URI, typeof fields, A>;
+declare module 'fp-ts/HKT.js' {
+  interface URItoKind<A> {
+    readonly [URI]: SmallCnn<A>;
+  }
+}
+
+const SmallCnn = defineModule(URI, {
+  name: 'SmallCnn',
+  fields,
+  forward: (m: SmallCnn<Tensor>, x: Tensor): Tensor => {
+    const h1 = tf.relu(Conv2d.forward(m.conv1, x));
+    const h2 = tf.relu(Conv2d.forward(m.conv2, h1));
+    return nn.Linear.forward(m.fc, tf.reshape(h2, [h2.shape[0]!, -1]));
+  },
+});
+
+const fixedConv = (w: ConvWeights, stride: number) =>
+  Conv2d.create(w.inChannels, w.outChannels, w.k, {
+    stride,
+    weightInit: (shape) => () => tf.tensor(w.weight, [...shape]),
+    biasInit: (shape) => () => tf.tensor(w.bias, [...shape]),
+  });
+
+const lossAndGrad = valueAndGrad((m: SmallCnn<Tensor>, x: Tensor, y: Tensor) =>
+  tf.losses.softmaxCrossEntropy(y, SmallCnn.forward(m, x)) as tf.Scalar,
+);
+
+export const setup = (): Runner => {
+  const d = cnnData();
+  const x = tf.tensor4d(d.x, [CNN.batch, 1, CNN.size, CNN.size]);
+  const y = tf.tensor2d(d.y, [CNN.batch, CNN.classes]);
+  let params = initialize(
+    SmallCnn.make({ conv1: fixedConv(d.conv1, 1), conv2: fixedConv(d.conv2, 2), fc: fixedLinear(d.fc) }),
+  )(random.key(0));
+  return {
+    run: () => {
+      const { next, loss } = tidy(() => {
+        const { value, grads } = lossAndGrad(params, x, y);
+        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, CNN.lr))), loss: value };
+      });
+      const l = loss.dataSync()[0]!;
+      dispose([params, loss]);
+      params = next;
+      return l;
+    },
+    dispose: () => dispose([params, x, y]),
+  };
+};
