@@ -4,6 +4,8 @@
  * - `parseSafetensors` / `serializeSafetensors`: bytes ⇄ raw tensors, no tfjs, fully validated.
  * - `decodeTensors` / `encodeTensors`, `rawToTensors` / `tensorsToRaw`: the tfjs edge.
  * - `readSafetensorsFile` / `writeSafetensorsFile` (and `Sync`): files, written atomically.
+ * - `stateDict` / `loadStateDict`: a module's leaves by key (PyTorch's names); `saveStateDict` /
+ *   `loadStateDictFile`: state dicts as files; `saveModel` / `loadModel`: architecture and weights.
  *
  * @since 0.1.0
  */
@@ -74,3 +76,16 @@ export {
   type SaveCheckpointOptions,
 } from './checkpoint.js';
 export { namedLeaves, replaceLeaves, type NamedLeaves, type ScalarLeaf, type TensorSlot } from './namedLeaves.js';
+export {
+  ARCHITECTURE_KEY,
+  decodeModel,
+  encodeModel,
+  layerRegistry,
+  loadModel,
+  loadModelSync,
+  saveModel,
+  saveModelSync,
+  type ArchitectureCodec,
+  type LoadModelOptions,
+  type SaveModelOptions,
+} from './model.js';
