@@ -193,6 +193,6 @@ export function loadStateDict<M extends AnyModule<unknown>>(
   m: M,
   tensors: TensorEntries,
   options: LoadStateDictOptions = {},
-): Relabel<M, Tensor | LeafOf<M>> {
+): unknown {
   return placeStateDict(m, entriesOf(tensors), tensorSource, options);
 }

@@ -73,7 +73,7 @@ export function loadStateDictRaw<M extends AnyModule<unknown>>(
   m: M,
   tensors: RawTensorEntries,
   options: LoadStateDictOptions = {},
-): Relabel<M, Tensor | LeafOf<M>> {
+): unknown {
   return placeStateDict(m, rawEntriesOf(tensors), rawSource, options);
 }
 
@@ -121,7 +121,7 @@ export function decodeStateDict<M extends AnyModule<unknown>>(
   bytes: Uint8Array,
   m: M,
   options: LoadStateDictOptions = {},
-): Relabel<M, Tensor | LeafOf<M>> {
+): unknown {
   return loadStateDictRaw(m, parseSafetensors(bytes).tensors, options);
 }
 
@@ -164,7 +164,7 @@ export async function loadStateDictFile<M extends AnyModule<unknown>>(
   path: string,
   m: M,
   options: LoadStateDictOptions = {},
-): Promise<Relabel<M, Tensor | LeafOf<M>>> {
+): Promise<unknown> {
   return loadStateDictRaw(m, (await readSafetensorsFile(path)).tensors, options);
 }
 
@@ -185,6 +185,6 @@ export function loadStateDictFileSync<M extends AnyModule<unknown>>(
   path: string,
   m: M,
   options: LoadStateDictOptions = {},
-): Relabel<M, Tensor | LeafOf<M>> {
+): unknown {
   return loadStateDictRaw(m, readSafetensorsFileSync(path).tensors, options);
 }
