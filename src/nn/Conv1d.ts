@@ -54,8 +54,9 @@ declare module 'fp-ts/HKT.js' {
 }
 
 const forward = (m: Conv1d<Tensor>, x: Tensor): Tensor => {
-  const { x: x3, unbatched } = checkChannelsFirst(x, m.inChannels, 1, true);
+  const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 1, true);
   return tf.tidy(() => {
+    const x3 = tf.reshape(x, shape);
     const [pl] = resolvePadding('Conv1d', m.padding, [m.kernelSize], [m.stride], [m.dilation]);
     const y = conv2dNchw(tf.expandDims(x3, 2), tf.expandDims(m.weight, 2), m.useBias ? m.bias : null, {
       stride: [1, m.stride],

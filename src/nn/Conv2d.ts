@@ -65,8 +65,9 @@ declare module 'fp-ts/HKT.js' {
 }
 
 const forward = (m: Conv2d<Tensor>, x: Tensor): Tensor => {
-  const { x: x4, unbatched } = checkChannelsFirst(x, m.inChannels, 2, true);
+  const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
   return tf.tidy(() => {
+    const x4 = tf.reshape(x, shape);
     const [ph, pw] = resolvePadding('Conv2d', m.padding, m.kernelSize, m.stride, m.dilation);
     const y = conv2dNchw(x4, m.weight, m.useBias ? m.bias : null, {
       stride: m.stride,

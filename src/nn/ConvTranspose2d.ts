@@ -64,8 +64,9 @@ declare module 'fp-ts/HKT.js' {
 }
 
 const forward = (m: ConvTranspose2d<Tensor>, x: Tensor): Tensor => {
-  const { x: x4, unbatched } = checkChannelsFirst(x, m.inChannels, 2, true);
+  const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
   return tf.tidy(() => {
+    const x4 = tf.reshape(x, shape);
     const [kh, kw] = m.kernelSize;
     const g = m.groups;
     const spread = interleaveZeros(interleaveZeros(x4, 2, m.stride[0]), 3, m.stride[1]);

@@ -33,10 +33,10 @@ const describeChannelsFirst = (channels: number | null, spatialRank: number, unb
 
 /**
  * Checks a channels-first input — `[N, C, ...spatial]`, or `[C, ...spatial]` when `allowUnbatched` —
- * and returns `{ x, unbatched }` with `x` always batched (a reshape of the input when it was not;
- * the caller owns that view, e.g. inside its `tf.tidy`). `channels: null` accepts any channel count.
+ * and returns whether it was unbatched and its batched shape (`[1, C, ...]` then), for the caller
+ * to reshape inside its own `tf.tidy` (no tensor is made here). `channels: null` accepts any count.
  * @example
- * const { x: x4, unbatched } = checkChannelsFirst(x, 3, 2, true) // accepts [N, 3, H, W] and [3, H, W]
+ * const { unbatched, shape } = checkChannelsFirst(x, 3, 2, true) // accepts [N, 3, H, W] and [3, H, W]
  * @since 0.1.0
  */
 export const checkChannelsFirst = (
@@ -44,7 +44,7 @@ export const checkChannelsFirst = (
   channels: number | null,
   spatialRank: number,
   allowUnbatched: boolean,
-): { readonly x: Tensor; readonly unbatched: boolean } => {
+): { readonly unbatched: boolean; readonly shape: number[] } => {
   const t = checkTensor(x);
   const rank = spatialRank + 2;
   const unbatched = allowUnbatched && t.rank === rank - 1;
@@ -54,5 +54,5 @@ export const checkChannelsFirst = (
       `expected input of shape ${describeChannelsFirst(channels, spatialRank, allowUnbatched)}, got ${formatShape(t.shape)}`,
     );
   }
-  return { x: unbatched ? tf.expandDims(t, 0) : t, unbatched };
+  return { unbatched, shape: unbatched ? [1, ...t.shape] : [...t.shape] };
 };

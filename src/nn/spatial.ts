@@ -115,3 +115,39 @@ export const resolvePadding = (
     [p[1], p[1]],
   ];
 };
+
+/**
+ * PyTorch's pooling output size along one axis (`pooling_output_shape`, dilation 1): with
+ * `ceilMode`, a last partial window counts if it starts inside the input or the left padding.
+ * @example
+ * poolOutputSize(5, 2, 2, 0, true) // 3 (floor mode: 2)
+ * @since 0.1.0
+ */
+export const poolOutputSize = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number => {
+  const span = size + 2 * padding - kernel;
+  let out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + padding) out -= 1;
+  return out;
+};
+
+/**
+ * The padding a `'valid'` tfjs pool needs after the input's own `[padding, padding]` to produce
+ * {@link poolOutputSize} windows (non-zero only in ceil mode).
+ * @example
+ * ceilModeExtra(5, 2, 2, 0, true) // 1
+ * @since 0.1.0
+ */
+export const ceilModeExtra = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number =>
+  Math.max(0, (poolOutputSize(size, kernel, stride, padding, ceilMode) - 1) * stride + kernel - (size + 2 * padding));
+
+/**
+ * Checks pooling arguments as PyTorch does: padding at most half the kernel, and a non-empty output.
+ * @example
+ * checkPoolPadding('MaxPool2d.create', [3, 3], [1, 1]) // ok
+ * @since 0.1.0
+ */
+export const checkPoolPadding = (fn: string, kernel: Pair, padding: Pair): void => {
+  if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
+    throw new Error(`${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`);
+  }
+};
