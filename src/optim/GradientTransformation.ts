@@ -14,7 +14,8 @@
  *
  * @since 0.1.0
  */
-import { tf } from '../engine/backend.js';
+import type { tf } from '../engine/backend.js';
+import { tidy } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
 import { mapActive, zipActive, type Updates } from './Updates.js';
 
@@ -48,8 +49,8 @@ export const stateless = (
     if (needsParams && params === undefined) {
       throw new Error(`${name}: update needs the current params (call update(grads, state, params))`);
     }
-    if (params === undefined) return [mapActive(updates, (g) => f(g, null)), state];
-    return [zipActive(updates, params, (g, p) => f(g, p)), state];
+    const out = tidy(() => (params === undefined ? mapActive(updates, (g) => f(g, null)) : zipActive(updates, params, (g, p) => f(g, p))));
+    return [out, state];
   },
 });
 

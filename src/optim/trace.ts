@@ -5,7 +5,8 @@
  */
 import { tf } from '../engine/backend.js';
 import type { GradientTransformation } from './GradientTransformation.js';
-import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
+import { tidy } from '../engine/memory.js';
+import { initMoments, updateMoments, zipActive, type Moments, type Updates } from './Updates.js';
 
 /** The state of {@link trace}: the running trace, `null` at untrained leaves. @since 0.1.0 */
 export interface TraceState {
@@ -26,12 +27,13 @@ export interface TraceOptions {
  */
 export const trace = ({ decay, nesterov = false }: TraceOptions): GradientTransformation<TraceState> => ({
   init: (params) => ({ trace: initMoments(params, (p) => tf.zerosLike(p)) }),
-  update: (updates, state) => {
-    const next = updateMoments(updates, state.trace, (g, t) => tf.add(g, tf.mul(t, decay)));
-    const out = nesterov
-      ? zipActive(updates, next, (g, t) => tf.add(g, tf.mul(t, decay)))
-      : zipActive(updates, next, (_g, t) => t.clone());
-    return [out, { trace: next }];
-  },
+  update: (updates, state) =>
+    tidy((): readonly [Updates, TraceState] => {
+      const next = updateMoments(updates, state.trace, (g, t) => tf.add(g, tf.mul(t, decay)));
+      const out = nesterov
+        ? zipActive(updates, next, (g, t) => tf.add(g, tf.mul(t, decay)))
+        : zipActive(updates, next, (_g, t) => t.clone());
+      return [out, { trace: next }];
+  }),
 });
 
