@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import fc from 'fast-check';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '../../src/engine/backend.js';
@@ -185,6 +186,34 @@ describe('io/stateDictFile', () => {
     assert.deepEqual(Array.from(b.get('mask')!.dataSync()), [0, 1]);
     assert.deepEqual(Array.from(b.get('norm.num_batches_tracked')!.dataSync()), [-2147483648]);
     dispose([net, back]);
+  });
+
+  it('property: any float32 bit patterns (NaN payloads included) and int32 values survive save → load', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: -2147483648, max: 2147483647 }),
+        (words, step) => {
+          const floats = new Float32Array(Uint32Array.from(words).buffer);
+          const given = {
+            weight: tf.tensor(floats.slice(0, 2), [2]),
+            bias: tf.tensor(floats.slice(2, 4), [2]),
+            running_mean: tf.tensor(floats.slice(4, 6), [2]),
+            running_var: tf.tensor(floats.slice(6, 8), [2]),
+            num_batches_tracked: tf.scalar(step, 'int32'),
+          };
+          const before = tf.memory().numTensors;
+          const m = loadStateDict(norm2(), given);
+          const back = decodeStateDict(encodeStateDict(m), norm2());
+          const sd = stateDict(back);
+          for (const [k, t] of Object.entries(given)) assertSameBits(sd.get(k)!, t, k);
+          dispose([m, back]);
+          assert.equal(tf.memory().numTensors, before);
+          dispose(Object.values(given));
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('writes narrower dtypes on request and reads them back rounded as documented', () => {
