@@ -89,6 +89,15 @@ describe('io/stateDict', () => {
       });
     });
 
+    it('a function on a single submodule names each child key (index 0); a string prefix replaces the field name', () => {
+      const Clash = defineModule(ClashURI, { name: 'Clash', fields: clashFields });
+      const p = paramInit([1], () => () => 0);
+      const byFunction = defineModule(WrapURI, { name: 'Wrap', fields: wrapFields, stateDictKeys: { inner: (k, i) => `${k}_${i}`, x: 'y' } });
+      assert.deepEqual(stateDictKeys(byFunction.make({ inner: Clash.make({ a: p, b: p }), x: p })), ['a_0', 'b_0', 'y']);
+      const byPrefix = defineModule(WrapURI, { name: 'Wrap', fields: wrapFields, stateDictKeys: { inner: 'core.sub' } });
+      assert.deepEqual(stateDictKeys(byPrefix.make({ inner: Clash.make({ a: p, b: p }), x: p })), ['core.sub.a', 'core.sub.b', 'x']);
+    });
+
     it('rejects stateDictKeys naming no field, a constant, or a function for a leaf', () => {
       assert.throws(() => defineModule(ClashURI, { name: 'Clash', fields: clashFields, stateDictKeys: { c: 'x' } as never }), {
         message: 'Clash: stateDictKeys.c names no declared field',
