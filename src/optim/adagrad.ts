@@ -3,7 +3,6 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
-import type { GradientTransformation } from './GradientTransformation.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { scaleByRss, type ScaleByRssOptions } from './scaleByRss.js';
@@ -15,4 +14,4 @@ import { scaleByRss, type ScaleByRssOptions } from './scaleByRss.js';
  * @since 0.1.0
  */
 export const adagrad = (learningRate: ScalarOrSchedule, options: ScaleByRssOptions = {}) =>
-  chain(scaleByRss(options), scaleByLearningRate(learningRate) as GradientTransformation<unknown>);
+  chain(scaleByRss(options), scaleByLearningRate(learningRate));

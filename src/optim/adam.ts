@@ -4,7 +4,6 @@
  */
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
-import type { GradientTransformation } from './GradientTransformation.js';
 import type { Mask } from './Mask.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByAdam, type ScaleByAdamOptions } from './scaleByAdam.js';
@@ -19,7 +18,7 @@ import { scaleByLearningRate } from './scaleByLearningRate.js';
  * @since 0.1.0
  */
 export const adam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}) =>
-  chain(scaleByAdam(options), scaleByLearningRate(learningRate) as GradientTransformation<unknown>);
+  chain(scaleByAdam(options), scaleByLearningRate(learningRate));
 
 /** Options of {@link adamw}. @since 0.1.0 */
 export interface AdamWOptions extends ScaleByAdamOptions {
@@ -39,6 +38,6 @@ export interface AdamWOptions extends ScaleByAdamOptions {
 export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) =>
   chain(
     scaleByAdam(options),
-    addDecayedWeights(options.weightDecay ?? 1e-4, options.mask) as GradientTransformation<unknown>,
-    scaleByLearningRate(learningRate) as GradientTransformation<unknown>,
+    addDecayedWeights(options.weightDecay ?? 1e-4, options.mask),
+    scaleByLearningRate(learningRate),
   );

@@ -4,7 +4,6 @@
  */
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
-import type { GradientTransformation } from './GradientTransformation.js';
 import type { Mask } from './Mask.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
@@ -27,6 +26,6 @@ export interface LionOptions extends ScaleByLionOptions {
 export const lion = (learningRate: ScalarOrSchedule, options: LionOptions = {}) =>
   chain(
     scaleByLion(options),
-    addDecayedWeights(options.weightDecay ?? 1e-3, options.mask) as GradientTransformation<unknown>,
-    scaleByLearningRate(learningRate) as GradientTransformation<unknown>,
+    addDecayedWeights(options.weightDecay ?? 1e-3, options.mask),
+    scaleByLearningRate(learningRate),
   );

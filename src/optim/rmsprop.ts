@@ -3,11 +3,11 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
-import { identity, type GradientTransformation } from './GradientTransformation.js';
+import { identity, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { scaleByRms, type ScaleByRmsOptions } from './scaleByRms.js';
-import { trace } from './trace.js';
+import { trace, type TraceState } from './trace.js';
 
 /** Options of {@link rmsprop}. @since 0.1.0 */
 export interface RmspropOptions extends ScaleByRmsOptions {
@@ -26,8 +26,8 @@ export interface RmspropOptions extends ScaleByRmsOptions {
 export const rmsprop = (learningRate: ScalarOrSchedule, options: RmspropOptions = {}) =>
   chain(
     scaleByRms(options),
-    scaleByLearningRate(learningRate) as GradientTransformation<unknown>,
+    scaleByLearningRate(learningRate),
     (options.momentum === undefined
       ? identity()
-      : trace({ decay: options.momentum, nesterov: options.nesterov ?? false })) as GradientTransformation<unknown>,
+      : trace({ decay: options.momentum, nesterov: options.nesterov ?? false })) as GradientTransformation<TraceState | EmptyState>,
   );

@@ -42,8 +42,9 @@ export interface ScaleByLearningRateOptions {
 }
 
 /**
- * Multiplies by `-learningRate` (a number: stateless; a schedule: counts steps), the last link of
- * every optimizer here, as in optax.
+ * Multiplies by `-learningRate` (a number or a schedule of the step count), the last link of every
+ * optimizer here, as in optax. It always counts steps (`{ count }`), even for a constant rate, so
+ * that every optimizer's state type is the same whichever rate is given.
  * @example
  * const opt = chain(scaleByAdam(), scaleByLearningRate(cosineDecay(1e-3, 1000)))
  * @since 0.1.0
@@ -51,7 +52,7 @@ export interface ScaleByLearningRateOptions {
 export const scaleByLearningRate = (
   learningRate: ScalarOrSchedule,
   options: ScaleByLearningRateOptions = {},
-): GradientTransformation<EmptyState> | GradientTransformation<CountState> => {
+): GradientTransformation<CountState> => {
   const m = (options.flipSign ?? true) ? -1 : 1;
-  return typeof learningRate === 'function' ? scaleBySchedule((c) => m * learningRate(c)) : scale(m * learningRate);
+  return scaleBySchedule(typeof learningRate === 'function' ? (c) => m * learningRate(c) : () => m * learningRate);
 };

@@ -3,10 +3,10 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
-import { identity, type GradientTransformation } from './GradientTransformation.js';
+import { identity, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { trace } from './trace.js';
+import { trace, type TraceState } from './trace.js';
 
 /** Options of {@link sgd}. @since 0.1.0 */
 export interface SgdOptions {
@@ -18,7 +18,7 @@ export interface SgdOptions {
 
 /**
  * `p ← p - lr * g`, or with momentum `t ← g + momentum * t; p ← p - lr * t` (Nesterov:
- * `p ← p - lr * (g + momentum * t)`). State: `[TraceState | {}, {} | { count }]`.
+ * `p ← p - lr * (g + momentum * t)`). State: `[TraceState | {}, { count }]`.
  * @example
  * const opt = sgd(0.1, { momentum: 0.9, nesterov: true })
  * @since 0.1.0
@@ -29,5 +29,5 @@ export const sgd = (learningRate: ScalarOrSchedule, options: SgdOptions = {}) =>
     options.momentum === undefined
       ? (identity() as GradientTransformation<unknown>)
       : (trace({ decay: options.momentum, nesterov: options.nesterov ?? false }) as GradientTransformation<unknown>);
-  return chain(first, scaleByLearningRate(learningRate) as GradientTransformation<unknown>);
+  return chain(first, scaleByLearningRate(learningRate));
 };

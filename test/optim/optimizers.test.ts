@@ -25,7 +25,7 @@ const gradTree = (g: number[], like: ToyT<Tensor>): ToyT<Tensor> =>
   Toy.make({ a: tf.tensor1d(g.slice(0, 3)), b: tf.tensor1d(g.slice(3)), stat: tf.tensor1d([123]), label: like.label });
 
 /** Runs `opt` for every step of GRADS; returns the flattened parameters [a..., b...] after each step. */
-const run = (opt: optim.GradientTransformation<unknown>, steps = GRADS.length): number[][] => {
+const run = <S>(opt: optim.GradientTransformation<S>, steps = GRADS.length): number[][] => {
   let params = toy(A0, B0);
   let state = opt.init(params);
   const out: number[][] = [];
