@@ -13,8 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import './tfjs-registrations.generated.cjs';
-// wasm lacks the conv2d filter gradient; borrowed from its 3-d kernel (stride 1), see the file.
-import './wasmConv2dBackpropFilter.js';
+// wasm lacks (or has slow) conv2d gradient kernels; these compose its fast forward conv, see the file.
+import './wasmConv2dGradients.js';
 
 /** The backends parallax-ts ships with. @since 0.1.0 */
 export type BackendName = 'cpu' | 'wasm';

@@ -1,0 +1,155 @@
+/**
+ * Gradient kernels of `conv2d` for the wasm backend: `Conv2DBackpropFilter`, which
+ * tfjs-backend-wasm 4.22.0 lacks (so the gradient of any `tf.conv2d` with respect to its filter
+ * threw "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'", and no convolutional
+ * network could train there), and `Conv2DBackpropInput`, which it has but computes with a naive
+ * loop about 10× slower than its forward convolution.
+ *
+ * Why this way: the backend's forward `Conv2D` runs on XNNPACK and is fast, and for stride 1 both
+ * gradients are forward convolutions of re-arranged tensors (NHWC `x`, `dy`; filter `[kH, kW, I, O]`;
+ * `pt`, `pl` the forward padding at the top and left):
+ *
+ * - filter: `dW[a, c, i, o] = Σ_{n,h,w} xpad[n, h + a, w + c, i] · dy[n, h, w, o]` — a convolution
+ *   of `x` as `[I, H, W, N]` (batch and channels swapped) with `dy` as the filter `[Ho, Wo, N, O]`,
+ *   with the forward padding, giving `[I, kH, kW, O]`, transposed to `[kH, kW, I, O]`.
+ * - input: `dx = conv(dy, W flipped in both spatial axes, in/out channels swapped)` with padding
+ *   `kH - 1 - pt` on top (likewise left) and whatever makes the output `H × W` at the bottom/right.
+ *
+ * The kernels compose the backend's own `Transpose`, `Reverse` and `Conv2D` kernels and free
+ * their intermediates. Other cases (strides above 1, dilation, NCHW, padding that would be
+ * negative) keep tfjs's behaviour: the original wasm input kernel, and for the filter the cpu
+ * backend's kernel on copies of the data (slow but correct; wasm's `Conv3DBackpropFilterV2` could
+ * stand in at depth 1, but it disagrees with the cpu backend for strides > 1 in tfjs 4.22.0).
+ *
+ * Registered once, on import (before the wasm backend initializes, so set-up functions still run).
+ *
+ * @since 0.1.0
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type Pad = 'valid' | 'same' | number | Array<[number, number]> | tf.backend_util.ExplicitPadding;
+
+interface ConvAttrs {
+  readonly strides: number | [number, number];
+  readonly pad: Pad;
+  readonly dataFormat?: 'NHWC' | 'NCHW';
+  readonly dilations?: number | [number, number];
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+interface FilterAttrs extends ConvAttrs {
+  readonly filterShape: [number, number, number, number];
+}
+interface InputAttrs extends ConvAttrs {
+  readonly inputShape: [number, number, number, number];
+}
+
+const kernel = (name: string, backend: string): tf.KernelConfig['kernelFunc'] => {
+  const k = tf.getKernel(name, backend);
+  if (k === undefined) throw new Error(`wasm conv2d gradients: kernel ${name} missing on ${backend}`);
+  return k.kernelFunc;
+};
+
+/** Runs wasm kernels in sequence, freeing every intermediate result except the one returned. */
+const scoped = (backend: tf.KernelBackend, body: (run: (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo => {
+  const made: tf.TensorInfo[] = [];
+  const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: object): tf.TensorInfo => {
+    const out = kernel(name, 'wasm')({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    made.push(out);
+    return out;
+  };
+  let result: tf.TensorInfo | undefined;
+  try {
+    result = body(run);
+    return result;
+  } finally {
+    for (const t of made) if (t !== result) backend.disposeData(t.dataId);
+  }
+};
+
+const isOne = (v: number | [number, number] | undefined): boolean =>
+  v === undefined || (typeof v === 'number' ? v === 1 : v[0] === 1 && v[1] === 1);
+
+/** Padding `[top, bottom, left, right]` of a stride-1, NHWC forward convolution. */
+const forwardPadding = (xShape: number[], filterShape: number[], attrs: ConvAttrs): [number, number, number, number] => {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    1,
+    1,
+    attrs.pad as 'valid',
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  return [info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right];
+};
+
+const fastCase = (x: tf.TensorInfo, attrs: ConvAttrs): boolean =>
+  x.dtype === 'float32' && isOne(attrs.strides) && isOne(attrs.dilations) && (attrs.dataFormat ?? 'NHWC') === 'NHWC';
+
+/** The cpu backend's own kernel, on copies of the wasm data; the result is written back to wasm. */
+const onCpu = (name: string, inputs: Record<string, tf.TensorInfo>, wasm: tf.KernelBackend, attrs: object): tf.TensorInfo => {
+  const cpu = tf.findBackend('cpu');
+  if (cpu === null) throw new Error(`wasm conv2d gradients: ${name} needs the cpu backend for this case`);
+  const copies: Record<string, tf.TensorInfo> = {};
+  for (const [k, t] of Object.entries(inputs)) {
+    copies[k] = { dataId: cpu.write(wasm.readSync(t.dataId) as Float32Array, t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
+  }
+  try {
+    const out = kernel(name, 'cpu')({ inputs: copies, backend: cpu, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    const values = cpu.readSync(out.dataId) as Float32Array;
+    cpu.disposeData(out.dataId);
+    return { dataId: wasm.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };
+  } finally {
+    for (const t of Object.values(copies)) cpu.disposeData(t.dataId);
+  }
+};
+
+const backpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as FilterAttrs;
+  if (!fastCase(x, a)) return onCpu('Conv2DBackpropFilter', { x, dy }, backend as tf.KernelBackend, a);
+  const [pt, pb, pl, pr] = forwardPadding(x.shape, a.filterShape, a);
+  return scoped(backend as tf.KernelBackend, (run) => {
+    const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [I, H, W, N]
+    const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, N, O]
+    const pad = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+    const g = run('Conv2D', { x: xT, filter: dyT }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 }); // [I, kH, kW, O]
+    return run('Transpose', { x: g }, { perm: [1, 2, 0, 3] });
+  });
+};
+
+const originalInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+
+const backpropInput: tf.KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as InputAttrs;
+  const [kh, kw] = filter.shape as [number, number];
+  const [pt, , pl] = fastCase(dy, a) ? forwardPadding(a.inputShape, filter.shape, a) : [0, 0, 0];
+  const [, h, w] = a.inputShape;
+  const [, ho, wo] = dy.shape as [number, number, number];
+  const top = kh - 1 - pt;
+  const left = kw - 1 - pl;
+  const bottom = h - ho + kh - 1 - top;
+  const right = w - wo + kw - 1 - left;
+  if (!fastCase(dy, a) || Math.min(top, left, bottom, right) < 0) {
+    if (originalInput === undefined) return onCpu('Conv2DBackpropInput', { dy, filter }, backend as tf.KernelBackend, a);
+    return originalInput.kernelFunc(args);
+  }
+  return scoped(backend as tf.KernelBackend, (run) => {
+    const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
+    const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kH, kW, O, I]
+    const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    return run('Conv2D', { x: dy, filter: swapped }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 });
+  });
+};
+
+if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
+  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilter });
+}
+if (originalInput !== undefined && originalInput.kernelFunc !== backpropInput) {
+  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  // Keep the original's set-up so that the fallback can still call it.
+  tf.registerKernel({ ...originalInput, kernelFunc: backpropInput });
+}
