@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  */
+import { tidy } from '../engine/memory.js';
 import { anyModules } from '../tree/Field.js';
 import { type AnyModule, apply, applyWithState, defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
@@ -44,21 +45,25 @@ const checkCallable = (m: Sequential<unknown>): void => {
 
 const forward = (m: Sequential<unknown>, x: unknown): unknown => {
   checkCallable(m);
-  return m.layers.reduce((h: unknown, layer) => apply(layer, h), x);
+  // Intermediate activations are freed; what the last layer returns is kept.
+  return tidy(() => m.layers.reduce((h: unknown, layer) => apply(layer, h), x));
 };
 
 const forwardWithState = <A>(m: Sequential<A>, x: unknown): readonly [unknown, Sequential<A>] => {
   checkCallable(m as Sequential<unknown>);
-  let h = x;
-  let changed = false;
-  const next = m.layers.map((layer) => {
-    const [y, updated] = applyWithState(layer, h);
-    h = y;
-    if (updated !== layer) changed = true;
-    return updated as AnyModule<A>;
+  // Intermediate activations are freed; the output and the children's new state are kept.
+  return tidy(() => {
+    let h = x;
+    let changed = false;
+    const next = m.layers.map((layer) => {
+      const [y, updated] = applyWithState(layer, h);
+      h = y;
+      if (updated !== layer) changed = true;
+      return updated as AnyModule<A>;
+    });
+    // Keep the record's identity when no child changed: callers can tell "no state" cheaply.
+    return [h, changed ? def.make<A>({ layers: next }) : m] as const;
   });
-  // Keep the record's identity when no child changed: callers can tell "no state" cheaply.
-  return [h, changed ? def.make<A>({ layers: next }) : m];
 };
 
 const def: ModuleDef<URI, typeof fields, [x: unknown], unknown> = defineModule(URI, {
