@@ -1,0 +1,116 @@
+/**
+ * Activation functions as plain functions `Tensor => Tensor`, usable directly in `pipe` / `flow`;
+ * each matches PyTorch's function of the same name with its default arguments. Optional arguments
+ * come second, so `pipe(x, relu, (h) => leakyRelu(h, 0.2), softmax)` reads left to right.
+ *
+ * Each returns a new tensor owned by the caller and keeps no intermediate tensors; inputs are float32
+ * tensors of any shape (`softmax` / `logSoftmax` need rank ≥ 1).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import { formatShape } from '../tree/ModuleError.js';
+
+type Tensor = tf.Tensor;
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * `max(x, 0)`.
+ * @example
+ * relu(tf.tensor1d([-1, 2])) // [0, 2]
+ * @since 0.1.0
+ */
+export const relu = (x: Tensor): Tensor => tf.relu(x);
+
+/**
+ * GELU, exact: `x · Φ(x) = x/2 · (1 + erf(x / √2))` (PyTorch's `gelu`, `approximate='none'`).
+ * @example
+ * gelu(tf.tensor1d([0, 1])) // [0, 0.8413]
+ * @since 0.1.0
+ */
+export const gelu = (x: Tensor): Tensor =>
+  tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+
+/**
+ * GELU, tanh approximation: `x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))` (PyTorch's
+ * `gelu(approximate='tanh')`, GPT-2's).
+ * @example
+ * geluTanh(tf.tensor1d([1])) // [0.8412]
+ * @since 0.1.0
+ */
+export const geluTanh = (x: Tensor): Tensor =>
+  tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.mul(x, tf.square(x)))))))));
+
+/**
+ * SiLU (swish): `x · σ(x)`.
+ * @example
+ * silu(tf.tensor1d([1])) // [0.7311]
+ * @since 0.1.0
+ */
+export const silu = (x: Tensor): Tensor => tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
+
+/**
+ * `tanh(x)`.
+ * @example
+ * tanh(tf.tensor1d([0])) // [0]
+ * @since 0.1.0
+ */
+export const tanh = (x: Tensor): Tensor => tf.tanh(x);
+
+/**
+ * `σ(x) = 1 / (1 + e^−x)`.
+ * @example
+ * sigmoid(tf.tensor1d([0])) // [0.5]
+ * @since 0.1.0
+ */
+export const sigmoid = (x: Tensor): Tensor => tf.sigmoid(x);
+
+const checkAxis = (fn: string, x: Tensor, axis: number): number => {
+  const a = axis < 0 ? axis + x.rank : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= x.rank) {
+    throw new Error(`${fn}: axis ${axis} is out of range for input of shape ${formatShape(x.shape)}`);
+  }
+  return a;
+};
+
+/**
+ * `log softmax` along `axis` (default the last): `x − logΣexp(x)`, computed stably.
+ * (tfjs's own `logSoftmax` works on the last axis only.)
+ * @example
+ * logSoftmax(tf.tensor2d([[0, 0]])) // [[-0.6931, -0.6931]]
+ * @since 0.1.0
+ */
+export const logSoftmax = (x: Tensor, axis = -1): Tensor => {
+  const a = checkAxis('logSoftmax', x, axis);
+  return tf.tidy(() => tf.sub(x, tf.logSumExp(x, a, true)));
+};
+
+/**
+ * `softmax` along `axis` (default the last): `exp(x) / Σexp(x)`, computed stably.
+ * @example
+ * softmax(tf.tensor1d([0, 0])) // [0.5, 0.5]
+ * @since 0.1.0
+ */
+export const softmax = (x: Tensor, axis = -1): Tensor => {
+  const a = checkAxis('softmax', x, axis);
+  return tf.tidy(() => tf.exp(tf.sub(x, tf.logSumExp(x, a, true))));
+};
+
+/**
+ * Leaky ReLU: `x` for `x ≥ 0`, `negativeSlope · x` below (PyTorch's default slope 0.01; tfjs's is 0.2).
+ * @example
+ * leakyRelu(tf.tensor1d([-1, 1])) // [-0.01, 1]
+ * @since 0.1.0
+ */
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => tf.leakyRelu(x, negativeSlope);
+
+/**
+ * ELU: `x` for `x > 0`, `alpha · (eᵡ − 1)` otherwise (default `alpha` 1).
+ * @example
+ * elu(tf.tensor1d([-1, 1])) // [-0.6321, 1]
+ * @since 0.1.0
+ */
+export const elu = (x: Tensor, alpha = 1): Tensor =>
+  alpha === 1 ? tf.elu(x) : tf.tidy(() => tf.where(tf.greater(x, 0), x, tf.mul(alpha, tf.expm1(tf.minimum(x, 0)))));
+
