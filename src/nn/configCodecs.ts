@@ -170,14 +170,19 @@ export const describeJson = (u: unknown): string => {
  */
 export const formatConfigErrors = (errors: t.Errors): ReadonlyArray<string> => {
   const lines = errors.map((e) => {
-    const path = e.context
+    // A union tries each member under a context key that is the member's index, not a JSON key:
+    // report at the union itself, with the union's name ("a finite number | null"), once.
+    const unionAt = e.context.findIndex((entry) => (entry.type as { _tag?: string })._tag === 'UnionType');
+    const context = unionAt >= 0 ? e.context.slice(0, unionAt + 1) : e.context;
+    const path = context
       .map((entry) => entry.key)
       .filter((key) => key !== '')
       .join('.');
     const where = path === '' ? '(root)' : path;
-    if (e.message !== undefined) return `${where}: ${e.message}`;
-    const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
-    return `${where}: expected ${expected}, got ${describeJson(e.value)}`;
+    if (e.message !== undefined && unionAt < 0) return `${where}: ${e.message}`;
+    const last = context[context.length - 1];
+    const expected = last?.type.name ?? 'a valid value';
+    return `${where}: expected ${expected}, got ${describeJson(unionAt >= 0 ? last?.actual : e.value)}`;
   });
   return [...new Set(lines)];
 };

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { AdaptiveAvgPool2d } from '../../src/nn/AdaptiveAvgPool2d.js';
 import { AvgPool2d } from '../../src/nn/AvgPool2d.js';
+import { BatchNorm1d, BatchNorm2d } from '../../src/nn/BatchNorm.js';
 import {
   ConfigError,
   decodeLayerConfig,
@@ -21,6 +22,11 @@ import { Conv1d } from '../../src/nn/Conv1d.js';
 import { Conv2d } from '../../src/nn/Conv2d.js';
 import { ConvTranspose2d } from '../../src/nn/ConvTranspose2d.js';
 import { Dropout } from '../../src/nn/Dropout.js';
+import { Embedding } from '../../src/nn/Embedding.js';
+import { Flatten } from '../../src/nn/Flatten.js';
+import { GroupNorm } from '../../src/nn/GroupNorm.js';
+import { LayerNorm } from '../../src/nn/LayerNorm.js';
+import { RMSNorm } from '../../src/nn/RMSNorm.js';
 import { GlobalAvgPool2d } from '../../src/nn/GlobalAvgPool2d.js';
 import { GRU } from '../../src/nn/GRU.js';
 import { GRUCell } from '../../src/nn/GRUCell.js';
@@ -61,6 +67,13 @@ const samples: Record<string, ReadonlyArray<Lazy>> = {
   AvgPool2d: [AvgPool2d.create(2), AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true } as never)],
   AdaptiveAvgPool2d: [AdaptiveAvgPool2d.create([2, 3] as never), AdaptiveAvgPool2d.create(4 as never)],
   GlobalAvgPool2d: [GlobalAvgPool2d.create()],
+  Flatten: [Flatten.create(), Flatten.create({ startDim: 0, endDim: -2 })],
+  Embedding: [Embedding.create(10, 4), Embedding.create(7, 3, { paddingIdx: 0 } as never)],
+  LayerNorm: [LayerNorm.create(4), LayerNorm.create([3, 4], { eps: 1e-6, elementwiseAffine: true, bias: false } as never)],
+  RMSNorm: [RMSNorm.create(4), RMSNorm.create([2, 3], { eps: 1e-6, elementwiseAffine: false } as never)],
+  GroupNorm: [GroupNorm.create(2, 4), GroupNorm.create(3, 6, { eps: 1e-3, affine: false } as never)],
+  BatchNorm1d: [BatchNorm1d.create(4), BatchNorm1d.create(3, { momentum: null, affine: false, trackRunningStats: false } as never)],
+  BatchNorm2d: [BatchNorm2d.create(4), BatchNorm2d.create(2, { eps: 1e-3, momentum: 0.3 } as never)],
 };
 
 /** The architecture of a lazy module: kinds, constants, and every leaf's path, kind and shape. */
@@ -177,6 +190,12 @@ describe('nn config (architecture as data)', () => {
       expect(ps.find((p) => p.startsWith('config.layers.4.extra:'))).to.match(/unknown key/);
       expect(ps.find((p) => p.startsWith('config.layers.5:'))).to.match(/expected a layer config .*got "Linear"/);
       expect(ps.length).to.equal(10);
+    });
+
+    it('a union-typed option is reported once, at its own key, with the union named', () => {
+      const ps = problems({ type: 'BatchNorm2d', config: { numFeatures: 3, momentum: 'fast' } });
+      expect(ps).to.have.length(1);
+      expect(ps[0]).to.match(/^config\.momentum: expected .*finite number.*null.*, got "fast"$/);
     });
 
     it('top-level problems and too-short MLP sizes', () => {
