@@ -2,13 +2,10 @@
  * `erfinv32`: the inverse error function in float32 arithmetic, as XLA computes `lax.erf_inv`
  * for float32 (M. Giles, "Approximating the erfinv function", GPU Computing Gems, 2011: one
  * degree-8 polynomial for the centre, one for the tails). `normal` and `truncatedNormal` use it,
- * so their draws match JAX's to within an ulp or two (only `log1p` and `sqrt` may round
- * differently from XLA's kernels).
+ * so their draws match JAX's to within an ulp or two (XLA's `log1p` kernel may round differently).
  *
  * @since 0.1.0
  */
-
-import { fmaf32 } from './float32.js';
 
 const f = Math.fround;
 
@@ -32,11 +29,70 @@ const T5 = TAIL[5]!, T6 = TAIL[6]!, T7 = TAIL[7]!, T8 = TAIL[8]!;
 /** float32's largest finite value: XLA returns `x * max` at |x| = 1 instead of infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+// -log(y) for y in [2^-24, 1] without calling Math.log (a call per draw costs as much as the rest
+// of erfinv): y = 2^e * m, m in [1, 2) found with clz32, then a 256-entry table of log(1 + j/256)
+// and a degree-5 series for log1p(r), 0 <= r < 1/256 (truncation below 2e-14). Rounded to
+// float32 this agrees with a correctly rounded log except within ~1e-14 of a halfway point.
+const POW2 = new Float64Array(33);
+const EXP_LN2 = new Float64Array(33);
+for (let c = 0; c < 33; c++) {
+  POW2[c] = 2 ** (c - 7);
+  EXP_LN2[c] = (7 - c) * Math.LN2;
+}
+const INV_C = new Float64Array(256);
+const LOG_C = new Float64Array(256);
+for (let j = 0; j < 256; j++) {
+  INV_C[j] = 256 / (256 + j);
+  LOG_C[j] = Math.log1p(j / 256);
+}
+const negLogUnit = (y: number): number => {
+  const c = Math.clz32((y * 16777216) | 0); // y = 2^(7 - c) * m
+  const m = y * POW2[c]!;
+  const j = ((m - 1) * 256) | 0;
+  const r = m * INV_C[j]! - 1;
+  return -(EXP_LN2[c]! + LOG_C[j]! + r * (1 + r * (-0.5 + r * (1 / 3 + r * (-0.25 + r * 0.2)))));
+};
+
 /**
- * The inverse error function of a float32 `x` in [-1, 1], computed in float32 exactly as XLA's
- * `ErfInv32` on CPU: each operation rounded with `Math.fround`, the polynomial's multiply-adds
- * fused (`fmaf32`) as XLA's compiler contracts them. Returns `±3.4028235e38` at `±1` and NaN
- * outside [-1, 1], like XLA.
+ * `w = -log1p(-x²)` rounded to float32, for float32 `|x| < 1`: the first half of `erfinv32`.
+ * Split out so the samplers can run the two halves as separate passes over a chunk (each pass's
+ * iterations are independent, which lets the CPU overlap them; one pass is latency-bound).
+ *
+ * @internal
+ */
+export const erfinvLogTerm = (x: number): number => Math.fround(negLogUnit(1 - Math.fround(x * x)));
+
+/** The tail polynomial (w >= 5, |x| > 0.9966), out of line to keep the central path small. */
+const erfinvTail = (x: number, w0: number): number => {
+  const w = Math.fround(Math.fround(Math.sqrt(w0)) - 3);
+  let p = T0;
+  p = Math.fround(p * w + T1); p = Math.fround(p * w + T2); p = Math.fround(p * w + T3); p = Math.fround(p * w + T4);
+  p = Math.fround(p * w + T5); p = Math.fround(p * w + T6); p = Math.fround(p * w + T7); p = Math.fround(p * w + T8);
+  return Math.fround(p * x);
+};
+
+/**
+ * The second half of `erfinv32`: Giles' polynomial at `w0 = erfinvLogTerm(x)`, times `x`.
+ *
+ * @internal
+ */
+export const erfinvPolynomial = (x: number, w0: number): number => {
+  if (w0 >= 5) return erfinvTail(x, w0);
+  const w = Math.fround(w0 - 2.5);
+  let p = Math.fround(C0 * w + C1);
+  p = Math.fround(p * w + C2); p = Math.fround(p * w + C3); p = Math.fround(p * w + C4);
+  p = Math.fround(p * w + C5); p = Math.fround(p * w + C6); p = Math.fround(p * w + C7); p = Math.fround(p * w + C8);
+  return Math.fround(p * x);
+};
+
+/**
+ * The inverse error function of a float32 `x` in [-1, 1], computed in float32 as XLA's
+ * `ErfInv32` on CPU: `w = -log1p(-x²)`, then Giles' degree-8 polynomial in `w - 2.5` (or in
+ * `sqrt(w) - 3` for `w >= 5`), every operation rounded with `Math.fround`. XLA contracts each
+ * `p * w + c` into a fused multiply-add; here the product is exact in a double and the sum is
+ * rounded once more to float32, which differs from a true FMA only when the double sum lands
+ * exactly on a float32 halfway point (about 2^-29 of the time, then by 1 ulp). Returns
+ * `±3.4028235e38` at `±1` and NaN outside [-1, 1], like XLA.
  *
  * @example
  * import { erfinv32 } from 'parallax-ts/random'
@@ -44,18 +100,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * @since 0.1.0
  */
 export const erfinv32 = (x: number): number => {
-  const w0 = -f(Math.log1p(-f(x * x)));
-  let p: number;
-  if (w0 < 5) {
-    const w = f(w0 - 2.5);
-    p = C0;
-    p = fmaf32(p, w, C1); p = fmaf32(p, w, C2); p = fmaf32(p, w, C3); p = fmaf32(p, w, C4);
-    p = fmaf32(p, w, C5); p = fmaf32(p, w, C6); p = fmaf32(p, w, C7); p = fmaf32(p, w, C8);
-  } else {
-    const w = f(f(Math.sqrt(w0)) - 3);
-    p = T0;
-    p = fmaf32(p, w, T1); p = fmaf32(p, w, T2); p = fmaf32(p, w, T3); p = fmaf32(p, w, T4);
-    p = fmaf32(p, w, T5); p = fmaf32(p, w, T6); p = fmaf32(p, w, T7); p = fmaf32(p, w, T8);
-  }
-  return x === 1 || x === -1 ? f(x * FLOAT32_MAX) : f(p * x);
+  const y = 1 - Math.fround(x * x); // exact in a double: x² is a float32 in [0, 1]
+  if (!(y > 0)) return y === 0 ? Math.fround(x * FLOAT32_MAX) : Number.NaN;
+  return erfinvPolynomial(x, Math.fround(negLogUnit(y)));
 };

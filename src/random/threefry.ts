@@ -93,20 +93,25 @@ export const threefry2x32Blocks = (
 };
 
 /**
- * Bits for counters `(0, start + i)`, `i < out.length`, in JAX's partitionable layout: each
- * output word is the XOR of the block's two output words. Used by `bits` for arrays smaller than
- * 2^32 elements (the high counter word is then always 0).
+ * Bits for counters `(0, start + i)`, `i < count` (default: fill `out`), written to `out[i]`, in
+ * JAX's partitionable layout: each output word is the XOR of the block's two output words. Used
+ * for arrays smaller than 2^32 elements (the high counter word is then always 0).
  *
  * @internal
  */
-export const threefryXorCounters = (k0: number, k1: number, out: Uint32Array): void => {
+export const threefryXorCounters = (
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+  start = 0,
+  count = out.length,
+): void => {
   const ks0 = k0 | 0;
   const ks1 = k1 | 0;
   const ks2 = (ks0 ^ ks1 ^ PARITY) | 0;
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < count; i++) {
     let a = ks0;
-    let b = (i + ks1) | 0;
+    let b = (start + i + ks1) | 0;
     a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
     a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
     a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;

@@ -9,6 +9,8 @@ import { fmaf32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 
+const TWO_POW_MINUS_23 = 2 ** -23;
+
 /**
  * Options of `uniform`.
  *
@@ -23,7 +25,8 @@ export interface UniformOptions {
 
 /**
  * `n` float32 draws of `uniform(key, [n], minval, maxval)`, bounds already checked and rounded to
- * float32. JAX's bit trick: the top 23 bits become the mantissa of a float in [1, 2), minus 1,
+ * float32. JAX's bit trick: the top 23 bits become the mantissa of a float in [1, 2), minus 1
+ * (which is exactly `(bits >>> 9) * 2^-23`, computed so without reinterpreting memory),
  * then `max(minval, u * (maxval - minval) + minval)` in float32, the multiply-add fused as XLA
  * compiles it (one rounding).
  *
@@ -36,12 +39,11 @@ export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: num
   const out = new Float32Array(raw.buffer, raw.byteOffset, n);
   const lo = Math.fround(minval);
   const span = Math.fround(Math.fround(maxval) - lo);
-  for (let i = 0; i < n; i++) raw[i] = (raw[i]! >>> 9) | 0x3f800000;
   if (lo === 0 && span === 1) {
-    for (let i = 0; i < n; i++) out[i] = out[i]! - 1;
+    for (let i = 0; i < n; i++) out[i] = (raw[i]! >>> 9) * TWO_POW_MINUS_23;
   } else {
     for (let i = 0; i < n; i++) {
-      const v = fmaf32(out[i]! - 1, span, lo);
+      const v = fmaf32((raw[i]! >>> 9) * TWO_POW_MINUS_23, span, lo);
       out[i] = v > lo ? v : lo;
     }
   }
