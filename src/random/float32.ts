@@ -1,7 +1,9 @@
 /**
- * Float32 fused multiply-add in plain JavaScript numbers. XLA's CPU compiler contracts
- * `a * b + c` into one FMA (one rounding), so JAX's `uniform` scaling and its `erfinv` polynomial
- * round once per multiply-add; reproducing JAX bit for bit needs the same.
+ * Float32 helpers in plain JavaScript numbers. XLA's CPU compiler contracts `a * b + c` into one
+ * fused multiply-add (one rounding), so JAX's `uniform` scaling, its `erf` and its `erfinv`
+ * polynomial round once per multiply-add; `fmaf32` reproduces that exactly where bit-exactness is
+ * promised (`uniform`). The hot `erfinv` loop uses the cheaper `fround(a * b + c)`, which differs
+ * only on exact double-rounding ties. `nextAfterF32` gives the open bounds of `truncatedNormal`.
  *
  * @since 0.1.0
  */
