@@ -9,13 +9,14 @@ import { tf } from '../../src/engine/backend.js';
 import { valueAndGrad } from '../../src/grad/valueAndGrad.js';
 import { initialize } from '../../src/init/initialize.js';
 import { activation, activationNames } from '../../src/nn/Activation.js';
+import { BatchNorm1d } from '../../src/nn/BatchNorm.js';
 import { Dropout } from '../../src/nn/Dropout.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { MLP } from '../../src/nn/MLP.js';
 import { Sequential } from '../../src/nn/Sequential.js';
 import { bernoulli } from '../../src/random/bernoulli.js';
 import { foldIn } from '../../src/random/foldIn.js';
-import { newState } from '../../src/random/newState.js';
+import { newState, setMode } from '../../src/random/newState.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { buffer, constant } from '../../src/tree/Field.js';
 import { type AnyModule, applyWithState, defineModule, fromArray, leafInfos, type ModuleDef, type ModuleOf, type Relabel, toArray } from '../../src/tree/Module.js';
@@ -81,6 +82,26 @@ describe('nn.Sequential', () => {
     // no stateful child: the same record comes back
     const plain = Sequential.create<Tensor>([lin]);
     expect(Sequential.forwardWithState(plain, x)[1]).to.equal(plain);
+  });
+
+  it('a BatchNorm1d inside a Sequential gets its running statistics updated by forwardWithState (train mode)', () => {
+    const lin = seededModule(Linear.create(2, 3), 2);
+    const bn = initialize(BatchNorm1d.create(3))(key(0));
+    const seq = setMode(Sequential.create<Tensor>([lin, bn]), 'train');
+    const x = tf.tensor2d([[1, -2], [0.5, 3], [2, 1], [-1, 0]]);
+    const [, next] = Sequential.forwardWithState(seq, x);
+    const bnNext = next.layers[1] as typeof bn;
+    // by hand: h = x Wᵀ + b; running_mean = 0.9·0 + 0.1·mean(h); running_var = 0.9·1 + 0.1·unbiased var(h)
+    const h = dense(x, lin).arraySync() as number[][];
+    const cols = [0, 1, 2].map((j) => h.map((r) => r[j]!));
+    const mean = cols.map((c) => c.reduce((a, b) => a + b, 0) / c.length);
+    const uvar = cols.map((c, j) => c.reduce((a, v) => a + (v - mean[j]!) ** 2, 0) / (c.length - 1));
+    expectClose(bnNext.running_mean.dataSync(), mean.map((m) => 0.1 * m), 1e-5);
+    expectClose(bnNext.running_var.dataSync(), uvar.map((v) => 0.9 + 0.1 * v), 1e-5);
+    expect(bnNext.num_batches_tracked.dataSync()[0]).to.equal(1);
+    expect(next.layers[0]).to.equal(seq.layers[0]); // a stateless child is passed through as is
+    // plain forward leaves the statistics where they were
+    expect(Array.from((seq.layers[1] as typeof bn).running_mean.dataSync())).to.deep.equal([0, 0, 0]);
   });
 
   it('a nested Sequential threads state too, and errors name the full path', () => {
