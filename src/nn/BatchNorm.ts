@@ -82,7 +82,7 @@ declare module 'fp-ts/HKT.js' {
 const checkInput = (m: Values<Tensor>, x: unknown, ranks: ReadonlyArray<number>, expected: string): Tensor => {
   const x0 = checkTensor(x);
   if (!ranks.includes(x0.rank) || x0.shape[1] !== m.numFeatures) {
-    throw new ModuleError(`expected input of shape ${expected.replace('C', String(m.numFeatures))}, got ${formatShape(x0.shape)}`);
+    throw new ModuleError(`expected input of shape ${expected.replaceAll('C', String(m.numFeatures))}, got ${formatShape(x0.shape)}`);
   }
   return x0;
 };
