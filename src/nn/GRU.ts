@@ -96,6 +96,8 @@ type Inputs = [x: Tensor, h0?: Tensor];
 const def: ModuleDef<URI, typeof fields, Inputs, GRUOutput> = defineModule(URI, {
   name: 'GRU',
   fields,
+  // PyTorch's state-dict names: layer k's `weight_ih` is `weight_ih_l<k>`.
+  stateDictKeys: { layers: (childKey, k) => `${childKey}_l${k}` },
   extraRepr: (m) =>
     `${m.layers[0]?.inputSize}, ${m.layers[0]?.hiddenSize}` +
     (m.layers.length > 1 ? `, numLayers=${m.layers.length}` : '') +

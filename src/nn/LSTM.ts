@@ -11,7 +11,8 @@
  * - parameters: `layers.<k>.weight_ih [4H, in_k]`, `layers.<k>.weight_hh [4H, H]`,
  *   `layers.<k>.bias_ih [4H]`, `layers.<k>.bias_hh [4H]` (`in_0 = inputSize`, else `H`); gate
  *   order i, f, g, o. **PyTorch's state-dict names** are `weight_ih_l<k>`, `weight_hh_l<k>`,
- *   `bias_ih_l<k>`, `bias_hh_l<k>`: {@link pytorchRecurrentName} maps a leaf path to its PyTorch name.
+ *   `bias_ih_l<k>`, `bias_hh_l<k>`: the definition declares them (`stateDictKeys`), so state dicts
+ *   use them; {@link pytorchRecurrentName} maps a leaf path to its PyTorch name by hand.
  * - default init, PyTorch's: every parameter `U(±1/√hiddenSize)`
  *
  * @since 0.1.0
@@ -166,6 +167,8 @@ type Inputs = [x: Tensor, state?: LSTMState];
 const def: ModuleDef<URI, typeof fields, Inputs, LSTMOutput> = defineModule(URI, {
   name: 'LSTM',
   fields,
+  // PyTorch's state-dict names: layer k's `weight_ih` is `weight_ih_l<k>`.
+  stateDictKeys: { layers: (childKey, k) => `${childKey}_l${k}` },
   extraRepr: (m) =>
     `${m.layers[0]?.inputSize}, ${m.layers[0]?.hiddenSize}` +
     (m.layers.length > 1 ? `, numLayers=${m.layers.length}` : '') +

@@ -4,8 +4,8 @@
  * forward pass taking and returning one value.
  *
  * - input: what the first layer takes; output: what the last layer returns (no layers: the identity)
- * - no parameters of its own; leaves are its children's, at paths `layers.<i>.<leaf>` (PyTorch's
- *   state-dict keys are `<i>.<leaf>`: drop the `layers.` prefix)
+ * - no parameters of its own; leaves are its children's, at paths `layers.<i>.<leaf>`; its state-dict
+ *   keys are PyTorch's `<i>.<leaf>` (declared with `stateDictKeys`)
  * - state: `forwardWithState` threads every child through `applyWithState`, so a BatchNorm inside
  *   a Sequential returns its updated running statistics inside the returned Sequential. The plain
  *   `forward` discards such updates.
@@ -69,6 +69,8 @@ const forwardWithState = <A>(m: Sequential<A>, x: unknown): readonly [unknown, S
 const def: ModuleDef<URI, typeof fields, [x: unknown], unknown> = defineModule(URI, {
   name: 'Sequential',
   fields,
+  // PyTorch's state-dict names: `0.weight`, not `layers.0.weight`.
+  stateDictKeys: { layers: '' },
   forward,
   forwardWithState,
 });

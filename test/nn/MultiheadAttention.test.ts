@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import * as O from 'fp-ts/lib/Option.js';
 import { tf } from '../../src/engine/backend.js';
 import { initialize } from '../../src/init/initialize.js';
+import { stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { MultiheadAttention, type AttentionOptions } from '../../src/nn/MultiheadAttention.js';
 import { bernoulli } from '../../src/random/bernoulli.js';
 import { newState } from '../../src/random/newState.js';
@@ -260,6 +261,9 @@ describe('nn.MultiheadAttention', () => {
       ['in_proj_bias', [3 * E]],
       ['out_proj.weight', [E, E]],
       ['out_proj.bias', [E]],
+    ]);
+    expect(stateDictKeys(m)).to.deep.equal([
+      'in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias',
     ]);
     const maxAbs = (t: Tensor): number => Math.max(...Array.from(t.dataSync()).map(Math.abs));
     const xavier = Math.sqrt(6 / (E + 3 * E));

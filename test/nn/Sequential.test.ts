@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import * as O from 'fp-ts/lib/Option.js';
 import { tf } from '../../src/engine/backend.js';
 import { valueAndGrad } from '../../src/grad/valueAndGrad.js';
+import { stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { initialize } from '../../src/init/initialize.js';
 import { activation, activationNames } from '../../src/nn/Activation.js';
 import { BatchNorm1d } from '../../src/nn/BatchNorm.js';
@@ -58,6 +59,11 @@ describe('nn.Sequential', () => {
     expectClose(Sequential.forward(seq, x) as Tensor, dense(dense(x, a), b), 1e-5);
     expect(Sequential.forward(Sequential.create<Tensor>([]), x)).to.equal(x);
     expect(leafInfos(seq).map((i) => i.path)).to.deep.equal(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
+    // PyTorch's nn.Sequential state-dict keys
+    expect(stateDictKeys(seq)).to.deep.equal(['0.weight', '0.bias', '1.weight', '1.bias']);
+    expect(stateDictKeys(Sequential.create([Linear.create(2, 2), Sequential.create([Dropout.create(0.1), Linear.create(2, 1)])]))).to.deep.equal([
+      '0.weight', '0.bias', '1.1.weight', '1.1.bias',
+    ]);
   });
 
   it('forwardWithState threads every child through applyWithState (a stateful child inside gets updated); forward does not', () => {

@@ -12,6 +12,7 @@ import { GRU } from '../../src/nn/GRU.js';
 import { GRUCell } from '../../src/nn/GRUCell.js';
 import { LSTM, pytorchRecurrentName } from '../../src/nn/LSTM.js';
 import { LSTMCell } from '../../src/nn/LSTMCell.js';
+import { stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { bernoulli } from '../../src/random/bernoulli.js';
 import { foldIn } from '../../src/random/foldIn.js';
 import { newState } from '../../src/random/newState.js';
@@ -277,6 +278,12 @@ describe('nn.LSTM / nn.GRU', () => {
       'bias_hh_l1',
     ]);
     expect(lstm.layers[1]!.weight_ih.shape).to.deep.equal([16, 4]);
+    // the state dict uses PyTorch's names (declared with the definitions' stateDictKeys)
+    expect(stateDictKeys(lstm)).to.deep.equal(leafEntries(lstm).map(([i]) => pytorchRecurrentName(i.path)));
+    expect(stateDictKeys(GRU.create(2, 3, { numLayers: 2 }))).to.deep.equal([
+      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1',
+    ]);
+    expect(stateDictKeys(LSTMCell.create(2, 3))).to.deep.equal(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
     expect(pytorchRecurrentName('head.weight')).to.equal('head.weight');
   });
 
