@@ -75,7 +75,7 @@ const checkAxis = (fn: string, x: Tensor, axis: number): number => {
 };
 
 /**
- * `log softmax` along `axis` (default the last): `x − logΣexp(x)`, computed stably.
+ * `log softmax` along `axis` (default the last): `(x − max) − log Σ exp(x − max)`, stable for large inputs.
  * (tfjs's own `logSoftmax` works on the last axis only.)
  * @example
  * logSoftmax(tf.tensor2d([[0, 0]])) // [[-0.6931, -0.6931]]
@@ -83,18 +83,25 @@ const checkAxis = (fn: string, x: Tensor, axis: number): number => {
  */
 export const logSoftmax = (x: Tensor, axis = -1): Tensor => {
   const a = checkAxis('logSoftmax', x, axis);
-  return tf.tidy(() => tf.sub(x, tf.logSumExp(x, a, true)));
+  return tf.tidy(() => {
+    // shift by the max first, so large inputs lose no precision (x − logΣexp(x) would round at |x| ~ 1e3)
+    const shifted = tf.sub(x, tf.max(x, a, true));
+    return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), a, true)));
+  });
 };
 
 /**
- * `softmax` along `axis` (default the last): `exp(x) / Σexp(x)`, computed stably.
+ * `softmax` along `axis` (default the last): `exp(x − max) / Σ exp(x − max)`, stable for large inputs.
  * @example
  * softmax(tf.tensor1d([0, 0])) // [0.5, 0.5]
  * @since 0.1.0
  */
 export const softmax = (x: Tensor, axis = -1): Tensor => {
   const a = checkAxis('softmax', x, axis);
-  return tf.tidy(() => tf.exp(tf.sub(x, tf.logSumExp(x, a, true))));
+  return tf.tidy(() => {
+    const e = tf.exp(tf.sub(x, tf.max(x, a, true)));
+    return tf.div(e, tf.sum(e, a, true));
+  });
 };
 
 /**
@@ -112,5 +119,5 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => tf.leakyRe
  * @since 0.1.0
  */
 export const elu = (x: Tensor, alpha = 1): Tensor =>
-  alpha === 1 ? tf.elu(x) : tf.tidy(() => tf.where(tf.greater(x, 0), x, tf.mul(alpha, tf.expm1(tf.minimum(x, 0)))));
+  alpha === 1 ? tf.elu(x) : tf.tidy(() => tf.add(tf.relu(x), tf.mul(alpha, tf.expm1(tf.minimum(x, 0)))));
 
