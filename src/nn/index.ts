@@ -41,3 +41,30 @@ export {
   type LayerConfig,
   type ConfigurableLayer,
 } from './config.js';
+// Convolution, pooling, normalization and embedding layers (PyTorch layouts: NCHW / NCL inputs, OIHW weights).
+export { Conv1d, type Conv1dOptions, Conv1dConfig } from './Conv1d.js';
+export { Conv2d, type Conv2dOptions, Conv2dConfig } from './Conv2d.js';
+export { ConvTranspose2d, type ConvTranspose2dOptions, ConvTranspose2dConfig } from './ConvTranspose2d.js';
+export { conv2dNchw, interleaveZeros, type Conv2dArgs } from './convolution.js';
+export { MaxPool2d, type MaxPool2dOptions, MaxPool2dConfig } from './MaxPool2d.js';
+export { AvgPool2d, type AvgPool2dOptions, AvgPool2dConfig } from './AvgPool2d.js';
+export { AdaptiveAvgPool2d, type AdaptiveOutputSize, AdaptiveAvgPool2dConfig, adaptiveAverageMatrix } from './AdaptiveAvgPool2d.js';
+export { GlobalAvgPool2d, globalAvgPool2d, GlobalAvgPool2dConfig } from './GlobalAvgPool2d.js';
+export { Flatten, FlattenConfig } from './Flatten.js';
+export { Embedding, type EmbeddingOptions, EmbeddingConfig } from './Embedding.js';
+export { LayerNorm, type LayerNormOptions, LayerNormConfig } from './LayerNorm.js';
+export { RMSNorm, type RMSNormOptions, RMSNormConfig } from './RMSNorm.js';
+export { GroupNorm, type GroupNormOptions, GroupNormConfig } from './GroupNorm.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, BatchNormConfig } from './BatchNorm.js';
+export { nchwToNhwc, nhwcToNchw, oihwToHwio, hwioToOihw } from './layout.js';
+export {
+  type Pair,
+  type IntOrPair,
+  type Padding1d,
+  type Padding2d,
+  PositiveIntOrPair,
+  NonNegativeIntOrPair,
+  Padding1dCodec,
+  Padding2dCodec,
+} from './spatial.js';
+export { relu, gelu, geluTanh, silu, tanh, sigmoid, softmax, logSoftmax, leakyRelu, elu } from './activations.js';
