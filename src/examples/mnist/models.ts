@@ -1,0 +1,124 @@
+/**
+ * The two classifiers of the MNIST example, declared as user modules (the same mechanism as the
+ * library's layers): both take images `[B, 1, 28, 28]` (NCHW, values in `[0, 1]`) and return
+ * logits `[B, 10]`.
+ *
+ * - `MnistMlp`: flatten → Linear(784, 128) → ReLU → Linear(128, 10) — 101,770 parameters.
+ * - `MnistCnn`: Conv2d(1, 16, 3, same) → ReLU → max-pool 2 → Conv2d(16, 32, 3, same) → ReLU →
+ *   max-pool 2 → flatten → Linear(1568, 64) → ReLU → Linear(64, 10).
+ *
+ * @since 0.1.0
+ */
+import { pipe } from 'fp-ts/lib/function.js';
+import { Conv2d } from '../../nn/Conv2d.js';
+import { MaxPool2d } from '../../nn/MaxPool2d.js';
+import { constant, defineModule, type ModuleDef, type ModuleOf, nn, submodule, tf } from '../../index.js';
+import { CLASSES, IMAGE_SIZE, PIXELS } from './data.js';
+
+type Tensor = tf.Tensor;
+
+/** Which model to train. @since 0.1.0 */
+export type ModelName = 'cnn' | 'mlp';
+/** Every model, in the order `--model both` trains them. @since 0.1.0 */
+export const modelNames: ReadonlyArray<ModelName> = ['cnn', 'mlp'];
+
+const flatten = (x: Tensor): Tensor => tf.reshape(x, [x.shape[0]!, -1]);
+
+const mlpFields = { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear), hidden: constant<number>() };
+/** @since 0.1.0 */
+export const MLP_URI = 'examples/MnistMlp';
+/** @since 0.1.0 */
+export type MLP_URI = typeof MLP_URI;
+/** The MLP classifier. @since 0.1.0 */
+export type MnistMlp<A> = ModuleOf<MLP_URI, typeof mlpFields, A>;
+
+const cnnFields = {
+  conv1: submodule(Conv2d),
+  conv2: submodule(Conv2d),
+  pool: submodule(MaxPool2d),
+  fc1: submodule(nn.Linear),
+  fc2: submodule(nn.Linear),
+};
+/** @since 0.1.0 */
+export const CNN_URI = 'examples/MnistCnn';
+/** @since 0.1.0 */
+export type CNN_URI = typeof CNN_URI;
+/** The convolutional classifier. @since 0.1.0 */
+export type MnistCnn<A> = ModuleOf<CNN_URI, typeof cnnFields, A>;
+
+declare module 'fp-ts/HKT.js' {
+  interface URItoKind<A> {
+    readonly [MLP_URI]: MnistMlp<A>;
+    readonly [CNN_URI]: MnistCnn<A>;
+  }
+}
+
+/**
+ * The MLP: flatten → Linear(784, hidden) → ReLU → Linear(hidden, 10).
+ * @example
+ * const net = initialize(MnistMlp.create())(random.key(0))
+ * MnistMlp.forward(net, tf.zeros([2, 1, 28, 28])).shape // [2, 10]
+ * @since 0.1.0
+ */
+export const MnistMlp: ModuleDef<MLP_URI, typeof mlpFields, [x: Tensor], Tensor> & {
+  readonly create: (hidden?: number) => ReturnType<ModuleDef<MLP_URI, typeof mlpFields, [x: Tensor], Tensor>['make']>;
+} = (() => {
+  const def = defineModule(MLP_URI, {
+    name: 'MnistMlp',
+    fields: mlpFields,
+    extraRepr: (m) => `hidden=${m.hidden}`,
+    forward: (m: MnistMlp<Tensor>, x: Tensor): Tensor =>
+      pipe(x, flatten, nn.Linear.apply(m.fc1), tf.relu, nn.Linear.apply(m.fc2)),
+  });
+  return {
+    ...def,
+    create: (hidden = 128) =>
+      def.make({ fc1: nn.Linear.create(PIXELS, hidden), fc2: nn.Linear.create(hidden, CLASSES), hidden }),
+  };
+})();
+
+const CNN_CHANNELS = [16, 32] as const;
+const CNN_HIDDEN = 64;
+const pooledSide = IMAGE_SIZE / 4; // two 2×2 pools
+
+/**
+ * The CNN: two (3×3 same conv → ReLU → 2×2 max-pool) blocks, then a two-layer classifier head.
+ * @example
+ * const net = initialize(MnistCnn.create())(random.key(0))
+ * MnistCnn.forward(net, tf.zeros([2, 1, 28, 28])).shape // [2, 10]
+ * @since 0.1.0
+ */
+export const MnistCnn: ModuleDef<CNN_URI, typeof cnnFields, [x: Tensor], Tensor> & {
+  readonly create: () => ReturnType<ModuleDef<CNN_URI, typeof cnnFields, [x: Tensor], Tensor>['make']>;
+} = (() => {
+  const def = defineModule(CNN_URI, {
+    name: 'MnistCnn',
+    fields: cnnFields,
+    forward: (m: MnistCnn<Tensor>, x: Tensor): Tensor =>
+      pipe(
+        x,
+        Conv2d.apply(m.conv1),
+        tf.relu,
+        MaxPool2d.apply(m.pool),
+        Conv2d.apply(m.conv2),
+        tf.relu,
+        MaxPool2d.apply(m.pool),
+        flatten,
+        nn.Linear.apply(m.fc1),
+        tf.relu,
+        nn.Linear.apply(m.fc2),
+      ),
+  });
+  const [c1, c2] = CNN_CHANNELS;
+  return {
+    ...def,
+    create: () =>
+      def.make({
+        conv1: Conv2d.create(1, c1, 3, { padding: 'same' }),
+        conv2: Conv2d.create(c1, c2, 3, { padding: 'same' }),
+        pool: MaxPool2d.create(2), // no parameters: one instance serves both blocks
+        fc1: nn.Linear.create(c2 * pooledSide * pooledSide, CNN_HIDDEN),
+        fc2: nn.Linear.create(CNN_HIDDEN, CLASSES),
+      }),
+  };
+})();
