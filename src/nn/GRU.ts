@@ -12,6 +12,7 @@
  *   `layers.<k>.bias_ih [3H]`, `layers.<k>.bias_hh [3H]`; gate order r, z, n. PyTorch's
  *   state-dict names are `weight_ih_l<k>` etc.: see `pytorchRecurrentName`.
  * - default init, PyTorch's: every parameter `U(±1/√hiddenSize)`
+ * - not supported (yet): `bidirectional`, packed variable-length sequences
  *
  * @since 0.1.0
  */

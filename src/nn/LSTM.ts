@@ -14,6 +14,7 @@
  *   `bias_ih_l<k>`, `bias_hh_l<k>`: the definition declares them (`stateDictKeys`), so state dicts
  *   use them; {@link pytorchRecurrentName} maps a leaf path to its PyTorch name by hand.
  * - default init, PyTorch's: every parameter `U(±1/√hiddenSize)`
+ * - not supported (yet): `bidirectional`, `proj_size`, packed variable-length sequences
  *
  * @since 0.1.0
  */

@@ -21,6 +21,7 @@
  * - default init, PyTorch's: projection weights Xavier-uniform (`in_proj_weight` as one `[3E, E]`
  *   matrix), `in_proj_bias` and `out_proj.bias` zeros, `out_proj.weight` `U(±1/√E)`.
  * - `dropout` on the attention weights in train mode, with the key `newState` hands this module.
+ * - not supported (yet): PyTorch's `add_bias_kv`, `add_zero_attn`, float `key_padding_mask`.
  *
  * @since 0.1.0
  */
