@@ -69,12 +69,14 @@ export const valueAndGrad =
   ) =>
   (m: M, ...args: Args): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined> => {
     const trainable = options.trainable ?? defaultTrainable;
-    const entries = leafEntries(m);
+    // Paths are only built when a user predicate may read them.
+    const entries = leafEntries(m, options.trainable !== undefined);
     const xs: Tensor[] = [];
-    for (const [info, leaf] of entries) {
+    for (const [i, [info, leaf]] of entries.entries()) {
       if (!(leaf instanceof tf.Tensor)) {
+        const path = leafEntries(m)[i]![0].path;
         throw new Error(
-          `valueAndGrad: leaf "${info.path}" is not a tensor (${typeof leaf === 'object' && leaf !== null && '_tag' in leaf ? 'uninitialized' : typeof leaf}); initialize the module first`,
+          `valueAndGrad: leaf "${path}" is not a tensor (${typeof leaf === 'object' && leaf !== null && '_tag' in leaf ? 'uninitialized' : typeof leaf}); initialize the module first`,
         );
       }
       if (trainable(info)) xs.push(leaf);

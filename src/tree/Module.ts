@@ -116,7 +116,7 @@ const mapLeaves = <A, B>(
     switch (decl._tag) {
       case 'param':
       case 'buffer':
-        out[name] = f(value as A, withInfo ? { path: joinPath(prefix, name), kind: decl._tag } : NO_INFO);
+        out[name] = f(value as A, withInfo ? { path: joinPath(prefix, name), kind: decl._tag } : KIND_ONLY[decl._tag]);
         break;
       case 'submodule':
         out[name] = mapLeaves(value as AnyModule<A>, f, withInfo, withInfo ? joinPath(prefix, name) : '');
@@ -135,7 +135,8 @@ const mapLeaves = <A, B>(
   return out as unknown as AnyModule<B>;
 };
 
-const NO_INFO: LeafInfo = { path: '', kind: 'param' };
+/** What callbacks get when paths were not asked for: the kind, and an empty path (no string building). */
+const KIND_ONLY: Record<LeafInfo['kind'], LeafInfo> = { param: { path: '', kind: 'param' }, buffer: { path: '', kind: 'buffer' } };
 
 /** Visits every leaf in order. */
 const forEachLeaf = <A>(m: AnyModule<A>, f: (a: A, info: LeafInfo) => void, withInfo: boolean, prefix: string): void => {
@@ -146,7 +147,7 @@ const forEachLeaf = <A>(m: AnyModule<A>, f: (a: A, info: LeafInfo) => void, with
     switch (decl._tag) {
       case 'param':
       case 'buffer':
-        f(value as A, withInfo ? { path: joinPath(prefix, name), kind: decl._tag } : NO_INFO);
+        f(value as A, withInfo ? { path: joinPath(prefix, name), kind: decl._tag } : KIND_ONLY[decl._tag]);
         break;
       case 'submodule':
         forEachLeaf(value as AnyModule<A>, f, withInfo, withInfo ? joinPath(prefix, name) : '');
@@ -180,14 +181,15 @@ export const toArray = <M extends AnyModule<unknown>>(m: M): Array<LeafOf<M>> =>
 };
 
 /**
- * The leaves with their paths and kinds, in traversal order.
+ * The leaves with their paths and kinds, in traversal order. With `withPaths = false` every path is
+ * `''` — for hot loops that only need kinds (building path strings costs more than the walk).
  * @example
  * leafEntries(net).map(([info]) => info.path) // ['dense1.weight', 'dense1.bias', ...]
  * @since 0.1.0
  */
-export const leafEntries = <M extends AnyModule<unknown>>(m: M): Array<readonly [LeafInfo, LeafOf<M>]> => {
+export const leafEntries = <M extends AnyModule<unknown>>(m: M, withPaths = true): Array<readonly [LeafInfo, LeafOf<M>]> => {
   const out: Array<readonly [LeafInfo, LeafOf<M>]> = [];
-  forEachLeaf(m as AnyModule<LeafOf<M>>, (a, info) => void out.push([info, a]), true, '');
+  forEachLeaf(m as AnyModule<LeafOf<M>>, (a, info) => void out.push([info, a]), withPaths, '');
   return out;
 };
 
