@@ -4,12 +4,10 @@
  * @since 0.1.0
  */
 
-/**
- * A tensor shape, outermost dimension first (`[]` is a scalar).
- *
- * @since 0.1.0
- */
-export type Shape = ReadonlyArray<number>;
+import type { Shape } from '../tree/ParamInit.js';
+
+/** A tensor shape, outermost dimension first (`[]` is a scalar); the module core's own type. @since 0.1.0 */
+export type { Shape };
 
 /**
  * The largest element count a sampler draws in one call: JAX's legacy bit layout counts with
