@@ -4,11 +4,11 @@
  * - `BatchNorm1d`: input `[N, C]` or `[N, C, L]`; `BatchNorm2d`: input `[N, C, H, W]`; output: the same shape
  * - parameters `weight: [C]`, `bias: [C]` (default 1 and 0; shape `[0]` when `affine: false`)
  * - buffers (non-trainable leaves: gradients never flow to them, optimizers skip them), named as in
- *   PyTorch's state dict so a PyTorch checkpoint loads as is: `running_mean: [C]` (init 0),
- *   `running_var: [C]` (init 1), `num_batches_tracked: []` int32 (init 0); all `[0]`-shaped when
+ *   PyTorch's state dict so a PyTorch checkpoint loads as is: `runningMean: [C]` (init 0),
+ *   `runningVar: [C]` (init 1), `numBatchesTracked: []` int32 (init 0); all `[0]`-shaped when
  *   `trackRunningStats: false`
  * - constants: `eps` (1e-5), `momentum` (0.1, PyTorch's convention: `running = (1 − momentum) ·
- *   running + momentum · batch`; `null` = cumulative average, factor `1 / num_batches_tracked`),
+ *   running + momentum · batch`; `null` = cumulative average, factor `1 / numBatchesTracked`),
  *   `affine`, `trackRunningStats`
  * - mode (the `ctx` field, set by `setMode` / `newState`; a new layer is in eval mode, like `Dropout`):
  *   - train: normalizes with the batch's mean and biased variance (over every axis but `C`)
@@ -18,8 +18,8 @@
  *
  * `forward(m, x)` never changes anything: in train mode it normalizes with batch statistics and
  * drops the update. `forwardWithState(m, x)` in train mode returns `[y, m']`, where `m'` is `m`
- * with new `running_mean`, `running_var` (updated with the *unbiased* batch variance, as PyTorch)
- * and `num_batches_tracked + 1`; in eval mode it returns `[y, m]`. This is the `State` style of the
+ * with new `runningMean`, `runningVar` (updated with the *unbiased* batch variance, as PyTorch)
+ * and `numBatchesTracked + 1`; in eval mode it returns `[y, m]`. This is the `State` style of the
  * RNG threading: the caller threads `m'` into the next step (`applyWithState` does it for any
  * module, `Sequential` for its children). Ownership: `y` and the three new buffers are new tensors
  * owned by the caller; the old buffers are not disposed (they still belong to `m`, which the caller
@@ -45,9 +45,9 @@ type Tensor = tf.Tensor;
 const fields = {
   weight: param(),
   bias: param(),
-  running_mean: buffer(),
-  running_var: buffer(),
-  num_batches_tracked: buffer(),
+  runningMean: buffer(),
+  runningVar: buffer(),
+  numBatchesTracked: buffer(),
   numFeatures: constant<number>(),
   eps: constant<number>(),
   /** `null`: cumulative moving average. */
@@ -106,8 +106,8 @@ const normalize = (m: Values<Tensor>, x: Tensor): { y: Tensor; mean?: Tensor; va
     variance = moments.variance;
     batch = { mean, variance };
   } else {
-    mean = m.running_mean;
-    variance = m.running_var;
+    mean = m.runningMean;
+    variance = m.runningVar;
   }
   let y = tf.mul(tf.sub(x, tf.reshape(mean, perChannel)), tf.reshape(tf.rsqrt(tf.add(variance, m.eps)), perChannel));
   if (m.affine) y = tf.add(tf.mul(y, tf.reshape(m.weight, perChannel)), tf.reshape(m.bias, perChannel));
@@ -128,17 +128,19 @@ const makeForwardWithState =
     if (m.ctx.mode !== 'train' || !m.trackRunningStats) return [tf.tidy(() => normalize(m, x).y), m];
     const [y, mean, variance, tracked] = tf.tidy(() => {
       const r = normalize(m, x);
-      const tracked1 = tf.add(m.num_batches_tracked, tf.scalar(1, 'int32'));
-      const factor = m.momentum ?? 1 / (m.num_batches_tracked.dataSync()[0]! + 1);
+      const tracked1 = tf.add(m.numBatchesTracked, tf.scalar(1, 'int32'));
+      const factor = m.momentum ?? 1 / (m.numBatchesTracked.dataSync()[0]! + 1);
       const unbiased = tf.mul(r.variance!, r.count / (r.count - 1));
       const mix = (old: Tensor, batch: Tensor): Tensor => tf.add(tf.mul(old, 1 - factor), tf.mul(batch, factor));
-      return [r.y, mix(m.running_mean, r.mean!), mix(m.running_var, unbiased), tracked1];
+      return [r.y, mix(m.runningMean, r.mean!), mix(m.runningVar, unbiased), tracked1];
     });
-    return [y!, rebuild(m, { ...m, running_mean: mean!, running_var: variance!, num_batches_tracked: tracked! })];
+    return [y!, rebuild(m, { ...m, runningMean: mean!, runningVar: variance!, numBatchesTracked: tracked! })];
   };
 
 const extraRepr = (m: Values<unknown>): string =>
   `${m.numFeatures}, eps=${m.eps}, momentum=${m.momentum ?? 'None'}, affine=${m.affine}, track_running_stats=${m.trackRunningStats}`;
+
+const stateDictKeys = { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' } as const;
 
 const EXPECTED_1D = '[N, C] or [N, C, L]';
 const EXPECTED_2D = '[N, C, H, W]';
@@ -147,6 +149,7 @@ const def1d: ModuleDef<URI1d, typeof fields, [x: Tensor], Tensor> = defineModule
   name: 'BatchNorm1d',
   fields,
   extraRepr,
+  stateDictKeys,
   forward: makeForward([2, 3], EXPECTED_1D),
   forwardWithState: makeForwardWithState<BatchNorm1d<Tensor>>([2, 3], EXPECTED_1D, (_m, v) => def1d.make(v)),
 });
@@ -155,6 +158,7 @@ const def2d: ModuleDef<URI2d, typeof fields, [x: Tensor], Tensor> = defineModule
   name: 'BatchNorm2d',
   fields,
   extraRepr,
+  stateDictKeys,
   forward: makeForward([4], EXPECTED_2D),
   forwardWithState: makeForwardWithState<BatchNorm2d<Tensor>>([4], EXPECTED_2D, (_m, v) => def2d.make(v)),
 });
@@ -195,9 +199,9 @@ const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions)
   return {
     weight: paramInit(affine ? c : [0], affine ? ones : emptyInit),
     bias: paramInit(affine ? c : [0], affine ? zeros : emptyInit),
-    running_mean: paramInit(track ? c : [0], track ? zeros : emptyInit),
-    running_var: paramInit(track ? c : [0], track ? ones : emptyInit),
-    num_batches_tracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32'))),
+    runningMean: paramInit(track ? c : [0], track ? zeros : emptyInit),
+    runningVar: paramInit(track ? c : [0], track ? ones : emptyInit),
+    numBatchesTracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32'))),
     numFeatures,
     eps,
     momentum,

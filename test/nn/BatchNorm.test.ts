@@ -4,6 +4,7 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { valueAndGrad } from '../../src/grad/valueAndGrad.js';
 import { initialize } from '../../src/init/initialize.js';
+import { stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { BatchNorm1d, BatchNorm2d } from '../../src/nn/BatchNorm.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { setMode } from '../../src/random/newState.js';
@@ -15,18 +16,20 @@ const EPS = 1e-5;
 describe('nn.BatchNorm1d / BatchNorm2d', () => {
   const x = () => tf.tensor2d([[1, 10], [3, 20], [5, 60]]);
 
-  it('PyTorch leaves: params weight/bias, buffers running_mean, running_var, num_batches_tracked (init 1, 0, 0, 1, 0)', () => {
+  it('leaves: params weight/bias, buffers runningMean, runningVar, numBatchesTracked (init 1, 0, 0, 1, 0) under PyTorch state-dict keys', () => {
     const m = initialize(BatchNorm1d.create(2))(key(0));
     expect(leafInfos(m)).to.deep.equal([
       { path: 'weight', kind: 'param' },
       { path: 'bias', kind: 'param' },
-      { path: 'running_mean', kind: 'buffer' },
-      { path: 'running_var', kind: 'buffer' },
-      { path: 'num_batches_tracked', kind: 'buffer' },
+      { path: 'runningMean', kind: 'buffer' },
+      { path: 'runningVar', kind: 'buffer' },
+      { path: 'numBatchesTracked', kind: 'buffer' },
     ]);
-    expect([arr(m.weight), arr(m.bias), arr(m.running_mean), arr(m.running_var)]).to.deep.equal([[1, 1], [0, 0], [0, 0], [1, 1]]);
-    expect(m.num_batches_tracked.dtype).to.equal('int32');
-    expect(m.num_batches_tracked.shape).to.deep.equal([]);
+    expect(stateDictKeys(m)).to.deep.equal(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(stateDictKeys(BatchNorm2d.create(2))).to.deep.equal(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect([arr(m.weight), arr(m.bias), arr(m.runningMean), arr(m.runningVar)]).to.deep.equal([[1, 1], [0, 0], [0, 0], [1, 1]]);
+    expect(m.numBatchesTracked.dtype).to.equal('int32');
+    expect(m.numBatchesTracked.shape).to.deep.equal([]);
     expect(m.ctx.mode).to.equal('eval');
     dispose(m);
   });
@@ -41,29 +44,29 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const s0 = Math.sqrt(8 / 3 + EPS);
     const s1 = Math.sqrt(1400 / 3 + EPS);
     expectClose(y.dataSync(), [-2 / s0, -20 / s1, 0, -10 / s1, 2 / s0, 30 / s1], 1e-5);
-    expectClose(m1.running_mean.dataSync(), [0.3, 3.0], 1e-6);
-    expectClose(m1.running_var.dataSync(), [0.9 + 0.4, 0.9 + 70], 1e-6);
-    expect(m1.num_batches_tracked.dataSync()[0]).to.equal(1);
+    expectClose(m1.runningMean.dataSync(), [0.3, 3.0], 1e-6);
+    expectClose(m1.runningVar.dataSync(), [0.9 + 0.4, 0.9 + 70], 1e-6);
+    expect(m1.numBatchesTracked.dataSync()[0]).to.equal(1);
     // a second step from m1: mean 0.9·0.3 + 0.3, var 0.9·1.3 + 0.4 ...
     const [y2, m2] = BatchNorm1d.forwardWithState(m1, input);
-    expectClose(m2.running_mean.dataSync(), [0.57, 5.7], 1e-6);
-    expectClose(m2.running_var.dataSync(), [1.57, 133.81], 1e-5);
-    expect(m2.num_batches_tracked.dataSync()[0]).to.equal(2);
+    expectClose(m2.runningMean.dataSync(), [0.57, 5.7], 1e-6);
+    expectClose(m2.runningVar.dataSync(), [1.57, 133.81], 1e-5);
+    expect(m2.numBatchesTracked.dataSync()[0]).to.equal(2);
     // the old module is untouched and still usable; parameters are shared
-    expect(arr(m.running_mean)).to.deep.equal([0, 0]);
-    expect(m.running_mean.isDisposed).to.equal(false);
+    expect(arr(m.runningMean)).to.deep.equal([0, 0]);
+    expect(m.runningMean.isDisposed).to.equal(false);
     expect(m1.weight).to.equal(m.weight);
     // plain forward in train mode: batch statistics, no update returned
     const yf = BatchNorm1d.forward(m, input);
     expectClose(yf.dataSync(), y.dataSync(), 1e-6);
-    dispose([y, y2, yf, m1.running_mean, m1.running_var, m1.num_batches_tracked, m2.running_mean, m2.running_var, m2.num_batches_tracked, m, input]);
+    dispose([y, y2, yf, m1.runningMean, m1.runningVar, m1.numBatchesTracked, m2.runningMean, m2.runningVar, m2.numBatchesTracked, m, input]);
   });
 
   it('eval mode: running statistics, and forwardWithState returns the same module', () => {
     const m = BatchNorm1d.make({
       ...initialize(BatchNorm1d.create(2))(key(0)),
-      running_mean: tf.tensor1d([0.3, 3]),
-      running_var: tf.tensor1d([1.3, 70.9]),
+      runningMean: tf.tensor1d([0.3, 3]),
+      runningVar: tf.tensor1d([1.3, 70.9]),
       weight: tf.tensor1d([2, -1]),
       bias: tf.tensor1d([0.5, 1]),
     });
@@ -89,11 +92,11 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const a = x();
     const b = tf.tensor2d([[0, 0], [2, 0], [4, 0]]);
     const [ya, m1] = BatchNorm1d.forwardWithState(m, a);
-    expectClose(m1.running_mean.dataSync(), [3, 30], 1e-6);
-    expectClose(m1.running_var.dataSync(), [4, 700], 1e-5);
+    expectClose(m1.runningMean.dataSync(), [3, 30], 1e-6);
+    expectClose(m1.runningVar.dataSync(), [4, 700], 1e-5);
     const [yb, m2] = BatchNorm1d.forwardWithState(m1, b);
-    expectClose(m2.running_mean.dataSync(), [2.5, 15], 1e-6);
-    expectClose(m2.running_var.dataSync(), [4, 350], 1e-5);
+    expectClose(m2.runningMean.dataSync(), [2.5, 15], 1e-6);
+    expectClose(m2.runningVar.dataSync(), [4, 350], 1e-5);
     dispose([m, m1, m2, a, b, ya, yb]);
   });
 
@@ -122,15 +125,15 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
         rv.push(0.75 + (0.25 * ss) / (vals.length - 1));
       }
       expectClose(y.dataSync(), expected, 1e-5);
-      expectClose(m1.running_mean.dataSync(), rm, 1e-5);
-      expectClose(m1.running_var.dataSync(), rv, 1e-5);
+      expectClose(m1.runningMean.dataSync(), rm, 1e-5);
+      expectClose(m1.runningVar.dataSync(), rv, 1e-5);
       dispose([m0, m, m1, input, y]);
     }
   });
 
   it('trackRunningStats: false uses batch statistics in eval too and has no state; affine: false has no parameters', () => {
     const m = initialize(BatchNorm1d.create(2, { trackRunningStats: false, affine: false }))(key(0));
-    expect(m.running_mean.shape).to.deep.equal([0]);
+    expect(m.runningMean.shape).to.deep.equal([0]);
     expect(m.weight.shape).to.deep.equal([0]);
     const input = x();
     const [y, same] = BatchNorm1d.forwardWithState(m, input);
@@ -145,8 +148,8 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const input = seeded([2, 2, 2, 2], 3);
     checkGradients((xx, w, b) => weightedSum(BatchNorm2d.forward(BatchNorm2d.make({ ...m, weight: w!, bias: b! }), xx!)), [input, m.weight, m.bias], { samples: 8 });
     const { grads, value } = valueAndGrad((mm: typeof m) => weightedSum(BatchNorm2d.forward(mm, input)))(m);
-    expect(arr(grads.running_mean)).to.deep.equal([0, 0]);
-    expect(arr(grads.running_var)).to.deep.equal([0, 0]);
+    expect(arr(grads.runningMean)).to.deep.equal([0, 0]);
+    expect(arr(grads.runningVar)).to.deep.equal([0, 0]);
     expect(arr(grads.weight).some((v) => v !== 0)).to.equal(true);
     dispose([base, m.weight, m.bias, input, grads, value]);
   });
@@ -155,7 +158,7 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const m = setMode(initialize(BatchNorm2d.create(3))(key(0)), 'train');
     const input = seeded([2, 3, 2, 2], 1);
     const [y, m1] = applyWithState(m, input);
-    expect((m1 as typeof m).num_batches_tracked.dataSync()[0]).to.equal(1);
+    expect((m1 as typeof m).numBatchesTracked.dataSync()[0]).to.equal(1);
     const h = Holder.make({ body: [m] });
     const bad = tf.zeros([2, 3]);
     expect(() => Holder.forward(h, bad)).to.throw('BatchNorm2d at "body.0": expected input of shape [N, 3, H, W], got [2, 3]');
@@ -163,7 +166,7 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     expect(() => BatchNorm2d.forward(m, one)).to.throw('expected more than 1 value per channel');
     const h1 = Holder.make({ body: [initialize(BatchNorm1d.create(4))(key(0))] });
     expect(() => Holder.forward(h1, bad)).to.throw('BatchNorm1d at "body.0": expected input of shape [N, 4] or [N, 4, L], got [2, 3]');
-    dispose([m, input, y, (m1 as typeof m).running_mean, (m1 as typeof m).running_var, (m1 as typeof m).num_batches_tracked, bad, one, h1]);
+    dispose([m, input, y, (m1 as typeof m).runningMean, (m1 as typeof m).runningVar, (m1 as typeof m).numBatchesTracked, bad, one, h1]);
   });
 
   it('config round trip', () => {

@@ -102,12 +102,12 @@ describe('nn.Sequential', () => {
     const cols = [0, 1, 2].map((j) => h.map((r) => r[j]!));
     const mean = cols.map((c) => c.reduce((a, b) => a + b, 0) / c.length);
     const uvar = cols.map((c, j) => c.reduce((a, v) => a + (v - mean[j]!) ** 2, 0) / (c.length - 1));
-    expectClose(bnNext.running_mean.dataSync(), mean.map((m) => 0.1 * m), 1e-5);
-    expectClose(bnNext.running_var.dataSync(), uvar.map((v) => 0.9 + 0.1 * v), 1e-5);
-    expect(bnNext.num_batches_tracked.dataSync()[0]).to.equal(1);
+    expectClose(bnNext.runningMean.dataSync(), mean.map((m) => 0.1 * m), 1e-5);
+    expectClose(bnNext.runningVar.dataSync(), uvar.map((v) => 0.9 + 0.1 * v), 1e-5);
+    expect(bnNext.numBatchesTracked.dataSync()[0]).to.equal(1);
     expect(next.layers[0]).to.equal(seq.layers[0]); // a stateless child is passed through as is
     // plain forward leaves the statistics where they were
-    expect(Array.from((seq.layers[1] as typeof bn).running_mean.dataSync())).to.deep.equal([0, 0, 0]);
+    expect(Array.from((seq.layers[1] as typeof bn).runningMean.dataSync())).to.deep.equal([0, 0, 0]);
   });
 
   it('a nested Sequential threads state too, and errors name the full path', () => {
