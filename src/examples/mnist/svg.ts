@@ -20,6 +20,8 @@ export interface Panel {
   readonly series: ReadonlyArray<Series>;
   /** Fixed y range, e.g. `[0, 1]` for accuracy; default: the data's range. */
   readonly yRange?: readonly [number, number];
+  /** Where the legend goes, away from the lines (default `'top'`: falling curves leave it free). */
+  readonly legend?: 'top' | 'bottom';
 }
 
 /**
@@ -52,7 +54,7 @@ const renderPanel = (panel: Panel, offsetY: number): string[] => {
   const finite = panel.series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
   const xs = finite.map(([x]) => x);
   const ys = finite.map(([, y]) => y);
-  const x0 = xs.length > 0 ? Math.min(...xs) : 0;
+  const x0 = xs.length > 0 ? Math.min(0, ...xs) : 0;
   const x1 = xs.length > 0 ? Math.max(...xs) : 1;
   const [y0, y1] = panel.yRange ?? [ys.length > 0 ? Math.min(0, ...ys) : 0, ys.length > 0 ? Math.max(...ys) : 1];
   const plotW = PANEL_W - MARGIN.left - MARGIN.right;
@@ -76,12 +78,22 @@ const renderPanel = (panel: Panel, offsetY: number): string[] => {
   out.push(
     `<text x="16" y="${offsetY + MARGIN.top + plotH / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${offsetY + MARGIN.top + plotH / 2})">${escapeXml(panel.yLabel)}</text>`,
   );
-  panel.series.forEach((s, i) => {
+  panel.series.forEach((s) => {
     const pts = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
     out.push(`<polyline fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.5" points="${pts}"><title>${escapeXml(s.name)}</title></polyline>`);
-    const ly = offsetY + MARGIN.top + 14 + i * 16;
-    out.push(`<line x1="${MARGIN.left + plotW - 110}" y1="${ly}" x2="${MARGIN.left + plotW - 90}" y2="${ly}" stroke="${escapeXml(s.color)}" stroke-width="2"/>`);
-    out.push(`<text x="${MARGIN.left + plotW - 84}" y="${ly}" dominant-baseline="middle" font-size="11">${escapeXml(s.name)}</text>`);
+  });
+  // The legend, on a white box so that lines passing under it stay readable.
+  const legendW = 30 + 6.2 * Math.max(0, ...panel.series.map((s) => s.name.length));
+  const legendH = 8 + 16 * panel.series.length;
+  const lx = MARGIN.left + plotW - legendW - 8;
+  const ly0 = panel.legend === 'bottom' ? offsetY + MARGIN.top + plotH - legendH - 8 : offsetY + MARGIN.top + 8;
+  if (panel.series.length > 0) {
+    out.push(`<rect x="${lx.toFixed(1)}" y="${ly0}" width="${legendW.toFixed(1)}" height="${legendH}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
+  }
+  panel.series.forEach((s, i) => {
+    const ly = ly0 + 12 + i * 16;
+    out.push(`<line x1="${(lx + 6).toFixed(1)}" y1="${ly}" x2="${(lx + 22).toFixed(1)}" y2="${ly}" stroke="${escapeXml(s.color)}" stroke-width="2"/>`);
+    out.push(`<text x="${(lx + 26).toFixed(1)}" y="${ly}" dominant-baseline="middle" font-size="11">${escapeXml(s.name)}</text>`);
   });
   out.push(`</g>`);
   return out;
