@@ -71,6 +71,7 @@ export const train = async <M extends AnyModule<Tensor>, S>(
   let state = step.init(params, key);
   const history: StepRecord[] = [];
   const started = performance.now();
+  let examples = 0;
   progress.start(stepsPerEpoch * config.epochs);
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const order = shuffledIndices(data.count, config.seed + epoch);
@@ -80,6 +81,7 @@ export const train = async <M extends AnyModule<Tensor>, S>(
       const [next, metrics] = step(state, batch);
       dispose(batch);
       state = next;
+      examples += indices.length;
       const record: StepRecord = {
         step: state.step,
         epoch: epoch + 1,
@@ -88,7 +90,7 @@ export const train = async <M extends AnyModule<Tensor>, S>(
       };
       history.push(record);
       const seconds = (performance.now() - started) / 1000;
-      progress.update(record, (state.step * config.batchSize) / Math.max(seconds, 1e-9));
+      progress.update(record, examples / Math.max(seconds, 1e-9));
       // Let the progress bar's timer and signals run between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
