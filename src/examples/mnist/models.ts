@@ -5,13 +5,14 @@
  *
  * - `MnistMlp`: flatten → Linear(784, 128) → ReLU → Linear(128, 10) — 101,770 parameters.
  * - `MnistCnn`: Conv2d(1, 16, 3, same) → ReLU → max-pool 2 → Conv2d(16, 32, 3, same) → ReLU →
- *   max-pool 2 → flatten → Linear(1568, 64) → ReLU → Linear(64, 10).
+ *   max-pool 2 → flatten → Linear(1568, 64) → ReLU → Linear(64, 10) — 105,866 parameters.
+ *
+ * Both are user modules (`defineModule`) over the library's layers rather than an `nn.Sequential`:
+ * the ReLUs are plain functions between layers, not modules.
  *
  * @since 0.1.0
  */
 import { pipe } from 'fp-ts/lib/function.js';
-import { Conv2d } from '../../nn/Conv2d.js';
-import { MaxPool2d } from '../../nn/MaxPool2d.js';
 import { constant, defineModule, type ModuleDef, type ModuleOf, nn, submodule, tf } from '../../index.js';
 import { CLASSES, IMAGE_SIZE, PIXELS } from './data.js';
 
@@ -22,9 +23,12 @@ export type ModelName = 'cnn' | 'mlp';
 /** Every model, in the order `--model both` trains them. @since 0.1.0 */
 export const modelNames: ReadonlyArray<ModelName> = ['cnn', 'mlp'];
 
-const flatten = (x: Tensor): Tensor => tf.reshape(x, [x.shape[0]!, -1]);
-
-const mlpFields = { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear), hidden: constant<number>() };
+const mlpFields = {
+  flatten: submodule(nn.Flatten),
+  fc1: submodule(nn.Linear),
+  fc2: submodule(nn.Linear),
+  hidden: constant<number>(),
+};
 /** @since 0.1.0 */
 export const MLP_URI = 'examples/MnistMlp';
 /** @since 0.1.0 */
@@ -33,9 +37,10 @@ export type MLP_URI = typeof MLP_URI;
 export type MnistMlp<A> = ModuleOf<MLP_URI, typeof mlpFields, A>;
 
 const cnnFields = {
-  conv1: submodule(Conv2d),
-  conv2: submodule(Conv2d),
-  pool: submodule(MaxPool2d),
+  conv1: submodule(nn.Conv2d),
+  conv2: submodule(nn.Conv2d),
+  pool: submodule(nn.MaxPool2d),
+  flatten: submodule(nn.Flatten),
   fc1: submodule(nn.Linear),
   fc2: submodule(nn.Linear),
 };
@@ -68,12 +73,17 @@ export const MnistMlp: ModuleDef<MLP_URI, typeof mlpFields, [x: Tensor], Tensor>
     fields: mlpFields,
     extraRepr: (m) => `hidden=${m.hidden}`,
     forward: (m: MnistMlp<Tensor>, x: Tensor): Tensor =>
-      pipe(x, flatten, nn.Linear.apply(m.fc1), tf.relu, nn.Linear.apply(m.fc2)),
+      pipe(x, nn.Flatten.apply(m.flatten), nn.Linear.apply(m.fc1), nn.relu, nn.Linear.apply(m.fc2)),
   });
   return {
     ...def,
     create: (hidden = 128) =>
-      def.make({ fc1: nn.Linear.create(PIXELS, hidden), fc2: nn.Linear.create(hidden, CLASSES), hidden }),
+      def.make({
+        flatten: nn.Flatten.create(),
+        fc1: nn.Linear.create(PIXELS, hidden),
+        fc2: nn.Linear.create(hidden, CLASSES),
+        hidden,
+      }),
   };
 })();
 
@@ -97,15 +107,15 @@ export const MnistCnn: ModuleDef<CNN_URI, typeof cnnFields, [x: Tensor], Tensor>
     forward: (m: MnistCnn<Tensor>, x: Tensor): Tensor =>
       pipe(
         x,
-        Conv2d.apply(m.conv1),
-        tf.relu,
-        MaxPool2d.apply(m.pool),
-        Conv2d.apply(m.conv2),
-        tf.relu,
-        MaxPool2d.apply(m.pool),
-        flatten,
+        nn.Conv2d.apply(m.conv1),
+        nn.relu,
+        nn.MaxPool2d.apply(m.pool),
+        nn.Conv2d.apply(m.conv2),
+        nn.relu,
+        nn.MaxPool2d.apply(m.pool),
+        nn.Flatten.apply(m.flatten),
         nn.Linear.apply(m.fc1),
-        tf.relu,
+        nn.relu,
         nn.Linear.apply(m.fc2),
       ),
   });
@@ -114,9 +124,10 @@ export const MnistCnn: ModuleDef<CNN_URI, typeof cnnFields, [x: Tensor], Tensor>
     ...def,
     create: () =>
       def.make({
-        conv1: Conv2d.create(1, c1, 3, { padding: 'same' }),
-        conv2: Conv2d.create(c1, c2, 3, { padding: 'same' }),
-        pool: MaxPool2d.create(2), // no parameters: one instance serves both blocks
+        conv1: nn.Conv2d.create(1, c1, 3, { padding: 'same' }),
+        conv2: nn.Conv2d.create(c1, c2, 3, { padding: 'same' }),
+        pool: nn.MaxPool2d.create(2), // no parameters: one instance serves both blocks
+        flatten: nn.Flatten.create(),
         fc1: nn.Linear.create(c2 * pooledSide * pooledSide, CNN_HIDDEN),
         fc2: nn.Linear.create(CNN_HIDDEN, CLASSES),
       }),
