@@ -15,6 +15,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import './tfjs-registrations.generated.cjs';
 // wasm lacks (or has slow) conv2d gradient kernels; these compose its fast forward conv, see the file.
 import './wasmConv2dGradients.js';
+// wasm lacks depthwise conv2d gradients and UnsortedSegmentSum (gather's gradient), and its
+// MaxPoolGrad is wrong for windows of non-positive values: each file registers a correct kernel.
+import './wasmDepthwiseConv2dGradients.js';
+import './wasmUnsortedSegmentSum.js';
+import './wasmMaxPoolGrad.js';
 
 /** The backends parallax-ts ships with. @since 0.1.0 */
 export type BackendName = 'cpu' | 'wasm';
