@@ -10,14 +10,21 @@
  * `dispose`); the tensors passed in and the input module's tensors stay owned by whoever owned them
  * (they are copied with `tf.clone`, which shares the data buffer, so a copy costs no memory).
  *
+ * Zero-size leaves (placeholders for tensors a layer does not have, e.g. `Linear`'s bias with
+ * `bias: false`) have no state-dict key (see `stateDictEntries.ts`): they are never missing and keep
+ * their value (a new clone, or drawn from their `ParamInit`, so owned like every other leaf). A
+ * source that does give a non-empty tensor under such a key is unexpected (in strict mode), as in
+ * PyTorch; an empty one (an older file of ours) is accepted and ignored.
+ *
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { formatShape } from '../tree/ModuleError.js';
 import { type AnyModule, fromArray, type LeafOf, type Relabel, specOf } from '../tree/Module.js';
-import { isParamInit } from '../tree/ParamInit.js';
-import { stateDictEntries } from './stateDictEntries.js';
+import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
+import { key as prngKey } from '../random/PRNGKey.js';
+import { isAbsentLeaf, keyedLeafEntries } from './stateDictEntries.js';
 import { StateDictError, type StateDictProblem } from './StateDictError.js';
 import type { TensorEntries } from './tensors.js';
 
@@ -49,6 +56,8 @@ export interface StateDictSource<S> {
   readonly prepare: (key: string, s: S) => () => Tensor;
 }
 
+const placeholderKey = prngKey(0);
+
 const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -74,7 +83,7 @@ export const placeStateDict = <M extends AnyModule<unknown>, S>(
   options: LoadStateDictOptions = {},
 ): Relabel<M, Tensor | LeafOf<M>> => {
   const strict = options.strict ?? true;
-  const entries = stateDictEntries(m);
+  const entries = keyedLeafEntries(m);
   const given = new Map(sources);
   const missing: StateDictProblem[] = [];
   const unexpected: StateDictProblem[] = [];
@@ -82,7 +91,12 @@ export const placeStateDict = <M extends AnyModule<unknown>, S>(
   const dtypes: StateDictProblem[] = [];
   const values: StateDictProblem[] = [];
   const used: Array<readonly [number, string, S]> = [];
+  const absent = new Map<string, string>();
   entries.forEach(({ key, info, leaf }, i) => {
+    if (isAbsentLeaf(leaf)) {
+      absent.set(key, info.path);
+      return;
+    }
     const expected = expectedOf(leaf, info.path);
     const expectedText = `shape ${formatShape(expected.shape)}${expected.dtype === undefined ? '' : `, ${expected.dtype}`}`;
     if (!given.has(key)) {
@@ -117,12 +131,15 @@ export const placeStateDict = <M extends AnyModule<unknown>, S>(
   if (strict) {
     const known = new Set(entries.map((e) => e.key));
     for (const [key, s] of sources) {
-      if (known.has(key)) continue;
       const actual = source.describe(key, s);
+      const placeholder = absent.get(key);
+      if (placeholder !== undefined && typeof actual !== 'string' && actual.shape.includes(0)) continue;
+      if (placeholder === undefined && known.has(key)) continue;
+      const why = placeholder === undefined ? '' : ` (the module has no tensor there: field ${placeholder} is a zero-size placeholder)`;
       unexpected.push({
         kind: 'unexpected',
         key,
-        message: `unexpected key "${key}"${typeof actual === 'string' ? '' : `: shape ${formatShape(actual.shape)}, ${withNote(actual)}`}`,
+        message: `unexpected key "${key}"${typeof actual === 'string' ? '' : `: shape ${formatShape(actual.shape)}, ${withNote(actual)}`}${why}`,
       });
     }
   }
@@ -144,7 +161,10 @@ export const placeStateDict = <M extends AnyModule<unknown>, S>(
       entries.map(({ leaf }, i) => {
         const make = makers.get(i);
         if (make !== undefined) return make();
-        return leaf instanceof tf.Tensor ? tf.clone(leaf) : leaf;
+        if (leaf instanceof tf.Tensor) return tf.clone(leaf);
+        // An uninitialized placeholder is drawn (its initializer knows the dtype, e.g. int32), so
+        // a strict load gives tensors only; any key will do for zero elements.
+        return isParamInit(leaf) && isAbsentLeaf(leaf) ? (leaf as ParamInit).init(leaf.shape)(placeholderKey) : leaf;
       }),
     ),
   ) as Relabel<M, Tensor | LeafOf<M>>;

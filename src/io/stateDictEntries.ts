@@ -7,6 +7,12 @@
  * naming works on any leaf type, so an uninitialized module (`ParamInit` leaves) has the same keys
  * as the initialized one.
  *
+ * Zero-size leaves are not in the state dict. A layer keeps a fixed set of fields, so where PyTorch
+ * holds no tensor at all (`Linear(bias=False)`'s bias is `None`, `MultiheadAttention`'s unused
+ * projection weights, a norm's weight with `affine=False`) ours holds a `[0]`-shaped placeholder.
+ * PyTorch's `state_dict()` has no key for those, so neither does ours: that is what lets a PyTorch
+ * file load strictly. Loading keeps such leaves as they are (see `loadStateDict`).
+ *
  * @since 0.1.0
  */
 import type { AnyModule, LeafInfo, LeafOf } from '../tree/Module.js';
@@ -60,16 +66,27 @@ const keysOf = (m: AnyModule<unknown>): string[] => {
   return out;
 };
 
+/** The number of elements of a leaf with a `shape` (a tensor or a `ParamInit`); `undefined` for other leaves. */
+const sizeOf = (leaf: unknown): number | undefined => {
+  const shape = typeof leaf === 'object' && leaf !== null ? (leaf as { readonly shape?: unknown }).shape : undefined;
+  return Array.isArray(shape) ? shape.reduce((n: number, d: number) => n * d, 1) : undefined;
+};
+
 /**
- * Every leaf of `m` with its state-dict key and field path, in traversal order. Throws when two
- * leaves would share a key (conflicting `stateDictKeys` declarations), naming both field paths.
- *
+ * Whether a leaf is a zero-size placeholder standing for a tensor the layer does not have (PyTorch's
+ * `None`), and so has no state-dict key.
  * @example
- * stateDictEntries(nn.Linear.create(2, 3)).map((e) => e.key) // ['weight', 'bias']
- * stateDictEntries(net).map((e) => [e.key, e.info.path]) // [['bn.running_mean', 'bn.runningMean'], ...]
+ * isAbsentLeaf(nn.Linear.create(2, 3, { bias: false }).bias) // true: shape [0]
  * @since 0.1.0
  */
-export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> => {
+export const isAbsentLeaf = (leaf: unknown): boolean => sizeOf(leaf) === 0;
+
+/**
+ * Every leaf of `m` with the key it would have, zero-size placeholders included, in traversal order
+ * (what a load needs to rebuild the whole module). Throws when two leaves would share a key.
+ * @internal
+ */
+export const keyedLeafEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> => {
   const leaves = leafEntries(m);
   const keys = keysOf(m);
   if (keys.length !== leaves.length) throw new Error(`stateDictEntries: ${keys.length} keys for ${leaves.length} leaves`);
@@ -89,7 +106,22 @@ export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyAr
 };
 
 /**
- * The state-dict keys of `m`'s leaves, in traversal order.
+ * Every leaf of `m` in its state dict, with its state-dict key and field path, in traversal order.
+ * Zero-size leaves (placeholders for tensors a layer does not have, e.g. `Linear`'s bias with
+ * `bias: false`) are left out, as PyTorch's `state_dict()` leaves out its `None`s. Throws when two
+ * leaves would share a key (conflicting `stateDictKeys` declarations), naming both field paths.
+ *
+ * @example
+ * stateDictEntries(nn.Linear.create(2, 3)).map((e) => e.key) // ['weight', 'bias']
+ * stateDictEntries(nn.Linear.create(2, 3, { bias: false })).map((e) => e.key) // ['weight']
+ * stateDictEntries(net).map((e) => [e.key, e.info.path]) // [['bn.running_mean', 'bn.runningMean'], ...]
+ * @since 0.1.0
+ */
+export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> =>
+  keyedLeafEntries(m).filter((e) => !isAbsentLeaf(e.leaf));
+
+/**
+ * The state-dict keys of `m`'s leaves, in traversal order (zero-size leaves have none).
  *
  * @example
  * stateDictKeys(nn.Sequential.create([nn.Linear.create(2, 3)])) // ['0.weight', '0.bias']
@@ -98,7 +130,8 @@ export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyAr
 export const stateDictKeys = (m: AnyModule<unknown>): ReadonlyArray<string> => stateDictEntries(m).map((e) => e.key);
 
 /**
- * A module's leaves by state-dict key, in traversal order (PyTorch's `module.state_dict()`). The
+ * A module's leaves by state-dict key, in traversal order (PyTorch's `module.state_dict()`, which
+ * likewise has no entry for zero-size placeholder leaves). The
  * values are the module's own leaves, not copies: the map owns nothing, so do not dispose its
  * tensors apart from the module. Works for any leaf type (`ParamInit`s give the expected shapes).
  *

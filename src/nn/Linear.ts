@@ -74,7 +74,7 @@ const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI
 
 /** Options of {@link Linear.create}. @since 0.1.0 */
 export interface LinearOptions {
-  /** Default `true`. Without bias, the `bias` leaf is a zero-size tensor of shape `[0]`. */
+  /** Default `true`. Without bias, the `bias` leaf is a zero-size tensor of shape `[0]` (no state-dict key, as in PyTorch). */
   readonly bias?: boolean;
   /** Default: PyTorch's `U(±1/√in)`. */
   readonly weightInit?: Initializer;

@@ -17,7 +17,7 @@
  * - parameters, named as PyTorch's state dict: when `kdim = vdim = E`, `in_proj_weight [3E, E]`
  *   (rows: q, k, v); otherwise `q_proj_weight [E, E]`, `k_proj_weight [E, kdim]`,
  *   `v_proj_weight [E, vdim]`. The unused form is held as zero-size `[0]` leaves (like `Linear`'s
- *   absent bias). `in_proj_bias [3E]` (`[0]` when `bias: false`), `out_proj` a `Linear(E, E)`.
+ *   absent bias), which have no state-dict key, as in PyTorch. `in_proj_bias [3E]` (`[0]` when `bias: false`), `out_proj` a `Linear(E, E)`.
  * - default init, PyTorch's: projection weights Xavier-uniform (`in_proj_weight` as one `[3E, E]`
  *   matrix), `in_proj_bias` and `out_proj.bias` zeros, `out_proj.weight` `U(±1/√E)`.
  * - `dropout` on the attention weights in train mode, with the key `newState` hands this module.
