@@ -71,6 +71,8 @@ export const initMoments = (params: AnyModule<Tensor | null>, fill: (p: Tensor) 
  * @since 0.1.0
  */
 export const updateMoments = (grads: Updates, moments: Moments, f: (g: Tensor, m: Tensor) => Tensor): Moments =>
-  zipWith(grads, moments, (g: Tensor | null, m: Tensor | null, info: LeafInfo) =>
+  // Zipped moments-first so the new moments keep their own record (constants, contexts), not the
+  // gradient tree's (which carries the step's train-mode keys).
+  zipWith(moments, grads, (m: Tensor | null, g: Tensor | null, info: LeafInfo) =>
     m === null ? null : isActive(info, g) ? f(g, m) : m.clone(),
   ) as Moments;
