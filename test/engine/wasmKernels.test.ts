@@ -115,6 +115,18 @@ describe('engine: wasm kernels via the cpu backend', () => {
       expect(out).to.deep.equal([3 + 7, 4 + 8, 0, 0, 1 + 5, 2 + 6, 0, 0]);
     });
 
+    it("equals the cpu backend's kernel: rank-3 rows, ids out of range dropped, float32 and int32", async () => {
+      const xs = Array.from({ length: 7 * 2 * 3 }, (_, i) => Math.round(Math.sin(i * 0.9) * 50) / 8);
+      const ids = [4, 0, -1, 4, 9, 2, 0];
+      for (const dtype of ['float32', 'int32'] as const) {
+        const run = () => tf.tidy(() => values(tf.unsortedSegmentSum(tf.tensor3d(xs, [7, 2, 3], dtype), tf.tensor1d(ids, 'int32'), 6)));
+        await tf.setBackend('cpu');
+        const expected = run();
+        const actual = await onWasmWithoutLeaks(run);
+        expect(actual).to.deep.equal(expected, dtype);
+      }
+    });
+
     it("is gather's gradient: a row gathered three times gets three upstream rows", async () => {
       const g = await onWasmWithoutLeaks(() =>
         tf.tidy(() => {
