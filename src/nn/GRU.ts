@@ -16,23 +16,23 @@
  *
  * @since 0.1.0
  */
-import * as O from 'fp-ts/lib/Option.js';
-import * as t from 'io-ts/lib/index.js';
+import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant, context, submodules } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import type { ParamInit } from '../tree/ParamInit.js';
-import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
-import { GRUCell, gruInputProjection, gruStep } from './GRUCell.js';
+import { GRUCell, gruStep } from './GRUCell.js';
+import { checkStateTensor } from './recurrentCell.js';
 import {
-  checkCellsInitialized,
-  checkRecurrentOptions,
-  checkSequence,
-  evalContext,
-  interLayerDropout,
+  checkStackInput,
+  newRecurrentStack,
   type RecurrentOptions,
-} from './LSTM.js';
-import { checkPositive, checkStateTensor } from './LSTMCell.js';
+  recurrentStackConfig,
+  recurrentStackKeys,
+  runRecurrentStack,
+  stackConfigOf,
+  stackExtraRepr,
+} from './recurrentStack.js';
 
 type Tensor = tf.Tensor;
 
@@ -59,36 +59,21 @@ declare module 'fp-ts/HKT.js' {
 export type GRUOutput = readonly [output: Tensor, h: Tensor];
 
 const forward = (m: GRU<Tensor>, x: Tensor, h0?: Tensor): GRUOutput => {
-  checkCellsInitialized(m.layers);
-  const first = m.layers[0]!;
-  const { batched, n, len } = checkSequence(x, first.inputSize);
-  const H = first.hiddenSize;
-  const K = m.layers.length;
+  const sizes = checkStackInput(m, x);
+  const { batched, n, H, K } = sizes;
   if (h0 !== undefined) checkStateTensor(h0, batched ? [K, n, H] : [K, H], 'h0');
-  if (m.ctx.mode === 'train' && m.dropout > 0 && K > 1 && O.isNone(m.ctx.key)) {
-    interLayerDropout(m.ctx, m.dropout, 0, x); // throws the "needs a key" error before any work
-  }
   return tf.tidy(() => {
-    let seq = batched ? x : tf.expandDims(x, 0); // [N, L, in]
     const h0s = h0 === undefined ? undefined : tf.unstack(tf.reshape(h0, [K, n, H]));
-    const hs: Tensor[] = [];
-    m.layers.forEach((cell, k) => {
-      const inSize = seq.shape[2]!;
-      // The input projection of all steps at once: one matMul instead of L.
-      const xProj = tf.reshape(gruInputProjection(cell, tf.reshape(seq, [n * len, inSize])), [n, len, 3 * H]);
-      const steps = len === 0 ? [] : tf.unstack(xProj, 1);
-      let h = h0s?.[k] ?? tf.zeros([n, H]);
-      const outs: Tensor[] = [];
-      for (const xt of steps) {
-        h = gruStep(cell, xt, h);
-        outs.push(h);
-      }
-      hs.push(h);
-      const y = outs.length === 0 ? tf.zeros([n, 0, H]) : tf.stack(outs, 1);
-      seq = k < K - 1 ? interLayerDropout(m.ctx, m.dropout, k, y) : y;
-    });
-    const hn = tf.stack(hs);
-    return batched ? ([seq, hn] as const) : ([tf.squeeze(seq, [0]), tf.reshape(hn, [K, H])] as const);
+    const { output, finals } = runRecurrentStack<GRUCell<Tensor>, Tensor>(
+      m,
+      batched ? x : tf.expandDims(x, 0),
+      sizes,
+      (k) => h0s?.[k] ?? tf.zeros([n, H]),
+      gruStep,
+      (h) => h,
+    );
+    const hn = tf.stack([...finals]);
+    return batched ? ([output, hn] as const) : ([tf.squeeze(output, [0]), tf.reshape(hn, [K, H])] as const);
   }) as unknown as GRUOutput;
 };
 
@@ -97,13 +82,8 @@ type Inputs = [x: Tensor, h0?: Tensor];
 const def: ModuleDef<URI, typeof fields, Inputs, GRUOutput> = defineModule(URI, {
   name: 'GRU',
   fields,
-  // PyTorch's state-dict names: layer k's `weight_ih` is `weight_ih_l<k>`.
-  stateDictKeys: { layers: (childKey, k) => `${childKey}_l${k}` },
-  extraRepr: (m) =>
-    `${m.layers[0]?.inputSize}, ${m.layers[0]?.hiddenSize}` +
-    (m.layers.length > 1 ? `, numLayers=${m.layers.length}` : '') +
-    (m.layers[0]?.useBias === false ? ', bias=false' : '') +
-    (m.dropout > 0 ? `, dropout=${m.dropout}` : ''),
+  stateDictKeys: recurrentStackKeys,
+  extraRepr: stackExtraRepr,
   forward,
 });
 
@@ -132,32 +112,15 @@ export interface GRUDef extends ModuleDef<URI, typeof fields, Inputs, GRUOutput>
  * nn.GRU.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
  * @since 0.1.0
  */
-export const GRUConfig = configObject(
-  'GRU config',
-  { inputSize: PositiveInt, hiddenSize: PositiveInt },
-  { numLayers: PositiveInt, dropout: DropoutRate, bias: t.boolean },
-);
+export const GRUConfig = recurrentStackConfig('GRU config');
 /** @since 0.1.0 */
 export type GRUConfig = t.TypeOf<typeof GRUConfig>;
 
 export const GRU: GRUDef = {
   ...def,
-  create: (inputSize, hiddenSize, options = {}) => {
-    checkPositive('GRU.create', 'inputSize', inputSize);
-    checkPositive('GRU.create', 'hiddenSize', hiddenSize);
-    const { numLayers, dropout } = checkRecurrentOptions('GRU.create', options);
-    const layers = Array.from({ length: numLayers }, (_, k) =>
-      GRUCell.create(k === 0 ? inputSize : hiddenSize, hiddenSize, { bias: options.bias ?? true }),
-    );
-    return def.make<ParamInit<Tensor>>({ layers, dropout, ctx: evalContext });
-  },
+  create: (inputSize, hiddenSize, options = {}) =>
+    def.make<ParamInit<Tensor>>(newRecurrentStack('GRU.create', inputSize, hiddenSize, options, GRUCell.create)),
   configCodec: GRUConfig,
-  toConfig: (m) => ({
-    inputSize: m.layers[0]!.inputSize,
-    hiddenSize: m.layers[0]!.hiddenSize,
-    numLayers: m.layers.length,
-    dropout: m.dropout,
-    bias: m.layers[0]!.useBias,
-  }),
+  toConfig: stackConfigOf,
   fromConfig: (c) => GRU.create(c.inputSize, c.hiddenSize, c),
 };

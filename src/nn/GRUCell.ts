@@ -15,25 +15,25 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts/lib/index.js';
+import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import type { ParamInit } from '../tree/ParamInit.js';
-import { configObject, PositiveInt } from './configCodecs.js';
-import { checkCellInput, checkPositive, checkStateTensor, recurrentParams, type RecurrentCellOptions } from './LSTMCell.js';
+import {
+  cellConfigOf,
+  cellExtraRepr,
+  cellInputProjection,
+  checkCellInput,
+  checkStateTensor,
+  newRecurrentCell,
+  type RecurrentCellOptions,
+  recurrentCellConfig,
+  recurrentCellFields,
+} from './recurrentCell.js';
 
 type Tensor = tf.Tensor;
 
-const fields = {
-  weight_ih: param(),
-  weight_hh: param(),
-  bias_ih: param(),
-  bias_hh: param(),
-  inputSize: constant<number>(),
-  hiddenSize: constant<number>(),
-  useBias: constant<boolean>(),
-};
+const fields = recurrentCellFields;
 
 /** @since 0.1.0 */
 export const URI = 'parallax-ts/nn/GRUCell';
@@ -47,12 +47,6 @@ declare module 'fp-ts/HKT.js' {
     readonly [URI]: GRUCell<A>;
   }
 }
-
-/** @internal `x W_ihᵀ + b_ih` for batched `x [M, in]` */
-export const gruInputProjection = (m: GRUCell<Tensor>, x: Tensor): Tensor => {
-  const y = tf.matMul(x, m.weight_ih, false, true);
-  return m.useBias ? tf.add(y, m.bias_ih) : y;
-};
 
 /**
  * One GRU step on batched `h [N, H]` with the input projection `xProj [N, 3H]` precomputed.
@@ -77,7 +71,7 @@ const forward = (m: GRUCell<Tensor>, x: Tensor, h?: Tensor): Tensor => {
   return tf.tidy(() => {
     const x2 = batched ? x : tf.expandDims(x, 0);
     const h0 = h === undefined ? tf.zeros([n, H]) : tf.reshape(h, [n, H]);
-    const h1 = gruStep(m, gruInputProjection(m, x2), h0);
+    const h1 = gruStep(m, cellInputProjection(m, x2), h0);
     return batched ? h1 : tf.reshape(h1, [H]);
   });
 };
@@ -87,7 +81,7 @@ type Inputs = [x: Tensor, h?: Tensor];
 const def: ModuleDef<URI, typeof fields, Inputs, Tensor> = defineModule(URI, {
   name: 'GRUCell',
   fields,
-  extraRepr: (m) => `${m.inputSize}, ${m.hiddenSize}${m.useBias ? '' : ', bias=false'}`,
+  extraRepr: cellExtraRepr,
   forward,
 });
 
@@ -117,28 +111,15 @@ export interface GRUCellDef extends ModuleDef<URI, typeof fields, Inputs, Tensor
  * nn.GRUCell.fromConfig({ inputSize: 3, hiddenSize: 5 })
  * @since 0.1.0
  */
-export const GRUCellConfig = configObject(
-  'GRUCell config',
-  { inputSize: PositiveInt, hiddenSize: PositiveInt },
-  { bias: t.boolean },
-);
+export const GRUCellConfig = recurrentCellConfig('GRUCell config');
 /** @since 0.1.0 */
 export type GRUCellConfig = t.TypeOf<typeof GRUCellConfig>;
 
 export const GRUCell: GRUCellDef = {
   ...def,
-  create: (inputSize, hiddenSize, options = {}) => {
-    checkPositive('GRUCell.create', 'inputSize', inputSize);
-    checkPositive('GRUCell.create', 'hiddenSize', hiddenSize);
-    const useBias = options.bias ?? true;
-    return def.make<ParamInit<Tensor>>({
-      ...recurrentParams(3, inputSize, hiddenSize, useBias),
-      inputSize,
-      hiddenSize,
-      useBias,
-    });
-  },
+  create: (inputSize, hiddenSize, options = {}) =>
+    def.make<ParamInit<Tensor>>(newRecurrentCell('GRUCell.create', 3, inputSize, hiddenSize, options)),
   configCodec: GRUCellConfig,
-  toConfig: (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: m.useBias }),
+  toConfig: cellConfigOf,
   fromConfig: (c) => GRUCell.create(c.inputSize, c.hiddenSize, c),
 };
