@@ -83,13 +83,19 @@ export const valueAndGrad =
     }
     let aux: unknown;
     const kept: Tensor[] = [];
+    // tfjs numbers tensors in creation order; ids from here on belong to tensors the loss creates.
+    const firstNewId = (tf.engine().constructor as unknown as { nextTensorId: number }).nextTensorId;
     const run = (): tf.Scalar => {
       const r = loss(m, ...args);
       const l = isLossWithAux(r) ? r.loss : r;
       if (isLossWithAux(r)) {
         aux = r.aux;
-        // The gradient scope frees everything but the loss; keep aux alive and re-own it below.
-        forEachTensor(aux, (t) => void kept.push(tf.keep(t)));
+        // The gradient scope frees everything made inside it but the loss; keep the aux tensors made
+        // inside alive and re-own them below. Tensors from outside (the module's own leaves, inputs)
+        // are the caller's already and pass through untouched.
+        forEachTensor(aux, (t) => {
+          if (t.id >= firstNewId && !kept.includes(t)) kept.push(tf.keep(t));
+        });
       }
       if (!(l instanceof tf.Tensor)) throw new Error(`valueAndGrad: the loss function must return a tensor, got ${typeof l}`);
       if (l.rank !== 0) {
@@ -120,14 +126,23 @@ export const valueAndGrad =
       owned.set(t, t.clone());
       t.dispose();
     }
-    const reown = (u: unknown): unknown =>
-      u instanceof tf.Tensor
-        ? (owned.get(u) ?? u)
-        : Array.isArray(u)
-          ? u.map(reown)
-          : typeof u === 'object' && u !== null
-            ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, reown(v)]))
-            : u;
+    // Swap in the clones; containers are rebuilt only where something changed (a module record in
+    // aux stays the very same record, symbol tag included).
+    const reown = (u: unknown): unknown => {
+      if (u instanceof tf.Tensor) return owned.get(u) ?? u;
+      if (Array.isArray(u)) {
+        const mapped = u.map(reown);
+        return mapped.every((v, i) => v === u[i]) ? u : mapped;
+      }
+      if (typeof u === 'object' && u !== null) {
+        const changed = Object.entries(u).flatMap(([k, v]) => {
+          const r = reown(v);
+          return r === v ? [] : [[k, r] as const];
+        });
+        return changed.length === 0 ? u : { ...u, ...Object.fromEntries(changed) };
+      }
+      return u;
+    };
     let j = 0;
     const gradLeaves = entries.map(([info, leaf]) => {
       const x = leaf as Tensor;

@@ -119,6 +119,22 @@ describe('grad / valueAndGrad', () => {
     dispose([params, x, value, grads, aux]);
   });
 
+  it('passes tensors from outside the loss (leaves, inputs) through aux untouched', () => {
+    const params = initialize(Linear.create(2, 1))(key(6));
+    const x = tf.tensor2d([[1, 2]]);
+    const before = tf.memory().numTensors;
+    const { value, grads, aux } = valueAndGrad((m: Linear<Tensor>, input: Tensor) => ({
+      loss: tf.sum(Linear.forward(m, input)),
+      aux: { model: m, input, twice: tf.mul(input, 2) },
+    }))(params, x);
+    expect(aux.model).to.equal(params);
+    expect(aux.input).to.equal(x);
+    expect(params.weight.isDisposed || x.isDisposed).to.equal(false);
+    expect(values(aux.twice)).to.deep.equal([2, 4]);
+    expect(tf.memory().numTensors - before).to.equal(4); // value, twice, 2 grads
+    dispose([params, x, value, grads, aux.twice]);
+  });
+
   it('rejects a non-scalar loss, naming the shape', () => {
     const params = initialize(Linear.create(2, 3))(key(5));
     const x = tf.ones([2]);
