@@ -19,7 +19,7 @@ import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { checkChannelsFirst } from './inputCheck.js';
-import { ceilModeExtra, checkPoolPadding, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair, checkPositiveInt } from './spatial.js';
+import { ceilModeExtra, checkPoolPadding, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair, checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
@@ -79,13 +79,11 @@ const forward = (m: AvgPool2d<unknown>, x: Tensor): Tensor => {
   });
 };
 
-const fmtPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
-
 const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
   name: 'AvgPool2d',
   fields,
   extraRepr: (m) =>
-    `kernel_size=${fmtPair(m.kernelSize)}, stride=${fmtPair(m.stride)}, padding=${fmtPair(m.padding)}` +
+    `kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}, padding=${formatPair(m.padding)}` +
     (m.ceilMode ? ', ceil_mode=true' : '') +
     (m.countIncludePad ? '' : ', count_include_pad=false') +
     (m.divisorOverride === null ? '' : `, divisor_override=${m.divisorOverride}`),

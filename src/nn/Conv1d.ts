@@ -13,16 +13,19 @@
  */
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import type { Initializer } from '../init/Initializer.js';
-import { varianceScaling } from '../init/varianceScaling.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { checkGroups } from './Conv2d.js';
 import { conv2dNchw } from './convolution.js';
+import {
+  checkGroups,
+  type ConvolutionOptions,
+  convolutionConfigOf,
+  convolutionWeightAndBias,
+  groupsAndBiasRepr,
+} from './convolutionArguments.js';
 import { checkChannelsFirst } from './inputCheck.js';
-import { pytorchBiasInit } from './Linear.js';
 import { checkPositiveInt, type Padding1d, Padding1dCodec, resolvePadding } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -75,28 +78,16 @@ const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI
     `${m.inChannels}, ${m.outChannels}, kernel_size=${m.kernelSize}, stride=${m.stride}` +
     (m.padding === 0 || m.padding === 'valid' ? '' : `, padding=${m.padding}`) +
     (m.dilation === 1 ? '' : `, dilation=${m.dilation}`) +
-    (m.groups === 1 ? '' : `, groups=${m.groups}`) +
-    (m.useBias ? '' : ', bias=false'),
+    groupsAndBiasRepr(m),
   forward,
 });
 
-/** Options of {@link Conv1d.create} (PyTorch's keyword arguments and defaults). @since 0.1.0 */
-export interface Conv1dOptions {
-  /** Default 1. */
-  readonly stride?: number;
-  /** Default 0. An int, `'valid'` or `'same'`. */
-  readonly padding?: Padding1d;
-  /** Default 1. */
-  readonly dilation?: number;
-  /** Default 1; must divide both channel counts. */
-  readonly groups?: number;
-  /** Default `true`. */
-  readonly bias?: boolean;
-  /** Default: PyTorch's `U(±1/√fanIn)`. */
-  readonly weightInit?: Initializer;
-  /** Default: PyTorch's `U(±1/√fanIn)`. */
-  readonly biasInit?: Initializer;
-}
+/**
+ * Options of {@link Conv1d.create} (PyTorch's keyword arguments and defaults); `padding` is an
+ * int, `'valid'` or `'same'`.
+ * @since 0.1.0
+ */
+export interface Conv1dOptions extends ConvolutionOptions<number, Padding1d> {}
 
 /** The JSON-able constructor arguments of a `Conv1d`. @since 0.1.0 */
 export const Conv1dConfig = configObject(
@@ -133,16 +124,18 @@ const create: Conv1dDef['create'] = (inChannels, outChannels, kernelSize, option
   checkPositiveInt(fn, 'kernelSize', kernelSize);
   const stride = checkPositiveInt(fn, 'stride', options.stride ?? 1);
   const dilation = checkPositiveInt(fn, 'dilation', options.dilation ?? 1);
-  const groups = checkPositiveInt(fn, 'groups', options.groups ?? 1);
-  checkGroups(fn, inChannels, outChannels, groups);
+  const groups = checkGroups(fn, inChannels, outChannels, options.groups ?? 1);
   const padding = options.padding ?? 0;
   resolvePadding(fn, padding, [kernelSize], [stride], [dilation]); // validates
-  const useBias = options.bias ?? true;
-  const weightInit = options.weightInit ?? varianceScaling(1 / 3, 'fanIn', 'uniform', { inAxis: 1, outAxis: 0 });
-  const biasInit = options.biasInit ?? pytorchBiasInit((inChannels / groups) * kernelSize);
+  const { weight, bias, useBias } = convolutionWeightAndBias(
+    [outChannels, inChannels / groups, kernelSize],
+    outChannels,
+    (inChannels / groups) * kernelSize,
+    options,
+  );
   return def.make({
-    weight: paramInit([outChannels, inChannels / groups, kernelSize], weightInit),
-    bias: paramInit(useBias ? [outChannels] : [0], useBias ? biasInit : () => () => tf.zeros([0])),
+    weight,
+    bias,
     inChannels,
     outChannels,
     kernelSize,
@@ -158,15 +151,6 @@ export const Conv1d: Conv1dDef = {
   ...def,
   create,
   configCodec: Conv1dConfig,
-  toConfig: (m) => ({
-    inChannels: m.inChannels,
-    outChannels: m.outChannels,
-    kernelSize: m.kernelSize,
-    stride: m.stride,
-    padding: m.padding,
-    dilation: m.dilation,
-    groups: m.groups,
-    bias: m.useBias,
-  }),
+  toConfig: convolutionConfigOf,
   fromConfig: (c) => create(c.inChannels, c.outChannels, c.kernelSize, c),
 };

@@ -15,17 +15,22 @@
  */
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import type { Initializer } from '../init/Initializer.js';
-import { varianceScaling } from '../init/varianceScaling.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { conv2dNchw } from './convolution.js';
+import {
+  checkGroups,
+  type ConvolutionOptions,
+  convolutionConfigOf,
+  convolutionWeightAndBias,
+  groupsAndBiasRepr,
+} from './convolutionArguments.js';
 import { checkChannelsFirst } from './inputCheck.js';
-import { pytorchBiasInit } from './Linear.js';
 import {
   checkPositiveInt,
+  formatPair,
   type IntOrPair,
   type Padding2d,
   Padding2dCodec,
@@ -79,37 +84,23 @@ const forward = (m: Conv2d<Tensor>, x: Tensor): Tensor => {
   });
 };
 
-const fmtPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
-
 const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
   name: 'Conv2d',
   fields,
   extraRepr: (m) =>
-    `${m.inChannels}, ${m.outChannels}, kernel_size=${fmtPair(m.kernelSize)}, stride=${fmtPair(m.stride)}` +
-    (m.padding === 'valid' ? '' : `, padding=${typeof m.padding === 'string' ? m.padding : fmtPair(m.padding)}`) +
-    (m.dilation[0] === 1 && m.dilation[1] === 1 ? '' : `, dilation=${fmtPair(m.dilation)}`) +
-    (m.groups === 1 ? '' : `, groups=${m.groups}`) +
-    (m.useBias ? '' : ', bias=false'),
+    `${m.inChannels}, ${m.outChannels}, kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}` +
+    (m.padding === 'valid' ? '' : `, padding=${typeof m.padding === 'string' ? m.padding : formatPair(m.padding)}`) +
+    (m.dilation[0] === 1 && m.dilation[1] === 1 ? '' : `, dilation=${formatPair(m.dilation)}`) +
+    groupsAndBiasRepr(m),
   forward,
 });
 
-/** Options of {@link Conv2d.create} (PyTorch's keyword arguments and defaults). @since 0.1.0 */
-export interface Conv2dOptions {
-  /** Default 1. */
-  readonly stride?: IntOrPair;
-  /** Default 0. An int, `[padH, padW]`, `'valid'` or `'same'`. */
-  readonly padding?: Padding2d;
-  /** Default 1. */
-  readonly dilation?: IntOrPair;
-  /** Default 1; must divide both channel counts. */
-  readonly groups?: number;
-  /** Default `true`. */
-  readonly bias?: boolean;
-  /** Default: PyTorch's `U(±1/√fanIn)`. */
-  readonly weightInit?: Initializer;
-  /** Default: PyTorch's `U(±1/√fanIn)`. */
-  readonly biasInit?: Initializer;
-}
+/**
+ * Options of {@link Conv2d.create} (PyTorch's keyword arguments and defaults); `padding` is an
+ * int, `[padH, padW]`, `'valid'` or `'same'`.
+ * @since 0.1.0
+ */
+export interface Conv2dOptions extends ConvolutionOptions<IntOrPair, Padding2d> {}
 
 /**
  * The JSON-able constructor arguments of a `Conv2d`.
@@ -148,12 +139,6 @@ export interface Conv2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Te
   readonly fromConfig: (config: Conv2dConfig) => Conv2d<ParamInit<Tensor>>;
 }
 
-/** Checks the channel/group arithmetic shared by the convolutions. @internal */
-export const checkGroups = (fn: string, inChannels: number, outChannels: number, groups: number): void => {
-  if (inChannels % groups !== 0) throw new Error(`${fn}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
-  if (outChannels % groups !== 0) throw new Error(`${fn}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
-};
-
 const create: Conv2dDef['create'] = (inChannels, outChannels, kernelSize, options = {}) => {
   const fn = 'Conv2d.create';
   checkPositiveInt(fn, 'inChannels', inChannels);
@@ -161,18 +146,19 @@ const create: Conv2dDef['create'] = (inChannels, outChannels, kernelSize, option
   const kernel = toPair(fn, 'kernelSize', kernelSize);
   const stride = toPair(fn, 'stride', options.stride ?? 1);
   const dilation = toPair(fn, 'dilation', options.dilation ?? 1);
-  const groups = checkPositiveInt(fn, 'groups', options.groups ?? 1);
-  checkGroups(fn, inChannels, outChannels, groups);
+  const groups = checkGroups(fn, inChannels, outChannels, options.groups ?? 1);
   const rawPadding = options.padding ?? 0;
   resolvePadding(fn, rawPadding, kernel, stride, dilation); // validates
   const padding = rawPadding === 'valid' || rawPadding === 'same' ? rawPadding : toPair(fn, 'padding', rawPadding, 0);
-  const useBias = options.bias ?? true;
-  const fanIn = (inChannels / groups) * kernel[0] * kernel[1];
-  const weightInit = options.weightInit ?? varianceScaling(1 / 3, 'fanIn', 'uniform', { inAxis: 1, outAxis: 0 });
-  const biasInit = options.biasInit ?? pytorchBiasInit(fanIn);
+  const { weight, bias, useBias } = convolutionWeightAndBias(
+    [outChannels, inChannels / groups, kernel[0], kernel[1]],
+    outChannels,
+    (inChannels / groups) * kernel[0] * kernel[1],
+    options,
+  );
   return def.make({
-    weight: paramInit([outChannels, inChannels / groups, kernel[0], kernel[1]], weightInit),
-    bias: paramInit(useBias ? [outChannels] : [0], useBias ? biasInit : () => () => tf.zeros([0])),
+    weight,
+    bias,
     inChannels,
     outChannels,
     kernelSize: kernel,
@@ -188,16 +174,7 @@ export const Conv2d: Conv2dDef = {
   ...def,
   create,
   configCodec: Conv2dConfig,
-  toConfig: (m) => ({
-    inChannels: m.inChannels,
-    outChannels: m.outChannels,
-    kernelSize: m.kernelSize,
-    stride: m.stride,
-    padding: m.padding,
-    dilation: m.dilation,
-    groups: m.groups,
-    bias: m.useBias,
-  }),
+  toConfig: convolutionConfigOf,
   fromConfig: (c) => create(c.inChannels, c.outChannels, c.kernelSize, c),
 };
 

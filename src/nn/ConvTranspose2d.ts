@@ -22,17 +22,14 @@
  */
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import type { Initializer } from '../init/Initializer.js';
-import { varianceScaling } from '../init/varianceScaling.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { checkGroups } from './Conv2d.js';
 import { conv2dNchw, interleaveZeros } from './convolution.js';
+import { checkGroups, type ConvolutionOptions, convolutionWeightAndBias, groupsAndBiasRepr } from './convolutionArguments.js';
 import { checkChannelsFirst } from './inputCheck.js';
-import { pytorchBiasInit } from './Linear.js';
-import { checkPositiveInt, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
+import { checkPositiveInt, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
@@ -93,39 +90,24 @@ const forward = (m: ConvTranspose2d<Tensor>, x: Tensor): Tensor => {
   });
 };
 
-const fmtPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
-
 const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
   name: 'ConvTranspose2d',
   fields,
   extraRepr: (m) =>
-    `${m.inChannels}, ${m.outChannels}, kernel_size=${fmtPair(m.kernelSize)}, stride=${fmtPair(m.stride)}` +
-    (m.padding[0] === 0 && m.padding[1] === 0 ? '' : `, padding=${fmtPair(m.padding)}`) +
-    (m.outputPadding[0] === 0 && m.outputPadding[1] === 0 ? '' : `, output_padding=${fmtPair(m.outputPadding)}`) +
-    (m.dilation[0] === 1 && m.dilation[1] === 1 ? '' : `, dilation=${fmtPair(m.dilation)}`) +
-    (m.groups === 1 ? '' : `, groups=${m.groups}`) +
-    (m.useBias ? '' : ', bias=false'),
+    `${m.inChannels}, ${m.outChannels}, kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}` +
+    (m.padding[0] === 0 && m.padding[1] === 0 ? '' : `, padding=${formatPair(m.padding)}`) +
+    (m.outputPadding[0] === 0 && m.outputPadding[1] === 0 ? '' : `, output_padding=${formatPair(m.outputPadding)}`) +
+    (m.dilation[0] === 1 && m.dilation[1] === 1 ? '' : `, dilation=${formatPair(m.dilation)}`) +
+    groupsAndBiasRepr(m),
   forward,
 });
 
 /** Options of {@link ConvTranspose2d.create} (PyTorch's keyword arguments and defaults). @since 0.1.0 */
-export interface ConvTranspose2dOptions {
-  /** Default 1. */
-  readonly stride?: IntOrPair;
+export interface ConvTranspose2dOptions extends ConvolutionOptions<IntOrPair, IntOrPair> {
   /** Default 0: crops `padding` rows/columns from each side of the full transposed output. */
   readonly padding?: IntOrPair;
   /** Default 0; extra rows/columns after; each must be < max(stride, dilation). */
   readonly outputPadding?: IntOrPair;
-  /** Default 1. */
-  readonly dilation?: IntOrPair;
-  /** Default 1; must divide both channel counts. */
-  readonly groups?: number;
-  /** Default `true`. */
-  readonly bias?: boolean;
-  /** Default: PyTorch's `U(±1/√fanIn)`. */
-  readonly weightInit?: Initializer;
-  /** Default: PyTorch's `U(±1/√fanIn)`. */
-  readonly biasInit?: Initializer;
 }
 
 /** The JSON-able constructor arguments of a `ConvTranspose2d`. @since 0.1.0 */
@@ -177,8 +159,7 @@ const create: ConvTranspose2dDef['create'] = (inChannels, outChannels, kernelSiz
   const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
   const outputPadding = toPair(fn, 'outputPadding', options.outputPadding ?? 0, 0);
   const dilation = toPair(fn, 'dilation', options.dilation ?? 1);
-  const groups = checkPositiveInt(fn, 'groups', options.groups ?? 1);
-  checkGroups(fn, inChannels, outChannels, groups);
+  const groups = checkGroups(fn, inChannels, outChannels, options.groups ?? 1);
   for (const i of [0, 1] as const) {
     if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
       throw new Error(
@@ -186,13 +167,16 @@ const create: ConvTranspose2dDef['create'] = (inChannels, outChannels, kernelSiz
       );
     }
   }
-  const useBias = options.bias ?? true;
-  const fanIn = (outChannels / groups) * kernel[0] * kernel[1];
-  const weightInit = options.weightInit ?? varianceScaling(1 / 3, 'fanIn', 'uniform', { inAxis: 1, outAxis: 0 });
-  const biasInit = options.biasInit ?? pytorchBiasInit(fanIn);
+  // PyTorch's fan for this weight layout: weight.shape[1] * kH * kW
+  const { weight, bias, useBias } = convolutionWeightAndBias(
+    [inChannels, outChannels / groups, kernel[0], kernel[1]],
+    outChannels,
+    (outChannels / groups) * kernel[0] * kernel[1],
+    options,
+  );
   return def.make({
-    weight: paramInit([inChannels, outChannels / groups, kernel[0], kernel[1]], weightInit),
-    bias: paramInit(useBias ? [outChannels] : [0], useBias ? biasInit : () => () => tf.zeros([0])),
+    weight,
+    bias,
     inChannels,
     outChannels,
     kernelSize: kernel,

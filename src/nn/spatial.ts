@@ -55,6 +55,14 @@ export const Padding2dCodec = t.union([NonNegativeIntOrPair, oneOf(['valid', 'sa
 export const Padding1dCodec = t.union([NonNegativeInt, oneOf(['valid', 'same'] as const)]);
 
 /**
+ * A pair as PyTorch prints it in a layer's repr.
+ * @example
+ * formatPair([3, 1]) // '(3, 1)'
+ * @since 0.1.0
+ */
+export const formatPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
+
+/**
  * Normalizes an int-or-pair argument, checking each entry is an integer `>= min`.
  * @example
  * toPair('Conv2d.create', 'stride', 2) // [2, 2]
