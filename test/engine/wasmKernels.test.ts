@@ -1,6 +1,6 @@
 /**
- * The wasm kernels registered through the cpu backend (src/engine/wasmMaxPoolGrad.ts,
- * wasmDepthwiseConv2dGradients.ts, wasmUnsortedSegmentSum.ts): hand-derived small cases, the cpu
+ * The wasm kernels written in src/engine (wasmMaxPoolGrad.ts, wasmDepthwiseConv2dGradients.ts,
+ * wasmUnsortedSegmentSum.ts): hand-derived small cases, the cpu
  * backend's results on larger ones, and no data left on either backend.
  */
 import { expect } from 'chai';
@@ -21,7 +21,7 @@ const onWasmWithoutLeaks = async <T>(f: () => T): Promise<T> => {
 
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 
-describe('engine: wasm kernels via the cpu backend', () => {
+describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegmentSum', () => {
   after(async () => {
     await tf.setBackend('cpu');
   });
@@ -106,6 +106,34 @@ describe('engine: wasm kernels via the cpu backend', () => {
       });
     }
   });
+
+  // The cpu kernels ignore dilation (tfjs-core refuses these gradients for dilation > 1), so the
+  // reference here is the adjoint identity of a linear map: ⟨dy, conv(x, w)⟩ = ⟨dx, x⟩ = ⟨dw, w⟩.
+  for (const [strides, dilations, pad] of [
+    [[1, 1], [2, 2], [[0, 0], [2, 1], [1, 0], [0, 0]]],
+    [[2, 1], [1, 1], 'same'],
+  ] as Array<[[number, number], [number, number], tf.backend_util.ExplicitPadding | 'same']>) {
+    it(`the kernels are the adjoints of the forward convolution: strides ${strides}, dilations ${dilations}, padding ${JSON.stringify(pad)}`, async () => {
+      const xShape: Shape4 = [2, 9, 8, 3];
+      const fShape: Shape4 = [3, 2, 3, 2];
+      const attrs = { strides, dilations, pad };
+      const [lhs, viaX, viaW] = await onWasmWithoutLeaks(() =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(Array.from({ length: 2 * 9 * 8 * 3 }, (_, i) => Math.cos(i * 0.3)), xShape);
+          const w = tf.tensor4d(Array.from({ length: 3 * 2 * 3 * 2 }, (_, i) => Math.sin(i * 0.8)), fShape);
+          const y = tf.depthwiseConv2d(x, w, strides, pad, 'NHWC', dilations);
+          const dy = tf.tensor(Array.from({ length: y.size }, (_, i) => Math.cos(i * 1.1)), y.shape);
+          const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape } as never) as tf.Tensor;
+          const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: fShape } as never) as tf.Tensor;
+          expect(dx.shape).to.deep.equal(xShape);
+          expect(dw.shape).to.deep.equal(fShape);
+          return [tf.sum(tf.mul(dy, y)), tf.sum(tf.mul(dx, x)), tf.sum(tf.mul(dw, w))].map((t) => t.dataSync()[0]!);
+        }),
+      );
+      expect(Math.abs(lhs!)).to.be.greaterThan(0.1); // not a trivially zero identity
+      expectClose([viaX!, viaW!], [lhs!, lhs!], 1e-5, 1e-5, '⟨dx, x⟩, ⟨dw, w⟩');
+    });
+  }
 
   describe('UnsortedSegmentSum', () => {
     it('sums rows by segment id, with int32 ids and an empty segment (by hand)', async () => {
