@@ -18,6 +18,7 @@ import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
+import { linearOp } from './linearOp.js';
 
 type Tensor = tf.Tensor;
 
@@ -55,15 +56,10 @@ export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor 
   return x;
 };
 
-const forward = (m: Linear<Tensor>, x: Tensor): Tensor => {
-  checkLastAxis(x, m.inFeatures);
-  return tf.tidy(() => {
-    const flat = x.rank === 2 ? x : tf.reshape(x, [-1, m.inFeatures]);
-    const y0 = tf.matMul(flat, m.weight, false, true);
-    const y = m.useBias ? tf.add(y0, m.bias) : y0;
-    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), m.outFeatures]);
-  });
-};
+// One differentiable op with a hand-written gradient: flag-free matMuls on wasm, no reshapes for a
+// rank-1 input (see linearOp.ts for the measurements behind it).
+const forward = (m: Linear<Tensor>, x: Tensor): Tensor =>
+  linearOp(checkLastAxis(x, m.inFeatures), m.weight, m.useBias ? m.bias : undefined);
 
 const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
   name: 'Linear',

@@ -1,0 +1,114 @@
+/**
+ * `linearOp(x, weight, bias)`: `x Wᵀ + b` over the last axis with PyTorch's `weight: [out, in]`, as
+ * ONE differentiable operation with a hand-written gradient. `nn.Linear` runs on it.
+ *
+ * Why not `tf.add(tf.matMul(x, W, false, true), b)` and tfjs's automatic gradient:
+ *
+ * - On the wasm backend (tfjs-backend-wasm 4.22.0) only `matMul` without transpose flags is fast
+ *   (XNNPACK); with `transposeA` or `transposeB` it runs a generic loop about 10× slower (measured:
+ *   `[64, 784] · [256, 784]ᵀ` 12.6 ms vs 1.0 ms for the same product with the weight stored `[784, 256]`).
+ *   The automatic gradient of any `matMul` uses a transposed product for one of its two inputs. Here
+ *   every product is flag-free on wasm: forward `x · transpose(W)`, input gradient `dy · W`,
+ *   weight gradient `transpose(dy) · x` — the transposes are cheap memory moves (`W` once per call,
+ *   `dy` once per backward pass). On cpu the flagged products cost the same as plain ones and a
+ *   transpose costs extra, so there the op uses exactly the products tfjs's own gradient would.
+ * - One tape node instead of two (`matMul`, `add`) saves dispatches and the tensors tfjs keeps for
+ *   the backward pass, and the gradients are computed lazily: only those of inputs that lead to the
+ *   differentiated leaves (no input gradient for the first layer).
+ * - A rank-1 input (one sample) is a matrix-vector product `W · x` inside the op: the reshapes to and
+ *   from `[1, in]` that dominated such dispatch-bound steps no longer land on the tape, and neither
+ *   do their gradients.
+ *
+ * The gradients are the exact derivatives (the same sums as the automatic ones, possibly added in a
+ * different order): `dx = dy · W`, `dW = dyᵀ · x` (summed over all leading axes), `db = Σ dy`.
+ * Higher-order gradients through this op are not supported (tfjs's `customGrad` has the same limit).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+
+type Tensor = tf.Tensor;
+
+/** The part of tfjs-core's engine that runs an operation with its own gradient (what `tf.customGrad` uses). */
+interface CustomGradEngine {
+  runKernelFunc(params: {
+    readonly forwardFunc: (backend: unknown, save: (tensors: Tensor[]) => void) => Tensor;
+    readonly backwardsFunc: (dy: Tensor, saved: Tensor[]) => Record<string, () => Tensor>;
+    readonly inputs: Record<string, Tensor>;
+  }): Tensor;
+}
+
+/**
+ * Runs an op with its own gradient inside a scope named `LinearOp`: tfjs names such a tape node after
+ * the enclosing scope and would use a registered gradient of that name instead of ours (a caller's
+ * `tf.tidy('Add', ...)` would), and the name makes profiles readable.
+ */
+const runOp = (params: Parameters<CustomGradEngine['runKernelFunc']>[0]): Tensor =>
+  tf.tidy('LinearOp', () => (tf.engine() as unknown as CustomGradEngine).runKernelFunc(params));
+
+/** Whether to avoid transposed matMul kernels (slow on wasm) by transposing explicitly. */
+const flagFree = (): boolean => tf.getBackend() === 'wasm';
+
+const inputsOf = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Record<string, Tensor> =>
+  bias === undefined ? { x, weight } : { x, weight, bias };
+
+/** Rank-1 input `[in]`: `y = W · x + b` as a matrix-vector product, without a `[1, in]` round trip on the tape. */
+const vector = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {
+  const plain = flagFree();
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  return runOp({
+    inputs: inputsOf(x, weight, bias),
+    forwardFunc: (_, save) => {
+      save([x, weight]);
+      const y = tf.reshape(tf.matMul(weight, tf.reshape(x, [inFeatures, 1])), [outFeatures]);
+      return bias === undefined ? y : tf.add(y, bias);
+    },
+    backwardsFunc: (dy, [xs, w]) => ({
+      x: () => tf.reshape(tf.matMul(tf.reshape(dy, [1, outFeatures]), w!), [inFeatures]),
+      // The outer product dy ⊗ x: a broadcast multiply on wasm, a k = 1 matMul on cpu (whose
+      // broadcasting multiply is 3× slower than that for small layers).
+      weight: () =>
+        plain
+          ? tf.mul(tf.reshape(dy, [outFeatures, 1]), xs!)
+          : tf.matMul(tf.reshape(dy, [1, outFeatures]), tf.reshape(xs!, [1, inFeatures]), true, false),
+      // The output gradient itself; tfjs's tape only adds to it or frees it after this node.
+      bias: () => dy,
+    }),
+  });
+};
+
+/** Rank-2 input `[n, in]`. */
+const matrix = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {
+  const plain = flagFree();
+  return runOp({
+    inputs: inputsOf(x, weight, bias),
+    forwardFunc: (_, save) => {
+      save([x, weight]);
+      const y = plain ? tf.matMul(x, tf.transpose(weight)) : tf.matMul(x, weight, false, true);
+      return bias === undefined ? y : tf.add(y, bias);
+    },
+    backwardsFunc: (dy, [xs, w]) => ({
+      x: () => tf.matMul(dy, w!),
+      weight: () => (plain ? tf.matMul(tf.transpose(dy), xs!) : tf.matMul(dy, xs!, true, false)),
+      bias: () => tf.sum(dy, 0),
+    }),
+  });
+};
+
+/**
+ * `x Wᵀ + b` over the last axis of `x` (any rank ≥ 1), with `weight: [out, in]` and `bias: [out]`
+ * (or `undefined` for none); differentiable in all three. Shapes are not validated here (`nn.Linear`
+ * does that). The result is a new tensor owned by the caller.
+ * @example
+ * import { tf } from 'parallax-ts'
+ * linearOp(tf.ones([2, 3]), tf.ones([4, 3]), tf.zeros([4])) // [[3, 3, 3, 3], [3, 3, 3, 3]]
+ * @since 0.1.0
+ */
+export const linearOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {
+  if (x.rank === 2) return matrix(x, weight, bias);
+  if (x.rank === 1) return vector(x, weight, bias);
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  return tf.tidy(() =>
+    tf.reshape(matrix(tf.reshape(x, [-1, inFeatures]), weight, bias), [...x.shape.slice(0, -1), outFeatures]),
+  );
+};
