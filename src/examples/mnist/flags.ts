@@ -25,7 +25,7 @@ export interface Flags {
 /** What parsing yields: settings to run with, or a request for help. @since 0.1.0 */
 export type Command = { readonly _tag: 'run'; readonly flags: Flags } | { readonly _tag: 'help' };
 
-/** The defaults: a run of about 3–4 minutes on 2 cores with wasm. @since 0.1.0 */
+/** The defaults: a run of 1–2 minutes on 2 cores with wasm (CNN about 98% test accuracy). @since 0.1.0 */
 export const defaultFlags: Flags = {
   epochs: 8,
   batchSize: 64,
@@ -45,7 +45,7 @@ reports test accuracy, and writes a checkpoint and a loss/accuracy chart (SVG).
 Options:
   --epochs <n>        training epochs (default ${defaultFlags.epochs})
   --batch-size <n>    examples per step (default ${defaultFlags.batchSize})
-  --lr <x>            Adam learning rate (default ${defaultFlags.lr})
+  --lr <x>            peak Adam learning rate, cosine-decayed to 0 (default ${defaultFlags.lr})
   --backend <name>    cpu | wasm (default ${defaultFlags.backend})
   --seed <n>          seed of the initialization, step keys and data order (default ${defaultFlags.seed})
   --out <dir>         output directory (default ${defaultFlags.out}/)

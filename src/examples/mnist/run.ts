@@ -9,12 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { type AnyModule, dispose, initialize, io, optim, parameterCount, random, ready, tf } from '../../index.js';
+import { type AnyModule, dispose, initialize, io, parameterCount, random, ready, tf } from '../../index.js';
 import { type Run, curvePanels } from './curves.js';
 import { loadMnist } from './data.js';
 import { type Flags, parseFlags, usage } from './flags.js';
 import { type ModelName, MnistCnn, MnistMlp, modelNames } from './models.js';
 import { type Progress, terminalProgress } from './progress.js';
+import { exampleOptimizer } from './optimizer.js';
 import { lineChartSvg } from './svg.js';
 import { evaluate, train } from './train.js';
 
@@ -75,11 +76,11 @@ export const runExample = async (flags: Flags, out: Output = terminalOutput): Pr
     const [initKey, trainKey] = random.split(random.foldIn(root, modelNames.indexOf(name))) as [random.PRNGKey, random.PRNGKey];
     const params = initialize(createModel(name) as AnyModule<never>)(initKey) as AnyModule<Tensor>;
     const parameters = parameterCount(params);
-    out.log(`\n${name}: ${parameters.toLocaleString('en-US')} parameters, ${flags.epochs} epoch${flags.epochs === 1 ? "" : "s"} of batch ${flags.batchSize}, Adam lr ${flags.lr}`);
+    out.log(`\n${name}: ${parameters.toLocaleString('en-US')} parameters, ${flags.epochs} epoch${flags.epochs === 1 ? "" : "s"} of batch ${flags.batchSize}, Adam lr ${flags.lr} cosine-decayed to 0`);
     const result = await train(
       params,
       data.train,
-      optim.adam(flags.lr),
+      exampleOptimizer(flags.lr, flags.epochs * Math.ceil(data.train.count / flags.batchSize)),
       trainKey,
       { epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed },
       out.progress(name),
