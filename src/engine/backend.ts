@@ -18,7 +18,7 @@ import './wasmConv2dGradients.js';
 // wasm lacks depthwise conv2d gradients and UnsortedSegmentSum (gather's gradient), and its
 // MaxPoolGrad is wrong for windows of non-positive values: each file registers a correct kernel.
 import './wasmDepthwiseConv2dGradients.js';
-import './wasmUnsortedSegmentSum.js';
+import './unsortedSegmentSum.js';
 import './wasmMaxPoolGrad.js';
 
 /** The backends parallax-ts ships with. @since 0.1.0 */

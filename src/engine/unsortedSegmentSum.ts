@@ -1,5 +1,6 @@
 /**
- * `UnsortedSegmentSum` for the wasm backend, which tfjs-backend-wasm 4.22.0 lacks. It is the
+ * `UnsortedSegmentSum` for the wasm backend, which tfjs-backend-wasm 4.22.0 lacks, and in place of
+ * the cpu backend's (see below for why). It is the
  * gradient of `tf.gather` (rows that were gathered more than once sum their upstream gradients),
  * so without it `Embedding` could not train on wasm ("Kernel 'UnsortedSegmentSum' not registered
  * for backend 'wasm'").
@@ -8,8 +9,9 @@
  * `x` per segment, O(numSegments · size(x)) — for an embedding gradient numSegments is the whole
  * vocabulary. This is one pass over `x`: row `i` is added into output row `segmentIds[i]`; rows
  * whose id is negative or ≥ numSegments are dropped, as TensorFlow (and the cpu kernel) do. Rows
- * are added in order, so the sums equal the cpu kernel's. Registered once, on import, only where
- * wasm has no kernel of its own.
+ * are added in order, so the sums equal the cpu kernel's. Registered once, on import: for wasm
+ * where it has no kernel of its own, and for cpu in place of its kernel (an embedding gradient over
+ * a 5,000-row table took 13.8 s there, 2 ms here).
  *
  * @since 0.1.0
  */
@@ -39,3 +41,5 @@ const unsortedSegmentSum: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 if (tf.getKernel('UnsortedSegmentSum', 'wasm') === undefined) {
   tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum });
 }
+if (tf.getKernel('UnsortedSegmentSum', 'cpu') !== undefined) tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
+tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc: unsortedSegmentSum });
