@@ -140,7 +140,7 @@ describe('io/state dicts skip zero-size placeholder leaves (PyTorch None)', () =
       const n = tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5)));
       return tf.add(tf.matMul(n, tf.tensor2d(w2, [1, 3]), false, true), tf.tensor1d(b2));
     });
-    const y = apply(model as AnyModule<Tensor>, x);
+    const y = apply(model as AnyModule<Tensor>, x) as Tensor;
     closeTo(y, expected);
     tf.dispose([x, y, expected]);
     dispose(model);
