@@ -37,6 +37,11 @@ export interface ResultRow {
   readonly min_ms: number;
   readonly max_ms: number;
   readonly ratio_vs_raw: number | null;
+  /** Median CPU time of this process per step (user + system, all threads): unlike wall time, it
+   * barely grows when other processes compete for the cores, so its ratio is the steadier one on a
+   * shared machine. Every contender here is single-threaded (tfjs-backend-wasm and jax-js under Node). */
+  readonly cpu_ms: number;
+  readonly cpu_ratio_vs_raw: number | null;
 }
 
 export const median = (xs: ReadonlyArray<number>): number => {
@@ -61,15 +66,20 @@ export const runCase = async (c: BenchCase, backend: string, log: (s: string) =>
   try {
     for (let w = 0; w < c.warmupRuns; w++) for (const [, r] of runners) await runSteps(r, c.stepsPerRun);
     const times = new Map<ContenderName, number[]>(runners.map(([n]) => [n, []]));
+    const cpuTimes = new Map<ContenderName, number[]>(runners.map(([n]) => [n, []]));
     for (let rep = 0; rep < c.reps; rep++) {
       for (let j = 0; j < runners.length; j++) {
         const [name, r] = runners[(j + rep) % runners.length]!;
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         await runSteps(r, c.stepsPerRun);
         times.get(name)!.push((performance.now() - t0) / c.stepsPerRun);
+        const cpu = process.cpuUsage(c0);
+        cpuTimes.get(name)!.push((cpu.user + cpu.system) / 1000 / c.stepsPerRun);
       }
     }
     const rawMedian = times.has('raw') ? median(times.get('raw')!) : undefined;
+    const rawCpuMedian = cpuTimes.has('raw') ? median(cpuTimes.get('raw')!) : undefined;
     const rows = [...times].map(([contender, ts]): ResultRow => {
       const med = median(ts);
       return {
@@ -80,9 +90,12 @@ export const runCase = async (c: BenchCase, backend: string, log: (s: string) =>
         min_ms: round(Math.min(...ts)),
         max_ms: round(Math.max(...ts)),
         ratio_vs_raw: rawMedian === undefined ? null : Math.round((med / rawMedian) * 1000) / 1000,
+        cpu_ms: round(median(cpuTimes.get(contender)!)),
+        cpu_ratio_vs_raw:
+          rawCpuMedian === undefined ? null : Math.round((median(cpuTimes.get(contender)!) / rawCpuMedian) * 1000) / 1000,
       };
     });
-    for (const row of rows) log(`  ${row.case} ${row.contender}: ${row.median_ms} ms (x${row.ratio_vs_raw ?? '-'})`);
+    for (const row of rows) log(`  ${row.case} ${row.contender}: ${row.median_ms} ms (x${row.ratio_vs_raw ?? '-'}), cpu ${row.cpu_ms} ms (x${row.cpu_ratio_vs_raw ?? '-'})`);
     return rows;
   } finally {
     for (const [, r] of runners) r.dispose();

@@ -45,11 +45,11 @@ for (const backend of backends) {
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-const header = `${pad('case', 26)}${pad('backend', 8)}${pad('contender', 13)}${lpad('median ms', 11)}${lpad('min ms', 10)}${lpad('max ms', 10)}${lpad('vs raw', 8)}`;
+const header = `${pad('case', 26)}${pad('backend', 8)}${pad('contender', 13)}${lpad('median ms', 11)}${lpad('min ms', 10)}${lpad('max ms', 10)}${lpad('vs raw', 8)}${lpad('cpu ms', 10)}${lpad('cpu vs raw', 12)}`;
 const lines = [header, '-'.repeat(header.length)];
 for (const r of results) {
   lines.push(
-    `${pad(r.case, 26)}${pad(r.backend, 8)}${pad(r.contender, 13)}${lpad(r.median_ms.toFixed(3), 11)}${lpad(r.min_ms.toFixed(3), 10)}${lpad(r.max_ms.toFixed(3), 10)}${lpad(r.ratio_vs_raw === null ? '-' : r.ratio_vs_raw.toFixed(2), 8)}`,
+    `${pad(r.case, 26)}${pad(r.backend, 8)}${pad(r.contender, 13)}${lpad(r.median_ms.toFixed(3), 11)}${lpad(r.min_ms.toFixed(3), 10)}${lpad(r.max_ms.toFixed(3), 10)}${lpad(r.ratio_vs_raw === null ? '-' : r.ratio_vs_raw.toFixed(2), 8)}${lpad(r.cpu_ms.toFixed(3), 10)}${lpad(r.cpu_ratio_vs_raw === null ? '-' : r.cpu_ratio_vs_raw.toFixed(2), 12)}`,
   );
 }
 console.log(lines.join('\n'));
