@@ -1,0 +1,111 @@
+/**
+ * Running forward passes: the initialization check, error paths that name the failing submodule,
+ * and `apply` / `applyWithState` for any module.
+ *
+ * @since 0.1.0
+ */
+import type { AnyModule } from './Field.js';
+import { ModuleError } from './ModuleError.js';
+import { isParamInit } from './ParamInit.js';
+import { field, specOf } from './walk.js';
+
+// -------------------------------------------------------------------------------------
+// forward passes: initialization check and error paths
+// -------------------------------------------------------------------------------------
+
+/** Finds which field of `parent` holds `child` (by identity), for error paths. */
+const fieldHolding = (parent: AnyModule<unknown>, child: object): string[] | undefined => {
+  const spec = specOf(parent);
+  for (const name of spec.fieldNames) {
+    const decl = spec.fields[name]!;
+    const value = field(parent, name);
+    if (decl._tag === 'submodule' && value === child) return [name];
+    if (decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') {
+      const i = (value as ReadonlyArray<unknown>).indexOf(child);
+      if (i >= 0) return [name, String(i)];
+    }
+  }
+  return undefined;
+};
+
+/** Throws a `ModuleError` if a direct parameter or buffer of `m` is still a `ParamInit`. */
+const assertLeavesInitialized = (m: AnyModule<unknown>): void => {
+  const spec = specOf(m);
+  for (const name of spec.fieldNames) {
+    const decl = spec.fields[name]!;
+    if (decl._tag !== 'param' && decl._tag !== 'buffer') continue;
+    const value = field(m, name);
+    if (isParamInit(value)) {
+      throw new ModuleError(
+        `field "${name}" is uninitialized (ParamInit of shape [${value.shape.join(', ')}]); ` +
+          'initialize the module first: initialize(module)(key)',
+      );
+    }
+  }
+};
+
+/**
+ * Runs a module's forward pass with two guarantees: its own leaves are initialized, and any error
+ * thrown inside (by it, a submodule, or tfjs) comes out as a {@link ModuleError} whose message names
+ * the path from this module down to the failing one. Layers call submodules through this (via
+ * `apply` or their definition's `forward`), so paths build up automatically.
+ * @internal
+ */
+export const runForward = <R>(m: AnyModule<unknown>, run: () => R): R => {
+  try {
+    assertLeavesInitialized(m);
+    return run();
+  } catch (e) {
+    throw locate(e, m);
+  }
+};
+
+const locate = (e: unknown, m: AnyModule<unknown>): ModuleError => {
+  const err =
+    e instanceof ModuleError
+      ? e
+      : new ModuleError(e instanceof Error ? e.message : String(e), { cause: e });
+  if (err.at === undefined) {
+    err.moduleName = specOf(m).name;
+  } else if (err.at !== m) {
+    const segment = fieldHolding(m, err.at);
+    if (segment !== undefined) err.path.unshift(...segment);
+  }
+  err.at = m;
+  err.refresh();
+  return err;
+};
+
+/**
+ * Calls any module's forward pass (data-first); the module must have been defined with `forward`.
+ * @example
+ * const y = apply(model, x)
+ * @since 0.1.0
+ */
+export const apply = <I extends ReadonlyArray<unknown>, O = unknown>(m: AnyModule<unknown>, ...inputs: I): O => {
+  const spec = specOf(m);
+  if (spec.forward === undefined) {
+    throw new Error(`apply: ${spec.name} has no forward pass; call its own functions instead`);
+  }
+  return (spec.forward as unknown as (m: AnyModule<unknown>, ...i: I) => O)(m, ...inputs);
+};
+
+/**
+ * Calls any module's forward pass and returns `[output, updatedModule]`: the module with its buffers
+ * updated (BatchNorm running statistics in train mode). Modules without state return themselves, so
+ * containers (`Sequential`) thread state through every child with this one call.
+ * @example
+ * const [y, nextModel] = applyWithState(model, x)
+ * @since 0.1.0
+ */
+export const applyWithState = <M extends AnyModule<unknown>, I extends ReadonlyArray<unknown>, O = unknown>(
+  m: M,
+  ...inputs: I
+): readonly [O, M] => {
+  const spec = specOf(m);
+  if (spec.forwardWithState !== undefined) {
+    return (spec.forwardWithState as unknown as (m: M, ...i: I) => readonly [O, M])(m, ...inputs);
+  }
+  return [apply<I, O>(m, ...inputs), m];
+};
+
