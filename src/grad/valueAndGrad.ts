@@ -21,15 +21,29 @@ export interface LossWithAux<Aux> {
   readonly aux: Aux;
 }
 
-/** Which leaves to differentiate; default: every `param` leaf (buffers never). @since 0.1.0 */
-export interface GradOptions {
+/** What leaves that are not differentiated get in the gradient tree. @since 0.1.0 */
+export type Untrained = 'zeros' | 'null';
+
+/** The gradient leaf type for an {@link Untrained} choice. @since 0.1.0 */
+export type GradLeaf<U extends Untrained> = U extends 'null' ? Tensor | null : Tensor;
+
+/** @since 0.1.0 */
+export interface GradOptions<U extends Untrained = 'zeros'> {
+  /** Which leaves to differentiate; default: every `param` leaf (buffers never). */
   readonly trainable?: (info: LeafInfo) => boolean;
+  /**
+   * What the other leaves (buffers, leaves excluded by `trainable`) get: `'zeros'` (default), so
+   * the tree zips with the parameters like any gradient; or `'null'`, allocating nothing — what an
+   * optimizer over a large frozen backbone wants. A differentiated leaf the loss does not use
+   * always gets zeros.
+   */
+  readonly untrained?: U;
 }
 
 /** What {@link valueAndGrad} returns. @since 0.1.0 */
-export interface ValueAndGrad<M, Aux> {
+export interface ValueAndGrad<M, Aux, G = Tensor> {
   readonly value: tf.Scalar;
-  readonly grads: Relabel<M, Tensor>;
+  readonly grads: Relabel<M, G>;
   readonly aux: Aux;
 }
 
@@ -56,18 +70,24 @@ const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
 
 /**
  * The loss value and its gradient tree. `loss(module, ...args)` returns a scalar tensor, or
- * `{ loss, aux }`. Leaves the loss does not use, buffers, and leaves excluded by
- * `options.trainable` get zeros. Parameters shared by several uses get the sum of their gradients.
+ * `{ loss, aux }`. Leaves the loss does not use get zeros; so do buffers and leaves excluded by
+ * `options.trainable`, unless `options.untrained` is `'null'`. Parameters shared by several uses get
+ * the sum of their gradients.
  * @example
  * const { value, grads } = valueAndGrad((m: Net<Tensor>, x: Tensor, y: Tensor) => mse(Net.forward(m, x), y))(net, x, y)
  * @since 0.1.0
  */
 export const valueAndGrad =
-  <M extends AnyModule<Tensor>, Args extends ReadonlyArray<unknown>, R extends Tensor | LossWithAux<unknown>>(
+  <
+    M extends AnyModule<Tensor>,
+    Args extends ReadonlyArray<unknown>,
+    R extends Tensor | LossWithAux<unknown>,
+    U extends Untrained = 'zeros',
+  >(
     loss: (m: M, ...args: Args) => R,
-    options: GradOptions = {},
+    options: GradOptions<U> = {},
   ) =>
-  (m: M, ...args: Args): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined> => {
+  (m: M, ...args: Args): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined, GradLeaf<U>> => {
     const trainable = options.trainable ?? defaultTrainable;
     // Paths are only built when a user predicate may read them.
     const entries = leafEntries(m, options.trainable !== undefined);
@@ -146,13 +166,13 @@ export const valueAndGrad =
     let j = 0;
     const gradLeaves = entries.map(([info, leaf]) => {
       const x = leaf as Tensor;
-      if (!trainable(info)) return tf.zerosLike(x);
+      if (!trainable(info)) return options.untrained === 'null' ? null : tf.zerosLike(x);
       const g = computed[j++];
       return g === null || g === undefined ? tf.zerosLike(x) : g;
     });
     return {
       value,
-      grads: fromArray(m, gradLeaves) as Relabel<M, Tensor>,
+      grads: fromArray(m, gradLeaves) as Relabel<M, GradLeaf<U>>,
       aux: (kept.length > 0 ? reown(aux) : aux) as R extends LossWithAux<infer Aux> ? Aux : undefined,
     };
   };
@@ -164,11 +184,11 @@ export const valueAndGrad =
  * @since 0.1.0
  */
 export const grad =
-  <M extends AnyModule<Tensor>, Args extends ReadonlyArray<unknown>>(
+  <M extends AnyModule<Tensor>, Args extends ReadonlyArray<unknown>, U extends Untrained = 'zeros'>(
     loss: (m: M, ...args: Args) => Tensor,
-    options: GradOptions = {},
+    options: GradOptions<U> = {},
   ) =>
-  (m: M, ...args: Args): Relabel<M, Tensor> => {
+  (m: M, ...args: Args): Relabel<M, GradLeaf<U>> => {
     const { value, grads } = valueAndGrad(loss, options)(m, ...args);
     value.dispose();
     return grads;

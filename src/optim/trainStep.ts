@@ -123,7 +123,11 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
     }
     return { loss: r.loss, aux: { metrics: r.metrics ?? {}, buffers } };
   };
-  const vg = valueAndGrad(lossWithAux, trainable === undefined ? {} : { trainable: trainablePredicate(trainable) });
+  // Frozen leaves and buffers get no gradient tensor at all: optimizers read `null` as inactive.
+  const vg = valueAndGrad(
+    lossWithAux,
+    trainable === undefined ? { untrained: 'null' } : { trainable: trainablePredicate(trainable), untrained: 'null' },
+  );
   const step = (state: TrainState<M, S>, batch: B): readonly [TrainState<M, S>, Metrics] => {
     const [nextKey, stepKey] = split(state.key) as [PRNGKey, PRNGKey];
     const [model] = newState(state.params, 'train')(stepKey);

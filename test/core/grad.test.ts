@@ -99,7 +99,14 @@ describe('grad / valueAndGrad', () => {
     expect(values(g.first.bias)).to.deep.equal([1, 1, 1]);
     const frozen = grad(onlyFirst, { trainable: (i) => !i.path.startsWith('first.') })(params);
     expect(values(frozen.first.bias)).to.deep.equal([0, 0, 0]);
-    dispose([params, x, g, frozen]);
+    // With untrained: 'null', excluded leaves get nothing allocated; differentiated-but-unused still zeros.
+    const before = tf.memory().numTensors;
+    const sparse = grad(onlyFirst, { trainable: (i) => i.path !== 'first.weight', untrained: 'null' })(params);
+    expect(sparse.first.weight).to.equal(null);
+    expect(values(sparse.first.bias!)).to.deep.equal([1, 1, 1]);
+    expect(values(sparse.rest[0]!.weight!)).to.deep.equal([0, 0, 0]);
+    expect(tf.memory().numTensors - before).to.equal(3); // first.bias, rest.0.weight, rest.0.bias
+    dispose([params, x, g, frozen, sparse]);
   });
 
   it('returns the value and an auxiliary output owned by the caller', () => {
