@@ -20,8 +20,6 @@ import { checkPositive } from './normal.js';
 export const uniform = (scale = 1e-2): Initializer => {
   const s = Math.fround(checkPositive('uniform', 'scale', scale));
   return makeInitializer('uniform', (shape, size) => (key) => {
-    const values = uniformFloats(key, size, 0, 1);
-    for (let i = 0; i < size; i++) values[i] = values[i]! * s;
-    return tf.tensor(values, [...shape], 'float32');
+    return tf.tensor(uniformFloats(key, size, 0, 1, s), [...shape], 'float32');
   });
 };

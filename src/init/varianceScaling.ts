@@ -160,9 +160,8 @@ export const varianceScaling = (
           multiplier = Math.fround(Math.sqrt(variance));
           break;
         case 'uniform':
-          values = uniformFloats(key, size, -1, 1);
-          multiplier = Math.fround(Math.sqrt(Math.fround(3 * variance)));
-          break;
+          // the scaling is fused into the draw (one pass; same float32 products)
+          return tf.tensor(uniformFloats(key, size, -1, 1, Math.fround(Math.sqrt(Math.fround(3 * variance)))), dims, 'float32');
       }
       for (let i = 0; i < size; i++) values[i] = values[i]! * multiplier;
       return tf.tensor(values, dims, 'float32');

@@ -6,6 +6,28 @@
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { shapeSize, type Shape } from './Shape.js';
 import { threefryIotaHalves, threefryXorCounters } from './threefry.js';
+import { threefryWasm, WASM_CHUNK } from './threefryWasm.js';
+
+/**
+ * Partitionable bits for counters `start .. start + count - 1` into `out[0 .. count)`: the
+ * WebAssembly SIMD kernel a cache-sized chunk at a time where available (~3× faster), else the
+ * JavaScript loop. Same words either way.
+ *
+ * @internal
+ */
+export const fillXorBits = (k0: number, k1: number, out: Uint32Array, start = 0, count = out.length): void => {
+  const kernel = threefryWasm();
+  if (kernel === null) {
+    threefryXorCounters(k0, k1, out, start, count);
+    return;
+  }
+  const words = kernel.words;
+  for (let done = 0; done < count; done += WASM_CHUNK) {
+    const c = Math.min(WASM_CHUNK, count - done);
+    kernel.bits(k0, k1, start + done, c);
+    out.set(c === WASM_CHUNK ? words : words.subarray(0, c), done);
+  }
+};
 
 /**
  * `n` uint32 draws from an already checked key, in the key's scheme:
@@ -17,7 +39,7 @@ import { threefryIotaHalves, threefryXorCounters } from './threefry.js';
  */
 export const bitsOfSize = (k: PRNGKey, n: number): Uint32Array => {
   const out = new Uint32Array(n);
-  if (k.partitionable) threefryXorCounters(k.data[0], k.data[1], out);
+  if (k.partitionable) fillXorBits(k.data[0], k.data[1], out);
   else threefryIotaHalves(k.data[0], k.data[1], out);
   return out;
 };

@@ -30,6 +30,7 @@
 export { type PRNGKey, type KeyOptions, key, keyData, wrapKeyData, isPRNGKey, assertPRNGKey, Eq, Show } from './PRNGKey.js';
 export { type Shape, shapeSize } from './Shape.js';
 export { threefry2x32, threefry2x32Blocks } from './threefry.js';
+export { type ThreefryWasm, setThreefryWasm, threefryWasm } from './threefryWasm.js';
 export { split } from './split.js';
 export { foldIn } from './foldIn.js';
 export { bits } from './bits.js';

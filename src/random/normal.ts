@@ -4,9 +4,8 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
-import { bitsOfSize } from './bits.js';
+import { bitsOfSize, fillXorBits } from './bits.js';
 import { erfinvLogTerm, erfinvPolynomial } from './erfinv.js';
-import { threefryXorCounters } from './threefry.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { shapeSize, type Shape } from './Shape.js';
 
@@ -45,7 +44,7 @@ export const normalFloats = (k: PRNGKey, n: number): Float32Array => {
     const end = Math.min(n, start + CHUNK);
     let offset = start; // index of element `start` in chunkBits
     if (legacy === null) {
-      threefryXorCounters(k.data[0], k.data[1], bitScratch, start, end - start);
+      fillXorBits(k.data[0], k.data[1], bitScratch, start, end - start);
       offset = 0;
     }
     for (let i = start; i < end; i++) {

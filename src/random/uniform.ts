@@ -8,6 +8,7 @@ import { bitsOfSize } from './bits.js';
 import { fmaf32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
+import { threefryWasm, WASM_CHUNK } from './threefryWasm.js';
 
 const TWO_POW_MINUS_23 = 2 ** -23;
 
@@ -24,27 +25,54 @@ export interface UniformOptions {
 }
 
 /**
+ * Whether `lo + u * span` is exact in float32 for every 23-bit uniform `u = m * 2^-23`: `span` a
+ * power of two (so `u * span` is `m` units of `span * 2^-23`) and `lo` either 0 or `-span / 2`
+ * (so the sum is at most 2^23 such units). JAX's fused multiply-add then rounds nothing, and the
+ * WebAssembly kernel's separate float32 multiply and add give the same floats.
+ */
+const isExactAffine = (lo: number, span: number): boolean =>
+  span >= 2 ** -100 &&
+  span <= 2 ** 100 &&
+  span === 2 ** Math.round(Math.log2(span)) &&
+  (lo === 0 || lo === -span / 2);
+
+/**
  * `n` float32 draws of `uniform(key, [n], minval, maxval)`, bounds already checked and rounded to
- * float32. JAX's bit trick: the top 23 bits become the mantissa of a float in [1, 2), minus 1
- * (which is exactly `(bits >>> 9) * 2^-23`, computed so without reinterpreting memory),
- * then `max(minval, u * (maxval - minval) + minval)` in float32, the multiply-add fused as XLA
- * compiles it (one rounding).
+ * float32, each then multiplied by `mult` in float32 (the initializers' scaling, fused here so
+ * the draws are written once). JAX's bit trick: the top 23 bits become the mantissa of a float
+ * in [1, 2), minus 1 (which is exactly `(bits >>> 9) * 2^-23`, computed so without
+ * reinterpreting memory), then `max(minval, u * (maxval - minval) + minval)` in float32, the
+ * multiply-add fused as XLA compiles it (one rounding).
  *
- * The result reuses the bits' buffer: no second allocation.
+ * Partitionable keys with exact bounds (`isExactAffine`: [0, 1), [-1, 1), ...) run entirely in
+ * the WebAssembly kernel where available; otherwise the bits come from `bitsOfSize` and the floats
+ * are computed here, in the bits' buffer (no second allocation).
  *
  * @internal
  */
-export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: number): Float32Array => {
-  const raw = bitsOfSize(k, n);
-  const out = new Float32Array(raw.buffer, raw.byteOffset, n);
+export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: number, mult = 1): Float32Array => {
   const lo = Math.fround(minval);
   const span = Math.fround(Math.fround(maxval) - lo);
+  const m = Math.fround(mult);
+  const kernel = k.partitionable && isExactAffine(lo, span) ? threefryWasm() : null;
+  if (kernel !== null) {
+    const out = new Float32Array(n);
+    const floats = kernel.floats;
+    for (let done = 0; done < n; done += WASM_CHUNK) {
+      const c = Math.min(WASM_CHUNK, n - done);
+      kernel.uniform(k.data[0], k.data[1], done, c, span * TWO_POW_MINUS_23, lo, m);
+      out.set(c === WASM_CHUNK ? floats : floats.subarray(0, c), done);
+    }
+    return out;
+  }
+  const raw = bitsOfSize(k, n);
+  const out = new Float32Array(raw.buffer, raw.byteOffset, n);
   if (lo === 0 && span === 1) {
-    for (let i = 0; i < n; i++) out[i] = (raw[i]! >>> 9) * TWO_POW_MINUS_23;
+    for (let i = 0; i < n; i++) out[i] = (raw[i]! >>> 9) * TWO_POW_MINUS_23 * m;
   } else {
     for (let i = 0; i < n; i++) {
       const v = fmaf32((raw[i]! >>> 9) * TWO_POW_MINUS_23, span, lo);
-      out[i] = v > lo ? v : lo;
+      out[i] = (v > lo ? v : lo) * m;
     }
   }
   return out;
