@@ -21,8 +21,10 @@ import { mapActive, zipActive, type Updates } from './Updates.js';
 
 /** A pure optimizer (or one link of a chain) whose state has type `S`. @since 0.1.0 */
 export interface GradientTransformation<S> {
-  readonly init: (params: AnyModule<tf.Tensor | null>) => S;
-  readonly update: (updates: Updates, state: S, params?: AnyModule<tf.Tensor | null>) => readonly [Updates, S];
+  // Method syntax (parameters checked bivariantly) so that `GradientTransformation<unknown>` can
+  // constrain heterogeneous lists (`chain`, `partition`) without `any`.
+  init(params: AnyModule<tf.Tensor | null>): S;
+  update(updates: Updates, state: S, params?: AnyModule<tf.Tensor | null>): readonly [Updates, S];
 }
 
 /** The state type of a transformation. @since 0.1.0 */

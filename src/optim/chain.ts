@@ -8,7 +8,7 @@ import type { GradientTransformation, StateOf } from './GradientTransformation.j
 import { mapActive, type Updates } from './Updates.js';
 
 /** The state of a chain: one entry per link. @since 0.1.0 */
-export type ChainState<Ts extends ReadonlyArray<GradientTransformation<any>>> = { readonly [K in keyof Ts]: StateOf<Ts[K]> };
+export type ChainState<Ts extends ReadonlyArray<GradientTransformation<unknown>>> = { readonly [K in keyof Ts]: StateOf<Ts[K]> };
 
 /**
  * Applies the transformations one after the other. Intermediate updates are freed as soon as the
@@ -17,7 +17,7 @@ export type ChainState<Ts extends ReadonlyArray<GradientTransformation<any>>> = 
  * const opt = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3))
  * @since 0.1.0
  */
-export const chain = <Ts extends ReadonlyArray<GradientTransformation<any>>>(
+export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>(
   ...transforms: Ts
 ): GradientTransformation<ChainState<Ts>> => ({
   init: (params) => transforms.map((t) => t.init(params)) as unknown as ChainState<Ts>,

@@ -13,7 +13,7 @@ import { selectLeaves } from './Mask.js';
 import type { Updates } from './Updates.js';
 
 /** The state of {@link partition}: one state per label. @since 0.1.0 */
-export type PartitionState<T extends Readonly<Record<string, GradientTransformation<any>>>> = {
+export type PartitionState<T extends Readonly<Record<string, GradientTransformation<unknown>>>> = {
   readonly [K in keyof T]: StateOf<T[K]>;
 };
 
@@ -48,7 +48,7 @@ const labelFunction = (labels: ((info: LeafInfo) => string) | AnyModule<string>)
  * )
  * @since 0.1.0
  */
-export const partition = <T extends Readonly<Record<string, GradientTransformation<any>>>>(
+export const partition = <T extends Readonly<Record<string, GradientTransformation<unknown>>>>(
   transforms: T,
   labels: ((info: LeafInfo) => string) | AnyModule<string>,
 ): GradientTransformation<PartitionState<T>> => {

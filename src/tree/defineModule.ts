@@ -93,9 +93,9 @@ export const defineModule = <
     readonly name: string;
     readonly fields: F;
     readonly extraRepr?: (m: Kind<U, unknown>) => string;
-    readonly forward?: (m: Kind<U, any>, ...inputs: In) => Out;
+    readonly forward?: (m: Kind<U, never>, ...inputs: In) => Out;
     /** For layers with buffers updated by the forward pass (train-mode BatchNorm). */
-    readonly forwardWithState?: (m: Kind<U, any>, ...inputs: In) => readonly [Out, Kind<U, any>];
+    readonly forwardWithState?: (m: Kind<U, never>, ...inputs: In) => readonly [Out, Kind<U, unknown>];
     /** State-dict names of fields, where not the field's own (PyTorch's `running_mean`); see {@link StateDictKey}. */
     readonly stateDictKeys?: { readonly [K in keyof F]?: StateDictKey };
   },
