@@ -59,7 +59,7 @@ export interface LayerConfig {
  * `C` is its decoded config.
  * @since 0.1.0
  */
-export interface ConfigurableLayer<C = any> {
+export interface ConfigurableLayer<C = unknown> {
   readonly URI: string;
   readonly name: string;
   readonly configCodec: t.Type<C, unknown, unknown>;
@@ -84,8 +84,9 @@ export const registerLayer = <C>(layer: ConfigurableLayer<C>, name: string = lay
     throw new Error(`registerLayer: the name "${name}" is taken by ${known.URI}`);
   }
   const entry = name === layer.name ? layer : { ...layer, name };
-  byName.set(name, entry as ConfigurableLayer);
-  byURI.set(layer.URI, entry as ConfigurableLayer);
+  // Stored with its config type erased: the registry only ever pairs a layer's codec with its own functions.
+  byName.set(name, entry as unknown as ConfigurableLayer);
+  byURI.set(layer.URI, entry as unknown as ConfigurableLayer);
 };
 
 /**
