@@ -183,7 +183,13 @@ export type FieldValues<F extends Fields, A> = { readonly [K in keyof F]: FieldV
 
 // Module record types live here, beside the field types they are built from.
 
-/** The runtime tag every module record carries: its definition. `Symbol.for` so ESM and CJS copies agree. */
+/**
+ * The runtime tag every module record carries: its definition. `Symbol.for` so ESM and CJS copies agree.
+ * @example
+ * import { ModuleTag, nn } from 'parallax-ts'
+ * nn.Linear.create(2, 3)[ModuleTag].name // 'Linear'
+ * @since 0.1.0
+ */
 export const ModuleTag: unique symbol = Symbol.for('parallax-ts/ModuleDef') as never;
 /** Type-level only: the leaf type of a module record. */
 export declare const LeafTag: unique symbol;

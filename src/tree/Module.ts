@@ -46,7 +46,12 @@ export { defineModule, type ModuleDef } from './defineModule.js';
 // instances for any module (heterogeneous code: checkpoints, optimizers over any model)
 // -------------------------------------------------------------------------------------
 
-/** The fp-ts URI of {@link AnyModule}: instances that work on every module kind. @since 0.1.0 */
+/**
+ * The fp-ts URI of {@link AnyModule}: instances that work on every module kind.
+ * @example
+ * URI // 'parallax-ts/Module'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/Module';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -63,18 +68,43 @@ const anyDef = {
     mapLeaves(fa, (a: A, i) => f(i, a), true, ''),
 };
 
-/** `Functor` for any module. @since 0.1.0 */
+/**
+ * `Functor` for any module: maps every leaf (parameters and buffers), keeping the structure.
+ * @example
+ * import { Functor, toArray, nn } from 'parallax-ts'
+ * toArray(Functor.map(nn.Linear.create(2, 3), (p) => p.shape)) // [[3, 2], [3]]
+ * @since 0.1.0
+ */
 export const Functor: Functor1<URI> = { URI, map: anyDef.map };
-/** `FunctorWithIndex` for any module, indexed by {@link LeafInfo}. @since 0.1.0 */
+/**
+ * `FunctorWithIndex` for any module, indexed by {@link LeafInfo}.
+ * @example
+ * import { FunctorWithIndex, toArray, nn } from 'parallax-ts'
+ * toArray(FunctorWithIndex.mapWithIndex(nn.Linear.create(2, 3), (info) => info.path)) // ['weight', 'bias']
+ * @since 0.1.0
+ */
 export const FunctorWithIndex: FunctorWithIndex1<URI, LeafInfo> = { URI, ...anyDef };
-/** `Foldable` for any module. @since 0.1.0 */
+/**
+ * `Foldable` for any module: folds the leaves in order (depth-first, field-declaration order).
+ * @example
+ * import { Foldable, nn } from 'parallax-ts'
+ * Foldable.reduce(nn.Linear.create(2, 3), 0, (n, p) => n + p.shape.length) // 3
+ * @since 0.1.0
+ */
 export const Foldable: Foldable1<URI> = {
   URI,
   reduce: (fa, b, f) => toArray(fa).reduce(f, b),
   foldMap: (M) => (fa, f) => toArray(fa).reduce((acc, a) => M.concat(acc, f(a)), M.empty),
   reduceRight: (fa, b, f) => toArray(fa).reduceRight((acc, a) => f(a, acc), b),
 };
-/** `Traversable` for any module. @since 0.1.0 */
+/**
+ * `Traversable` for any module: runs an effect per leaf, in leaf order, and rebuilds the module.
+ * @example
+ * import * as O from 'fp-ts/lib/Option.js'
+ * import { Traversable, nn } from 'parallax-ts'
+ * Traversable.traverse(O.Applicative)(nn.Linear.create(2, 3), (p) => (p.shape.length > 0 ? O.some(p) : O.none)) // some(module)
+ * @since 0.1.0
+ */
 export const Traversable: Traversable1<URI> = {
   ...Functor,
   ...Foldable,
@@ -85,7 +115,15 @@ export const Traversable: Traversable1<URI> = {
     <A>(ta: AnyModule<HKT<G, A>>) =>
       traverseLeavesWithInfo(G)(ta, (_, a: HKT<G, A>) => a)) as unknown as Traversable1<URI>['sequence'],
 };
-/** `TraversableWithIndex` for any module, indexed by {@link LeafInfo}. @since 0.1.0 */
+/**
+ * `TraversableWithIndex` for any module, indexed by {@link LeafInfo}.
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { TraversableWithIndex, nn } from 'parallax-ts'
+ * TraversableWithIndex.traverseWithIndex(E.Applicative)(nn.Linear.create(2, 3), (info, p) =>
+ *   info.kind === 'param' ? E.right(p) : E.left(info.path)) // right(module)
+ * @since 0.1.0
+ */
 export const TraversableWithIndex: TraversableWithIndex1<URI, LeafInfo> = {
   ...Traversable,
   mapWithIndex: anyDef.mapWithIndex,

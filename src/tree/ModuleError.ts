@@ -3,6 +3,10 @@
  * as the error passes up through each enclosing module's forward pass, the field holding the
  * failing submodule is prepended, so the user reads `Linear at "encoder.layers.1": ...`.
  *
+ * @example
+ * import { ModuleError, formatShape } from 'parallax-ts'
+ * if (x.rank !== 2) throw new ModuleError(`expected input of shape [N, 3], got ${formatShape(x.shape)}`)
+ * // caught and rethrown by the forward wrapper as: 'Linear at "encoder.0": expected input of shape ...'
  * @since 0.1.0
  */
 export class ModuleError extends Error {

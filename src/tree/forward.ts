@@ -48,8 +48,12 @@ const assertLeavesInitialized = (m: AnyModule<unknown>): void => {
  * Runs a module's forward pass with two guarantees: its own leaves are initialized, and any error
  * thrown inside (by it, a submodule, or tfjs) comes out as a {@link ModuleError} whose message names
  * the path from this module down to the failing one. Layers call submodules through this (via
- * `apply` or their definition's `forward`), so paths build up automatically.
- * @internal
+ * `apply` or their definition's `forward`), so paths build up automatically. Use it in a module's
+ * extra entry points (like `MultiheadAttention.attend`) so they get the same checks and paths.
+ * @example
+ * import { runForward } from 'parallax-ts'
+ * const attend = (m: MyBlock<Tensor>, x: Tensor) => runForward(m, () => attendImpl(m, x))
+ * @since 0.1.0
  */
 export const runForward = <R>(m: AnyModule<unknown>, run: () => R): R => {
   try {

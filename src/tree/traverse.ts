@@ -24,9 +24,9 @@ const listToReversedArray = <A>(l: List<A>): A[] => {
 
 /**
  * Runs `f` on every leaf inside the applicative `F`, effects in leaf order, and rebuilds the module.
- * Generic over fp-ts's HKT encoding; the typed instances below narrow it.
+ * Generic over fp-ts's HKT encoding; the typed instances in Module.ts narrow it.
+ * @internal
  */
-/** @internal */
 export const traverseLeavesWithInfo =
   <F>(F: Applicative<F>) =>
   <A, B>(m: AnyModule<A>, f: (info: LeafInfo, a: A) => HKT<F, B>): HKT<F, AnyModule<B>> => {
@@ -42,9 +42,14 @@ export const traverseLeavesWithInfo =
   };
 
 /**
- * Traverses the context slots (RNG key and mode) in leaf order inside `F`; used by `newState`.
- * Leaves are copied untouched.
- * @internal
+ * Traverses the context slots (RNG key and mode) in leaf order inside `F`; the engine of
+ * `newState`, `setMode` and `reuse`. `f` gets each slot, whether its module is stochastic, and its
+ * module's path. Leaves are copied untouched.
+ * @example
+ * import * as I from 'fp-ts/lib/Identity.js'
+ * import { traverseContexts } from 'parallax-ts'
+ * const evalMode = traverseContexts(I.Applicative)(model, (ctx) => ({ ...ctx, mode: 'eval' as const }))
+ * @since 0.1.0
  */
 export function traverseContexts<F extends URIS2>(
   F: Applicative2<F>,

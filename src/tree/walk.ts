@@ -49,15 +49,15 @@ export const specOf = (m: AnyModule<unknown>): ModuleSpec => {
   return m[ModuleTag];
 };
 
-/** @internal */
+/** Names a value's kind for messages (`'null'`, `'an array'`, ...). @internal */
 export const describeValue = (u: unknown): string =>
   u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u === 'object' ? 'a plain object' : typeof u;
 
 /** @internal */
 export type Rec = Record<string | symbol, unknown>;
-/** @internal */
+/** Reads field `name` of a module record. @internal */
 export const field = (m: AnyModule<unknown>, name: string): unknown => (m as unknown as Rec)[name];
-/** @internal */
+/** Joins a path prefix and a field name or index: `joinPath('layers', 1) === 'layers.1'`. @internal */
 export const joinPath = (prefix: string, name: string | number): string => (prefix === '' ? String(name) : `${prefix}.${name}`);
 
 // -------------------------------------------------------------------------------------
@@ -67,8 +67,8 @@ export const joinPath = (prefix: string, name: string | number): string => (pref
 /**
  * Rebuilds `m` with every leaf replaced by `f(leaf, info)`; constants and contexts are copied.
  * `withInfo` is false when the caller does not need paths, which saves building strings per leaf.
+ * @internal
  */
-/** @internal */
 export const mapLeaves = <A, B>(
   m: AnyModule<A>,
   f: (a: A, info: LeafInfo) => B,
@@ -105,8 +105,7 @@ export const mapLeaves = <A, B>(
 /** What callbacks get when paths were not asked for: the kind, and an empty path (no string building). */
 const KIND_ONLY: Record<LeafInfo['kind'], LeafInfo> = { param: { path: '', kind: 'param' }, buffer: { path: '', kind: 'buffer' } };
 
-/** Visits every leaf in order. */
-/** @internal */
+/** Visits every leaf in order. @internal */
 export const forEachLeaf = <A>(m: AnyModule<A>, f: (a: A, info: LeafInfo) => void, withInfo: boolean, prefix: string): void => {
   const spec = specOf(m);
   for (const name of spec.fieldNames) {
