@@ -46,9 +46,9 @@ export const traverseLeavesWithInfo =
  * `newState`, `setMode` and `reuse`. `f` gets each slot, whether its module is stochastic, and its
  * module's path. Leaves are copied untouched.
  * @example
- * import * as I from 'fp-ts/lib/Identity.js'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { traverseContexts } from 'parallax-ts'
- * const evalMode = traverseContexts(I.Applicative)(model, (ctx) => ({ ...ctx, mode: 'eval' as const }))
+ * traverseContexts(E.Applicative)(model, (ctx) => E.right({ ...ctx, mode: 'eval' as const })) // right(model in eval mode)
  * @since 0.1.0
  */
 export function traverseContexts<F extends URIS2>(
