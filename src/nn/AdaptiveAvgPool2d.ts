@@ -26,7 +26,12 @@ export type AdaptiveOutputSize = number | readonly [number | null, number | null
 
 const fields = { outputSize: constant<readonly [number | null, number | null]>() };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `AdaptiveAvgPool2d` modules (also `AdaptiveAvgPool2d.URI`).
+ * @example
+ * nn.AdaptiveAvgPool2d.URI // 'parallax-ts/nn/AdaptiveAvgPool2d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/AdaptiveAvgPool2d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -80,7 +85,12 @@ const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI
 
 const SizeOrNull = t.union([PositiveInt, t.null]);
 
-/** The JSON-able constructor arguments of an `AdaptiveAvgPool2d`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of an `AdaptiveAvgPool2d`.
+ * @example
+ * nn.AdaptiveAvgPool2d.fromConfig({ outputSize: [1, null] }) // keeps the width
+ * @since 0.1.0
+ */
 export const AdaptiveAvgPool2dConfig = configObject('AdaptiveAvgPool2d config', {
   outputSize: t.union([PositiveInt, t.readonly(t.tuple([SizeOrNull, SizeOrNull]))]),
 });
@@ -89,9 +99,6 @@ export type AdaptiveAvgPool2dConfig = t.TypeOf<typeof AdaptiveAvgPool2dConfig>;
 
 /**
  * `AdaptiveAvgPool2d`: the module definition plus `create`, and its config.
- * @example
- * import { nn, tf } from 'parallax-ts'
- * nn.AdaptiveAvgPool2d.forward(nn.AdaptiveAvgPool2d.create([2, 3]), tf.ones([1, 4, 7, 9])).shape // [1, 4, 2, 3]
  * @since 0.1.0
  */
 export interface AdaptiveAvgPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -113,6 +120,14 @@ const create = <A = never>(outputSize: AdaptiveOutputSize): AdaptiveAvgPool2d<A>
   return def.make<A>({ outputSize: [pair[0] as number | null, pair[1] as number | null] });
 };
 
+/**
+ * The `AdaptiveAvgPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link AdaptiveAvgPool2dDef}.
+ * @example
+ * import { nn, tf } from 'parallax-ts'
+ * nn.AdaptiveAvgPool2d.forward(nn.AdaptiveAvgPool2d.create([2, 3]), tf.ones([1, 4, 7, 9])).shape // [1, 4, 2, 3]
+ * @since 0.1.0
+ */
 export const AdaptiveAvgPool2d: AdaptiveAvgPool2dDef = {
   ...def,
   create,

@@ -33,7 +33,12 @@ const fields = {
   divisorOverride: constant<number | null>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `AvgPool2d` modules (also `AvgPool2d.URI`).
+ * @example
+ * nn.AvgPool2d.URI // 'parallax-ts/nn/AvgPool2d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/AvgPool2d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -104,7 +109,12 @@ export interface AvgPool2dOptions {
   readonly divisorOverride?: number | null;
 }
 
-/** The JSON-able constructor arguments of an `AvgPool2d`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of an `AvgPool2d`.
+ * @example
+ * nn.AvgPool2d.fromConfig({ kernelSize: 3, stride: 2, padding: 1 })
+ * @since 0.1.0
+ */
 export const AvgPool2dConfig = configObject(
   'AvgPool2d config',
   { kernelSize: PositiveIntOrPair },
@@ -121,9 +131,6 @@ export type AvgPool2dConfig = t.TypeOf<typeof AvgPool2dConfig>;
 
 /**
  * `AvgPool2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @example
- * import { nn, tf } from 'parallax-ts'
- * nn.AvgPool2d.forward(nn.AvgPool2d.create(2), tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
  * @since 0.1.0
  */
 export interface AvgPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -155,6 +162,14 @@ const create = <A = never>(kernelSize: IntOrPair, options: AvgPool2dOptions = {}
   });
 };
 
+/**
+ * The `AvgPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link AvgPool2dDef}.
+ * @example
+ * import { nn, tf } from 'parallax-ts'
+ * nn.AvgPool2d.forward(nn.AvgPool2d.create(2), tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
+ * @since 0.1.0
+ */
 export const AvgPool2d: AvgPool2dDef = {
   ...def,
   create,

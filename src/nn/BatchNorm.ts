@@ -59,11 +59,21 @@ const fields = {
 
 type Values<A> = FieldValues<typeof fields, A>;
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `BatchNorm1d` modules (also `BatchNorm1d.URI`).
+ * @example
+ * nn.BatchNorm1d.URI // 'parallax-ts/nn/BatchNorm1d'
+ * @since 0.1.0
+ */
 export const URI1d = 'parallax-ts/nn/BatchNorm1d';
 /** @since 0.1.0 */
 export type URI1d = typeof URI1d;
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `BatchNorm2d` modules (also `BatchNorm2d.URI`).
+ * @example
+ * nn.BatchNorm2d.URI // 'parallax-ts/nn/BatchNorm2d'
+ * @since 0.1.0
+ */
 export const URI2d = 'parallax-ts/nn/BatchNorm2d';
 /** @since 0.1.0 */
 export type URI2d = typeof URI2d;
@@ -175,7 +185,12 @@ export interface BatchNormOptions {
   readonly trackRunningStats?: boolean;
 }
 
-/** The JSON-able constructor arguments of a `BatchNorm1d` / `BatchNorm2d`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `BatchNorm1d` / `BatchNorm2d`.
+ * @example
+ * nn.BatchNorm2d.fromConfig({ numFeatures: 16, momentum: null }) // cumulative running averages
+ * @since 0.1.0
+ */
 export const BatchNormConfig = configObject(
   'BatchNorm config',
   { numFeatures: PositiveInt },
@@ -222,10 +237,6 @@ const toConfig = (m: Values<unknown>): BatchNormConfig => ({
 /**
  * `BatchNorm1d`: the module definition plus `create`, and its config. See this module's doc for
  * the train/eval behaviour and `forwardWithState`.
- * @example
- * import { nn, initialize, random, setMode, tf } from 'parallax-ts'
- * const bn = setMode(initialize(nn.BatchNorm1d.create(8))(random.key(0)), 'train')
- * const [y, bn2] = nn.BatchNorm1d.forwardWithState(bn, tf.randomNormal([16, 8])) // bn2 holds the new running stats
  * @since 0.1.0
  */
 export interface BatchNorm1dDef extends ModuleDef<URI1d, typeof fields, [x: Tensor], Tensor> {
@@ -239,6 +250,15 @@ export interface BatchNorm1dDef extends ModuleDef<URI1d, typeof fields, [x: Tens
   readonly fromConfig: (config: BatchNormConfig) => BatchNorm1d<ParamInit<Tensor>>;
 }
 
+/**
+ * The `BatchNorm1d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link BatchNorm1dDef}.
+ * @example
+ * import { nn, initialize, random, setMode, tf } from 'parallax-ts'
+ * const bn = setMode(initialize(nn.BatchNorm1d.create(8))(random.key(0)), 'train')
+ * const [y, bn2] = nn.BatchNorm1d.forwardWithState(bn, tf.randomNormal([16, 8])) // bn2 holds the new running stats
+ * @since 0.1.0
+ */
 export const BatchNorm1d: BatchNorm1dDef = {
   ...def1d,
   create: (numFeatures, options = {}) => def1d.make(fieldValues('BatchNorm1d.create', numFeatures, options)),
@@ -250,10 +270,6 @@ export const BatchNorm1d: BatchNorm1dDef = {
 /**
  * `BatchNorm2d`: the module definition plus `create`, and its config. See this module's doc for
  * the train/eval behaviour and `forwardWithState`.
- * @example
- * import { nn, initialize, random, setMode, tf } from 'parallax-ts'
- * const bn = setMode(initialize(nn.BatchNorm2d.create(3))(random.key(0)), 'train')
- * const [y, bn2] = nn.BatchNorm2d.forwardWithState(bn, tf.randomNormal([4, 3, 8, 8]))
  * @since 0.1.0
  */
 export interface BatchNorm2dDef extends ModuleDef<URI2d, typeof fields, [x: Tensor], Tensor> {
@@ -267,6 +283,15 @@ export interface BatchNorm2dDef extends ModuleDef<URI2d, typeof fields, [x: Tens
   readonly fromConfig: (config: BatchNormConfig) => BatchNorm2d<ParamInit<Tensor>>;
 }
 
+/**
+ * The `BatchNorm2d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link BatchNorm2dDef}.
+ * @example
+ * import { nn, initialize, random, setMode, tf } from 'parallax-ts'
+ * const bn = setMode(initialize(nn.BatchNorm2d.create(3))(random.key(0)), 'train')
+ * const [y, bn2] = nn.BatchNorm2d.forwardWithState(bn, tf.randomNormal([4, 3, 8, 8]))
+ * @since 0.1.0
+ */
 export const BatchNorm2d: BatchNorm2dDef = {
   ...def2d,
   create: (numFeatures, options = {}) => def2d.make(fieldValues('BatchNorm2d.create', numFeatures, options)),

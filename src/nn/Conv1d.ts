@@ -43,7 +43,12 @@ const fields = {
   useBias: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Conv1d` modules (also `Conv1d.URI`).
+ * @example
+ * nn.Conv1d.URI // 'parallax-ts/nn/Conv1d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Conv1d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -89,7 +94,12 @@ const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI
  */
 export interface Conv1dOptions extends ConvolutionOptions<number, Padding1d> {}
 
-/** The JSON-able constructor arguments of a `Conv1d`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `Conv1d`.
+ * @example
+ * nn.Conv1d.fromConfig({ inChannels: 4, outChannels: 8, kernelSize: 3, padding: 'same' })
+ * @since 0.1.0
+ */
 export const Conv1dConfig = configObject(
   'Conv1d config',
   { inChannels: PositiveInt, outChannels: PositiveInt, kernelSize: PositiveInt },
@@ -100,10 +110,6 @@ export type Conv1dConfig = t.TypeOf<typeof Conv1dConfig>;
 
 /**
  * `Conv1d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const conv = initialize(nn.Conv1d.create(4, 8, 3, { padding: 1 }))(random.key(0))
- * nn.Conv1d.forward(conv, tf.ones([2, 4, 10])).shape // [2, 8, 10]
  * @since 0.1.0
  */
 export interface Conv1dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -147,6 +153,15 @@ const create: Conv1dDef['create'] = (inChannels, outChannels, kernelSize, option
   });
 };
 
+/**
+ * The `Conv1d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link Conv1dDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const conv = initialize(nn.Conv1d.create(4, 8, 3, { padding: 1 }))(random.key(0))
+ * nn.Conv1d.forward(conv, tf.ones([2, 4, 10])).shape // [2, 8, 10]
+ * @since 0.1.0
+ */
 export const Conv1d: Conv1dDef = {
   ...def,
   create,

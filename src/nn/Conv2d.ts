@@ -56,7 +56,12 @@ const fields = {
   useBias: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Conv2d` modules (also `Conv2d.URI`).
+ * @example
+ * nn.Conv2d.URI // 'parallax-ts/nn/Conv2d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Conv2d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -104,6 +109,8 @@ export interface Conv2dOptions extends ConvolutionOptions<IntOrPair, Padding2d> 
 
 /**
  * The JSON-able constructor arguments of a `Conv2d`.
+ * @example
+ * nn.Conv2d.fromConfig({ inChannels: 3, outChannels: 8, kernelSize: [3, 5], stride: 2 })
  * @since 0.1.0
  */
 export const Conv2dConfig = configObject(
@@ -116,11 +123,6 @@ export type Conv2dConfig = t.TypeOf<typeof Conv2dConfig>;
 
 /**
  * `Conv2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const conv = initialize(nn.Conv2d.create(3, 8, 3, { padding: 'same' }))(random.key(0))
- * nn.Conv2d.forward(conv, tf.ones([2, 3, 32, 32])).shape // [2, 8, 32, 32]
- * nn.Conv2d.fromConfig(nn.Conv2d.toConfig(conv)) // the same architecture, uninitialized
  * @since 0.1.0
  */
 export interface Conv2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -170,6 +172,16 @@ const create: Conv2dDef['create'] = (inChannels, outChannels, kernelSize, option
   });
 };
 
+/**
+ * The `Conv2d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link Conv2dDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const conv = initialize(nn.Conv2d.create(3, 8, 3, { padding: 'same' }))(random.key(0))
+ * nn.Conv2d.forward(conv, tf.ones([2, 3, 32, 32])).shape // [2, 8, 32, 32]
+ * nn.Conv2d.fromConfig(nn.Conv2d.toConfig(conv)) // the same architecture, uninitialized
+ * @since 0.1.0
+ */
 export const Conv2d: Conv2dDef = {
   ...def,
   create,

@@ -47,7 +47,12 @@ const fields = {
   useBias: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `ConvTranspose2d` modules (also `ConvTranspose2d.URI`).
+ * @example
+ * nn.ConvTranspose2d.URI // 'parallax-ts/nn/ConvTranspose2d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/ConvTranspose2d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -110,7 +115,12 @@ export interface ConvTranspose2dOptions extends ConvolutionOptions<IntOrPair, In
   readonly outputPadding?: IntOrPair;
 }
 
-/** The JSON-able constructor arguments of a `ConvTranspose2d`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `ConvTranspose2d`.
+ * @example
+ * nn.ConvTranspose2d.fromConfig({ inChannels: 8, outChannels: 4, kernelSize: 4, stride: 2, padding: 1 })
+ * @since 0.1.0
+ */
 export const ConvTranspose2dConfig = configObject(
   'ConvTranspose2d config',
   { inChannels: PositiveInt, outChannels: PositiveInt, kernelSize: PositiveIntOrPair },
@@ -128,10 +138,6 @@ export type ConvTranspose2dConfig = t.TypeOf<typeof ConvTranspose2dConfig>;
 
 /**
  * `ConvTranspose2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const up = initialize(nn.ConvTranspose2d.create(8, 4, 4, { stride: 2, padding: 1 }))(random.key(0))
- * nn.ConvTranspose2d.forward(up, tf.ones([1, 8, 16, 16])).shape // [1, 4, 32, 32]
  * @since 0.1.0
  */
 export interface ConvTranspose2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -189,6 +195,15 @@ const create: ConvTranspose2dDef['create'] = (inChannels, outChannels, kernelSiz
   });
 };
 
+/**
+ * The `ConvTranspose2d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link ConvTranspose2dDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const up = initialize(nn.ConvTranspose2d.create(8, 4, 4, { stride: 2, padding: 1 }))(random.key(0))
+ * nn.ConvTranspose2d.forward(up, tf.ones([1, 8, 16, 16])).shape // [1, 4, 32, 32]
+ * @since 0.1.0
+ */
 export const ConvTranspose2d: ConvTranspose2dDef = {
   ...def,
   create,

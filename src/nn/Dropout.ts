@@ -25,7 +25,12 @@ type Tensor = tf.Tensor;
 
 const fields = { rate: constant<number>(), ctx: context() };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Dropout` modules (also `Dropout.URI`).
+ * @example
+ * nn.Dropout.URI // 'parallax-ts/nn/Dropout'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Dropout';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -61,10 +66,6 @@ const initialContext: Context = { mode: 'eval', key: O.none };
 
 /**
  * `Dropout`: the module definition plus `create(rate)`. A new dropout is in eval mode.
- * @example
- * const d = nn.Dropout.create(0.2)
- * const [dTrain] = newState(d, 'train')(random.key(1))
- * nn.Dropout.forward(dTrain, tf.ones([4]))
  * @since 0.1.0
  */
 export interface DropoutDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -88,6 +89,15 @@ export const DropoutConfig = configObject('Dropout config', { rate: DropoutRate 
 /** @since 0.1.0 */
 export type DropoutConfig = t.TypeOf<typeof DropoutConfig>;
 
+/**
+ * The `Dropout` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link DropoutDef}.
+ * @example
+ * const d = nn.Dropout.create(0.2)
+ * const [dTrain] = newState(d, 'train')(random.key(1))
+ * nn.Dropout.forward(dTrain, tf.ones([4]))
+ * @since 0.1.0
+ */
 export const Dropout: DropoutDef = {
   ...def,
   create: <A = never>(rate: number): Dropout<A> => {

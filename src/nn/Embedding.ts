@@ -41,7 +41,12 @@ const fields = {
   paddingIdx: constant<number | null>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Embedding` modules (also `Embedding.URI`).
+ * @example
+ * nn.Embedding.URI // 'parallax-ts/nn/Embedding'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Embedding';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -105,7 +110,12 @@ export interface EmbeddingOptions {
   readonly weightInit?: Initializer;
 }
 
-/** The JSON-able constructor arguments of an `Embedding`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of an `Embedding`.
+ * @example
+ * nn.Embedding.fromConfig({ numEmbeddings: 100, embeddingDim: 16, paddingIdx: 0 })
+ * @since 0.1.0
+ */
 export const EmbeddingConfig = configObject(
   'Embedding config',
   { numEmbeddings: PositiveInt, embeddingDim: PositiveInt },
@@ -116,10 +126,6 @@ export type EmbeddingConfig = t.TypeOf<typeof EmbeddingConfig>;
 
 /**
  * `Embedding`: the module definition plus `create`, and its config.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const emb = initialize(nn.Embedding.create(100, 16))(random.key(0))
- * nn.Embedding.forward(emb, tf.tensor2d([[1, 2, 3]], [1, 3], 'int32')).shape // [1, 3, 16]
  * @since 0.1.0
  */
 export interface EmbeddingDef extends ModuleDef<URI, typeof fields, [indices: Tensor], Tensor> {
@@ -155,6 +161,15 @@ const create: EmbeddingDef['create'] = (numEmbeddings, embeddingDim, options = {
   return def.make({ weight: paramInit([numEmbeddings, embeddingDim], weightInit), numEmbeddings, embeddingDim, paddingIdx });
 };
 
+/**
+ * The `Embedding` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link EmbeddingDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const emb = initialize(nn.Embedding.create(100, 16))(random.key(0))
+ * nn.Embedding.forward(emb, tf.tensor2d([[1, 2, 3]], [1, 3], 'int32')).shape // [1, 3, 16]
+ * @since 0.1.0
+ */
 export const Embedding: EmbeddingDef = {
   ...def,
   create,

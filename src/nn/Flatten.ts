@@ -27,7 +27,12 @@ const Integer = new t.Type<number, number, unknown>(
 
 const fields = { startDim: constant<number>(), endDim: constant<number>() };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Flatten` modules (also `Flatten.URI`).
+ * @example
+ * nn.Flatten.URI // 'parallax-ts/nn/Flatten'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Flatten';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -63,16 +68,18 @@ const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI
   forward,
 });
 
-/** The JSON-able constructor arguments of a `Flatten`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `Flatten`.
+ * @example
+ * nn.Flatten.fromConfig({ startDim: 1, endDim: -1 })
+ * @since 0.1.0
+ */
 export const FlattenConfig = configObject('Flatten config', {}, { startDim: Integer, endDim: Integer });
 /** @since 0.1.0 */
 export type FlattenConfig = t.TypeOf<typeof FlattenConfig>;
 
 /**
  * `Flatten`: the module definition plus `create`, and its config.
- * @example
- * import { nn, tf } from 'parallax-ts'
- * nn.Flatten.forward(nn.Flatten.create(), tf.ones([2, 3, 4, 5])).shape // [2, 60]
  * @since 0.1.0
  */
 export interface FlattenDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -95,6 +102,14 @@ const create = <A = never>(options: { readonly startDim?: number; readonly endDi
   return def.make<A>({ startDim, endDim });
 };
 
+/**
+ * The `Flatten` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link FlattenDef}.
+ * @example
+ * import { nn, tf } from 'parallax-ts'
+ * nn.Flatten.forward(nn.Flatten.create(), tf.ones([2, 3, 4, 5])).shape // [2, 60]
+ * @since 0.1.0
+ */
 export const Flatten: FlattenDef = {
   ...def,
   create,

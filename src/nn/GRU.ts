@@ -42,7 +42,12 @@ const fields = {
   ctx: context(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `GRU` modules (also `GRU.URI`).
+ * @example
+ * nn.GRU.URI // 'parallax-ts/nn/GRU'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/GRU';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -89,10 +94,6 @@ const def: ModuleDef<URI, typeof fields, Inputs, GRUOutput> = defineModule(URI, 
 
 /**
  * `GRU`: the module definition plus `create(inputSize, hiddenSize, options)`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const gru = initialize(nn.GRU.create(3, 8))(random.key(0))
- * const [out, h] = nn.GRU.forward(gru, tf.ones([4, 10, 3])) // out [4, 10, 8], h [1, 4, 8]
  * @since 0.1.0
  */
 export interface GRUDef extends ModuleDef<URI, typeof fields, Inputs, GRUOutput> {
@@ -116,6 +117,15 @@ export const GRUConfig = recurrentStackConfig('GRU config');
 /** @since 0.1.0 */
 export type GRUConfig = t.TypeOf<typeof GRUConfig>;
 
+/**
+ * The `GRU` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link GRUDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const gru = initialize(nn.GRU.create(3, 8))(random.key(0))
+ * const [out, h] = nn.GRU.forward(gru, tf.ones([4, 10, 3])) // out [4, 10, 8], h [1, 4, 8]
+ * @since 0.1.0
+ */
 export const GRU: GRUDef = {
   ...def,
   create: (inputSize, hiddenSize, options = {}) =>

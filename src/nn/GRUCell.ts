@@ -35,7 +35,12 @@ type Tensor = tf.Tensor;
 
 const fields = recurrentCellFields;
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `GRUCell` modules (also `GRUCell.URI`).
+ * @example
+ * nn.GRUCell.URI // 'parallax-ts/nn/GRUCell'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/GRUCell';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -87,11 +92,6 @@ const def: ModuleDef<URI, typeof fields, Inputs, Tensor> = defineModule(URI, {
 
 /**
  * `GRUCell`: the module definition plus `create(inputSize, hiddenSize)`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const cell = initialize(nn.GRUCell.create(3, 5))(random.key(0))
- * const h = nn.GRUCell.forward(cell, tf.ones([2, 3])) // [2, 5]
- * const h2 = nn.GRUCell.forward(cell, tf.ones([2, 3]), h)
  * @since 0.1.0
  */
 export interface GRUCellDef extends ModuleDef<URI, typeof fields, Inputs, Tensor> {
@@ -115,6 +115,16 @@ export const GRUCellConfig = recurrentCellConfig('GRUCell config');
 /** @since 0.1.0 */
 export type GRUCellConfig = t.TypeOf<typeof GRUCellConfig>;
 
+/**
+ * The `GRUCell` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link GRUCellDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const cell = initialize(nn.GRUCell.create(3, 5))(random.key(0))
+ * const h = nn.GRUCell.forward(cell, tf.ones([2, 3])) // [2, 5]
+ * const h2 = nn.GRUCell.forward(cell, tf.ones([2, 3]), h)
+ * @since 0.1.0
+ */
 export const GRUCell: GRUCellDef = {
   ...def,
   create: (inputSize, hiddenSize, options = {}) =>

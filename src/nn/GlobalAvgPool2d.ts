@@ -18,7 +18,12 @@ type Tensor = tf.Tensor;
 
 const fields = {};
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `GlobalAvgPool2d` modules (also `GlobalAvgPool2d.URI`).
+ * @example
+ * nn.GlobalAvgPool2d.URI // 'parallax-ts/nn/GlobalAvgPool2d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/GlobalAvgPool2d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -49,15 +54,18 @@ const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI
   forward: (_m: GlobalAvgPool2d<unknown>, x: Tensor) => globalAvgPool2d(x),
 });
 
-/** The JSON-able constructor arguments of a `GlobalAvgPool2d` (none). @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `GlobalAvgPool2d` (none).
+ * @example
+ * nn.GlobalAvgPool2d.fromConfig({})
+ * @since 0.1.0
+ */
 export const GlobalAvgPool2dConfig = configObject('GlobalAvgPool2d config', {});
 /** @since 0.1.0 */
 export type GlobalAvgPool2dConfig = t.TypeOf<typeof GlobalAvgPool2dConfig>;
 
 /**
  * `GlobalAvgPool2d`: the module definition plus `create`, and its config.
- * @example
- * nn.GlobalAvgPool2d.forward(nn.GlobalAvgPool2d.create(), tf.ones([2, 3, 4, 4])).shape // [2, 3]
  * @since 0.1.0
  */
 export interface GlobalAvgPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -71,6 +79,13 @@ export interface GlobalAvgPool2dDef extends ModuleDef<URI, typeof fields, [x: Te
   readonly fromConfig: <A = never>(config: GlobalAvgPool2dConfig) => GlobalAvgPool2d<A>;
 }
 
+/**
+ * The `GlobalAvgPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link GlobalAvgPool2dDef}.
+ * @example
+ * nn.GlobalAvgPool2d.forward(nn.GlobalAvgPool2d.create(), tf.ones([2, 3, 4, 4])).shape // [2, 3]
+ * @since 0.1.0
+ */
 export const GlobalAvgPool2d: GlobalAvgPool2dDef = {
   ...def,
   create: () => def.make({}),

@@ -32,7 +32,12 @@ const fields = {
   affine: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `GroupNorm` modules (also `GroupNorm.URI`).
+ * @example
+ * nn.GroupNorm.URI // 'parallax-ts/nn/GroupNorm'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/GroupNorm';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -76,7 +81,12 @@ export interface GroupNormOptions {
   readonly affine?: boolean;
 }
 
-/** The JSON-able constructor arguments of a `GroupNorm`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `GroupNorm`.
+ * @example
+ * nn.GroupNorm.fromConfig({ numGroups: 4, numChannels: 16, eps: 1e-6 })
+ * @since 0.1.0
+ */
 export const GroupNormConfig = configObject(
   'GroupNorm config',
   { numGroups: PositiveInt, numChannels: PositiveInt },
@@ -87,10 +97,6 @@ export type GroupNormConfig = t.TypeOf<typeof GroupNormConfig>;
 
 /**
  * `GroupNorm`: the module definition plus `create`, and its config.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const gn = initialize(nn.GroupNorm.create(4, 16))(random.key(0))
- * nn.GroupNorm.forward(gn, tf.ones([2, 16, 8, 8])).shape // [2, 16, 8, 8]
  * @since 0.1.0
  */
 export interface GroupNormDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -121,6 +127,15 @@ const create: GroupNormDef['create'] = (numGroups, numChannels, options = {}) =>
   });
 };
 
+/**
+ * The `GroupNorm` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link GroupNormDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const gn = initialize(nn.GroupNorm.create(4, 16))(random.key(0))
+ * nn.GroupNorm.forward(gn, tf.ones([2, 16, 8, 8])).shape // [2, 16, 8, 8]
+ * @since 0.1.0
+ */
 export const GroupNorm: GroupNormDef = {
   ...def,
   create,

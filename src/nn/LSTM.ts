@@ -47,7 +47,12 @@ const fields = {
   ctx: context(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `LSTM` modules (also `LSTM.URI`).
+ * @example
+ * nn.LSTM.URI // 'parallax-ts/nn/LSTM'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/LSTM';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -103,10 +108,6 @@ const def: ModuleDef<URI, typeof fields, Inputs, LSTMOutput> = defineModule(URI,
 
 /**
  * `LSTM`: the module definition plus `create(inputSize, hiddenSize, options)`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const lstm = initialize(nn.LSTM.create(3, 8, { numLayers: 2 }))(random.key(0))
- * const [out, [h, c]] = nn.LSTM.forward(lstm, tf.ones([4, 10, 3])) // out [4, 10, 8], h and c [2, 4, 8]
  * @since 0.1.0
  */
 export interface LSTMDef extends ModuleDef<URI, typeof fields, Inputs, LSTMOutput> {
@@ -130,6 +131,15 @@ export const LSTMConfig = recurrentStackConfig('LSTM config');
 /** @since 0.1.0 */
 export type LSTMConfig = t.TypeOf<typeof LSTMConfig>;
 
+/**
+ * The `LSTM` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link LSTMDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const lstm = initialize(nn.LSTM.create(3, 8, { numLayers: 2 }))(random.key(0))
+ * const [out, [h, c]] = nn.LSTM.forward(lstm, tf.ones([4, 10, 3])) // out [4, 10, 8], h and c [2, 4, 8]
+ * @since 0.1.0
+ */
 export const LSTM: LSTMDef = {
   ...def,
   create: (inputSize, hiddenSize, options = {}) =>

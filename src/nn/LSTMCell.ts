@@ -38,7 +38,12 @@ type Tensor = tf.Tensor;
 
 const fields = recurrentCellFields;
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `LSTMCell` modules (also `LSTMCell.URI`).
+ * @example
+ * nn.LSTMCell.URI // 'parallax-ts/nn/LSTMCell'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/LSTMCell';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -97,11 +102,6 @@ const def: ModuleDef<URI, typeof fields, Inputs, LSTMState> = defineModule(URI, 
 
 /**
  * `LSTMCell`: the module definition plus `create(inputSize, hiddenSize)`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const cell = initialize(nn.LSTMCell.create(3, 5))(random.key(0))
- * const [h, c] = nn.LSTMCell.forward(cell, tf.ones([2, 3])) // each [2, 5]
- * const [h2, c2] = nn.LSTMCell.forward(cell, tf.ones([2, 3]), [h, c])
  * @since 0.1.0
  */
 export interface LSTMCellDef extends ModuleDef<URI, typeof fields, Inputs, LSTMState> {
@@ -125,6 +125,16 @@ export const LSTMCellConfig = recurrentCellConfig('LSTMCell config');
 /** @since 0.1.0 */
 export type LSTMCellConfig = t.TypeOf<typeof LSTMCellConfig>;
 
+/**
+ * The `LSTMCell` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link LSTMCellDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const cell = initialize(nn.LSTMCell.create(3, 5))(random.key(0))
+ * const [h, c] = nn.LSTMCell.forward(cell, tf.ones([2, 3])) // each [2, 5]
+ * const [h2, c2] = nn.LSTMCell.forward(cell, tf.ones([2, 3]), [h, c])
+ * @since 0.1.0
+ */
 export const LSTMCell: LSTMCellDef = {
   ...def,
   create: (inputSize, hiddenSize, options = {}) =>

@@ -31,7 +31,12 @@ const fields = {
   useBias: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `LayerNorm` modules (also `LayerNorm.URI`).
+ * @example
+ * nn.LayerNorm.URI // 'parallax-ts/nn/LayerNorm'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/LayerNorm';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -87,7 +92,12 @@ export interface LayerNormOptions {
   readonly bias?: boolean;
 }
 
-/** The JSON-able constructor arguments of a `LayerNorm`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `LayerNorm`.
+ * @example
+ * nn.LayerNorm.fromConfig({ normalizedShape: [5, 16], elementwiseAffine: false })
+ * @since 0.1.0
+ */
 export const LayerNormConfig = configObject(
   'LayerNorm config',
   { normalizedShape: t.union([PositiveInt, t.readonlyArray(PositiveInt)]) },
@@ -98,10 +108,6 @@ export type LayerNormConfig = t.TypeOf<typeof LayerNormConfig>;
 
 /**
  * `LayerNorm`: the module definition plus `create`, and its config.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const ln = initialize(nn.LayerNorm.create(16))(random.key(0))
- * nn.LayerNorm.forward(ln, tf.ones([2, 5, 16])).shape // [2, 5, 16]
  * @since 0.1.0
  */
 export interface LayerNormDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -155,6 +161,15 @@ const create: LayerNormDef['create'] = (normalizedShape, options = {}) => {
   });
 };
 
+/**
+ * The `LayerNorm` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link LayerNormDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const ln = initialize(nn.LayerNorm.create(16))(random.key(0))
+ * nn.LayerNorm.forward(ln, tf.ones([2, 5, 16])).shape // [2, 5, 16]
+ * @since 0.1.0
+ */
 export const LayerNorm: LayerNormDef = {
   ...def,
   create,

@@ -30,7 +30,12 @@ const fields = {
   useBias: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Linear` modules (also `Linear.URI`).
+ * @example
+ * nn.Linear.URI // 'parallax-ts/nn/Linear'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Linear';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -102,10 +107,6 @@ export const pytorchBiasInit =
 /**
  * `Linear`: the module definition (fp-ts instances, `forward`, `apply`) plus `create`.
  * (Its type is spelled out so that modules holding a `Linear` can be declared without a type cycle.)
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const layer = initialize(nn.Linear.create(5, 10))(random.key(0))
- * nn.Linear.forward(layer, tf.ones([3, 5])).shape // [3, 10]
  * @since 0.1.0
  */
 export interface LinearDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -129,6 +130,15 @@ export const LinearConfig = configObject('Linear config', { inFeatures: Positive
 /** @since 0.1.0 */
 export type LinearConfig = t.TypeOf<typeof LinearConfig>;
 
+/**
+ * The `Linear` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link LinearDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const layer = initialize(nn.Linear.create(5, 10))(random.key(0))
+ * nn.Linear.forward(layer, tf.ones([3, 5])).shape // [3, 10]
+ * @since 0.1.0
+ */
 export const Linear: LinearDef = {
   ...def,
   create: (inFeatures, outFeatures, options = {}) => {

@@ -32,7 +32,12 @@ const fields = {
   finalActivation: constant<ActivationName>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `MLP` modules (also `MLP.URI`).
+ * @example
+ * nn.MLP.URI // 'parallax-ts/nn/MLP'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/MLP';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -80,10 +85,6 @@ export interface MLPOptions {
 
 /**
  * `MLP`: the module definition plus `create(sizes, options)`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const mlp = initialize(nn.MLP.create([4, 16, 16, 2], { activation: 'gelu', dropout: 0.1 }))(random.key(0))
- * nn.MLP.forward(mlp, tf.ones([8, 4])).shape // [8, 2]
  * @since 0.1.0
  */
 export interface MLPDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -116,6 +117,15 @@ export const MLPConfig = configObject(
 /** @since 0.1.0 */
 export type MLPConfig = t.TypeOf<typeof MLPConfig>;
 
+/**
+ * The `MLP` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link MLPDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const mlp = initialize(nn.MLP.create([4, 16, 16, 2], { activation: 'gelu', dropout: 0.1 }))(random.key(0))
+ * nn.MLP.forward(mlp, tf.ones([8, 4])).shape // [8, 2]
+ * @since 0.1.0
+ */
 export const MLP: MLPDef = {
   ...def,
   create: (sizes, options = {}) => {

@@ -28,7 +28,12 @@ const fields = {
   ceilMode: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `MaxPool2d` modules (also `MaxPool2d.URI`).
+ * @example
+ * nn.MaxPool2d.URI // 'parallax-ts/nn/MaxPool2d'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/MaxPool2d';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -78,7 +83,12 @@ export interface MaxPool2dOptions {
   readonly ceilMode?: boolean;
 }
 
-/** The JSON-able constructor arguments of a `MaxPool2d`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of a `MaxPool2d`.
+ * @example
+ * nn.MaxPool2d.fromConfig({ kernelSize: 2, ceilMode: true })
+ * @since 0.1.0
+ */
 export const MaxPool2dConfig = configObject(
   'MaxPool2d config',
   { kernelSize: PositiveIntOrPair },
@@ -89,9 +99,6 @@ export type MaxPool2dConfig = t.TypeOf<typeof MaxPool2dConfig>;
 
 /**
  * `MaxPool2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @example
- * import { nn, tf } from 'parallax-ts'
- * nn.MaxPool2d.forward(nn.MaxPool2d.create(2), tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
  * @since 0.1.0
  */
 export interface MaxPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -114,6 +121,14 @@ const create = <A = never>(kernelSize: IntOrPair, options: MaxPool2dOptions = {}
   return def.make<A>({ kernelSize: kernel, stride, padding, ceilMode: options.ceilMode ?? false });
 };
 
+/**
+ * The `MaxPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link MaxPool2dDef}.
+ * @example
+ * import { nn, tf } from 'parallax-ts'
+ * nn.MaxPool2d.forward(nn.MaxPool2d.create(2), tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
+ * @since 0.1.0
+ */
 export const MaxPool2d: MaxPool2dDef = {
   ...def,
   create,

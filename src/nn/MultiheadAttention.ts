@@ -56,7 +56,12 @@ const fields = {
   ctx: context(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `MultiheadAttention` modules (also `MultiheadAttention.URI`).
+ * @example
+ * nn.MultiheadAttention.URI // 'parallax-ts/nn/MultiheadAttention'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/MultiheadAttention';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -278,12 +283,6 @@ const checkSize = (name: string, n: unknown): number => {
 
 /**
  * `MultiheadAttention`: the module definition plus `create` and `attend`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const mha = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
- * const x = tf.randomNormal([2, 5, 16])
- * nn.MultiheadAttention.forward(mha, x, x, x, { causal: true }).shape // [2, 5, 16]
- * const { output, weights } = nn.MultiheadAttention.attend(mha, x) // weights [2, 5, 5]
  * @since 0.1.0
  */
 export interface MultiheadAttentionDef extends ModuleDef<URI, typeof fields, Inputs, Tensor> {
@@ -325,6 +324,17 @@ export type MultiheadAttentionConfig = t.TypeOf<typeof MultiheadAttentionConfig>
 
 const initialContext: Context = { mode: 'eval', key: O.none };
 
+/**
+ * The `MultiheadAttention` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link MultiheadAttentionDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const mha = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
+ * const x = tf.randomNormal([2, 5, 16])
+ * nn.MultiheadAttention.forward(mha, x, x, x, { causal: true }).shape // [2, 5, 16]
+ * const { output, weights } = nn.MultiheadAttention.attend(mha, x) // weights [2, 5, 5]
+ * @since 0.1.0
+ */
 export const MultiheadAttention: MultiheadAttentionDef = {
   ...def,
   create: (embedDim, numHeads, options = {}) => {

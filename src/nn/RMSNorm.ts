@@ -31,7 +31,12 @@ const fields = {
   elementwiseAffine: constant<boolean>(),
 };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `RMSNorm` modules (also `RMSNorm.URI`).
+ * @example
+ * nn.RMSNorm.URI // 'parallax-ts/nn/RMSNorm'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/RMSNorm';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -70,7 +75,12 @@ export interface RMSNormOptions {
   readonly elementwiseAffine?: boolean;
 }
 
-/** The JSON-able constructor arguments of an `RMSNorm`. @since 0.1.0 */
+/**
+ * The JSON-able constructor arguments of an `RMSNorm`.
+ * @example
+ * nn.RMSNorm.fromConfig({ normalizedShape: 16, eps: null }) // eps: the dtype's machine epsilon
+ * @since 0.1.0
+ */
 export const RMSNormConfig = configObject(
   'RMSNorm config',
   { normalizedShape: t.union([PositiveInt, t.readonlyArray(PositiveInt)]) },
@@ -81,10 +91,6 @@ export type RMSNormConfig = t.TypeOf<typeof RMSNormConfig>;
 
 /**
  * `RMSNorm`: the module definition plus `create`, and its config.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const norm = initialize(nn.RMSNorm.create(16))(random.key(0))
- * nn.RMSNorm.forward(norm, tf.ones([2, 16])).shape // [2, 16]
  * @since 0.1.0
  */
 export interface RMSNormDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
@@ -111,6 +117,15 @@ const create: RMSNormDef['create'] = (normalizedShape, options = {}) => {
   });
 };
 
+/**
+ * The `RMSNorm` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
+ * `fromConfig` convert its architecture to and from JSON; see {@link RMSNormDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const norm = initialize(nn.RMSNorm.create(16))(random.key(0))
+ * nn.RMSNorm.forward(norm, tf.ones([2, 16])).shape // [2, 16]
+ * @since 0.1.0
+ */
 export const RMSNorm: RMSNormDef = {
   ...def,
   create,

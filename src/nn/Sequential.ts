@@ -22,7 +22,12 @@ import { isModule, specOf } from '../tree/Module.js';
 
 const fields = { layers: anyModules() };
 
-/** @since 0.1.0 */
+/**
+ * The fp-ts URI of `Sequential` modules (also `Sequential.URI`).
+ * @example
+ * nn.Sequential.URI // 'parallax-ts/nn/Sequential'
+ * @since 0.1.0
+ */
 export const URI = 'parallax-ts/nn/Sequential';
 /** @since 0.1.0 */
 export type URI = typeof URI;
@@ -77,11 +82,6 @@ const def: ModuleDef<URI, typeof fields, [x: unknown], unknown> = defineModule(U
 
 /**
  * `Sequential`: the module definition plus `create(layers)`.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const net = initialize(nn.Sequential.create([nn.Linear.create(4, 8), nn.Dropout.create(0.1), nn.Linear.create(8, 2)]))(random.key(0))
- * nn.Sequential.forward(net, tf.ones([3, 4])) // shape [3, 2]
- * const [y, net2] = nn.Sequential.forwardWithState(net, tf.ones([3, 4])) // children's state updated
  * @since 0.1.0
  */
 export interface SequentialDef extends ModuleDef<URI, typeof fields, [x: unknown], unknown> {
@@ -89,6 +89,16 @@ export interface SequentialDef extends ModuleDef<URI, typeof fields, [x: unknown
   readonly create: <A>(layers: ReadonlyArray<AnyModule<A>>) => Sequential<A>;
 }
 
+/**
+ * The `Sequential` container: `create(layers)` chains modules, `forward` / `apply` run them in order,
+ * `forwardWithState` also threads each child's updated state; see {@link SequentialDef}.
+ * @example
+ * import { nn, initialize, random, tf } from 'parallax-ts'
+ * const net = initialize(nn.Sequential.create([nn.Linear.create(4, 8), nn.Dropout.create(0.1), nn.Linear.create(8, 2)]))(random.key(0))
+ * nn.Sequential.forward(net, tf.ones([3, 4])) // shape [3, 2]
+ * const [y, net2] = nn.Sequential.forwardWithState(net, tf.ones([3, 4])) // children's state updated
+ * @since 0.1.0
+ */
 export const Sequential: SequentialDef = {
   ...def,
   create: <A>(layers: ReadonlyArray<AnyModule<A>>): Sequential<A> => {
