@@ -20,6 +20,8 @@ import './wasmConv2dGradients.js';
 import './wasmDepthwiseConv2dGradients.js';
 import './unsortedSegmentSum.js';
 import './wasmMaxPoolGrad.js';
+// wasm's matMul is fast only without transpose flags and batches: this one transposes and stacks first.
+import './wasmBatchMatMul.js';
 
 /** The backends parallax-ts ships with. @since 0.1.0 */
 export type BackendName = 'cpu' | 'wasm';
