@@ -37,7 +37,7 @@ import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
 import { checkTensor } from './inputCheck.js';
-import { checkEps, emptyInit } from './LayerNorm.js';
+import { checkEps, emptyInit } from './normalizationArguments.js';
 import { checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;

@@ -15,10 +15,10 @@ import { tf } from '../engine/backend.js';
 import { ones, zeros } from '../init/constant.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
-import { checkTensor } from './inputCheck.js';
+import { checkTrailingShape } from './inputCheck.js';
+import { checkEps, emptyInit, toShape } from './normalizationArguments.js';
 
 type Tensor = tf.Tensor;
 
@@ -48,19 +48,6 @@ declare module 'fp-ts/HKT.js' {
     readonly [URI]: LayerNorm<A>;
   }
 }
-
-/**
- * Checks that the last axes of `x` are `trailing`; throws a `ModuleError` with both shapes.
- * @internal shared by LayerNorm and RMSNorm
- */
-export const checkTrailingShape = (x: unknown, trailing: ReadonlyArray<number>): Tensor => {
-  const t0 = checkTensor(x);
-  const k = trailing.length;
-  if (t0.rank < k || trailing.some((d, i) => t0.shape[t0.rank - k + i] !== d)) {
-    throw new ModuleError(`expected input of shape [..., ${trailing.join(', ')}], got ${formatShape(t0.shape)}`);
-  }
-  return t0;
-};
 
 const forward = (m: LayerNorm<Tensor>, x: Tensor): Tensor => {
   checkTrailingShape(x, m.normalizedShape);
@@ -120,30 +107,6 @@ export interface LayerNormDef extends ModuleDef<URI, typeof fields, [x: Tensor],
   /** A new, uninitialized layer from its constructor arguments. */
   readonly fromConfig: (config: LayerNormConfig) => LayerNorm<ParamInit<Tensor>>;
 }
-
-/**
- * Normalizes a `normalizedShape` argument (an int or a list of positive ints).
- * @internal shared by LayerNorm and RMSNorm
- */
-export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
-  const s = typeof v === 'number' ? [v] : v;
-  if (!Array.isArray(s) || s.length === 0 || !s.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new Error(`${fn}: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(v)}`);
-  }
-  return [...(s as number[])];
-};
-
-/**
- * Checks an `eps` argument.
- * @internal shared by the normalization layers
- */
-export const checkEps = (fn: string, eps: unknown): number => {
-  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new Error(`${fn}: eps must be a finite number ≥ 0, got ${JSON.stringify(eps)}`);
-  return eps;
-};
-
-/** A zero-size tensor for absent optional parameters. @internal */
-export const emptyInit = (): (() => Tensor) => () => tf.zeros([0]);
 
 const create: LayerNormDef['create'] = (normalizedShape, options = {}) => {
   const fn = 'LayerNorm.create';

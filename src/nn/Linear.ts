@@ -15,9 +15,9 @@ import type { Initializer } from '../init/Initializer.js';
 import { uniform } from '../random/uniform.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
+import { checkLastAxis } from './inputCheck.js';
 import { linearOp } from './linearOp.js';
 
 type Tensor = tf.Tensor;
@@ -47,19 +47,6 @@ declare module 'fp-ts/HKT.js' {
     readonly [URI]: Linear<A>;
   }
 }
-
-/**
- * Checks that `x` is a float32 tensor whose last axis is `size`.
- * @internal shared by layers that act on the feature axis
- */
-export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor => {
-  if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected ${what} to be a tensor, got ${typeof x}`);
-  if (x.dtype !== 'float32') throw new ModuleError(`expected ${what} of dtype float32, got ${x.dtype}`);
-  if (x.rank < 1 || x.shape[x.rank - 1] !== size) {
-    throw new ModuleError(`expected ${what} of shape [..., ${size}], got ${formatShape(x.shape)}`);
-  }
-  return x;
-};
 
 // One differentiable op with a hand-written gradient: flag-free matMuls on wasm, no reshapes for a
 // rank-1 input (see linearOp.ts for the measurements behind it).

@@ -16,7 +16,8 @@ import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
-import { checkEps, checkTrailingShape, emptyInit, toShape } from './LayerNorm.js';
+import { checkTrailingShape } from './inputCheck.js';
+import { checkEps, emptyInit, toShape } from './normalizationArguments.js';
 
 type Tensor = tf.Tensor;
 

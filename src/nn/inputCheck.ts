@@ -21,6 +21,37 @@ export const checkTensor = (x: unknown, dtype: tf.DataType = 'float32', what = '
   return x;
 };
 
+/**
+ * Checks that `x` is a float32 tensor whose last axis is `size` (layers acting on the feature axis).
+ * @example
+ * checkLastAxis(x, 5) // x of shape [..., 5], or throws `expected input of shape [..., 5], got [3, 4]`
+ * @since 0.1.0
+ */
+export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor => {
+  if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected ${what} to be a tensor, got ${typeof x}`);
+  if (x.dtype !== 'float32') throw new ModuleError(`expected ${what} of dtype float32, got ${x.dtype}`);
+  if (x.rank < 1 || x.shape[x.rank - 1] !== size) {
+    throw new ModuleError(`expected ${what} of shape [..., ${size}], got ${formatShape(x.shape)}`);
+  }
+  return x;
+};
+
+/**
+ * Checks that `x` is a float32 tensor whose last axes are `trailing` (LayerNorm, RMSNorm); throws
+ * a `ModuleError` with both shapes.
+ * @example
+ * checkTrailingShape(x, [5, 16]) // x of shape [..., 5, 16], or throws `expected input of shape [..., 5, 16], got [2, 16]`
+ * @since 0.1.0
+ */
+export const checkTrailingShape = (x: unknown, trailing: ReadonlyArray<number>): Tensor => {
+  const t0 = checkTensor(x);
+  const k = trailing.length;
+  if (t0.rank < k || trailing.some((d, i) => t0.shape[t0.rank - k + i] !== d)) {
+    throw new ModuleError(`expected input of shape [..., ${trailing.join(', ')}], got ${formatShape(t0.shape)}`);
+  }
+  return t0;
+};
+
 const SPATIAL_NAMES: Record<number, ReadonlyArray<string>> = { 0: [], 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
 
 /** The shape a channels-first layer expects, for messages: `[N, 3, H, W] or [3, H, W]`. */
