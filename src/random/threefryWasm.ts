@@ -10,8 +10,8 @@
  * `null` and callers keep the JavaScript loop. Both paths give identical bits
  * (test/random/threefryWasm.test.ts).
  *
- * Exports of the module:
- * - `memory`: one fixed 64 KiB page (no growth, so JavaScript views of it never detach);
+ * The module exports `memory`, one fixed 64 KiB page (no growth, so JavaScript views of it never
+ * detach), and `fill`, wrapped here as two kernels:
  * - `bits(k0, k1, start, count)`: word `i` of the block XOR for counter `start + i`, `i < count`,
  *   stored as uint32 at byte `4 i` (count rounded up to a multiple of 16);
  * - `uniform(k0, k1, start, count, scale, offset, mult)`: the same words `w`, stored as float32
@@ -83,6 +83,8 @@ const V128 = 0x7b;
 // core instructions
 const block = [0x02, 0x40];
 const loop = [0x03, 0x40];
+const ifBlock = [0x04, 0x40];
+const elseBlock = [0x05];
 const end = [0x0b];
 const br = (depth: number): number[] => [0x0c, ...uleb(depth)];
 const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
@@ -138,14 +140,17 @@ const rotl = (b: number, r: number): number[] => [
   ...get(b), ...i32Const(r), ...i32x4Shl, ...get(b), ...i32Const(32 - r), ...i32x4ShrU, ...v128Or,
 ];
 
+/** Byte address `4 i` of an output vector. */
+const address = (i: number): number[] => [...get(i), ...i32Const(2), ...i32Shl];
+
 /**
- * A function body over params `k0, k1, start, count` (locals 0-3, then `extraParams` more);
- * `store(word, streamOffset)` emits the instructions that store one output vector (local `word`)
- * at byte `4 i + streamOffset`, `i` in local `I`.
+ * The one function, params `k0, k1, start, count, asFloats, scale, offset, mult` (locals 0-7):
+ * one body for both outputs, as a second copy of the unrolled rounds would double the module
+ * (browsers compile modules over 4 KiB synchronously only off the main thread).
  */
-const kernelBody = (extraParams: number, store: (word: number, offset: number, i: number) => number[]): number[] => {
-  const [K0, K1, START, COUNT] = [0, 1, 2, 3];
-  let next = 4 + extraParams;
+const kernelBody = (): number[] => {
+  const [K0, K1, START, COUNT, AS_FLOATS, SCALE, OFFSET, MULT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  let next = 8;
   const I = next++;
   const KS2 = next++;
   const i32Locals = 2;
@@ -189,7 +194,17 @@ const kernelBody = (extraParams: number, store: (word: number, offset: number, i
     }
   }
   // the output word is a ^ b (kept in a)
-  streams.forEach(([a, b], s) => emit(get(a), get(b), v128Xor, set(a), store(a, 16 * s, I)));
+  streams.forEach(([a, b]) => emit(get(a), get(b), v128Xor, set(a)));
+  // store words, or floats ((w >>> 9) * scale + offset) * mult
+  emit(get(AS_FLOATS), ifBlock);
+  streams.forEach(([a], s) => emit(
+    address(I), get(a), i32Const(9), i32x4ShrU, f32x4ConvertI32x4U,
+    get(SCALE), f32x4Splat, f32x4Mul, get(OFFSET), f32x4Splat, f32x4Add, get(MULT), f32x4Splat, f32x4Mul,
+    v128Store(16 * s),
+  ));
+  emit(elseBlock);
+  streams.forEach(([a], s) => emit(address(I), get(a), v128Store(16 * s)));
+  emit(end);
   const step = 4 * STREAMS;
   emit(get(CTR), v128Const([step, step, step, step]), i32x4Add, set(CTR));
   emit(get(I), i32Const(step), i32Add, set(I), br(0), end, end, end);
@@ -200,41 +215,22 @@ const kernelBody = (extraParams: number, store: (word: number, offset: number, i
   return [...locals, ...code];
 };
 
-/** Byte address `4 i` of the output vector. */
-const address = (i: number): number[] => [...get(i), ...i32Const(2), ...i32Shl];
-
-const bitsBody = kernelBody(0, (word, offset, i) => [...address(i), ...get(word), ...v128Store(offset)]);
-
-// uniform's extra params: scale, offset, mult (locals 4, 5, 6)
-const uniformBody = kernelBody(3, (word, offset, i) => [
-  ...address(i),
-  ...get(word), ...i32Const(9), ...i32x4ShrU, ...f32x4ConvertI32x4U,
-  ...get(4), ...f32x4Splat, ...f32x4Mul,
-  ...get(5), ...f32x4Splat, ...f32x4Add,
-  ...get(6), ...f32x4Splat, ...f32x4Mul,
-  ...v128Store(offset),
-]);
-
 /** The module: header, then sections type (1), function (3), memory (5), export (7), code (10). */
 const moduleBytes = (): Uint8Array =>
   new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 = (i32 i32 i32 i32) -> (), 1 = (i32 i32 i32 i32 f32 f32 f32) -> ()
-    ...section(1, vec([
-      [0x60, ...vec([[I32], [I32], [I32], [I32]]), 0],
-      [0x60, ...vec([[I32], [I32], [I32], [I32], [F32], [F32], [F32]]), 0],
-    ])),
-    // functions: bits has type 0, uniform type 1
-    ...section(3, vec([[0], [1]])),
+    // types: 0 = (i32 i32 i32 i32 i32 f32 f32 f32) -> ()
+    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32]]), 0]])),
+    // functions: "fill" has type 0
+    ...section(3, vec([[0]])),
     // memory 0: exactly one page (limits flag 1: min 1, max 1)
     ...section(5, vec([[1, 1, 1]])),
-    // exports: "memory" (kind 2), "bits" and "uniform" (kind 0, functions 0 and 1)
+    // exports: "memory" (kind 2, memory 0), "fill" (kind 0, function 0)
     ...section(7, vec([
       [...name('memory'), 2, 0],
-      [...name('bits'), 0, 0],
-      [...name('uniform'), 0, 1],
+      [...name('fill'), 0, 0],
     ])),
-    ...section(10, vec([bitsBody, uniformBody].map((body) => [...uleb(body.length), ...body]))),
+    ...section(10, vec([kernelBody()].map((body) => [...uleb(body.length), ...body]))),
   ]);
 
 // -------------------------------------------------------------------------------------
@@ -259,9 +255,10 @@ const instantiate = (): ThreefryWasm | null => {
     if (!wasm.validate(bytes)) return null; // e.g. no SIMD support
     const exports = new wasm.Instance(new wasm.Module(bytes)).exports;
     const buffer = (exports.memory as { readonly buffer: ArrayBuffer }).buffer;
+    const fill = exports.fill as (...args: number[]) => void;
     return {
-      bits: exports.bits as ThreefryWasm['bits'],
-      uniform: exports.uniform as ThreefryWasm['uniform'],
+      bits: (k0, k1, start, count) => fill(k0, k1, start, count, 0, 0, 0, 0),
+      uniform: (k0, k1, start, count, scale, offset, mult) => fill(k0, k1, start, count, 1, scale, offset, mult),
       words: new Uint32Array(buffer, 0, WASM_CHUNK),
       floats: new Float32Array(buffer, 0, WASM_CHUNK),
     };
