@@ -12,7 +12,12 @@ import { oneOf } from './configCodecs.js';
 
 type Tensor = tf.Tensor;
 
-/** The names {@link activation} knows. @since 0.1.0 */
+/**
+ * The names {@link activation} knows (and {@link ActivationNameCodec} accepts).
+ * @example
+ * nn.activationNames.includes('gelu') // true
+ * @since 0.1.0
+ */
 export const activationNames = ['relu', 'gelu', 'geluTanh', 'silu', 'tanh', 'sigmoid', 'leakyRelu', 'elu', 'identity'] as const;
 
 /** @since 0.1.0 */

@@ -141,6 +141,9 @@ export const LayerConfigCodec: t.Type<LayerConfig, LayerConfig, unknown> = new t
 /**
  * A config that failed validation or building: `problems` has one line per error, each naming its
  * JSON path (`layers.2.config.outFeatures: expected a positive integer, got -3`).
+ * @example
+ * try { nn.fromConfig({ type: 'Linear', config: { inFeatures: 2, outFeatures: -3 } }) }
+ * catch (e) { if (e instanceof nn.ConfigError) e.problems } // ['config.outFeatures: expected a positive integer, got -3']
  * @since 0.1.0
  */
 export class ConfigError extends Error {

@@ -165,7 +165,7 @@ export interface RecurrentOptions extends RecurrentCellOptions {
   readonly dropout?: number;
 }
 
-/** @internal */
+/** Checks a stack's `numLayers` and `dropout` options and fills in their defaults. @internal */
 export const checkRecurrentOptions = (fn: string, options: RecurrentOptions): { numLayers: number; dropout: number } => {
   const numLayers = checkPositive(fn, 'numLayers', options.numLayers ?? 1);
   const dropout = options.dropout ?? 0;
