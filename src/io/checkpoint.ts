@@ -34,10 +34,20 @@ import { rawToTensor, tensorsToRaw } from './tensors.js';
 
 type Tensor = tf.Tensor;
 
-/** The `__metadata__` entry that holds the checkpoint header. @since 0.1.0 */
+/**
+ * The `__metadata__` entry that holds the checkpoint header (JSON).
+ * @example
+ * JSON.parse(io.parseSafetensors(io.encodeCheckpoint(state)).metadata[io.CHECKPOINT_METADATA_KEY]).step // state.step
+ * @since 0.1.0
+ */
 export const CHECKPOINT_METADATA_KEY = 'parallax-ts/checkpoint';
 
-/** The current checkpoint format version. @since 0.1.0 */
+/**
+ * The current checkpoint format version, written into every header.
+ * @example
+ * io.CHECKPOINT_VERSION // 1
+ * @since 0.1.0
+ */
 export const CHECKPOINT_VERSION = 1;
 
 const Uint32Codec = new t.Type<number, number, unknown>(
@@ -106,7 +116,13 @@ export interface RestoredCheckpoint<M, S> {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** Restoring failed; `problems` lists every mismatch. @since 0.1.0 */
+/**
+ * Restoring failed; `problems` lists every mismatch (the message lists them too).
+ * @example
+ * try { io.decodeCheckpoint(io.encodeModel(model), { params: model, optimizer: opt }) }
+ * catch (e) { if (e instanceof io.CheckpointError) e.message } // 'checkpoint: not a parallax-ts checkpoint (no "parallax-ts/checkpoint" metadata)'
+ * @since 0.1.0
+ */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
   constructor(

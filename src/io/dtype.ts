@@ -25,7 +25,12 @@ export const DtypeCodec = t.keyof(
 /** A safetensors dtype name. @since 0.1.0 */
 export type Dtype = t.TypeOf<typeof DtypeCodec>;
 
-/** Every supported dtype, in a stable order. @since 0.1.0 */
+/**
+ * Every supported dtype, in a stable order.
+ * @example
+ * io.dtypes.map(io.itemSize) // [8, 4, 2, 2, 8, 4, 1, 1, 1]
+ * @since 0.1.0
+ */
 export const dtypes: ReadonlyArray<Dtype> = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I8', 'U8', 'BOOL'];
 
 const itemSizes: Readonly<Record<Dtype, number>> = {

@@ -15,7 +15,12 @@ import * as t from 'io-ts/lib/index.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { DtypeCodec, itemSize } from './dtype.js';
 
-/** The header key that holds the free-form string map. @since 0.1.0 */
+/**
+ * The header key that holds the free-form string map (`parseSafetensors` returns it as `metadata`).
+ * @example
+ * io.METADATA_KEY // '__metadata__'
+ * @since 0.1.0
+ */
 export const METADATA_KEY = '__metadata__';
 
 const isNonNegativeInteger = (u: unknown): u is number =>

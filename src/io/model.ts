@@ -21,7 +21,12 @@ import { loadStateDictRaw, stateDictToRaw, type SaveStateDictOptions } from './s
 
 type Tensor = tf.Tensor;
 
-/** The `__metadata__` key holding the architecture JSON. @since 0.1.0 */
+/**
+ * The `__metadata__` key holding the architecture JSON.
+ * @example
+ * io.parseSafetensors(io.encodeModel(model)).metadata[io.ARCHITECTURE_KEY] // '{"type":"Linear","config":{...}}'
+ * @since 0.1.0
+ */
 export const ARCHITECTURE_KEY = 'parallax-ts.architecture';
 
 /**
@@ -36,7 +41,12 @@ export interface ArchitectureCodec {
   readonly fromConfig: (json: unknown) => AnyModule<ParamInit<Tensor>>;
 }
 
-/** The layer registry of `nn/config.ts`. @since 0.1.0 */
+/**
+ * The layer registry of `nn/config.ts` (`nn.toConfig` / `nn.fromConfig`): the default {@link ArchitectureCodec}.
+ * @example
+ * io.layerRegistry.toConfig(nn.Linear.create(2, 3)) // { type: 'Linear', config: { inFeatures: 2, outFeatures: 3, bias: true } }
+ * @since 0.1.0
+ */
 export const layerRegistry: ArchitectureCodec = { toConfig, fromConfig };
 
 /** Options of {@link saveModel}. @since 0.1.0 */

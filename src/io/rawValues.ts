@@ -34,14 +34,24 @@ export type TfValues =
   | { readonly dtype: 'int32'; readonly values: Int32Array }
   | { readonly dtype: 'bool'; readonly values: Uint8Array };
 
-/** The dtypes each tfjs element type may be written as; the first is the default. @since 0.1.0 */
+/**
+ * The dtypes each tfjs element type may be written as; the first is the default.
+ * @example
+ * io.writableAs.float32 // ['F32', 'F16', 'BF16', 'F64']
+ * @since 0.1.0
+ */
 export const writableAs: Readonly<Record<TfDtype, ReadonlyArray<Dtype>>> = {
   float32: ['F32', 'F16', 'BF16', 'F64'],
   int32: ['I32', 'I64', 'U8', 'I8'],
   bool: ['BOOL', 'U8'],
 };
 
-/** The tfjs element type each safetensors dtype reads as. @since 0.1.0 */
+/**
+ * The tfjs element type each safetensors dtype reads as.
+ * @example
+ * io.readsAs.BF16 // 'float32'
+ * @since 0.1.0
+ */
 export const readsAs: Readonly<Record<Dtype, TfDtype>> = {
   F64: 'float32', F32: 'float32', F16: 'float32', BF16: 'float32',
   I64: 'int32', I32: 'int32', I8: 'int32', U8: 'int32', BOOL: 'bool',

@@ -28,10 +28,21 @@ import {
 } from './header.js';
 import { rawTensorProblem, type RawTensor } from './RawTensor.js';
 
-/** The largest header accepted or written, as in the reference implementation (100 MB). @since 0.1.0 */
+/**
+ * The largest header accepted or written, as in the reference implementation (100 MB).
+ * @example
+ * io.MAX_HEADER_BYTES // 100_000_000
+ * @since 0.1.0
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-/** Thrown for a malformed file or unwritable input; the message lists every problem. @since 0.1.0 */
+/**
+ * Thrown for a malformed file or unwritable input; the message lists every problem.
+ * @example
+ * try { io.parseSafetensors(new Uint8Array(3)) }
+ * catch (e) { if (e instanceof io.SafetensorsError) e.problems } // ['file is 3 bytes long; it must start with an 8-byte header length (truncated?)']
+ * @since 0.1.0
+ */
 export class SafetensorsError extends Error {
   override readonly name = 'SafetensorsError';
   constructor(
