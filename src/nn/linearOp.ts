@@ -4,14 +4,13 @@
  *
  * Why not `tf.add(tf.matMul(x, W, false, true), b)` and tfjs's automatic gradient:
  *
- * - On the wasm backend (tfjs-backend-wasm 4.22.0) only `matMul` without transpose flags is fast
- *   (XNNPACK); with `transposeA` or `transposeB` it runs a generic loop about 10× slower (measured:
- *   `[64, 784] · [256, 784]ᵀ` 12.6 ms vs 1.0 ms for the same product with the weight stored `[784, 256]`).
- *   The automatic gradient of any `matMul` uses a transposed product for one of its two inputs. Here
- *   every product is flag-free on wasm: forward `x · transpose(W)`, input gradient `dy · W`,
- *   weight gradient `transpose(dy) · x` — the transposes are cheap memory moves (`W` once per call,
- *   `dy` once per backward pass). On cpu the flagged products cost the same as plain ones and a
- *   transpose costs extra, so there the op uses exactly the products tfjs's own gradient would.
+ * - The products are the ones tfjs's own gradient would use: forward `x · Wᵀ` (`transposeB`), input
+ *   gradient `dy · W`, weight gradient `dyᵀ · x` (`transposeA`). On cpu flags cost nothing. On wasm,
+ *   where tfjs-backend-wasm 4.22.0 runs flagged products in a loop ~10× slower than its XNNPACK
+ *   path, parallax's own wasm `BatchMatMul` (src/engine/wasmBatchMatMul.ts) transposes explicitly
+ *   and picks the cheaper orientation; for the forward with PyTorch's `[out, in]` layout it computes
+ *   `(W · xᵀ)ᵀ`, which packs the batch instead of the weight (1.1 ms instead of 1.8 ms for
+ *   `[64, 784] · [256, 784]ᵀ` with transposes written here, 11 ms with the original kernel).
  * - One tape node instead of two (`matMul`, `add`) saves dispatches and the tensors tfjs keeps for
  *   the backward pass, and the gradients are computed lazily: only those of inputs that lead to the
  *   differentiated leaves (no input gradient for the first layer).
@@ -46,8 +45,8 @@ interface CustomGradEngine {
 const runOp = (params: Parameters<CustomGradEngine['runKernelFunc']>[0]): Tensor =>
   tf.tidy('LinearOp', () => (tf.engine() as unknown as CustomGradEngine).runKernelFunc(params));
 
-/** Whether to avoid transposed matMul kernels (slow on wasm) by transposing explicitly. */
-const flagFree = (): boolean => tf.getBackend() === 'wasm';
+/** Whether the outer product of a rank-1 input's weight gradient is a broadcast multiply (wasm) rather than a k = 1 matMul. */
+const outerByMultiply = (): boolean => tf.getBackend() === 'wasm';
 
 const inputsOf = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Record<string, Tensor> =>
   bias === undefined ? { x, weight } : { x, weight, bias };
@@ -57,7 +56,6 @@ const inputsOf = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Record<s
 const kernel = (name: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown> = {}): Tensor =>
   (tf.engine() as unknown as { runKernel(k: string, i: object, a: object): Tensor }).runKernel(name, inputs, attrs);
 const reshape = (x: Tensor, shape: number[]): Tensor => kernel('Reshape', { x }, { shape });
-const transpose = (x: Tensor): Tensor => kernel('Transpose', { x }, { perm: [1, 0] });
 const matMul = (a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor =>
   kernel('BatchMatMul', { a, b }, { transposeA, transposeB });
 const add = (a: Tensor, b: Tensor): Tensor => kernel('Add', { a, b });
@@ -66,7 +64,7 @@ const sumRows = (x: Tensor): Tensor => kernel('Sum', { x }, { axis: [0], keepDim
 
 /** Rank-1 input `[in]`: `y = W · x + b` as a matrix-vector product, without a `[1, in]` round trip on the tape. */
 const vector = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {
-  const plain = flagFree();
+  const byMultiply = outerByMultiply();
   const [outFeatures, inFeatures] = weight.shape as [number, number];
   return runOp({
     inputs: inputsOf(x, weight, bias),
@@ -80,7 +78,7 @@ const vector = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => 
       // The outer product dy ⊗ x: a broadcast multiply on wasm, a k = 1 matMul on cpu (whose
       // broadcasting multiply is 3× slower than that for small layers).
       weight: () =>
-        plain
+        byMultiply
           ? mul(reshape(dy, [outFeatures, 1]), xs!)
           : matMul(reshape(dy, [1, outFeatures]), reshape(xs!, [1, inFeatures]), true, false),
       // The output gradient itself; tfjs's tape only adds to it or frees it after this node.
@@ -90,22 +88,20 @@ const vector = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => 
 };
 
 /** Rank-2 input `[n, in]`. */
-const matrix = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {
-  const plain = flagFree();
-  return runOp({
+const matrix = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor =>
+  runOp({
     inputs: inputsOf(x, weight, bias),
     forwardFunc: (_, save) => {
       save([x, weight]);
-      const y = plain ? matMul(x, transpose(weight)) : matMul(x, weight, false, true);
+      const y = matMul(x, weight, false, true);
       return bias === undefined ? y : add(y, bias);
     },
     backwardsFunc: (dy, [xs, w]) => ({
       x: () => matMul(dy, w!),
-      weight: () => (plain ? matMul(transpose(dy), xs!) : matMul(dy, xs!, true, false)),
+      weight: () => matMul(dy, xs!, true, false),
       bias: () => sumRows(dy),
     }),
   });
-};
 
 /**
  * `x Wᵀ + b` over the last axis of `x` (any rank ≥ 1), with `weight: [out, in]` and `bias: [out]`
