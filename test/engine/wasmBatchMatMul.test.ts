@@ -1,8 +1,9 @@
 /**
  * The wasm `BatchMatMul` (src/engine/wasmBatchMatMul.ts) against the cpu backend's kernel: every
  * transpose-flag combination, on shapes that take each of its paths (small: the original kernel;
- * single `b`: explicit transposes and one stacked product; batches on both sides: one product per
- * entry), with batch broadcasting and ranks 2–4; the gradients; errors; and no data left behind.
+ * single `b`: explicit transposes and one stacked product, or the swapped product for few rows;
+ * batches on both sides: one product per entry), with batch broadcasting and ranks 2–4; the
+ * gradients; errors; and no data left behind.
  */
 import { expect } from 'chai';
 import { tf } from '../../src/engine/backend.js';
@@ -46,6 +47,8 @@ const cases: Array<[string, number[], number[], number, number, number]> = [
   ['small 2-D (original kernel)', [], [], 3, 4, 5],
   ['2-D above the size rule', [], [], 40, 30, 20],
   ['MLP-sized 2-D', [], [], 64, 196, 32],
+  ['2-D with few rows (flagged: run swapped, (op(b)ᵀ · op(a)ᵀ)ᵀ)', [], [], 16, 64, 96],
+  ['few rows against a [1, k, n] b', [], [1], 16, 64, 96],
   ['batch of a against one b (stacked)', [3], [], 20, 24, 28],
   ['rank-4 a against a [1, k, n] b', [2, 3], [1], 12, 16, 20],
   ['one a against a batch of b', [], [3], 96, 64, 96],
