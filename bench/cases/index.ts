@@ -14,9 +14,9 @@ export const allCases = (backend: string, withJax: boolean): BenchCase[] => [
   ...prngCases(backend, withJax),
 ];
 
-/** Kernel profiles (tfjs contenders only; the CNN only where tfjs can train it). */
+/** Kernel profiles (tfjs contenders only). */
 export const profiledCases = (backend: string): Array<[string, Contender[]]> => [
   ['binary-network-step', binaryNetworkCase(backend, false).contenders.slice()],
   ['mlp-784-256-10-b64', mlpContenders(false)],
-  ...(backend === 'cpu' ? [['cnn-28x28-b32', cnnContenders(backend, false)] as [string, Contender[]]] : []),
+  ['cnn-28x28-b32', cnnContenders(backend, false)],
 ];

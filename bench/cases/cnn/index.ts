@@ -1,8 +1,7 @@
 /**
- * Case 3's contenders. tfjs-backend-wasm 4.22 registers no `Conv2DBackpropFilter` kernel, so no
- * tfjs contender can train a conv layer on wasm ("Kernel 'Conv2DBackpropFilter' not registered for
- * backend 'wasm'"): on wasm only jax-js (its own kernels) runs this case; the tfjs contenders run it
- * on the cpu backend.
+ * Case 3's contenders. On wasm the tfjs contenders run too since src/engine registers the conv2d
+ * gradient kernels tfjs-backend-wasm 4.22 lacks (`Conv2DBackpropFilter`; it had none, so no tfjs
+ * conv layer could train there).
  */
 import type { BenchCase, Contender } from '../../harness.js';
 import * as jax from './jax.js';
@@ -10,14 +9,10 @@ import * as layers from './layers.js';
 import * as parallax from './parallax.js';
 import * as raw from './raw.js';
 
-export const cnnContenders = (backend: string, withJax: boolean): Contender[] => [
-  ...(backend === 'wasm'
-    ? []
-    : [
-        { name: 'parallax', setup: parallax.setup } as Contender,
-        { name: 'raw', setup: raw.setup } as Contender,
-        { name: 'tfjs-layers', setup: layers.setup } as Contender,
-      ]),
+export const cnnContenders = (_backend: string, withJax: boolean): Contender[] => [
+  { name: 'parallax', setup: parallax.setup },
+  { name: 'raw', setup: raw.setup },
+  { name: 'tfjs-layers', setup: layers.setup },
   ...(withJax ? [{ name: 'jax-js', setup: jax.setup } as Contender] : []),
 ];
 
