@@ -146,6 +146,7 @@ export const configObject = <R extends t.Props, O extends t.Props = {}>(
  * @example
  * describeJson(-3) // '-3'
  * describeJson(undefined) // 'nothing'
+ * @internal
  * @since 0.1.0
  */
 export const describeJson = (u: unknown): string => {

@@ -42,6 +42,7 @@ export interface ConvolutionOptions<Size, Padding> {
  * Checks `groups` (a positive integer dividing both channel counts) and returns it.
  * @example
  * checkGroups('Conv2d.create', 4, 8, 2) // 2
+ * @internal
  * @since 0.1.0
  */
 export const checkGroups = (fn: string, inChannels: number, outChannels: number, groups: unknown): number => {
@@ -57,6 +58,7 @@ export const checkGroups = (fn: string, inChannels: number, outChannels: number,
  * with a = √5). Without bias, `bias` is a zero-size `[0]` placeholder.
  * @example
  * convolutionWeightAndBias([8, 3, 3, 3], 8, 27, {}) // weight [8, 3, 3, 3], bias [8], useBias true
+ * @internal
  * @since 0.1.0
  */
 export const convolutionWeightAndBias = (
@@ -91,6 +93,7 @@ export interface ConvolutionArguments<Size, Padding> {
  * A convolution layer's constructor arguments as JSON (`toConfig`), every option spelled out.
  * @example
  * convolutionConfigOf(conv) // { inChannels: 3, outChannels: 8, kernelSize: [3, 3], stride: [1, 1], ... }
+ * @internal
  * @since 0.1.0
  */
 export const convolutionConfigOf = <Size, Padding>(m: ConvolutionArguments<Size, Padding>) => ({
@@ -109,6 +112,7 @@ export const convolutionConfigOf = <Size, Padding>(m: ConvolutionArguments<Size,
  * differ from the defaults.
  * @example
  * groupsAndBiasRepr({ groups: 2, useBias: false }) // ', groups=2, bias=false'
+ * @internal
  * @since 0.1.0
  */
 export const groupsAndBiasRepr = (m: { readonly groups: number; readonly useBias: boolean }): string =>

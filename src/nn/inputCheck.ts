@@ -13,6 +13,7 @@ type Tensor = tf.Tensor;
  * Checks that `x` is a tensor of the given dtype (default float32) and returns it.
  * @example
  * checkTensor(x) // x, or throws `expected input of dtype float32, got int32`
+ * @internal
  * @since 0.1.0
  */
 export const checkTensor = (x: unknown, dtype: tf.DataType = 'float32', what = 'input'): Tensor => {
@@ -25,6 +26,7 @@ export const checkTensor = (x: unknown, dtype: tf.DataType = 'float32', what = '
  * Checks that `x` is a float32 tensor whose last axis is `size` (layers acting on the feature axis).
  * @example
  * checkLastAxis(x, 5) // x of shape [..., 5], or throws `expected input of shape [..., 5], got [3, 4]`
+ * @internal
  * @since 0.1.0
  */
 export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor => {
@@ -41,6 +43,7 @@ export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor 
  * a `ModuleError` with both shapes.
  * @example
  * checkTrailingShape(x, [5, 16]) // x of shape [..., 5, 16], or throws `expected input of shape [..., 5, 16], got [2, 16]`
+ * @internal
  * @since 0.1.0
  */
 export const checkTrailingShape = (x: unknown, trailing: ReadonlyArray<number>): Tensor => {
@@ -68,6 +71,7 @@ const describeChannelsFirst = (channels: number | null, spatialRank: number, unb
  * to reshape inside its own `tf.tidy` (no tensor is made here). `channels: null` accepts any count.
  * @example
  * const { unbatched, shape } = checkChannelsFirst(x, 3, 2, true) // accepts [N, 3, H, W] and [3, H, W]
+ * @internal
  * @since 0.1.0
  */
 export const checkChannelsFirst = (

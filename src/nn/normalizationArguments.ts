@@ -14,6 +14,7 @@ type Tensor = tf.Tensor;
  * positive ints, as a list; throws naming `fn` otherwise.
  * @example
  * toShape('LayerNorm.create', 16) // [16]
+ * @internal
  * @since 0.1.0
  */
 export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
@@ -28,6 +29,7 @@ export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
  * Checks an `eps` argument: a finite number ≥ 0; throws naming `fn` otherwise.
  * @example
  * checkEps('GroupNorm.create', 1e-5) // 1e-5
+ * @internal
  * @since 0.1.0
  */
 export const checkEps = (fn: string, eps: unknown): number => {
@@ -40,6 +42,7 @@ export const checkEps = (fn: string, eps: unknown): number => {
  * `[0]` tensor, which has no state-dict key, as in PyTorch.
  * @example
  * paramInit([0], emptyInit)
+ * @internal
  * @since 0.1.0
  */
 export const emptyInit = (): (() => Tensor) => () => tf.zeros([0]);

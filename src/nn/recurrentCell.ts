@@ -125,6 +125,7 @@ export const cellExtraRepr = (m: RecurrentCellRecord<unknown>): string =>
  * The config codec of a recurrent cell: `{ inputSize, hiddenSize, bias? }`, named after the cell.
  * @example
  * const LSTMCellConfig = recurrentCellConfig('LSTMCell config')
+ * @internal
  * @since 0.1.0
  */
 export const recurrentCellConfig = (name: string) =>

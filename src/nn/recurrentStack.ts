@@ -209,6 +209,7 @@ export const stackExtraRepr = (m: RecurrentStackRecord<RecurrentCellRecord<unkno
  * named after the layer.
  * @example
  * const LSTMConfig = recurrentStackConfig('LSTM config')
+ * @internal
  * @since 0.1.0
  */
 export const recurrentStackConfig = (name: string) =>

@@ -58,6 +58,7 @@ export const Padding1dCodec = t.union([NonNegativeInt, oneOf(['valid', 'same'] a
  * A pair as PyTorch prints it in a layer's repr.
  * @example
  * formatPair([3, 1]) // '(3, 1)'
+ * @internal
  * @since 0.1.0
  */
 export const formatPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
@@ -66,6 +67,7 @@ export const formatPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
  * Normalizes an int-or-pair argument, checking each entry is an integer `>= min`.
  * @example
  * toPair('Conv2d.create', 'stride', 2) // [2, 2]
+ * @internal
  * @since 0.1.0
  */
 export const toPair = (fn: string, name: string, v: unknown, min = 1): Pair => {
@@ -80,6 +82,7 @@ export const toPair = (fn: string, name: string, v: unknown, min = 1): Pair => {
  * Checks a positive-integer argument.
  * @example
  * checkPositiveInt('Conv2d.create', 'groups', 1) // 1
+ * @internal
  * @since 0.1.0
  */
 export const checkPositiveInt = (fn: string, name: string, n: unknown): number => {
@@ -95,6 +98,7 @@ export type SidePadding = readonly [number, number];
  * in total, the odd element after (PyTorch's and TensorFlow's rule); it needs stride 1, as in PyTorch.
  * @example
  * resolvePadding('Conv2d.create', 'same', [3, 4], [1, 1], [1, 1]) // [[1, 1], [1, 2]]
+ * @internal
  * @since 0.1.0
  */
 export const resolvePadding = (
@@ -129,6 +133,7 @@ export const resolvePadding = (
  * `ceilMode`, a last partial window counts if it starts inside the input or the left padding.
  * @example
  * poolOutputSize(5, 2, 2, 0, true) // 3 (floor mode: 2)
+ * @internal
  * @since 0.1.0
  */
 export const poolOutputSize = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number => {
@@ -143,6 +148,7 @@ export const poolOutputSize = (size: number, kernel: number, stride: number, pad
  * {@link poolOutputSize} windows (non-zero only in ceil mode).
  * @example
  * ceilModeExtra(5, 2, 2, 0, true) // 1
+ * @internal
  * @since 0.1.0
  */
 export const ceilModeExtra = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number =>
@@ -152,6 +158,7 @@ export const ceilModeExtra = (size: number, kernel: number, stride: number, padd
  * Checks pooling arguments as PyTorch does: padding at most half the kernel, and a non-empty output.
  * @example
  * checkPoolPadding('MaxPool2d.create', [3, 3], [1, 1]) // ok
+ * @internal
  * @since 0.1.0
  */
 export const checkPoolPadding = (fn: string, kernel: Pair, padding: Pair): void => {
