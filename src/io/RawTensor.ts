@@ -26,6 +26,7 @@ export interface RawTensor {
  * rawTensorProblem('w', { dtype: 'F32', shape: [2], data: new Uint8Array(8) }) // undefined
  * rawTensorProblem('w', { dtype: 'F32', shape: [2], data: new Uint8Array(6) })
  * // 'tensor "w": F32 shape [2] needs 8 bytes, got 6'
+ * @internal
  * @since 0.1.0
  */
 export const rawTensorProblem = (name: string, value: RawTensor): string | undefined => {

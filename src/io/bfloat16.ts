@@ -19,6 +19,7 @@ const scratchU32 = new Uint32Array(scratchF32.buffer);
  *
  * @example
  * bfloat16BitsFromFloat32Bits(0x3f800000) // 0x3f80, i.e. 1.0
+ * @internal
  * @since 0.1.0
  */
 export const bfloat16BitsFromFloat32Bits = (bits: number): number => {
@@ -60,6 +61,7 @@ export const bfloat16BitsToNumber = (h: number): number => {
  *
  * @example
  * Array.from(bfloat16FromFloat32(new Float32Array([1, -2]))) // [0x3f80, 0xc000]
+ * @internal
  * @since 0.1.0
  */
 export const bfloat16FromFloat32 = (values: Float32Array): Uint16Array => {
@@ -74,6 +76,7 @@ export const bfloat16FromFloat32 = (values: Float32Array): Uint16Array => {
  *
  * @example
  * Array.from(bfloat16ToFloat32(new Uint16Array([0x3f80, 0xc000]))) // [1, -2]
+ * @internal
  * @since 0.1.0
  */
 export const bfloat16ToFloat32 = (bits: Uint16Array): Float32Array => {

@@ -62,6 +62,7 @@ const referenceRank: Readonly<Record<Dtype, number>> = {
  *
  * @example
  * compareLayoutOrder('F64', 'F32') < 0 // true: 8-byte elements come first
+ * @internal
  * @since 0.1.0
  */
 export const compareLayoutOrder = (a: Dtype, b: Dtype): number => referenceRank[b] - referenceRank[a];

@@ -18,6 +18,7 @@ const scratchU32 = new Uint32Array(scratchF32.buffer);
  *
  * @example
  * float16BitsFromFloat32Bits(0x3f800000) // 0x3c00, i.e. 1.0
+ * @internal
  * @since 0.1.0
  */
 export const float16BitsFromFloat32Bits = (bits: number): number => {
@@ -82,6 +83,7 @@ export const float16BitsToNumber = (h: number): number => {
  *
  * @example
  * Array.from(float16FromFloat32(new Float32Array([1, -2]))) // [0x3c00, 0xc000]
+ * @internal
  * @since 0.1.0
  */
 export const float16FromFloat32 = (values: Float32Array): Uint16Array => {
@@ -96,6 +98,7 @@ export const float16FromFloat32 = (values: Float32Array): Uint16Array => {
  *
  * @example
  * Array.from(float16ToFloat32(new Uint16Array([0x3c00, 0x0001]))) // [1, 2 ** -24]
+ * @internal
  * @since 0.1.0
  */
 export const float16ToFloat32 = (bits: Uint16Array): Float32Array => {

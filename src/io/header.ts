@@ -18,7 +18,8 @@ import { DtypeCodec, itemSize } from './dtype.js';
 /**
  * The header key that holds the free-form string map (`parseSafetensors` returns it as `metadata`).
  * @example
- * io.METADATA_KEY // '__metadata__'
+ * METADATA_KEY // '__metadata__'
+ * @internal
  * @since 0.1.0
  */
 export const METADATA_KEY = '__metadata__';
@@ -33,6 +34,7 @@ const isNonNegativeInteger = (u: unknown): u is number =>
  * import { isRight } from 'fp-ts/lib/Either.js'
  * isRight(NonNegativeIntegerCodec.decode(3)) // true
  * isRight(NonNegativeIntegerCodec.decode(-1)) // false
+ * @internal
  * @since 0.1.0
  */
 export const NonNegativeIntegerCodec = new t.Type<number, number, unknown>(
@@ -53,6 +55,7 @@ const isOffsetPair = (u: unknown): u is readonly [number, number] =>
  * import { isRight } from 'fp-ts/lib/Either.js'
  * isRight(DataOffsetsCodec.decode([0, 16])) // true
  * isRight(DataOffsetsCodec.decode([0, 16, 32])) // false
+ * @internal
  * @since 0.1.0
  */
 export const DataOffsetsCodec = new t.Type<readonly [number, number], readonly [number, number], unknown>(
@@ -156,6 +159,7 @@ const show = (u: unknown): string => {
  * const r = HeaderCodec.decode({ w: { dtype: 'F8', shape: [], data_offsets: [0, 1] } })
  * if (isLeft(r)) reportHeaderErrors(r.left)
  * // ['tensor "w", dtype: expected one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL; got "F8"']
+ * @internal
  * @since 0.1.0
  */
 export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
@@ -186,6 +190,7 @@ const describeSpan = (name: string, [begin, end]: readonly [number, number]): st
  * @example
  * elementCount([2, 3]) // 6
  * elementCount([]) // 1, a scalar
+ * @internal
  * @since 0.1.0
  */
 export const elementCount = (shape: ReadonlyArray<number>): number => shape.reduce((n, d) => n * d, 1);
@@ -199,6 +204,7 @@ export const elementCount = (shape: ReadonlyArray<number>): number => shape.redu
  * const info = { dtype: 'F32', shape: [2], data_offsets: [0, 8] } as const
  * checkLayout({ tensors: [['w', info]], metadata: {} }, 8) // []
  * checkLayout({ tensors: [['w', info]], metadata: {} }, 12).length // 1: 4 trailing bytes
+ * @internal
  * @since 0.1.0
  */
 export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<string> => {
@@ -263,6 +269,7 @@ export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<s
  *
  * @example
  * compareCodePoints('\uFFFD', '\u{1F600}') < 0 // true, though '\uFFFD' > '\u{1F600}' in UTF-16
+ * @internal
  * @since 0.1.0
  */
 export const compareCodePoints = (a: string, b: string): number => {
@@ -286,6 +293,7 @@ export const compareCodePoints = (a: string, b: string): number => {
  * @example
  * headerJson({ tensors: [['w', { dtype: 'F32', shape: [2], data_offsets: [0, 8] }]], metadata: {} })
  * // '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
+ * @internal
  * @since 0.1.0
  */
 export const headerJson = (header: Header): string => {
@@ -311,6 +319,7 @@ export const headerJson = (header: Header): string => {
  * @example
  * duplicateKeys('{"w":1,"w":2}') // ['duplicate key "w" in the header']
  * duplicateKeys('{"w":{"dtype":"F32","dtype":"F16"}}') // ['duplicate key "dtype" in "w"']
+ * @internal
  * @since 0.1.0
  */
 export const duplicateKeys = (json: string): ReadonlyArray<string> => {

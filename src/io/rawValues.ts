@@ -83,6 +83,7 @@ const tensorName = (name: string): string => `tensor ${JSON.stringify(name)}`;
  * @example
  * rawToValues('n', { dtype: 'U8', shape: [2], data: new Uint8Array([1, 255]) })
  * // { dtype: 'int32', values: Int32Array [1, 255] }
+ * @internal
  * @since 0.1.0
  */
 export const rawToValues = (name: string, raw: RawTensor): TfValues => {
@@ -152,6 +153,7 @@ const checkNoOverflow = (name: string, values: Float32Array, bits: Uint16Array, 
  * @example
  * valuesToRaw('w', { dtype: 'float32', values: new Float32Array([1]) }, [1], 'F16').data
  * // Uint8Array [0x00, 0x3c]
+ * @internal
  * @since 0.1.0
  */
 export const valuesToRaw = (name: string, typed: TfValues, shape: ReadonlyArray<number>, target?: Dtype): RawTensor => {

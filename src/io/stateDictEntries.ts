@@ -77,6 +77,7 @@ const sizeOf = (leaf: unknown): number | undefined => {
  * `None`), and so has no state-dict key.
  * @example
  * isAbsentLeaf(nn.Linear.create(2, 3, { bias: false }).bias) // true: shape [0]
+ * @internal
  * @since 0.1.0
  */
 export const isAbsentLeaf = (leaf: unknown): boolean => sizeOf(leaf) === 0;
