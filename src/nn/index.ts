@@ -68,3 +68,12 @@ export {
   Padding2dCodec,
 } from './spatial.js';
 export { relu, gelu, geluTanh, silu, tanh, sigmoid, softmax, logSoftmax, leakyRelu, elu } from './activations.js';
+// The config codecs of the layers above, as the convolution and normalization layers' are (each is also `X.configCodec`).
+export { LinearConfig } from './Linear.js';
+export { DropoutConfig } from './Dropout.js';
+export { MultiheadAttentionConfig } from './MultiheadAttention.js';
+export { LSTMCellConfig } from './LSTMCell.js';
+export { GRUCellConfig } from './GRUCell.js';
+export { LSTMConfig } from './LSTM.js';
+export { GRUConfig } from './GRU.js';
+export { MLPConfig } from './MLP.js';
