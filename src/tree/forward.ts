@@ -51,8 +51,9 @@ const assertLeavesInitialized = (m: AnyModule<unknown>): void => {
  * `apply` or their definition's `forward`), so paths build up automatically. Use it in a module's
  * extra entry points (like `MultiheadAttention.attend`) so they get the same checks and paths.
  * @example
- * import { runForward } from 'parallax-ts'
- * const attend = (m: MyBlock<Tensor>, x: Tensor) => runForward(m, () => attendImpl(m, x))
+ * import { runForward, ModuleError, initialize, nn, random } from 'parallax-ts'
+ * const layer = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * runForward(layer, () => { throw new ModuleError('bad input') }) // throws 'Linear at the root module: bad input'
  * @since 0.1.0
  */
 export const runForward = <R>(m: AnyModule<unknown>, run: () => R): R => {
