@@ -9,7 +9,7 @@ import { expectClose } from '../support/tensors.js';
 type Shape4 = [number, number, number, number];
 
 /** Gradients of `Σ weights · conv2d(x, w)` with respect to x and w, as plain arrays. */
-const grads = (xs: Shape4, ws: Shape4, stride: number, pad: 'valid' | 'same'): [Float32Array, Float32Array] =>
+const grads = (xs: Shape4, ws: Shape4, stride: number | [number, number], pad: 'valid' | 'same'): [Float32Array, Float32Array] =>
   tf.tidy(() => {
     const x = tf.randomNormal(xs, 0, 1, 'float32', 7) as tf.Tensor4D;
     const w = tf.randomNormal(ws, 0, 1, 'float32', 8) as tf.Tensor4D;
@@ -25,14 +25,18 @@ describe('engine: wasm conv2d gradients', () => {
     await tf.setBackend('cpu');
   });
 
-  const cases: Array<[Shape4, Shape4, number, 'valid' | 'same']> = [
+  const cases: Array<[Shape4, Shape4, number | [number, number], 'valid' | 'same']> = [
     [[2, 7, 6, 3], [3, 2, 3, 4], 1, 'valid'],
     [[2, 7, 6, 3], [3, 2, 3, 4], 1, 'same'], // even kernel width: 'same' pads one more on the right
     [[1, 5, 5, 1], [3, 3, 1, 2], 1, 'same'],
     [[3, 6, 6, 2], [4, 4, 2, 3], 1, 'same'],
-    [[2, 9, 8, 3], [3, 2, 3, 4], 2, 'valid'], // strides > 1: the fallbacks
+    // strides > 1: a dilated convolution for the filter, the original kernel for the input
+    [[2, 9, 8, 3], [3, 2, 3, 4], 2, 'valid'],
     [[2, 9, 8, 3], [3, 2, 3, 4], 2, 'same'],
     [[1, 10, 7, 2], [3, 3, 2, 2], 3, 'same'],
+    [[2, 8, 7, 3], [3, 3, 3, 4], 2, 'valid'], // the last row of x is in no window: the filter gradient's extra row is dropped
+    [[1, 11, 11, 2], [3, 2, 2, 3], [3, 2], 'valid'], // unequal strides; the last two rows and the last column in no window
+    [[4, 26, 26, 8], [3, 3, 8, 16], 2, 'valid'], // the bench CNN's second layer
   ];
   for (const [xs, ws, stride, pad] of cases) {
     it(`input and filter gradients equal the cpu backend's: x ${xs}, w ${ws}, stride ${stride}, ${pad}`, async () => {

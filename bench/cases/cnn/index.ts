@@ -20,6 +20,6 @@ export const cnnCase = (backend: string, withJax: boolean): BenchCase => ({
   name: 'cnn-28x28-b32',
   stepsPerRun: 1,
   warmupRuns: 1,
-  reps: backend === 'cpu' ? 7 : 9,
+  reps: backend === 'cpu' ? 7 : 15,
   contenders: cnnContenders(backend, withJax),
 });
