@@ -42,7 +42,7 @@ export const mapActive = (u: Updates, f: (x: Tensor, info: LeafInfo) => Tensor |
 /**
  * Zips two trees of the same module shape on the leaves active in both; others become `null`.
  * @example
- * const next = zipActive(grads, trace, (g, t) => tf.add(g, tf.mul(t, 0.9)))
+ * const next = zipActive(grads, momentum, (g, m) => tf.add(g, tf.mul(m, 0.9)))
  * @since 0.1.0
  */
 export const zipActive = (
