@@ -15,16 +15,17 @@
  *   (plus rows/columns to drop when the forward's windows never reached the end of `x`),
  *   transposed to `[kH, kW, I, O]`. Measured in the bench CNN's second layer (`[32, 26, 26, 8]`,
  *   3×3, stride 2): the cpu kernel on copies took most of an 880 ms step.
- * - input (stride 1): `dx = conv(dy, W flipped in both spatial axes, in/out channels swapped)` with
- *   padding `kH - 1 - pt` on top (likewise left) and whatever makes the output `H × W` at the
- *   bottom/right.
+ * - input (any stride): `dx = conv(dy spread out, W flipped in both spatial axes, in/out channels
+ *   swapped)`, stride 1: `dy` gets `s - 1` zero rows after each row (likewise columns; one `PadV2`
+ *   on a reshaped view), then padding `kH - 1 - pt` on top (likewise left) and whatever makes the
+ *   output `H × W` at the bottom/right. For the bench CNN's second layer the original wasm kernel
+ *   (a naive loop) took 6 ms of a 13 ms step.
  *
- * The kernels compose the backend's own `Transpose`, `Reverse`, `Slice` and `Conv2D` kernels and
- * free their intermediates. Other cases (dilation, NCHW, and for the input strides above 1 or
- * padding that would be negative) keep tfjs's behaviour: the original wasm input kernel, and for the
- * filter the cpu backend's kernel on copies of the data (slow but correct; wasm's
- * `Conv3DBackpropFilterV2` could stand in at depth 1, but it disagrees with the cpu backend for
- * strides > 1 in tfjs 4.22.0).
+ * The kernels compose the backend's own `Transpose`, `Reverse`, `Reshape`, `PadV2`, `Slice` and
+ * `Conv2D` kernels and free their intermediates. Other cases (dilation, NCHW, padding larger than
+ * the filter) keep tfjs's behaviour: the original wasm input kernel, and for the filter the cpu
+ * backend's kernel on copies of the data (slow but correct; wasm's `Conv3DBackpropFilterV2` could
+ * stand in at depth 1, but it disagrees with the cpu backend for strides > 1 in tfjs 4.22.0).
  *
  * Registered once, on import (before the wasm backend initializes, so set-up functions still run).
  *
@@ -74,23 +75,22 @@ const scoped = (backend: tf.KernelBackend, body: (run: (name: string, inputs: tf
 const isOne = (v: number | [number, number] | undefined): boolean =>
   v === undefined || (typeof v === 'number' ? v === 1 : v[0] === 1 && v[1] === 1);
 
-/** Padding `[top, bottom, left, right]` of a stride-1, NHWC forward convolution. */
-const forwardPadding = (xShape: number[], filterShape: number[], attrs: ConvAttrs): [number, number, number, number] => {
-  const info = tf.backend_util.computeConv2DInfo(
+/** Whether a gradient can be a forward convolution: any strides, no dilation, NHWC, float32. */
+const fastCase = (x: tf.TensorInfo, attrs: ConvAttrs): boolean =>
+  x.dtype === 'float32' && isOne(attrs.dilations) && (attrs.dataFormat ?? 'NHWC') === 'NHWC';
+
+/** The forward convolution's geometry (padding, strides, sizes), NHWC. */
+const forwardInfo = (xShape: number[], filterShape: number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo =>
+  tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
-    1,
+    attrs.strides,
     1,
     attrs.pad as 'valid',
     attrs.dimRoundingMode,
     false,
     'channelsLast',
   );
-  return [info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right];
-};
-
-const fastCase = (x: tf.TensorInfo, attrs: ConvAttrs): boolean =>
-  x.dtype === 'float32' && isOne(attrs.strides) && isOne(attrs.dilations) && (attrs.dataFormat ?? 'NHWC') === 'NHWC';
 
 /** The cpu backend's own kernel, on copies of the wasm data; the result is written back to wasm. */
 const onCpu = (name: string, inputs: Record<string, tf.TensorInfo>, wasm: tf.KernelBackend, attrs: object): tf.TensorInfo => {
@@ -110,24 +110,11 @@ const onCpu = (name: string, inputs: Record<string, tf.TensorInfo>, wasm: tf.Ker
   }
 };
 
-/** Whether the filter gradient can be a forward convolution: any strides, no dilation, NHWC, float32. */
-const filterFastCase = (x: tf.TensorInfo, attrs: ConvAttrs): boolean =>
-  x.dtype === 'float32' && isOne(attrs.dilations) && (attrs.dataFormat ?? 'NHWC') === 'NHWC';
-
 const backpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const a = attrs as unknown as FilterAttrs;
-  if (!filterFastCase(x, a)) return onCpu('Conv2DBackpropFilter', { x, dy }, backend as tf.KernelBackend, a);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad as 'valid',
-    a.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  if (!fastCase(x, a)) return onCpu('Conv2DBackpropFilter', { x, dy }, backend as tf.KernelBackend, a);
+  const info = forwardInfo(x.shape, a.filterShape, a);
   const { top: pt, left: pl } = info.padInfo;
   const [kh, kw, inC, outC] = a.filterShape;
   const { strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
@@ -152,23 +139,35 @@ const backpropInput: tf.KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const a = attrs as unknown as InputAttrs;
+  const fallback = (): tf.TensorInfo =>
+    originalInput === undefined
+      ? onCpu('Conv2DBackpropInput', { dy, filter }, backend as tf.KernelBackend, a)
+      : (originalInput.kernelFunc(args) as tf.TensorInfo);
+  if (!fastCase(dy, a)) return fallback();
   const [kh, kw] = filter.shape as [number, number];
-  const [pt, , pl] = fastCase(dy, a) ? forwardPadding(a.inputShape, filter.shape, a) : [0, 0, 0];
+  const { padInfo, strideHeight: sh, strideWidth: sw } = forwardInfo(a.inputShape, filter.shape, a);
   const [, h, w] = a.inputShape;
-  const [, ho, wo] = dy.shape as [number, number, number];
-  const top = kh - 1 - pt;
-  const left = kw - 1 - pl;
-  const bottom = h - ho + kh - 1 - top;
-  const right = w - wo + kw - 1 - left;
-  if (!fastCase(dy, a) || Math.min(top, left, bottom, right) < 0) {
-    if (originalInput === undefined) return onCpu('Conv2DBackpropInput', { dy, filter }, backend as tf.KernelBackend, a);
-    return originalInput.kernelFunc(args);
-  }
+  const [n, ho, wo, o] = dy.shape as [number, number, number, number];
+  // dy spread out by the stride (s - 1 zeros after each row and column), then a stride-1 convolution.
+  const top = kh - 1 - padInfo.top;
+  const left = kw - 1 - padInfo.left;
+  const bottom = h - ho * sh + kh - 1 - top;
+  const right = w - wo * sw + kw - 1 - left;
+  if (Math.min(top, left, bottom, right) < 0) return fallback();
   return scoped(backend as tf.KernelBackend, (run) => {
+    const spread =
+      sh === 1 && sw === 1
+        ? dy
+        : run('Reshape', {
+            x: run('PadV2', { x: run('Reshape', { x: dy }, { shape: [n, ho, 1, wo, 1, o] }) }, {
+              paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
+              constantValue: 0,
+            }),
+          }, { shape: [n, ho * sh, wo * sw, o] });
     const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kH, kW, O, I]
     const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
-    return run('Conv2D', { x: dy, filter: swapped }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 });
+    return run('Conv2D', { x: spread, filter: swapped }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 });
   });
 };
 
