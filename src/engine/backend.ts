@@ -22,6 +22,8 @@ import './unsortedSegmentSum.js';
 import './wasmMaxPoolGrad.js';
 // wasm's matMul is fast only without transpose flags and batches: this one transposes and stacks first.
 import './wasmBatchMatMul.js';
+// wasm transposes faster with fewer axes: this one merges axes that move together first.
+import './wasmTranspose.js';
 
 /** The backends parallax-ts ships with. @since 0.1.0 */
 export type BackendName = 'cpu' | 'wasm';
