@@ -30,7 +30,7 @@ describe('io/saveModel: another program loads and runs the model', function () {
       const input = JSON.stringify({ shape: x.shape, values: Array.from(x.dataSync()) });
       const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(here, 'fixtures/loadModelAndRun.ts'), path, input], {
         encoding: 'utf8',
-        env: { ...process.env, PARALLAX_BACKEND: 'cpu' },
+        env: { ...process.env, PARALLAX_BACKEND: tf.getBackend() },
       });
       const theirs = JSON.parse(out) as { shape: number[]; values: number[] };
       expect(theirs.shape).to.deep.equal(y.shape);
