@@ -7,25 +7,43 @@
 import type { AnyModule } from './Field.js';
 import { ModuleError } from './ModuleError.js';
 import { isParamInit } from './ParamInit.js';
-import { field, specOf } from './walk.js';
+import { toArray } from './leaves.js';
+import { field, isModule, specOf } from './walk.js';
 
 // -------------------------------------------------------------------------------------
 // forward passes: initialization check and error paths
 // -------------------------------------------------------------------------------------
 
-/** Finds which field of `parent` holds `child` (by identity), for error paths. */
-const fieldHolding = (parent: AnyModule<unknown>, child: object): string[] | undefined => {
+/**
+ * Finds which field of `parent` holds `child`, for error paths: by identity, or else — when the
+ * parent called a derived record such as `reuse(m.dropout, 1)` or `setMode(m.head, 'eval')` — the
+ * one field holding a module of the same kind with the very same leaves.
+ */
+const fieldHolding = (parent: AnyModule<unknown>, child: AnyModule<unknown>): string[] | undefined => {
   const spec = specOf(parent);
+  const derived: string[][] = [];
+  const childLeaves = toArray(child);
+  const sameOrigin = (value: unknown): boolean =>
+    isModule(value) &&
+    specOf(value).URI === specOf(child).URI &&
+    toArray(value).every((leaf, i) => leaf === childLeaves[i]);
   for (const name of spec.fieldNames) {
     const decl = spec.fields[name]!;
     const value = field(parent, name);
-    if (decl._tag === 'submodule' && value === child) return [name];
+    if (decl._tag === 'submodule') {
+      if (value === child) return [name];
+      if (sameOrigin(value)) derived.push([name]);
+    }
     if (decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') {
-      const i = (value as ReadonlyArray<unknown>).indexOf(child);
+      const children = value as ReadonlyArray<unknown>;
+      const i = children.indexOf(child);
       if (i >= 0) return [name, String(i)];
+      children.forEach((c, j) => {
+        if (sameOrigin(c)) derived.push([name, String(j)]);
+      });
     }
   }
-  return undefined;
+  return derived.length === 1 ? derived[0] : undefined;
 };
 
 /** Throws a `ModuleError` if a direct parameter or buffer of `m` is still a `ParamInit`. */
@@ -73,7 +91,7 @@ const locate = (e: unknown, m: AnyModule<unknown>): ModuleError => {
   if (err.at === undefined) {
     err.moduleName = specOf(m).name;
   } else if (err.at !== m) {
-    const segment = fieldHolding(m, err.at);
+    const segment = fieldHolding(m, err.at as AnyModule<unknown>);
     if (segment !== undefined) err.path.unshift(...segment);
   }
   err.at = m;

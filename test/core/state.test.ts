@@ -11,6 +11,8 @@ import { foldIn } from '../../src/random/foldIn.js';
 import { split } from '../../src/random/split.js';
 import { anyModules, defineModule, type ModuleOf } from '../../src/tree/index.js';
 import { values } from '../support/tensors.js';
+import { initialize } from '../../src/init/initialize.js';
+import { BinaryNetwork, build } from '../../src/examples/binaryNetworkModel.js';
 
 type Tensor = tf.Tensor;
 const fields = { layers: anyModules() };
@@ -76,6 +78,13 @@ describe('newState / setMode / reuse', () => {
     const b = values(Dropout.forward(r1, x));
     expect(a).to.not.deep.equal(b);
     x.dispose();
+  });
+
+  it('names the path of a derived submodule record too (reuse(m.dropout, 0) is not the field itself)', () => {
+    const net = setMode(initialize(build(5, 4))(key(0)), 'train');
+    const x = tf.ones([5]);
+    expect(() => BinaryNetwork.forward(net, x)).to.throw(/^Dropout at "dropout": train mode needs a key/);
+    dispose([net, x]);
   });
 
   it('Dropout in train mode without a key is a clear error naming the path', () => {
