@@ -28,12 +28,20 @@ export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>
     }
     let u: Updates = updates;
     const next: unknown[] = [];
-    transforms.forEach((t, i) => {
-      const [u2, s2] = t.update(u, states[i], params);
+    try {
+      transforms.forEach((t, i) => {
+        const [u2, s2] = t.update(u, states[i], params);
+        if (u !== updates) dispose(u);
+        u = u2;
+        next.push(s2);
+      });
+    } catch (e) {
+      // A link failed (e.g. one that needs params got none): free what the earlier links made,
+      // since the caller never sees it. Their states hold only new tensors (see the ownership note).
       if (u !== updates) dispose(u);
-      u = u2;
-      next.push(s2);
-    });
+      dispose(next);
+      throw e;
+    }
     return [u === updates ? mapActive(u, (g) => g.clone()) : u, next as unknown as ChainState<Ts>];
   },
 });

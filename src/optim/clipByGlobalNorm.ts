@@ -22,21 +22,26 @@ export const globalNorm = (updates: Updates): tf.Scalar =>
   });
 
 /**
- * Scales all updates down together so their global norm is below `maxNorm` (stateless).
+ * Scales all updates down together so their global norm is below `maxNorm` (stateless); all-zero
+ * updates stay zero whatever `maxNorm` (no 0/0). A negative `maxNorm` is an error.
  * @example
  * const opt = chain(clipByGlobalNorm(1.0), adam(1e-3))
  * @since 0.1.0
  */
-export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => ({
-  init: () => ({}),
-  update: (updates, state) =>
-    tidy((): readonly [Updates, EmptyState] => {
-      const norm = globalNorm(updates);
-      const trigger = tf.less(norm, maxNorm);
-      const out = mapActive(updates, (g) =>
-        tf.where(tf.broadcastTo(trigger, g.shape), g.clone(), tf.mul(tf.div(g, norm), maxNorm)),
-      );
-      return [out, state];
-    }),
-});
-
+export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {
+  if (!(maxNorm >= 0)) throw new Error(`clipByGlobalNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
+  return {
+    init: () => ({}),
+    update: (updates, state) =>
+      tidy((): readonly [Updates, EmptyState] => {
+        const norm = globalNorm(updates);
+        // A zero norm means all-zero updates, already within any bound: keep them rather than take
+        // 0 / 0 (NaN) when maxNorm is 0 too. Otherwise as optax: keep below maxNorm, else rescale.
+        const trigger = tf.logicalOr(tf.less(norm, maxNorm), tf.equal(norm, 0));
+        const out = mapActive(updates, (g) =>
+          tf.where(tf.broadcastTo(trigger, g.shape), g.clone(), tf.mul(tf.div(g, norm), maxNorm)),
+        );
+        return [out, state];
+      }),
+  };
+};

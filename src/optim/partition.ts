@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { tf } from '../engine/backend.js';
+import { dispose } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
 import { isModule, leafEntries, mapModule, toArray, type LeafInfo } from '../tree/Module.js';
 import { fromArray } from '../tree/Module.js';
@@ -67,17 +68,23 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
     update: (updates, state, params) => {
       const next: Record<string, unknown> = {};
       const merged: Array<tf.Tensor | null> = toArray(updates).map(() => null);
-      for (const n of names) {
-        const only = (info: LeafInfo): boolean => checked(info) === n;
-        const [u, s] = transforms[n]!.update(
-          selectLeaves(updates, only),
-          (state as Record<string, unknown>)[n],
-          params === undefined ? undefined : selectLeaves(params, only),
-        );
-        next[n] = s;
-        toArray(u as AnyModule<tf.Tensor | null>).forEach((x, i) => {
-          if (x !== null) merged[i] = x;
-        });
+      try {
+        for (const n of names) {
+          const only = (info: LeafInfo): boolean => checked(info) === n;
+          const [u, s] = transforms[n]!.update(
+            selectLeaves(updates, only),
+            (state as Record<string, unknown>)[n],
+            params === undefined ? undefined : selectLeaves(params, only),
+          );
+          next[n] = s;
+          toArray(u as AnyModule<tf.Tensor | null>).forEach((x, i) => {
+            if (x !== null) merged[i] = x;
+          });
+        }
+      } catch (e) {
+        // A group failed: free the updates and states the groups before it made (all new tensors).
+        dispose([merged, next]);
+        throw e;
       }
       return [fromArray(updates, merged) as Updates, next as PartitionState<T>];
     },

@@ -41,13 +41,15 @@ export const linearSchedule = (initValue: number, endValue: number, transitionSt
 };
 
 /**
- * Linear warm-up from `initValue` (default 0) to `peakValue` over `warmupSteps`, then `peakValue`.
+ * Linear warm-up from `initValue` (default 0) to `peakValue` over `warmupSteps`, then `peakValue`;
+ * `warmupSteps <= 0` gives `peakValue` at every step.
  * @example
  * linearWarmup(1e-3, 100)(50) // 5e-4
  * @since 0.1.0
  */
 export const linearWarmup = (peakValue: number, warmupSteps: number, initValue = 0): Schedule =>
-  linearSchedule(initValue, peakValue, warmupSteps);
+  // No warm-up means the peak from the start; linearSchedule would hold initValue (often 0) forever.
+  warmupSteps <= 0 ? constant(peakValue) : linearSchedule(initValue, peakValue, warmupSteps);
 
 /**
  * Cosine decay from `initValue` to `alpha * initValue` over `decaySteps` (optax

@@ -140,7 +140,13 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
       return { params, optState, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
     });
     const metrics: Record<string, number> = { loss: out.value.dataSync()[0]! };
-    for (const [name, x] of Object.entries(out.metrics)) metrics[name] = scalarOf(name, x);
+    try {
+      for (const [name, x] of Object.entries(out.metrics)) metrics[name] = scalarOf(name, x);
+    } catch (e) {
+      // A bad metric fails the step: free its results and leave the input state as it was.
+      dispose([out.value, out.metrics, out.params, out.optState]);
+      throw e;
+    }
     dispose([out.value, out.metrics, state.params, state.optState]);
     return [{ params: out.params, optState: out.optState, key: nextKey, step: state.step + 1 }, metrics as Metrics];
   };
