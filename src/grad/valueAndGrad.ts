@@ -126,7 +126,13 @@ export const valueAndGrad =
     let value: tf.Scalar;
     let computed: Array<Tensor | null>;
     if (xs.length === 0) {
-      value = tf.tidy(run);
+      try {
+        value = tf.tidy(run);
+      } catch (e) {
+        // tidy freed the loss's intermediates, not the aux tensors kept for the caller.
+        forEachTensor(kept, (t) => t.dispose());
+        throw e;
+      }
       computed = [];
     } else {
       let r: { value: Tensor; grads: Array<Tensor | null> };
