@@ -260,9 +260,13 @@ const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, wh
         problems.push(`missing: "${path}" (${describeSlot(slotDtype(slot), slot.shape)}) is not in the checkpoint`);
         continue;
       }
+      // A lazy template leaf (ParamInit) records a shape but no dtype: any dtype fits it (BatchNorm's
+      // int32 counter restores into `Net.create()`), as in loadStateDict.
+      const wantDtype = slot instanceof tf.Tensor ? slot.dtype : readsAs[raw.dtype];
       const got = describeSlot(readsAs[raw.dtype], raw.shape);
-      const want = describeSlot(slotDtype(slot), slot.shape);
-      if (got !== want) problems.push(`wrong shape: "${path}" is ${got} in the checkpoint, the model expects ${want}`);
+      const want = describeSlot(wantDtype, slot.shape);
+      const sameShape = raw.shape.length === slot.shape.length && raw.shape.every((d, i) => d === slot.shape[i]);
+      if (got !== want) problems.push(`wrong ${sameShape ? 'dtype' : 'shape'}: "${path}" is ${got} in the checkpoint, the model expects ${want}`);
     }
     for (const [path, raw] of entries) {
       if (!expected.has(path)) problems.push(`unexpected: "${path}" (${describeSlot(readsAs[raw.dtype], raw.shape)}) has no place in the model`);
