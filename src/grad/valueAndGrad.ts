@@ -72,7 +72,8 @@ const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
  * The loss value and its gradient tree. `loss(module, ...args)` returns a scalar tensor, or
  * `{ loss, aux }`. Leaves the loss does not use get zeros; so do buffers and leaves excluded by
  * `options.trainable`, unless `options.untrained` is `'null'`. Parameters shared by several uses get
- * the sum of their gradients.
+ * the sum of their gradients (share one by using its submodule twice in the forward pass). Two
+ * fields holding the same tensor are two leaves, as in a JAX pytree: each gets its own uses' gradient.
  * @example
  * const { value, grads } = valueAndGrad((m: Net<Tensor>, x: Tensor, y: Tensor) => mse(Net.forward(m, x), y))(net, x, y)
  * @since 0.1.0
@@ -99,88 +100,113 @@ export const valueAndGrad =
           `valueAndGrad: leaf "${path}" is not a tensor (${typeof leaf === 'object' && leaf !== null && '_tag' in leaf ? 'uninitialized' : typeof leaf}); initialize the module first`,
         );
       }
-      if (trainable(info)) xs.push(leaf);
     }
     let aux: unknown;
     const kept: Tensor[] = [];
     // tfjs numbers tensors in creation order; ids from here on belong to tensors the loss creates.
     const firstNewId = (tf.engine().constructor as unknown as { nextTensorId: number }).nextTensorId;
-    const run = (): tf.Scalar => {
-      const r = loss(m, ...args);
-      const l = isLossWithAux(r) ? r.loss : r;
-      if (isLossWithAux(r)) {
-        aux = r.aux;
-        // The gradient scope frees everything made inside it but the loss; keep the aux tensors made
-        // inside alive and re-own them below. Tensors from outside (the module's own leaves, inputs)
-        // are the caller's already and pass through untouched.
-        forEachTensor(aux, (t) => {
-          if (t.id >= firstNewId && !kept.includes(t)) kept.push(tf.keep(t));
-        });
-      }
-      if (!(l instanceof tf.Tensor)) throw new Error(`valueAndGrad: the loss function must return a tensor, got ${typeof l}`);
-      if (l.rank !== 0) {
-        throw new Error(`valueAndGrad: the loss must be a scalar (shape []), got shape [${l.shape.join(', ')}]; reduce it, e.g. with tf.mean`);
-      }
-      return l as tf.Scalar;
-    };
-    let value: tf.Scalar;
-    let computed: Array<Tensor | null>;
-    if (xs.length === 0) {
-      try {
-        value = tf.tidy(run);
-      } catch (e) {
-        // tidy freed the loss's intermediates, not the aux tensors kept for the caller.
-        forEachTensor(kept, (t) => t.dispose());
-        throw e;
-      }
-      computed = [];
-    } else {
-      let r: { value: Tensor; grads: Array<Tensor | null> };
-      try {
-        r = tf.engine().gradients(run, xs, undefined, true) as typeof r;
-      } catch (e) {
-        discardTape();
-        forEachTensor(kept, (t) => t.dispose());
-        throw e;
-      }
-      value = r.value as tf.Scalar;
-      computed = r.grads;
-    }
-    // Hand aux over to the caller's scope: clones are tracked by any enclosing tidy, the kept originals go.
-    const owned = new Map<Tensor, Tensor>();
-    for (const t of kept) {
-      owned.set(t, t.clone());
-      t.dispose();
-    }
-    // Swap in the clones; containers are rebuilt only where something changed (a module record in
-    // aux stays the very same record, symbol tag included).
-    const reown = (u: unknown): unknown => {
-      if (u instanceof tf.Tensor) return owned.get(u) ?? u;
-      if (Array.isArray(u)) {
-        const mapped = u.map(reown);
-        return mapped.every((v, i) => v === u[i]) ? u : mapped;
-      }
-      if (typeof u === 'object' && u !== null) {
-        const changed = Object.entries(u).flatMap(([k, v]) => {
-          const r = reown(v);
-          return r === v ? [] : [[k, r] as const];
-        });
-        return changed.length === 0 ? u : { ...u, ...Object.fromEntries(changed) };
-      }
-      return u;
-    };
-    let j = 0;
-    const gradLeaves = entries.map(([info, leaf]) => {
-      const x = leaf as Tensor;
-      if (!trainable(info)) return options.untrained === 'null' ? null : tf.zerosLike(x);
-      const g = computed[j++];
-      return g === null || g === undefined ? tf.zerosLike(x) : g;
+    // One tensor held by two leaves (two fields given the same tensor) is two leaves, as in a JAX
+    // pytree: each gets the gradient of its own uses. tfjs differentiates by tensor, so the later
+    // holders get their own handle (a clone) for this call; otherwise both would get the sum once,
+    // and lose the tie at the next step anyway, since updates make them separate tensors. To share
+    // a parameter, use one submodule twice in the forward pass.
+    const clones: Tensor[] = [];
+    const seen = new Set<Tensor>();
+    const leaves = entries.map(([, leaf]) => {
+      const t = leaf as Tensor;
+      if (!seen.has(t)) return seen.add(t), t;
+      const c = t.clone();
+      clones.push(c);
+      return c;
     });
-    return {
-      value,
-      grads: fromArray(m, gradLeaves) as Relabel<M, GradLeaf<U>>,
-      aux: (kept.length > 0 ? reown(aux) : aux) as R extends LossWithAux<infer Aux> ? Aux : undefined,
-    };
+    try {
+      entries.forEach(([info], i) => {
+        if (trainable(info)) xs.push(leaves[i]!);
+      });
+      const input = clones.length === 0 ? m : (fromArray(m, leaves) as unknown as M);
+      return differentiate(input);
+    } finally {
+      // Clones the loss returned in aux were re-owned (cloned again) by then.
+      for (const c of clones) c.dispose();
+    }
+    function differentiate(m: M): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined, GradLeaf<U>> {
+      const run = (): tf.Scalar => {
+        const r = loss(m, ...args);
+        const l = isLossWithAux(r) ? r.loss : r;
+        if (isLossWithAux(r)) {
+          aux = r.aux;
+          // The gradient scope frees everything made inside it but the loss; keep the aux tensors made
+          // inside alive and re-own them below. Tensors from outside (the module's own leaves, inputs)
+          // are the caller's already and pass through untouched.
+          forEachTensor(aux, (t) => {
+            if (t.id >= firstNewId && !kept.includes(t)) kept.push(tf.keep(t));
+          });
+        }
+        if (!(l instanceof tf.Tensor)) throw new Error(`valueAndGrad: the loss function must return a tensor, got ${typeof l}`);
+        if (l.rank !== 0) {
+          throw new Error(`valueAndGrad: the loss must be a scalar (shape []), got shape [${l.shape.join(', ')}]; reduce it, e.g. with tf.mean`);
+        }
+        return l as tf.Scalar;
+      };
+      let value: tf.Scalar;
+      let computed: Array<Tensor | null>;
+      if (xs.length === 0) {
+        try {
+          value = tf.tidy(run);
+        } catch (e) {
+          // tidy freed the loss's intermediates, not the aux tensors kept for the caller.
+          forEachTensor(kept, (t) => t.dispose());
+          throw e;
+        }
+        computed = [];
+      } else {
+        let r: { value: Tensor; grads: Array<Tensor | null> };
+        try {
+          r = tf.engine().gradients(run, xs, undefined, true) as typeof r;
+        } catch (e) {
+          discardTape();
+          forEachTensor(kept, (t) => t.dispose());
+          throw e;
+        }
+        value = r.value as tf.Scalar;
+        computed = r.grads;
+      }
+      // Hand aux over to the caller's scope: clones are tracked by any enclosing tidy, the kept originals go.
+      const owned = new Map<Tensor, Tensor>();
+      for (const t of kept) {
+        owned.set(t, t.clone());
+        t.dispose();
+      }
+      // Swap in the clones; containers are rebuilt only where something changed (a module record in
+      // aux stays the very same record, symbol tag included).
+      const reown = (u: unknown): unknown => {
+        if (u instanceof tf.Tensor) return owned.get(u) ?? u;
+        if (Array.isArray(u)) {
+          const mapped = u.map(reown);
+          return mapped.every((v, i) => v === u[i]) ? u : mapped;
+        }
+        if (typeof u === 'object' && u !== null) {
+          const changed = Object.entries(u).flatMap(([k, v]) => {
+            const r = reown(v);
+            return r === v ? [] : [[k, r] as const];
+          });
+          return changed.length === 0 ? u : { ...u, ...Object.fromEntries(changed) };
+        }
+        return u;
+      };
+      let j = 0;
+      const gradLeaves = entries.map(([info, leaf]) => {
+        const x = leaf as Tensor;
+        if (!trainable(info)) return options.untrained === 'null' ? null : tf.zerosLike(x);
+        const g = computed[j++];
+        return g === null || g === undefined ? tf.zerosLike(x) : g;
+      });
+      return {
+        value,
+        grads: fromArray(m, gradLeaves) as Relabel<M, GradLeaf<U>>,
+        aux: (kept.length > 0 ? reown(aux) : aux) as R extends LossWithAux<infer Aux> ? Aux : undefined,
+      };
+    }
   };
 
 /**
