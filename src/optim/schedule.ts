@@ -140,6 +140,9 @@ export const warmupCosineDecay = (
   endValue = 0,
   exponent = 1,
 ): Schedule => {
+  if (!(decaySteps > warmupSteps)) {
+    throw new Error(`warmupCosineDecay: decaySteps (${decaySteps}) counts the warm-up too, so it must exceed warmupSteps (${warmupSteps})`);
+  }
   const alpha = peakValue === 0 ? 0 : endValue / peakValue;
   return joinSchedules(
     [linearSchedule(initValue, peakValue, warmupSteps), cosineDecay(peakValue, decaySteps - warmupSteps, alpha, exponent)],

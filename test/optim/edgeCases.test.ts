@@ -79,4 +79,13 @@ describe('optim: error paths free everything, degenerate settings stay finite', 
     expect(w(2)).to.be.closeTo(0.06, 1e-15);
     expect([w(4), w(9)]).to.deep.equal([0.1, 0.1]);
   });
+
+  it('warmupCosineDecay: decaySteps not past the warm-up is an error naming both numbers (decaySteps includes the warm-up)', () => {
+    expect(() => optim.warmupCosineDecay(0, 1, 10, 10)).to.throw(/warmupCosineDecay: decaySteps \(10\).*warmupSteps \(10\)/);
+    expect(() => optim.warmupCosineDecay(0, 1, 10, 5)).to.throw(/warmupCosineDecay: decaySteps \(5\)/);
+    // warm-up 0: cosine from the peak at count 0; half-way at decaySteps / 2.
+    const lr = optim.warmupCosineDecay(0, 1, 0, 10);
+    expect(lr(0)).to.equal(1);
+    expect(lr(5)).to.be.closeTo(0.5, 1e-15);
+  });
 });
