@@ -76,17 +76,12 @@ declare module 'fp-ts/HKT.js' {
 
 const forward = (m: Conv2d<Tensor>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
-  return tf.tidy(() => {
-    const x4 = tf.reshape(x, shape);
-    const [ph, pw] = resolvePadding('Conv2d', m.padding, m.kernelSize, m.stride, m.dilation);
-    const y = conv2dNchw(x4, m.weight, m.useBias ? m.bias : null, {
-      stride: m.stride,
-      padding: [ph!, pw!],
-      dilation: m.dilation,
-      groups: m.groups,
-    });
-    return unbatched ? tf.squeeze(y, [0]) : y;
-  });
+  const [ph, pw] = resolvePadding('Conv2d', m.padding, m.kernelSize, m.stride, m.dilation);
+  const args = { stride: m.stride, padding: [ph!, pw!] as const, dilation: m.dilation, groups: m.groups };
+  const bias = m.useBias ? m.bias : null;
+  // Batched input goes straight in: no reshape (a kernel and a tape node per call) when none is needed.
+  if (!unbatched) return conv2dNchw(x, m.weight, bias, args);
+  return tf.tidy(() => tf.squeeze(conv2dNchw(tf.reshape(x, shape), m.weight, bias, args), [0]));
 };
 
 const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {

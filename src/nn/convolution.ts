@@ -7,13 +7,17 @@
  * - dilation: tfjs's conv gradients reject dilation > 1, and its forward rejects stride > 1 together
  *   with dilation > 1. The kernel is dilated instead (zeros interleaved), which is the same function
  *   and leaves a plain stride-only convolution.
- * - groups: tfjs has none. `groups === inChannels` runs as a depthwise convolution; other group counts
- *   run one convolution per group on channel slices, then concatenate.
- * - padding: applied explicitly (`tf.pad` with zeros; negative amounts crop), then a `'valid'` convolution.
+ * - groups: tfjs has none. `groups === 1` runs as one op with its own gradient, `conv2dOp`, in the
+ *   layout each backend's kernels want (see conv2dOp.ts); `groups === inChannels` runs as a
+ *   depthwise convolution; other group counts run one convolution per group on channel slices, then
+ *   concatenate.
+ * - padding: with one group, passed to the kernels (negative amounts crop first); otherwise applied
+ *   explicitly (`tf.pad` with zeros; negative amounts crop), then a `'valid'` convolution.
  *
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { conv2dOp } from './conv2dOp.js';
 import type { Pair, SidePadding } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -64,6 +68,15 @@ const padOrCrop = (x: Tensor, padding: readonly [SidePadding, SidePadding]): Ten
   return tf.slice(padded, [0, top, left, 0], [n, h - top - Math.max(-b, 0), w - left - Math.max(-r, 0), c]);
 };
 
+/** Crops the spatial axes of an NCHW tensor where `padding` is negative (the positive parts are padded by the convolution). */
+const cropNchw = (x: Tensor, padding: readonly [SidePadding, SidePadding]): Tensor => {
+  const [[t, b], [l, r]] = padding;
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const top = Math.max(-t, 0);
+  const left = Math.max(-l, 0);
+  return tf.slice(x, [0, 0, top, left], [n, c, h - top - Math.max(-b, 0), w - left - Math.max(-r, 0)]);
+};
+
 /**
  * A 2-d convolution (cross-correlation, as in PyTorch) of `x: [N, C_in, H, W]` with
  * `weight: [C_out, C_in / groups, kH, kW]`, plus `bias: [C_out]` when given; returns `[N, C_out, H', W']`
@@ -73,18 +86,28 @@ const padOrCrop = (x: Tensor, padding: readonly [SidePadding, SidePadding]): Ten
  * conv2dNchw(x, w, b, { stride: [1, 1], padding: [[1, 1], [1, 1]], dilation: [1, 1], groups: 1 })
  * @since 0.1.0
  */
-export const conv2dNchw = (x: Tensor, weight: Tensor, bias: Tensor | null, args: Conv2dArgs): Tensor =>
-  tf.tidy(() => {
-    const { padding, dilation, groups } = args;
+export const conv2dNchw = (x: Tensor, weight: Tensor, bias: Tensor | null, args: Conv2dArgs): Tensor => {
+  const { padding, dilation, groups } = args;
+  if (groups === 1) {
+    // One op with its own gradient, in the layout the backend's kernels want (see conv2dOp.ts).
+    const [[t, b], [l, r]] = padding;
+    return tf.tidy(() =>
+      conv2dOp(
+        t >= 0 && b >= 0 && l >= 0 && r >= 0 ? x : cropNchw(x, padding),
+        interleaveZeros(interleaveZeros(weight, 2, dilation[0]), 3, dilation[1]),
+        bias ?? undefined,
+        { stride: args.stride, padding: [[Math.max(t, 0), Math.max(b, 0)], [Math.max(l, 0), Math.max(r, 0)]] },
+      ),
+    );
+  }
+  return tf.tidy(() => {
     const stride: [number, number] = [args.stride[0], args.stride[1]];
     const cIn = x.shape[1]!;
     const cOut = weight.shape[0]!;
     const xh = padOrCrop(tf.transpose(x, [0, 2, 3, 1]), padding) as tf.Tensor4D;
     const dilated = interleaveZeros(interleaveZeros(weight, 2, dilation[0]), 3, dilation[1]);
     let y: Tensor;
-    if (groups === 1) {
-      y = tf.conv2d(xh, tf.transpose(dilated, [2, 3, 1, 0]) as tf.Tensor4D, stride, 'valid');
-    } else if (groups === cIn) {
+    if (groups === cIn) {
       // depthwise: output channel c * mult + j reads input channel c, as tfjs's depthwise filter [kH, kW, C, mult]
       const [kh, kw] = [dilated.shape[2]!, dilated.shape[3]!];
       const filter = tf.transpose(tf.reshape(dilated, [cIn, cOut / cIn, kh, kw]), [2, 3, 0, 1]) as tf.Tensor4D;
@@ -100,3 +123,4 @@ export const conv2dNchw = (x: Tensor, weight: Tensor, bias: Tensor | null, args:
     const withBias = bias === null ? y : tf.add(y, bias);
     return tf.transpose(withBias, [0, 3, 1, 2]);
   });
+};

@@ -1,0 +1,160 @@
+/**
+ * `conv2dOp(x, weight, bias, args)`: PyTorch's 2-d convolution (`x: [N, C_in, H, W]` NCHW,
+ * `weight: [C_out, C_in, kH, kW]` OIHW, `bias: [C_out]`, zero padding, stride; one group, no
+ * dilation) as ONE differentiable operation with a hand-written gradient. `conv2dNchw` (behind
+ * `nn.Conv2d`, `nn.Conv1d`, `nn.ConvTranspose2d`) runs on it whenever `groups === 1`, after dilating
+ * the kernel and cropping negative padding itself.
+ *
+ * Why not the composition `transpose → conv2d → add → transpose` with tfjs's automatic gradient:
+ * that puts 5 nodes per convolution on the tape (plus `pad` when padded) and its backward pass
+ * transposes `dy` twice (once per transpose's gradient) and runs a `Sum` + `Reshape` for the bias.
+ * Here there is one node; the kernels are fed the layout they run fastest in, once:
+ *
+ * - cpu: tfjs-backend-cpu's `Conv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` accept NCHW
+ *   data directly (same loops, other strides; measured no slower for the bench CNN's layers), so no
+ *   activation is transposed at all; only the (small) weight goes OIHW ↔ HWIO.
+ * - wasm: its kernels are NHWC only: `x` is transposed in and the result out once each; in the
+ *   backward pass `dy` is transposed in once and shared by the input and filter gradients, and the
+ *   input gradient transposed out once.
+ * - the bias is folded into the convolution (`FusedConv2D`, one XNNPACK call on wasm); its
+ *   gradient is `Σ dy` over batch and space, one `Sum`.
+ * - the padding goes to the kernels as explicit padding (no `pad` op, no padded copy).
+ * - gradients are lazy: only those of inputs that lead to the differentiated leaves are computed
+ *   (no input gradient for a network's first layer).
+ *
+ * The gradients are the exact derivatives, computed by tfjs's own backprop kernels (the same ones
+ * its automatic gradient of `tf.conv2d` uses). Higher-order gradients through this op are not
+ * supported (as with `tf.customGrad`).
+ *
+ * @since 0.1.0
+ */
+import { tf } from '../engine/backend.js';
+import type { Pair, SidePadding } from './spatial.js';
+
+type Tensor = tf.Tensor;
+
+/** Arguments of {@link conv2dOp}. @since 0.1.0 */
+export interface Conv2dOpArgs {
+  readonly stride: Pair;
+  /** `[[top, bottom], [left, right]]`, all ≥ 0. */
+  readonly padding: readonly [SidePadding, SidePadding];
+}
+
+/** The part of tfjs-core's engine that runs an operation with its own gradient (what `tf.customGrad` uses). */
+interface CustomGradEngine {
+  runKernelFunc(params: {
+    readonly forwardFunc: (backend: unknown, save: (tensors: Tensor[]) => void) => Tensor;
+    readonly backwardsFunc: (dy: Tensor, saved: Tensor[]) => Record<string, () => Tensor>;
+    readonly inputs: Record<string, Tensor>;
+  }): Tensor;
+}
+
+/**
+ * Runs an op with its own gradient inside a scope named `Conv2dOp`: tfjs names such a tape node
+ * after the enclosing scope and would use a registered gradient of that name instead of ours (a
+ * caller's `tf.tidy('Conv2D', ...)` would), and the name makes profiles readable.
+ */
+const runOp = (params: Parameters<CustomGradEngine['runKernelFunc']>[0]): Tensor =>
+  tf.tidy('Conv2dOp', () => (tf.engine() as unknown as CustomGradEngine).runKernelFunc(params));
+
+// Inside the op, kernels are called directly: the tape is off there anyway, and the op wrappers'
+// argument checks and scopes cost a few µs per call.
+const kernel = (name: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown> = {}): Tensor =>
+  (tf.engine() as unknown as { runKernel(k: string, i: object, a: object): Tensor }).runKernel(name, inputs, attrs);
+const transpose = (x: Tensor, perm: number[]): Tensor => kernel('Transpose', { x }, { perm });
+const reshape = (x: Tensor, shape: number[]): Tensor => kernel('Reshape', { x }, { shape });
+
+const NCHW_TO_NHWC = [0, 2, 3, 1];
+const NHWC_TO_NCHW = [0, 3, 1, 2];
+const OIHW_TO_HWIO = [2, 3, 1, 0];
+
+/**
+ * A 2-d convolution of `x: [N, C_in, H, W]` with `weight: [C_out, C_in, kH, kW]` plus `bias: [C_out]`
+ * (or `undefined`), with `args.stride` and non-negative explicit `args.padding`; returns
+ * `[N, C_out, H', W']`, `H' = floor((H + top + bottom - kH) / strideH) + 1`. Differentiable in `x`,
+ * `weight` and `bias`. Shapes are not validated here (the layers do that). The result is a new
+ * tensor owned by the caller.
+ * @example
+ * import { tf } from 'parallax-ts'
+ * conv2dOp(tf.ones([1, 1, 3, 3]), tf.ones([2, 1, 2, 2]), tf.zeros([2]), { stride: [1, 1], padding: [[0, 0], [0, 0]] })
+ * // [1, 2, 2, 2], every entry 4
+ * @since 0.1.0
+ */
+export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, args: Conv2dOpArgs): Tensor => {
+  const [[t, b], [l, r]] = args.padding;
+  const [sh, sw] = args.stride;
+  const padded = t !== 0 || b !== 0 || l !== 0 || r !== 0;
+  // tfjs-backend-wasm's convolution kernels are NHWC only; the cpu ones take NCHW as well.
+  const nchw = tf.getBackend() !== 'wasm';
+  const dataFormat = nchw ? 'NCHW' : 'NHWC';
+  const spatialPad = (top: number, bottom: number, left: number, right: number): number[][] =>
+    nchw ? [[0, 0], [0, 0], [top, bottom], [left, right]] : [[0, 0], [top, bottom], [left, right], [0, 0]];
+  const conv = { strides: [sh, sw], pad: padded ? spatialPad(t, b, l, r) : 'valid', dataFormat, dimRoundingMode: undefined };
+  const [n, cIn, h, w] = x.shape as [number, number, number, number];
+  const [cOut, , kh, kw] = weight.shape as [number, number, number, number];
+  const ho = Math.floor((h + t + b - kh) / sh) + 1;
+  const wo = Math.floor((w + l + r - kw) / sw) + 1;
+  const inputs: Record<string, Tensor> = bias === undefined ? { x, weight } : { x, weight, bias };
+  return runOp({
+    inputs,
+    forwardFunc: (_, save) => {
+      const filter = transpose(weight, OIHW_TO_HWIO);
+      save([x, filter]);
+      const xk = nchw ? x : transpose(x, NCHW_TO_NHWC);
+      const y =
+        bias === undefined
+          ? kernel('Conv2D', { x: xk, filter }, { ...conv, dilations: 1 })
+          : kernel('FusedConv2D', { x: xk, filter, bias }, { ...conv, dilations: 1, activation: 'linear' });
+      return nchw ? y : transpose(y, NHWC_TO_NCHW);
+    },
+    backwardsFunc: (dy, [xs, filter]) => {
+      const grads: Record<string, () => Tensor> = {
+        x: () => {
+          const dyk = nchw ? dy : transpose(dy, NCHW_TO_NHWC);
+          const inputShape = nchw ? [n, cIn, h, w] : [n, h, w, cIn];
+          const dx = kernel('Conv2DBackpropInput', { dy: dyk, filter: filter! }, { ...conv, inputShape });
+          return nchw ? dx : transpose(dx, NHWC_TO_NCHW);
+        },
+        weight: () => filterGradient(xs!, dy),
+      };
+      // Σ dy over batch and space as two innermost-axis sums: a sum over axes [0, 2, 3] would make
+      // both backends' Sum kernels transpose all of dy first.
+      if (bias !== undefined) {
+        grads['bias'] = () =>
+          kernel('Sum', { x: kernel('Sum', { x: reshape(dy, [n, cOut, ho * wo]) }, { axis: [2], keepDims: false }) }, { axis: [0], keepDims: false });
+      }
+      return grads;
+    },
+  });
+
+  /**
+   * `dW[o, i, a, c] = Σ_{n, y, z} xpad[n, i, s·y + a, s·z + c] · dy[n, o, y, z]`: a forward convolution
+   * of `x` with batch and channels swapped (`I` images of `N` channels) by `dy` as the filter
+   * `[Ho, Wo, N, O]`, dilated by the stride, with the forward padding; it gives `[I, ≥kH, ≥kW, O]`
+   * (NHWC) or `[I, O, ≥kH, ≥kW]` (NCHW), with extra rows/columns when the forward's windows never
+   * reached the end of `x` (dropped). Why not `Conv2DBackpropFilter`: the cpu backend's kernel reads
+   * its operands element by element through index arithmetic, ~100× slower than its forward
+   * convolution (1.1 s against ~10 ms for the bench CNN's second layer), and on wasm the layouts
+   * come straight from NCHW here (one transpose each) instead of through NHWC.
+   */
+  function filterGradient(xs: Tensor, dy: Tensor): Tensor {
+    // Bottom/right padding that makes the output exactly kH × kW; negative when the forward never
+    // reached the last rows of x: pad 0 then, and slice.
+    const pb = kh + (ho - 1) * sh - h - t;
+    const pr = kw + (wo - 1) * sw - w - l;
+    const xT = transpose(xs, nchw ? [1, 0, 2, 3] : [1, 2, 3, 0]); // [I, N, H, W] or [I, H, W, N]
+    const dyT = transpose(dy, [2, 3, 0, 1]); // [Ho, Wo, N, O]
+    const full = kernel('Conv2D', { x: xT, filter: dyT }, {
+      strides: 1,
+      pad: spatialPad(t, Math.max(pb, 0), l, Math.max(pr, 0)),
+      dataFormat,
+      dilations: [sh, sw],
+      dimRoundingMode: undefined,
+    });
+    const cut =
+      pb >= 0 && pr >= 0
+        ? full
+        : kernel('Slice', { x: full }, { begin: [0, 0, 0, 0], size: nchw ? [cIn, cOut, kh, kw] : [cIn, kh, kw, cOut] });
+    return transpose(cut, nchw ? [1, 0, 2, 3] : [3, 0, 1, 2]);
+  }
+};
