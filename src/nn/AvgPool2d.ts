@@ -9,6 +9,8 @@
  *   replaces both. (Computed as `avgPool(padded x) / avgPool(padded mask)`, so ceil-mode windows that
  *   hang off the edge get PyTorch's divisor too.)
  * - layout: `NCHW` at the API; tfjs's `avgPool` runs on `NHWC`
+ * - NaN differs from PyTorch on the wasm backend: its `avgPool` kernel (XNNPACK) gives `−∞` for a
+ *   window holding a NaN, where PyTorch (and the cpu backend) give NaN
  *
  * @since 0.1.0
  */

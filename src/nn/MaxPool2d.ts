@@ -7,6 +7,8 @@
  * - no parameters; `stride` defaults to `kernelSize`; `padding` (implicit -∞) at most half the kernel
  * - layout: `NCHW` at the API; tfjs's `maxPool` runs on `NHWC`
  * - not supported: `dilation` and `return_indices` (tfjs's `maxPool` has neither)
+ * - NaN differs from PyTorch, which propagates a NaN in a window to that output: tfjs's cpu kernel
+ *   skips NaN (the max of the other values), its wasm kernel (XNNPACK) may give `−∞` instead
  *
  * @since 0.1.0
  */

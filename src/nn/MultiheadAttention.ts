@@ -13,7 +13,9 @@
  * - masks, PyTorch's boolean convention (**`true` = may not attend**): `attnMask` `[L, S]` or
  *   `[N·numHeads, L, S]` (a float mask is added to the scores instead); `causal: true` masks every
  *   `j > i`; `keyPaddingMask` `[N, S]` (`[S]` unbatched) hides padded keys. A query row whose every
- *   key is masked gives NaN, as in PyTorch.
+ *   key is masked gives NaN (weights and output), as PyTorch's default `need_weights=True` path;
+ *   with `need_weights=False` PyTorch ≥ 2.5 runs `scaled_dot_product_attention`, whose kernels give
+ *   such a row zero weights instead (output row = `out_proj.bias`). Slice such rows out either way.
  * - parameters, named as PyTorch's state dict: when `kdim = vdim = E`, `in_proj_weight [3E, E]`
  *   (rows: q, k, v); otherwise `q_proj_weight [E, E]`, `k_proj_weight [E, kdim]`,
  *   `v_proj_weight [E, vdim]`. The unused form is held as zero-size `[0]` leaves (like `Linear`'s

@@ -76,7 +76,8 @@ const checkAxis = (fn: string, x: Tensor, axis: number): number => {
 
 /**
  * `log softmax` along `axis` (default the last): `(x − max) − log Σ exp(x − max)`, stable for large inputs.
- * (tfjs's own `logSoftmax` works on the last axis only.)
+ * (tfjs's own `logSoftmax` works on the last axis only.) A slice whose every entry is `−∞` gives NaN,
+ * as PyTorch's `log_softmax`.
  * @example
  * logSoftmax(tf.tensor2d([[0, 0]])) // [[-0.6931, -0.6931]]
  * @since 0.1.0
@@ -92,6 +93,8 @@ export const logSoftmax = (x: Tensor, axis = -1): Tensor => {
 
 /**
  * `softmax` along `axis` (default the last): `exp(x − max) / Σ exp(x − max)`, stable for large inputs.
+ * A slice whose every entry is `−∞` (e.g. a fully masked attention row) gives NaN, as PyTorch's
+ * `softmax` (PyTorch's attention kernels special-case such rows; this function does not).
  * @example
  * softmax(tf.tensor1d([0, 0])) // [0.5, 0.5]
  * @since 0.1.0
