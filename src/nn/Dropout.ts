@@ -6,6 +6,8 @@
  * `rate` has the usual (PyTorch, Keras, Flax) meaning: the probability of dropping.
  *
  * - input: any shape; output: the same shape
+ * - `rate` in `[0, 1)`: PyTorch also takes `p = 1` (an all-zero output); here that is an error, since
+ *   the kept units' scale `1 / (1 - rate)` would be infinite
  * - no parameters; its key comes from `newState(model, 'train')(key)`. The mask is
  *   `bernoulli(key, 1 - rate, x.shape)`, so it equals JAX's for the same key.
  * - used twice in one forward pass, it must be told which use it is: `reuse(dropout, i)`.
