@@ -17,7 +17,8 @@ import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { conv2dNchw } from './convolution.js';
+import { conv2dOp } from './conv2dOp.js';
+import { conv2dNchw, interleaveZeros } from './convolution.js';
 import {
   checkGroups,
   type ConvolutionOptions,
@@ -63,16 +64,26 @@ declare module 'fp-ts/HKT.js' {
 
 const forward = (m: Conv1d<Tensor>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 1, true);
+  const [pl] = resolvePadding('Conv1d', m.padding, [m.kernelSize], [m.stride], [m.dilation]);
   return tf.tidy(() => {
-    const x3 = tf.reshape(x, shape);
-    const [pl] = resolvePadding('Conv1d', m.padding, [m.kernelSize], [m.stride], [m.dilation]);
-    const y = conv2dNchw(tf.expandDims(x3, 2), tf.expandDims(m.weight, 2), m.useBias ? m.bias : null, {
-      stride: [1, m.stride],
-      padding: [[0, 0], pl!],
-      dilation: [1, m.dilation],
-      groups: m.groups,
-    });
-    return unbatched ? tf.squeeze(y, [0, 2]) : tf.squeeze(y, [2]);
+    const x3 = unbatched ? tf.reshape(x, shape) : x;
+    // One group: the one-op convolution takes [N, C, L] as is (no reshapes on the tape).
+    const y =
+      m.groups === 1
+        ? conv2dOp(x3, interleaveZeros(m.weight, 2, m.dilation), m.useBias ? m.bias : undefined, {
+            stride: [1, m.stride],
+            padding: [[0, 0], pl!],
+          })
+        : tf.squeeze(
+            conv2dNchw(tf.expandDims(x3, 2), tf.expandDims(m.weight, 2), m.useBias ? m.bias : null, {
+              stride: [1, m.stride],
+              padding: [[0, 0], pl!],
+              dilation: [1, m.dilation],
+              groups: m.groups,
+            }),
+            [2],
+          );
+    return unbatched ? tf.squeeze(y, [0]) : y;
   });
 };
 

@@ -2,8 +2,9 @@
  * `conv2dOp(x, weight, bias, args)`: PyTorch's 2-d convolution (`x: [N, C_in, H, W]` NCHW,
  * `weight: [C_out, C_in, kH, kW]` OIHW, `bias: [C_out]`, zero padding, stride; one group, no
  * dilation) as ONE differentiable operation with a hand-written gradient. `conv2dNchw` (behind
- * `nn.Conv2d`, `nn.Conv1d`, `nn.ConvTranspose2d`) runs on it whenever `groups === 1`, after dilating
- * the kernel and cropping negative padding itself.
+ * `nn.Conv2d` and `nn.ConvTranspose2d`) runs on it whenever `groups === 1`, after dilating the
+ * kernel and cropping negative padding itself; `nn.Conv1d` with one group calls it directly with
+ * rank-3 `[N, C_in, L]` input and `[C_out, C_in, k]` weight (height 1, reshaped inside the op).
  *
  * Why not the composition `transpose → conv2d → add → transpose` with tfjs's automatic gradient:
  * that puts 5 nodes per convolution on the tape (plus `pad` when padded) and its backward pass
@@ -71,7 +72,9 @@ const OIHW_TO_HWIO = [2, 3, 1, 0];
 /**
  * A 2-d convolution of `x: [N, C_in, H, W]` with `weight: [C_out, C_in, kH, kW]` plus `bias: [C_out]`
  * (or `undefined`), with `args.stride` and non-negative explicit `args.padding`; returns
- * `[N, C_out, H', W']`, `H' = floor((H + top + bottom - kH) / strideH) + 1`. Differentiable in `x`,
+ * `[N, C_out, H', W']`, `H' = floor((H + top + bottom - kH) / strideH) + 1`; or rank 3, `x: [N, C_in, L]`
+ * with `weight: [C_out, C_in, k]`, as height 1 (`stride[0]` 1, no top/bottom padding), giving
+ * `[N, C_out, L']`. Differentiable in `x`,
  * `weight` and `bias`. Shapes are not validated here (the layers do that). The result is a new
  * tensor owned by the caller.
  * @example
@@ -90,32 +93,39 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
   const spatialPad = (top: number, bottom: number, left: number, right: number): number[][] =>
     nchw ? [[0, 0], [0, 0], [top, bottom], [left, right]] : [[0, 0], [top, bottom], [left, right], [0, 0]];
   const conv = { strides: [sh, sw], pad: padded ? spatialPad(t, b, l, r) : 'valid', dataFormat, dimRoundingMode: undefined };
-  const [n, cIn, h, w] = x.shape as [number, number, number, number];
-  const [cOut, , kh, kw] = weight.shape as [number, number, number, number];
+  // Rank 3 (`nn.Conv1d`'s `[N, C, L]`, weight `[O, I, k]`) runs as height 1; the reshapes happen
+  // inside the op (views, off the tape).
+  const flat = x.rank === 3;
+  const [n, cIn, h, w] = flat ? [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!] : (x.shape as [number, number, number, number]);
+  const [cOut, , kh, kw] = flat ? [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!] : (weight.shape as [number, number, number, number]);
+  const as4d = (v: Tensor, shape: number[]): Tensor => (flat ? reshape(v, shape) : v);
+  const as3d = (v: Tensor): Tensor => (flat ? reshape(v, [v.shape[0]!, v.shape[1]!, v.shape[3]!]) : v);
   const ho = Math.floor((h + t + b - kh) / sh) + 1;
   const wo = Math.floor((w + l + r - kw) / sw) + 1;
   const inputs: Record<string, Tensor> = bias === undefined ? { x, weight } : { x, weight, bias };
   return runOp({
     inputs,
     forwardFunc: (_, save) => {
-      const filter = transpose(weight, OIHW_TO_HWIO);
-      save([x, filter]);
-      const xk = nchw ? x : transpose(x, NCHW_TO_NHWC);
+      const x4 = as4d(x, [n, cIn, h, w]);
+      const filter = transpose(as4d(weight, [cOut, weight.shape[1]!, kh, kw]), OIHW_TO_HWIO);
+      save([x4, filter]);
+      const xk = nchw ? x4 : transpose(x4, NCHW_TO_NHWC);
       const y =
         bias === undefined
           ? kernel('Conv2D', { x: xk, filter }, { ...conv, dilations: 1 })
           : kernel('FusedConv2D', { x: xk, filter, bias }, { ...conv, dilations: 1, activation: 'linear' });
-      return nchw ? y : transpose(y, NHWC_TO_NCHW);
+      return as3d(nchw ? y : transpose(y, NHWC_TO_NCHW));
     },
-    backwardsFunc: (dy, [xs, filter]) => {
+    backwardsFunc: (dy3, [xs, filter]) => {
+      const dy = as4d(dy3, [n, cOut, ho, wo]);
       const grads: Record<string, () => Tensor> = {
         x: () => {
           const dyk = nchw ? dy : transpose(dy, NCHW_TO_NHWC);
           const inputShape = nchw ? [n, cIn, h, w] : [n, h, w, cIn];
           const dx = kernel('Conv2DBackpropInput', { dy: dyk, filter: filter! }, { ...conv, inputShape });
-          return nchw ? dx : transpose(dx, NHWC_TO_NCHW);
+          return as3d(nchw ? dx : transpose(dx, NHWC_TO_NCHW));
         },
-        weight: () => filterGradient(xs!, dy),
+        weight: () => as3d(filterGradient(xs!, dy)),
       };
       // Σ dy over batch and space as two innermost-axis sums: a sum over axes [0, 2, 3] would make
       // both backends' Sum kernels transpose all of dy first.

@@ -137,6 +137,34 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     }
 
+    it('rank 3 ([N, C, L] with weight [O, I, k], as nn.Conv1d): forward and gradients match the loops at height 1', () => {
+      const g: Geometry = { n: 2, c: 3, h: 1, w: 9, o: 4, kh: 1, kw: 3, stride: [1, 2], pad: [[0, 0], [1, 2]] };
+      const [, wo] = outSize(g);
+      const xv = seededValues(2 * 3 * 9, 21);
+      const wv = seededValues(4 * 3 * 3, 22);
+      const bv = seededValues(4, 23);
+      const dyv = seededValues(2 * 4 * wo, 24);
+      const x = tf.tensor(xv, [2, 3, 9]);
+      const w = tf.tensor(wv, [4, 3, 3]);
+      const b = tf.tensor(bv, [4]);
+      const dy = tf.tensor(dyv, [2, 4, wo]);
+      const args = { stride: g.stride, padding: g.pad };
+      const ref = reference(g, xv, wv, bv, dyv);
+      const before = tf.memory().numTensors;
+      const y = conv2dOp(x, w, b, args);
+      expect(y.shape).to.deep.equal([2, 4, wo]);
+      expectClose(values(y), ref.y, 1e-5, 1e-5, 'forward');
+      y.dispose();
+      const grads = tf.grads((xa: Tensor, wa: Tensor, ba: Tensor) => tf.sum(tf.mul(conv2dOp(xa, wa, ba, args), dy)))([x, w, b]);
+      expect(grads.map((t) => t.shape)).to.deep.equal([[2, 3, 9], [4, 3, 3], [4]]);
+      expectClose(values(grads[0]!), ref.dx, 1e-5, 1e-5, 'dx');
+      expectClose(values(grads[1]!), ref.dw, 1e-5, 1e-5, 'dW');
+      expectClose(values(grads[2]!), ref.db, 1e-5, 1e-5, 'db');
+      tf.dispose(grads);
+      expect(tf.memory().numTensors, 'tensors left behind').to.equal(before);
+      tf.dispose([x, w, b, dy]);
+    });
+
     it('differentiates only what is asked: the weight alone, the input alone, the bias alone', () => {
       const g: Geometry = { n: 2, c: 2, h: 6, w: 6, o: 3, kh: 3, kw: 3, stride: [2, 2], pad: [[1, 1], [1, 1]] };
       const [ho, wo] = outSize(g);
