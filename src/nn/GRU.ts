@@ -2,7 +2,7 @@
  * `GRU`: a stack of `GRUCell`s run over a batch-first sequence (PyTorch's `nn.GRU` with
  * `batch_first=True`, unidirectional).
  *
- * - input `x [N, L, inputSize]` (unbatched `[L, inputSize]`); optional initial state
+ * - input `x [N, L, inputSize]` (unbatched `[L, inputSize]`), `L ≥ 1` (an empty sequence is an error, as in PyTorch); optional initial state
  *   `h0 [numLayers, N, hiddenSize]` (`[numLayers, hiddenSize]`), zeros when omitted
  * - output `[output, h_n]`: `output [N, L, hiddenSize]` is the last layer's `h` at every step,
  *   `h_n [numLayers, N, hiddenSize]` every layer's final state (as PyTorch)

@@ -2,7 +2,7 @@
  * `LSTM`: a stack of `LSTMCell`s run over a batch-first sequence (PyTorch's `nn.LSTM` with
  * `batch_first=True`, unidirectional).
  *
- * - input `x [N, L, inputSize]` (unbatched `[L, inputSize]`); optional initial state `[h0, c0]`,
+ * - input `x [N, L, inputSize]` (unbatched `[L, inputSize]`), `L ≥ 1` (an empty sequence is an error, as in PyTorch); optional initial state `[h0, c0]`,
  *   each `[numLayers, N, hiddenSize]` (`[numLayers, hiddenSize]`), zeros when omitted
  * - output `[output, [h_n, c_n]]`: `output [N, L, hiddenSize]` is the last layer's `h` at every
  *   step; `h_n`, `c_n` `[numLayers, N, hiddenSize]` are every layer's final state (as PyTorch)

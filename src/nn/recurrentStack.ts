@@ -48,7 +48,7 @@ export const pytorchRecurrentName = (path: string): string => {
 export const recurrentStackKeys = { layers: (childKey: string, k: number): string => `${childKey}_l${k}` };
 
 /**
- * Checks a batch-first sequence and an optional stacked state; returns the sizes.
+ * Checks a batch-first sequence (length ≥ 1, as PyTorch) and an optional stacked state; returns the sizes.
  * @internal
  */
 export const checkSequence = (
@@ -63,7 +63,11 @@ export const checkSequence = (
     );
   }
   const batched = x.rank === 3;
-  return { batched, n: batched ? x.shape[0]! : 1, len: x.shape[x.rank - 2]! };
+  const len = x.shape[x.rank - 2]!;
+  // PyTorch's RNNs refuse an empty sequence ("Expected sequence length to be larger than 0 in RNN")
+  // rather than return h0 as the final state.
+  if (len === 0) throw new ModuleError(`expected a sequence of length ≥ 1, got input of shape ${formatShape(x.shape)} (sequence length 0)`);
+  return { batched, n: batched ? x.shape[0]! : 1, len };
 };
 
 /**
@@ -135,7 +139,7 @@ export const runRecurrentStack = <Cell extends RecurrentCellRecord<Tensor>, S>(
   step: (cell: Cell, xProj: Tensor, state: S) => S,
   hiddenOf: (state: S) => Tensor,
 ): { readonly output: Tensor; readonly finals: ReadonlyArray<S> } => {
-  const { n, len, H, K } = sizes;
+  const { n, len, K } = sizes;
   const finals: S[] = [];
   let current = seq;
   m.layers.forEach((cell, k) => {
@@ -143,7 +147,7 @@ export const runRecurrentStack = <Cell extends RecurrentCellRecord<Tensor>, S>(
     // The input projection of all steps at once: one matMul instead of L.
     const gates = cell.weight_ih.shape[0]!;
     const xProj = tf.reshape(cellInputProjection(cell, tf.reshape(current, [n * len, inSize])), [n, len, gates]);
-    const steps = len === 0 ? [] : tf.unstack(xProj, 1);
+    const steps = tf.unstack(xProj, 1); // len ≥ 1 (checkSequence)
     let state = initial(k);
     const outs: Tensor[] = [];
     for (const xt of steps) {
@@ -151,7 +155,7 @@ export const runRecurrentStack = <Cell extends RecurrentCellRecord<Tensor>, S>(
       outs.push(hiddenOf(state));
     }
     finals.push(state);
-    const y = outs.length === 0 ? tf.zeros([n, 0, H]) : tf.stack(outs, 1);
+    const y = tf.stack(outs, 1);
     current = k < K - 1 ? interLayerDropout(m.ctx, m.dropout, k, y) : y;
   });
   return { output: current, finals };

@@ -14,7 +14,9 @@ import { AdaptiveAvgPool2d } from '../../src/nn/AdaptiveAvgPool2d.js';
 import { logSoftmax, softmax } from '../../src/nn/activations.js';
 import { AvgPool2d } from '../../src/nn/AvgPool2d.js';
 import { BatchNorm1d } from '../../src/nn/BatchNorm.js';
+import { GRU } from '../../src/nn/GRU.js';
 import { Linear } from '../../src/nn/Linear.js';
+import { LSTM } from '../../src/nn/LSTM.js';
 import { MaxPool2d } from '../../src/nn/MaxPool2d.js';
 import { MultiheadAttention } from '../../src/nn/MultiheadAttention.js';
 import { key } from '../../src/random/PRNGKey.js';
@@ -183,5 +185,18 @@ describe('nn: PyTorch edge cases', () => {
     expectClose(output.dataSync(), out, 1e-5);
     expectClose(weights.dataSync(), avg, 1e-5);
     dispose([m, q, k, fm, pm, output, weights]);
+  });
+
+  it('LSTM / GRU refuse an empty sequence, as PyTorch ("Expected sequence length to be larger than 0 in RNN")', () => {
+    const lstm = initialize(LSTM.create(2, 3, { numLayers: 2 }))(key(0));
+    const gru = initialize(GRU.create(2, 3))(key(0));
+    const before = tf.memory().numTensors;
+    for (const x of [tf.zeros([2, 0, 2]), tf.zeros([0, 2])]) {
+      expect(() => LSTM.forward(lstm, x)).to.throw(/sequence length.* 0|length ≥ 1/);
+      expect(() => GRU.forward(gru, x)).to.throw(/sequence length.* 0|length ≥ 1/);
+      x.dispose();
+    }
+    expect(tf.memory().numTensors).to.equal(before);
+    dispose([lstm, gru]);
   });
 });
