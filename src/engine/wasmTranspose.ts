@@ -53,6 +53,12 @@ const transpose: tf.KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
   const { x } = inputs as { x: tf.TensorInfo };
   const { perm } = attrs as unknown as { perm: number[] };
+  if (x.shape.some((d) => d === 0)) {
+    // An empty tensor (e.g. a batch of 0): the original kernel fails with "divide by zero" in XNNPACK;
+    // transposing no elements is a reshape to the permuted shape.
+    const reshape = tf.getKernel('Reshape', 'wasm')!.kernelFunc;
+    return reshape({ inputs: { x }, backend, attrs: { shape: perm.map((axis) => x.shape[axis]!) } }) as tf.TensorInfo;
+  }
   const merged = x.shape.length > 2 ? mergeAxes(x.shape, perm) : undefined;
   if (merged === undefined) return original!.kernelFunc(args) as tf.TensorInfo;
   const wasm = backend as tf.KernelBackend;

@@ -17,7 +17,7 @@ import { tf } from '../engine/backend.js';
 import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { checkChannelsFirst } from './inputCheck.js';
+import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
 
 type Tensor = tf.Tensor;
 
@@ -62,6 +62,7 @@ export const adaptiveAverageMatrix = (size: number, out: number): tf.Tensor2D =>
 
 const forward = (m: AdaptiveAvgPool2d<unknown>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, null, 2, true);
+  checkNonEmptyFeatures(x, shape);
   const [n, c, h, w] = shape as [number, number, number, number];
   const oh = m.outputSize[0] ?? h;
   const ow = m.outputSize[1] ?? w;

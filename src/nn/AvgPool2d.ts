@@ -20,8 +20,8 @@ import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { checkChannelsFirst } from './inputCheck.js';
-import { ceilModeExtra, checkPoolPadding, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair, checkPositiveInt } from './spatial.js';
+import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
+import { ceilModeExtra, checkPoolPadding, poolOutputSize, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair, checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
@@ -55,6 +55,7 @@ declare module 'fp-ts/HKT.js' {
 
 const forward = (m: AvgPool2d<unknown>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, null, 2, true);
+  checkNonEmptyFeatures(x, shape);
   const [, , h, w] = shape as [number, number, number, number];
   const [kh, kw] = m.kernelSize;
   const [ph, pw] = m.padding;
@@ -64,6 +65,12 @@ const forward = (m: AvgPool2d<unknown>, x: Tensor): Tensor => {
   const eh = ceilModeExtra(h, kh, m.stride[0], ph, m.ceilMode);
   const ew = ceilModeExtra(w, kw, m.stride[1], pw, m.ceilMode);
   const stride: [number, number] = [m.stride[0], m.stride[1]];
+  if (shape[0] === 0) {
+    // An empty batch (PyTorch allows one): tfjs-backend-wasm's pooling kernels divide by zero on it.
+    // A reshape of the empty input keeps the result on the gradient tape.
+    const out = [0, shape[1]!, poolOutputSize(h, kh, m.stride[0], ph, m.ceilMode), poolOutputSize(w, kw, m.stride[1], pw, m.ceilMode)];
+    return tf.reshape(x, out);
+  }
   return tf.tidy(() => {
     const x4 = tf.reshape(x, shape);
     const pool = (t4: Tensor): Tensor => tf.avgPool(t4 as tf.Tensor4D, [kh, kw], stride, 'valid');

@@ -11,7 +11,7 @@
 import { tf } from '../engine/backend.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { configObject } from './configCodecs.js';
-import { checkChannelsFirst } from './inputCheck.js';
+import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
 import type * as t from 'io-ts/lib/index.js';
 
 type Tensor = tf.Tensor;
@@ -44,7 +44,7 @@ declare module 'fp-ts/HKT.js' {
  * @since 0.1.0
  */
 export const globalAvgPool2d = (x: Tensor): Tensor => {
-  checkChannelsFirst(x, null, 2, true);
+  checkNonEmptyFeatures(x, checkChannelsFirst(x, null, 2, true).shape);
   return tf.mean(x, [x.rank - 2, x.rank - 1]);
 };
 

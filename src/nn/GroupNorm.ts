@@ -57,7 +57,9 @@ const forward = (m: GroupNorm<Tensor>, x: Tensor): Tensor => {
   }
   return tf.tidy(() => {
     const n = x.shape[0]!;
-    const grouped = tf.reshape(x, [n, m.numGroups, -1]);
+    // explicit group size rather than -1, which tfjs cannot infer for an empty batch (N = 0)
+    const groupSize = x.shape.slice(1).reduce((a, b) => a * b, 1) / m.numGroups;
+    const grouped = tf.reshape(x, [n, m.numGroups, groupSize]);
     const { mean, variance } = tf.moments(grouped, [2], true);
     const normed = tf.reshape(tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, m.eps))), x.shape);
     if (!m.affine) return normed;

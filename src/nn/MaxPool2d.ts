@@ -18,8 +18,8 @@ import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { configObject } from './configCodecs.js';
-import { checkChannelsFirst } from './inputCheck.js';
-import { ceilModeExtra, checkPoolPadding, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
+import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
+import { ceilModeExtra, checkPoolPadding, poolOutputSize, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
@@ -50,6 +50,7 @@ declare module 'fp-ts/HKT.js' {
 
 const forward = (m: MaxPool2d<unknown>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, null, 2, true);
+  checkNonEmptyFeatures(x, shape);
   const [, , h, w] = shape as [number, number, number, number];
   const [kh, kw] = m.kernelSize;
   const [ph, pw] = m.padding;
@@ -57,6 +58,12 @@ const forward = (m: MaxPool2d<unknown>, x: Tensor): Tensor => {
   const ew = ceilModeExtra(w, kw, m.stride[1], pw, m.ceilMode);
   if (h + 2 * ph < kh || w + 2 * pw < kw) {
     throw new ModuleError(`input of spatial size [${h}, ${w}] is smaller than the kernel ${JSON.stringify(m.kernelSize)} (padding ${JSON.stringify(m.padding)})`);
+  }
+  if (shape[0] === 0) {
+    // An empty batch (PyTorch allows one): tfjs-backend-wasm's pooling kernels divide by zero on it.
+    // A reshape of the empty input keeps the result on the gradient tape.
+    const out = [0, shape[1]!, poolOutputSize(h, kh, m.stride[0], ph, m.ceilMode), poolOutputSize(w, kw, m.stride[1], pw, m.ceilMode)];
+    return tf.reshape(x, out);
   }
   return tf.tidy(() => {
     const x4 = tf.reshape(x, shape);

@@ -91,3 +91,17 @@ export const checkChannelsFirst = (
   }
   return { unbatched, shape: unbatched ? [1, ...t.shape] : [...t.shape] };
 };
+
+/**
+ * Checks that the channel and spatial axes of a batched channels-first `shape` (from
+ * {@link checkChannelsFirst}) are non-empty, as PyTorch's pooling layers require (an empty batch is
+ * fine): a window over an empty axis would lie entirely in the padding.
+ * @example
+ * checkNonEmptyFeatures(tf.zeros([1, 2, 0, 3]), [1, 2, 0, 3]) // throws: expected non-empty C, H, W ...
+ * @internal
+ */
+export const checkNonEmptyFeatures = (x: Tensor, shape: ReadonlyArray<number>): void => {
+  if (shape.slice(1).some((d) => d === 0)) {
+    throw new ModuleError(`expected non-empty channel and spatial axes (as PyTorch), got input of shape ${formatShape(x.shape)}`);
+  }
+};

@@ -11,10 +11,16 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { initialize } from '../../src/init/initialize.js';
 import { AdaptiveAvgPool2d } from '../../src/nn/AdaptiveAvgPool2d.js';
+import { GlobalAvgPool2d } from '../../src/nn/GlobalAvgPool2d.js';
 import { logSoftmax, softmax } from '../../src/nn/activations.js';
 import { AvgPool2d } from '../../src/nn/AvgPool2d.js';
-import { BatchNorm1d } from '../../src/nn/BatchNorm.js';
+import { BatchNorm1d, BatchNorm2d } from '../../src/nn/BatchNorm.js';
+import { Conv1d } from '../../src/nn/Conv1d.js';
+import { Conv2d } from '../../src/nn/Conv2d.js';
+import { ConvTranspose2d } from '../../src/nn/ConvTranspose2d.js';
+import { GroupNorm } from '../../src/nn/GroupNorm.js';
 import { GRU } from '../../src/nn/GRU.js';
+import { LayerNorm } from '../../src/nn/LayerNorm.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { LSTM } from '../../src/nn/LSTM.js';
 import { MaxPool2d } from '../../src/nn/MaxPool2d.js';
@@ -198,5 +204,61 @@ describe('nn: PyTorch edge cases', () => {
     }
     expect(tf.memory().numTensors).to.equal(before);
     dispose([lstm, gru]);
+  });
+
+  it('pooling refuses empty channel or spatial axes, as PyTorch (an empty batch is fine)', () => {
+    // PyTorch: pool2d_shape_check / adaptive_avg_pool2d require non-zero C, H, W; with padding the
+    // window would otherwise lie entirely in the padding (max −∞, mean 0 or 0/0)
+    const layers: Array<[string, (x: Tensor) => Tensor]> = [
+      ['MaxPool2d', (x) => MaxPool2d.forward(MaxPool2d.create(2, { padding: 1 }), x)],
+      ['AvgPool2d', (x) => AvgPool2d.forward(AvgPool2d.create(2, { padding: 1, countIncludePad: false }), x)],
+      ['AdaptiveAvgPool2d', (x) => AdaptiveAvgPool2d.forward(AdaptiveAvgPool2d.create(2), x)],
+      ['GlobalAvgPool2d', (x) => GlobalAvgPool2d.forward(GlobalAvgPool2d.create(), x)],
+    ];
+    for (const [name, f] of layers) {
+      for (const shape of [[1, 2, 0, 3], [1, 2, 3, 0], [1, 0, 3, 3], [2, 0, 3]]) {
+        const x = tf.zeros(shape);
+        expect(() => f(x), `${name} ${JSON.stringify(shape)}`).to.throw(/non-empty/);
+        x.dispose();
+      }
+      const empty = tf.zeros([0, 2, 5, 4]);
+      const y = f(empty);
+      // PyTorch's shapes: k 2, p 1, stride 2 → floor((5 + 2 − 2) / 2) + 1 = 3, floor((4 + 2 − 2) / 2) + 1 = 3
+      const expected: Record<string, number[]> = {
+        MaxPool2d: [0, 2, 3, 3],
+        AvgPool2d: [0, 2, 3, 3],
+        AdaptiveAvgPool2d: [0, 2, 2, 2],
+        GlobalAvgPool2d: [0, 2],
+      };
+      expect(y.shape, name).to.deep.equal(expected[name]);
+      dispose([empty, y]);
+    }
+  });
+
+  it('an empty batch (N = 0) gives an empty output of PyTorch\'s shape, on cpu and on wasm', async () => {
+    const k = key(0);
+    // output shapes by PyTorch's formulas, e.g. ConvTranspose2d: (5 − 1)·2 + (3 − 1) + 1 = 11
+    const cases: Array<[string, () => Tensor, number[]]> = [
+      ['Linear', () => Linear.forward(initialize(Linear.create(3, 2))(k), tf.zeros([0, 3])), [0, 2]],
+      ['Conv2d', () => Conv2d.forward(initialize(Conv2d.create(2, 3, 3, { padding: 1 }))(k), tf.zeros([0, 2, 5, 5])), [0, 3, 5, 5]],
+      ['Conv2d groups', () => Conv2d.forward(initialize(Conv2d.create(2, 4, 3, { groups: 2 }))(k), tf.zeros([0, 2, 5, 5])), [0, 4, 3, 3]],
+      ['Conv1d', () => Conv1d.forward(initialize(Conv1d.create(2, 3, 3))(k), tf.zeros([0, 2, 5])), [0, 3, 3]],
+      ['ConvTranspose2d', () => ConvTranspose2d.forward(initialize(ConvTranspose2d.create(2, 3, 3, { stride: 2 }))(k), tf.zeros([0, 2, 5, 5])), [0, 3, 11, 11]],
+      ['MaxPool2d', () => MaxPool2d.forward(MaxPool2d.create(2), tf.zeros([0, 2, 4, 4])), [0, 2, 2, 2]],
+      ['AvgPool2d', () => AvgPool2d.forward(AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true }), tf.zeros([0, 2, 4, 4])), [0, 2, 3, 3]],
+      ['AdaptiveAvgPool2d', () => AdaptiveAvgPool2d.forward(AdaptiveAvgPool2d.create(3), tf.zeros([0, 2, 4, 4])), [0, 2, 3, 3]],
+      ['GroupNorm', () => GroupNorm.forward(initialize(GroupNorm.create(2, 4))(k), tf.zeros([0, 4, 3])), [0, 4, 3]],
+      ['LayerNorm', () => LayerNorm.forward(initialize(LayerNorm.create([3, 4]))(k), tf.zeros([0, 3, 4])), [0, 3, 4]],
+      ['BatchNorm2d (eval)', () => BatchNorm2d.forward(initialize(BatchNorm2d.create(2))(k), tf.zeros([0, 2, 3, 3])), [0, 2, 3, 3]],
+      ['LSTM', () => LSTM.forward(initialize(LSTM.create(3, 4))(k), tf.zeros([0, 5, 3]))[0], [0, 5, 4]],
+    ];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      for (const [name, f, shape] of cases) {
+        const y = tf.tidy(f);
+        expect(y.shape, `${name} on ${backend}`).to.deep.equal(shape);
+        y.dispose();
+      }
+    }
   });
 });
