@@ -227,7 +227,8 @@ const attendImpl = (
     const heads = tf.matMul(weights, v); // [N, H, L, d]
     const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [N, L, E]);
     const out = Linear.forward(m.out_proj, merged);
-    const w = options.averageWeights === false ? weights : tf.mean(weights, 1);
+    // (an empty batch skips the mean: tfjs-backend-wasm's Mean over a non-last axis divides by zero on it)
+    const w = options.averageWeights === false ? weights : N === 0 ? tf.reshape(weights, [0, L, S]) : tf.mean(weights, 1);
     return {
       output: batched ? out : tf.squeeze(out, [0]),
       weights: batched ? w : tf.squeeze(w, [0]),

@@ -251,6 +251,8 @@ describe('nn: PyTorch edge cases', () => {
       ['LayerNorm', () => LayerNorm.forward(initialize(LayerNorm.create([3, 4]))(k), tf.zeros([0, 3, 4])), [0, 3, 4]],
       ['BatchNorm2d (eval)', () => BatchNorm2d.forward(initialize(BatchNorm2d.create(2))(k), tf.zeros([0, 2, 3, 3])), [0, 2, 3, 3]],
       ['LSTM', () => LSTM.forward(initialize(LSTM.create(3, 4))(k), tf.zeros([0, 5, 3]))[0], [0, 5, 4]],
+      ['MultiheadAttention', () => MultiheadAttention.forward(initialize(MultiheadAttention.create(4, 2))(k), tf.zeros([0, 3, 4])), [0, 3, 4]],
+      ['MultiheadAttention weights', () => MultiheadAttention.attend(initialize(MultiheadAttention.create(4, 2))(k), tf.zeros([0, 3, 4])).weights, [0, 3, 3]],
     ];
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
