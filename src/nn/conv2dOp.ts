@@ -118,16 +118,19 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
     },
     backwardsFunc: (dy3, [xs, filter]) => {
       const dy = as4d(dy3, [n, cOut, ho, wo]);
+      // On wasm both gradients read dy in NHWC (the filter gradient as [Ho, Wo, N, O], 0.16 ms from
+      // NHWC against 0.68 ms straight from NCHW for the bench CNN's first layer): transposed once
+      // here and shared, so it lives until the backward pass's scope ends.
+      const dyk = nchw ? dy : transpose(dy, NCHW_TO_NHWC);
       const grads: Record<string, () => Tensor> = {
         x: () => {
-          const dyk = nchw ? dy : transpose(dy, NCHW_TO_NHWC);
           const byPhases = nchw ? null : inputGradientByPhases(dyk, filter!);
           if (byPhases !== null) return as3d(byPhases);
           const inputShape = nchw ? [n, cIn, h, w] : [n, h, w, cIn];
           const dx = kernel('Conv2DBackpropInput', { dy: dyk, filter: filter! }, { ...conv, inputShape });
           return as3d(nchw ? dx : transpose(dx, NHWC_TO_NCHW));
         },
-        weight: () => as3d(filterGradient(xs!, dy)),
+        weight: () => as3d(filterGradient(xs!, dyk)),
       };
       // Σ dy over batch and space as two innermost-axis sums: a sum over axes [0, 2, 3] would make
       // both backends' Sum kernels transpose all of dy first.
@@ -199,16 +202,17 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
    * (NHWC) or `[I, O, ≥kH, ≥kW]` (NCHW), with extra rows/columns when the forward's windows never
    * reached the end of `x` (dropped). Why not `Conv2DBackpropFilter`: the cpu backend's kernel reads
    * its operands element by element through index arithmetic, ~100× slower than its forward
-   * convolution (1.1 s against ~10 ms for the bench CNN's second layer), and on wasm the layouts
-   * come straight from NCHW here (one transpose each) instead of through NHWC.
+   * convolution (1.1 s against ~10 ms for the bench CNN's second layer); on wasm it is what
+   * src/engine's kernel does, with `x` taken straight from NCHW and `dy` from the NHWC copy the input
+   * gradient uses too.
    */
-  function filterGradient(xs: Tensor, dy: Tensor): Tensor {
+  function filterGradient(xs: Tensor, dyk: Tensor): Tensor {
     // Bottom/right padding that makes the output exactly kH × kW; negative when the forward never
     // reached the last rows of x: pad 0 then, and slice.
     const pb = kh + (ho - 1) * sh - h - t;
     const pr = kw + (wo - 1) * sw - w - l;
     const xT = transpose(xs, nchw ? [1, 0, 2, 3] : [1, 2, 3, 0]); // [I, N, H, W] or [I, H, W, N]
-    const dyT = transpose(dy, [2, 3, 0, 1]); // [Ho, Wo, N, O]
+    const dyT = transpose(dyk, nchw ? [2, 3, 0, 1] : [1, 2, 0, 3]); // [Ho, Wo, N, O] from NCHW or NHWC
     const full = kernel('Conv2D', { x: xT, filter: dyT }, {
       strides: 1,
       pad: spatialPad(t, Math.max(pb, 0), l, Math.max(pr, 0)),
