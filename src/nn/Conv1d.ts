@@ -8,6 +8,8 @@
  *   as `varianceScaling(1/3, 'fanIn', 'uniform', { inAxis: 1, outAxis: 0 })`
  * - layout: `NCL` at the API; run as a 2-d convolution of height 1 in tfjs's `NHWC` (see `convolution.ts`)
  * - `padding`: an int, `'valid'` or `'same'` (stride 1 only); zeros. Dilation and groups as in PyTorch.
+ * - an input whose padded length is smaller than the dilated kernel, `dilation * (k - 1) + 1`, is a
+ *   `ModuleError` (PyTorch raises too; tfjs alone would return an empty tensor)
  *
  * @since 0.1.0
  */
@@ -26,7 +28,7 @@ import {
   convolutionWeightAndBias,
   groupsAndBiasRepr,
 } from './convolutionArguments.js';
-import { checkChannelsFirst } from './inputCheck.js';
+import { checkChannelsFirst, checkKernelFits } from './inputCheck.js';
 import { checkPositiveInt, type Padding1d, Padding1dCodec, resolvePadding } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -65,6 +67,7 @@ declare module 'fp-ts/HKT.js' {
 const forward = (m: Conv1d<Tensor>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 1, true);
   const [pl] = resolvePadding('Conv1d', m.padding, [m.kernelSize], [m.stride], [m.dilation]);
+  checkKernelFits(x, [shape[2]! + pl![0] + pl![1]], [m.dilation * (m.kernelSize - 1) + 1]);
   return tf.tidy(() => {
     const x3 = unbatched ? tf.reshape(x, shape) : x;
     // One group: the one-op convolution takes [N, C, L] as is (no reshapes on the tape).

@@ -10,6 +10,8 @@
  * - layout: `NCHW` at the API; internally transposed to tfjs's `NHWC` / `HWIO` (see `layout.ts`)
  * - `padding`: an int, `[padH, padW]`, `'valid'` (0) or `'same'` (stride 1 only; odd totals pad one
  *   more after, as PyTorch); zero padding only. Dilation and groups as in PyTorch (see `convolution.ts`).
+ * - an input whose padded height or width is smaller than the dilated kernel, `dilationH * (kH - 1) + 1`,
+ *   is a `ModuleError` (PyTorch raises too; tfjs alone would return an empty tensor)
  *
  * @since 0.1.0
  */
@@ -27,7 +29,7 @@ import {
   convolutionWeightAndBias,
   groupsAndBiasRepr,
 } from './convolutionArguments.js';
-import { checkChannelsFirst } from './inputCheck.js';
+import { checkChannelsFirst, checkKernelFits } from './inputCheck.js';
 import {
   checkPositiveInt,
   formatPair,
@@ -77,6 +79,11 @@ declare module 'fp-ts/HKT.js' {
 const forward = (m: Conv2d<Tensor>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
   const [ph, pw] = resolvePadding('Conv2d', m.padding, m.kernelSize, m.stride, m.dilation);
+  checkKernelFits(
+    x,
+    [shape[2]! + ph![0] + ph![1], shape[3]! + pw![0] + pw![1]],
+    m.kernelSize.map((k, i) => m.dilation[i]! * (k - 1) + 1),
+  );
   const args = { stride: m.stride, padding: [ph!, pw!] as const, dilation: m.dilation, groups: m.groups };
   const bias = m.useBias ? m.bias : null;
   // Batched input goes straight in: no reshape (a kernel and a tape node per call) when none is needed.

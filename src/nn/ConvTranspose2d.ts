@@ -16,6 +16,8 @@
  *   stride (zeros between pixels), padded by `dilation * (k - 1) - padding` (+ `outputPadding` after;
  *   negative amounts crop), and convolved with the flipped kernel — the same function, differentiable
  *   in every argument. The cost is that of a stride-1 convolution over the spread input.
+ * - a configuration whose output size `H'` or `W'` is below 1 (padding cropping more than the
+ *   transposed convolution produces) is a `ModuleError`, as in PyTorch ("Output size is too small")
  * - not supported: PyTorch's `output_size` argument of `forward` (pass `outputPadding` instead).
  *
  * @since 0.1.0
@@ -28,7 +30,7 @@ import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { conv2dNchw, interleaveZeros } from './convolution.js';
 import { checkGroups, type ConvolutionOptions, convolutionWeightAndBias, groupsAndBiasRepr } from './convolutionArguments.js';
-import { checkChannelsFirst } from './inputCheck.js';
+import { checkChannelsFirst, checkTransposedOutput } from './inputCheck.js';
 import { checkPositiveInt, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -67,6 +69,12 @@ declare module 'fp-ts/HKT.js' {
 
 const forward = (m: ConvTranspose2d<Tensor>, x: Tensor): Tensor => {
   const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
+  checkTransposedOutput(
+    x,
+    ([0, 1] as const).map(
+      (i) => (shape[2 + i]! - 1) * m.stride[i] - 2 * m.padding[i] + m.dilation[i] * (m.kernelSize[i] - 1) + m.outputPadding[i] + 1,
+    ),
+  );
   return tf.tidy(() => {
     const x4 = tf.reshape(x, shape);
     const [kh, kw] = m.kernelSize;

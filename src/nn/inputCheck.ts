@@ -105,3 +105,41 @@ export const checkNonEmptyFeatures = (x: Tensor, shape: ReadonlyArray<number>): 
     throw new ModuleError(`expected non-empty channel and spatial axes (as PyTorch), got input of shape ${formatShape(x.shape)}`);
   }
 };
+
+/**
+ * Checks that a convolution's window fits its input, as PyTorch does ("Kernel size can't be greater
+ * than actual input size"): every padded spatial size must be at least the dilated kernel extent,
+ * `dilation · (k − 1) + 1`. Without this, tfjs gives an empty output (and XNNPACK on wasm prints an
+ * error). `padded` and `extent` are per spatial axis; `x` only names the input in the message.
+ * @example
+ * checkKernelFits(tf.zeros([1, 1, 2, 2]), [2, 2], [3, 3])
+ * // throws: expected a padded spatial size of at least [3, 3] (the dilated kernel), got [2, 2] ...
+ * @internal
+ * @since 0.1.0
+ */
+export const checkKernelFits = (x: Tensor, padded: ReadonlyArray<number>, extent: ReadonlyArray<number>): void => {
+  if (padded.some((p, i) => p < extent[i]!)) {
+    throw new ModuleError(
+      `expected a padded spatial size of at least ${formatShape(extent)} (the dilated kernel, dilation · (k − 1) + 1), got ${formatShape(padded)} (input of shape ${formatShape(x.shape)} plus padding)`,
+    );
+  }
+};
+
+/**
+ * Checks that a transposed convolution's output size is at least 1 on every spatial axis, as
+ * PyTorch does ("Output size is too small"): `(in − 1) · stride − 2 · padding + dilation · (k − 1) +
+ * outputPadding + 1`, which the caller computes. Without this, cropping by the padding leaves an
+ * empty (or negative-size) output.
+ * @example
+ * checkTransposedOutput(tf.zeros([1, 1, 1, 1]), [-1, -1])
+ * // throws: expected an output size of at least [1, 1], got [-1, -1] ...
+ * @internal
+ * @since 0.1.0
+ */
+export const checkTransposedOutput = (x: Tensor, output: ReadonlyArray<number>): void => {
+  if (output.some((o) => o < 1)) {
+    throw new ModuleError(
+      `expected an output size of at least ${formatShape(output.map(() => 1))}, got ${formatShape(output)} ((in − 1) · stride − 2 · padding + dilation · (k − 1) + outputPadding + 1 for input of shape ${formatShape(x.shape)}): the padding crops more than the transposed convolution produces`,
+    );
+  }
+};
