@@ -22,7 +22,7 @@ import { tf } from '../engine/backend.js';
 import { dispose } from '../engine/memory.js';
 import { wrapKeyData, type PRNGKey, assertPRNGKey } from '../random/PRNGKey.js';
 import type { AnyModule } from '../tree/Field.js';
-import { mapModule } from '../tree/Module.js';
+import { mapModule, type Relabel } from '../tree/Module.js';
 import { isParamInit } from '../tree/ParamInit.js';
 import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
 import { NonNegativeIntegerCodec, reportHeaderErrors } from './header.js';
@@ -102,10 +102,13 @@ export interface SaveCheckpointOptions {
 
 /** What restoring needs to know the structure: the model and the optimizer (or a state). @since 0.1.0 */
 export interface CheckpointTemplate<M, S> {
-  /** A module of the same shape: initialized, or fresh from `create` (lazy leaves). */
+  /**
+   * A module of the same shape: initialized (not consumed), or fresh from `create` / `make` (lazy
+   * leaves, no tensors made). Either way the restored params are tensors: `Relabel<M, Tensor>`.
+   */
   readonly params: M;
   /** The optimizer whose `init` gives the state's structure (e.g. `step.optimizer`). */
-  readonly optimizer?: { readonly init: (params: M) => S };
+  readonly optimizer?: { readonly init: (params: Relabel<M, Tensor>) => S };
   /** Or a state of the right structure (not consumed). */
   readonly optState?: S;
 }
@@ -217,7 +220,7 @@ export const checkpointHeader = (file: Safetensors, where = 'checkpoint'): Check
   return decoded.right;
 };
 
-const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, where: string): RestoredCheckpoint<M, S> => {
+const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, where: string): RestoredCheckpoint<Relabel<M, Tensor>, S> => {
   const header = checkpointHeader(file, where);
   const entries: ReadonlyMap<string, RawTensor> = file.tensors;
   const listed = new Set([...header.params, ...header.optState.tensors]);
@@ -230,13 +233,13 @@ const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, wh
   const made: Tensor[] = [];
   const tensorParams =
     template.optimizer === undefined
-      ? template.params
+      ? (template.params as Relabel<M, Tensor>)
       : (mapModule(template.params as AnyModule<unknown>, (leaf) => {
           if (!isParamInit(leaf)) return leaf;
           const z = tf.zeros([...leaf.shape]);
           made.push(z);
           return z;
-        }) as M);
+        }) as Relabel<M, Tensor>);
   let optTemplate: S;
   try {
     optTemplate =
@@ -293,7 +296,7 @@ const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, wh
         }
         return header.optState.scalars[path];
       };
-      const params = replaceLeaves(template.params, 'params', take);
+      const params = replaceLeaves(template.params, 'params', take) as Relabel<M, Tensor>;
       const optState = replaceLeaves(optTemplate, 'optState', take);
       const key = wrapKeyData(header.key.data, { partitionable: header.key.scheme === 'partitionable' });
       return { state: { params, optState, key, step: header.step }, metadata: header.metadata };
@@ -317,10 +320,10 @@ const checkTemplate = (template: CheckpointTemplate<unknown, unknown>): void => 
  * returned tensors are new and owned by the caller. A mismatch of any kind throws a
  * {@link CheckpointError} listing all of them, and nothing is allocated.
  * @example
- * const { state, metadata } = await loadCheckpoint('run/ckpt.safetensors', { params: Net.create(), optimizer: step.optimizer })
+ * const { state, metadata } = await loadCheckpoint('run/ckpt.safetensors', { params: nn.MLP.create([4, 16, 2]), optimizer: step.optimizer }) // a fresh model: no tensors made
  * @since 0.1.0
  */
-export const loadCheckpoint = async <M, S>(path: string, template: CheckpointTemplate<M, S>): Promise<RestoredCheckpoint<M, S>> => {
+export const loadCheckpoint = async <M, S>(path: string, template: CheckpointTemplate<M, S>): Promise<RestoredCheckpoint<Relabel<M, Tensor>, S>> => {
   checkTemplate(template as CheckpointTemplate<unknown, unknown>);
   return restore(await readSafetensorsFile(path), template, path);
 };
@@ -331,7 +334,7 @@ export const loadCheckpoint = async <M, S>(path: string, template: CheckpointTem
  * const { state } = loadCheckpointSync('run/ckpt.safetensors', { params: net, optimizer: opt })
  * @since 0.1.0
  */
-export const loadCheckpointSync = <M, S>(path: string, template: CheckpointTemplate<M, S>): RestoredCheckpoint<M, S> => {
+export const loadCheckpointSync = <M, S>(path: string, template: CheckpointTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S> => {
   checkTemplate(template as CheckpointTemplate<unknown, unknown>);
   return restore(readSafetensorsFileSync(path), template, path);
 };
@@ -342,7 +345,7 @@ export const loadCheckpointSync = <M, S>(path: string, template: CheckpointTempl
  * const { state } = decodeCheckpoint(bytes, { params: net, optimizer: opt })
  * @since 0.1.0
  */
-export const decodeCheckpoint = <M, S>(bytes: Uint8Array, template: CheckpointTemplate<M, S>): RestoredCheckpoint<M, S> => {
+export const decodeCheckpoint = <M, S>(bytes: Uint8Array, template: CheckpointTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S> => {
   checkTemplate(template as CheckpointTemplate<unknown, unknown>);
   return restore(parseSafetensors(bytes), template, 'checkpoint');
 };

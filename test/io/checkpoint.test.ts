@@ -96,6 +96,24 @@ describe('io: checkpoints', () => {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('a fresh model (lazy leaves) is a template as it is: no cast, and the restored params are typed as tensors', () => {
+    const step = makeStep();
+    const s = train(step, step.init(initialize(mlp(4))(key(1)) as Net, key(2)), 2);
+    const before = tf.memory().numTensors;
+    // `mlp(4)` is a Sequential<ParamInit<Tensor>>: the template type must accept it with the
+    // optimizer, and the result must be Sequential<Tensor>, usable where the model is expected.
+    const { state } = decodeCheckpoint(encodeCheckpoint(s), { params: mlp(4), optimizer: step.optimizer });
+    const restored: Net = state.params;
+    expect(bits(restored)).to.deep.equal(bits(s.params));
+    const batch = batchAt(state.step);
+    const resumed = step({ ...state, params: restored }, batch)[0];
+    dispose(batch);
+    expect(resumed.step).to.equal(3);
+    dispose([resumed.params, resumed.optState]);
+    expect(tf.memory().numTensors).to.equal(before);
+    dispose([s.params, s.optState]);
+  });
+
   it('restoring into a model of the wrong shape lists every mismatch, and allocates nothing', () => {
     const step = makeStep();
     const s = step.init(initialize(mlp(5))(key(0)) as Net, key(1));
