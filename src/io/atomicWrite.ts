@@ -41,6 +41,26 @@ const directorySyncUnsupported = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP'
 const isUnsupported = (e: unknown): boolean =>
   directorySyncUnsupported.has((e as NodeJS.ErrnoException | null)?.code ?? '');
 
+/**
+ * A failure because the target's directory does not exist, reported against the target: the
+ * system error names the temporary file (`.<name>.<pid>.<random>.tmp`), which tells the caller
+ * nothing. Keeps `code`, `errno` and `syscall`; `path` is the target; `cause` the original.
+ */
+const reportMissingDirectory = (e: unknown, path: string): unknown => {
+  const error = e as NodeJS.ErrnoException | null;
+  const directory = nodePath.dirname(path);
+  if (error?.code !== 'ENOENT' || fs.existsSync(directory)) return e;
+  const reported: NodeJS.ErrnoException = new Error(
+    `cannot write ${path}: the directory ${directory} does not exist (create it first: fs.mkdirSync(dir, { recursive: true }))`,
+    { cause: e },
+  );
+  reported.code = error.code;
+  reported.errno = error.errno;
+  reported.syscall = error.syscall;
+  reported.path = path;
+  return reported;
+};
+
 const existingMode = (path: string): number | undefined => {
   try {
     return fs.statSync(path).mode & 0o7777;
@@ -109,7 +129,7 @@ export const atomicWriteFileSync = (path: string, data: WriteSource, options: At
       }
     }
     fs.rmSync(temporary, { force: true });
-    throw e;
+    throw reportMissingDirectory(e, path);
   }
   syncDirectorySync(nodePath.dirname(path));
 };
@@ -146,7 +166,7 @@ export const atomicWriteFile = async (
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await fsp.rm(temporary, { force: true });
-    throw e;
+    throw reportMissingDirectory(e, path);
   }
   await syncDirectory(nodePath.dirname(path));
 };

@@ -74,8 +74,15 @@ describe('io/atomicWrite and files', () => {
         assert.deepEqual(fs.readdirSync(target), ['keep']);
       });
 
-      it('when the directory does not exist, fails without creating anything', async () => {
-        await assert.rejects(async () => write(path.join(dir, 'missing', 'a.bin'), bytes(1)), { code: 'ENOENT' });
+      it('when the directory does not exist, fails naming the target and its directory (not the temporary file), creating nothing', async () => {
+        const target = path.join(dir, 'missing', 'a.bin');
+        await assert.rejects(async () => write(target, bytes(1)), (e: NodeJS.ErrnoException) => {
+          assert.equal(e.code, 'ENOENT');
+          assert.equal(e.path, target);
+          assert.ok(e.message.includes(`${target}: the directory ${path.join(dir, 'missing')} does not exist`), e.message);
+          assert.ok(!e.message.includes('.tmp'), e.message);
+          return true;
+        });
         assert.deepEqual(listing(), []);
       });
 
