@@ -226,7 +226,10 @@ const toDecoded = (m: AnyModule<unknown>): LayerConfig => {
   const spec = specOf(m);
   const entry = byURI.get(spec.URI);
   if (entry === undefined) {
-    throw new Error(`toConfig: ${spec.name} is not a registered layer; register it with registerLayer(${spec.name})`);
+    throw new Error(
+      `toConfig: ${spec.name} is not a registered layer; give its definition configCodec, toConfig and fromConfig ` +
+        `(see ConfigurableLayer) and register it with registerLayer(${spec.name}), or save the weights alone (io.saveStateDict)`,
+    );
   }
   return { type: entry.name, config: entry.toConfig(m as never) };
 };

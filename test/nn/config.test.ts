@@ -216,7 +216,7 @@ describe('nn config (architecture as data)', () => {
     expect(() => registerLayer(fake)).to.throw(/the name "Linear" is taken/);
     registerLayer(Linear); // the same kind again: a no-op
     expect(() => toConfig({ [Symbol.for('parallax-ts/ModuleDef')]: { URI: 'x/Y', name: 'Y', fields: {}, fieldNames: [] } } as never)).to.throw(
-      /Y is not a registered layer; register it with registerLayer\(Y\)/,
+      /Y is not a registered layer; give its definition configCodec, toConfig and fromConfig \(see ConfigurableLayer\) and register it with registerLayer\(Y\), or save the weights alone \(io\.saveStateDict\)/,
     );
   });
 });
