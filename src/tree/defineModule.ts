@@ -69,8 +69,10 @@ const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<
 };
 
 /**
- * Declares a module kind. `URI` must be registered in fp-ts's `URItoKind` (one `declare module`
- * block, as in the example at the top of this file) so that the instances are typed for fp-ts.
+ * Declares a module kind. `URI` must be registered in fp-ts's `URItoKind` (the `declare module`
+ * block of the example; `'fp-ts/HKT.js'` under `moduleResolution: NodeNext`) so that the instances
+ * are typed for fp-ts. Annotate the result as `ModuleDef<URI, typeof fields, [inputs], output>`:
+ * `forward`'s inputs and output are then typed for callers.
  *
  * @param options.name the name printed by `Show` and used in error messages
  * @param options.fields the field declarations, in traversal order
@@ -78,8 +80,21 @@ const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<
  * @param options.forward the forward pass, if the module is callable
  * @param options.stateDictKeys state-dict names of fields, e.g. `{ runningMean: 'running_mean' }` (see `StateDictKey`)
  * @example
- * const Dense = defineModule(URI, { name: 'Dense', fields, forward: (m: Dense<Tensor>, x: Tensor) => ... })
- * const y = Dense.forward(dense, x)
+ * const fields = { weight: param(), bias: param(), features: constant<number>() }
+ * export const URI = 'my-app/Dense'
+ * export type URI = typeof URI
+ * export type Dense<A> = ModuleOf<URI, typeof fields, A>
+ * declare module 'fp-ts/HKT.js' {
+ *   interface URItoKind<A> { readonly [URI]: Dense<A> }
+ * }
+ * export const Dense: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
+ *   name: 'Dense',
+ *   fields,
+ *   extraRepr: (m) => `${m.features}`,
+ *   forward: (m: Dense<Tensor>, x: Tensor) => tf.add(tf.matMul(x, m.weight, false, true), m.bias),
+ * })
+ * const dense = Dense.make({ weight: paramInit([3, 2], init.zeros), bias: paramInit([3], init.zeros), features: 3 })
+ * const y = Dense.forward(initialize(dense)(random.key(0)), x)
  * @since 0.1.0
  */
 export const defineModule = <
