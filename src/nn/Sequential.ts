@@ -81,7 +81,8 @@ const def: ModuleDef<URI, typeof fields, [x: unknown], unknown> = defineModule(U
 });
 
 /**
- * `Sequential`: the module definition plus `create(layers)`.
+ * `Sequential`: the module definition plus `create(layers)`. Its children are of any kinds, so
+ * `forward` takes and returns `unknown`: say what you expect, `nn.Sequential.forward(net, x) as Tensor`.
  * @since 0.1.0
  */
 export interface SequentialDef extends ModuleDef<URI, typeof fields, [x: unknown], unknown> {
@@ -95,7 +96,8 @@ export interface SequentialDef extends ModuleDef<URI, typeof fields, [x: unknown
  * @example
  * import { nn, initialize, random, tf } from 'parallax-ts'
  * const net = initialize(nn.Sequential.create([nn.Linear.create(4, 8), nn.Dropout.create(0.1), nn.Linear.create(8, 2)]))(random.key(0))
- * nn.Sequential.forward(net, tf.ones([3, 4])) // shape [3, 2]
+ * const out = nn.Sequential.forward(net, tf.ones([3, 4])) as tf.Tensor // unknown: the children's kinds are not in the type
+ * out.shape // [3, 2]
  * const [y, net2] = nn.Sequential.forwardWithState(net, tf.ones([3, 4])) // children's state updated
  * @since 0.1.0
  */
