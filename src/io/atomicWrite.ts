@@ -51,7 +51,7 @@ const reportMissingDirectory = (e: unknown, path: string): unknown => {
   const directory = nodePath.dirname(path);
   if (error?.code !== 'ENOENT' || fs.existsSync(directory)) return e;
   const reported: NodeJS.ErrnoException = new Error(
-    `cannot write ${path}: the directory ${directory} does not exist (create it first: fs.mkdirSync(dir, { recursive: true }))`,
+    `cannot write ${path}: the directory ${directory} does not exist (create it first: fs.mkdirSync(${JSON.stringify(directory)}, { recursive: true }))`,
     { cause: e },
   );
   reported.code = error.code;
