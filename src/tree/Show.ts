@@ -31,16 +31,24 @@ interface TensorLike {
 const isTensorLike = (u: unknown): u is TensorLike =>
   typeof u === 'object' && u !== null && Array.isArray((u as TensorLike).shape) && typeof (u as TensorLike).dtype === 'string';
 
+const showValue = (a: unknown): string =>
+  isTensorLike(a)
+    ? `${a.dtype}[${a.shape.join(', ')}]`
+    : isParamInit(a)
+      ? `uninitialized[${a.shape.join(', ')}]`
+      : Array.isArray(a)
+        ? `[${a.map(showValue).join(', ')}]`
+        : String(a);
+
 /**
  * The default leaf printer: tensors as `float32[10, 5]`, lazy parameters as `uninitialized[10, 5]`,
- * anything else with `String`.
+ * arrays (a tree of shapes) as `[10, 5]`, anything else with `String`.
  * @example
  * defaultLeafShow.show(tf.zeros([2, 3])) // 'float32[2, 3]'
  * @since 0.1.0
  */
 export const defaultLeafShow: LeafShow<unknown> = {
-  show: (a) =>
-    isTensorLike(a) ? `${a.dtype}[${a.shape.join(', ')}]` : isParamInit(a) ? `uninitialized[${a.shape.join(', ')}]` : String(a),
+  show: showValue,
   size: (a) =>
     isTensorLike(a) ? a.size : isParamInit(a) ? a.shape.reduce((n, d) => n * d, 1) : undefined,
 };

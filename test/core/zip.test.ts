@@ -70,4 +70,13 @@ describe('Show', () => {
   it('prints a leaf module on one line', () => {
     expect(show(Linear.create(2, 3))).to.equal('Linear(2, 3) { weight: uninitialized[3, 2], bias: uninitialized[3] }\n9 parameters');
   });
+
+  it('prints a tree of shapes (or any array leaves) with brackets, not as "3,2"', () => {
+    const p = initialize(Linear.create(2, 3))(key(0));
+    expect(show(mapModule(p, (t: Tensor) => t.shape))).to.equal('Linear(2, 3) { weight: [3, 2], bias: [3] }');
+    expect(show(mapModule(p, (t: Tensor): ReadonlyArray<unknown> => (t.rank === 1 ? [] : [[1, 2], 'a'])))).to.equal(
+      'Linear(2, 3) { weight: [[1, 2], a], bias: [] }',
+    );
+    dispose(p);
+  });
 });
