@@ -31,6 +31,7 @@
  * @since 0.1.0
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelScope, type RunKernel } from './wasmKernelScope.js';
 
 interface MatMulAttrs {
   readonly transposeA?: boolean;
@@ -59,34 +60,12 @@ const swappedCost = (m: number, k: number, n: number, ta: boolean, tb: boolean):
 
 const original = tf.getKernel('BatchMatMul', 'wasm');
 
-const kernel = (name: string): tf.KernelFunc => {
-  const k = tf.getKernel(name, 'wasm');
-  if (k === undefined) throw new Error(`wasm BatchMatMul: kernel ${name} missing on wasm`);
-  return k.kernelFunc as tf.KernelFunc;
-};
-
-type Run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => tf.TensorInfo;
-
-/** Runs wasm kernels in sequence, freeing every intermediate result except the one returned. */
-const scoped = (backend: tf.KernelBackend, body: (run: Run) => tf.TensorInfo): tf.TensorInfo => {
-  const made: tf.TensorInfo[] = [];
-  const run: Run = (name, inputs, attrs) => {
-    const out = kernel(name)({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-    made.push(out);
-    return out;
-  };
-  let result: tf.TensorInfo | undefined;
-  try {
-    result = body(run);
-    return result;
-  } finally {
-    // Reshapes share their input's data with a reference count, so freeing each result once is exact.
-    for (const t of made) if (t !== result) backend.disposeData(t.dataId);
-  }
-};
+const WHO = 'wasm BatchMatMul';
+const scoped = (backend: tf.KernelBackend, body: (run: RunKernel) => tf.TensorInfo): tf.TensorInfo =>
+  kernelScope(backend, 'wasm', WHO, body);
 
 /** `x` as `[batch, rows, cols]`, its last two axes swapped when `transpose`. */
-const asBatch = (run: Run, x: tf.TensorInfo, batch: number, transpose: boolean): tf.TensorInfo => {
+const asBatch = (run: RunKernel, x: tf.TensorInfo, batch: number, transpose: boolean): tf.TensorInfo => {
   const [r, c] = x.shape.slice(-2) as [number, number];
   const x3 = run('Reshape', { x }, { shape: [batch, r, c] });
   return transpose ? run('Transpose', { x: x3 }, { perm: [0, 2, 1] }) : x3;

@@ -32,6 +32,7 @@
  * @since 0.1.0
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { backendKernel, kernelScope, type RunKernel } from './wasmKernelScope.js';
 
 type Pad = 'valid' | 'same' | number | Array<[number, number]> | tf.backend_util.ExplicitPadding;
 
@@ -49,28 +50,9 @@ interface InputAttrs extends ConvAttrs {
   readonly inputShape: [number, number, number, number];
 }
 
-const kernel = (name: string, backend: string): tf.KernelConfig['kernelFunc'] => {
-  const k = tf.getKernel(name, backend);
-  if (k === undefined) throw new Error(`wasm conv2d gradients: kernel ${name} missing on ${backend}`);
-  return k.kernelFunc;
-};
-
-/** Runs wasm kernels in sequence, freeing every intermediate result except the one returned. */
-const scoped = (backend: tf.KernelBackend, body: (run: (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo => {
-  const made: tf.TensorInfo[] = [];
-  const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: object): tf.TensorInfo => {
-    const out = kernel(name, 'wasm')({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-    made.push(out);
-    return out;
-  };
-  let result: tf.TensorInfo | undefined;
-  try {
-    result = body(run);
-    return result;
-  } finally {
-    for (const t of made) if (t !== result) backend.disposeData(t.dataId);
-  }
-};
+const WHO = 'wasm conv2d gradients';
+const scoped = (backend: tf.KernelBackend, body: (run: RunKernel) => tf.TensorInfo): tf.TensorInfo =>
+  kernelScope(backend, 'wasm', WHO, body);
 
 const isOne = (v: number | [number, number] | undefined): boolean =>
   v === undefined || (typeof v === 'number' ? v === 1 : v[0] === 1 && v[1] === 1);
@@ -101,7 +83,7 @@ const onCpu = (name: string, inputs: Record<string, tf.TensorInfo>, wasm: tf.Ker
     copies[k] = { dataId: cpu.write(wasm.readSync(t.dataId) as Float32Array, t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
   }
   try {
-    const out = kernel(name, 'cpu')({ inputs: copies, backend: cpu, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    const out = backendKernel(name, 'cpu', WHO)({ inputs: copies, backend: cpu, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
     const values = cpu.readSync(out.dataId) as Float32Array;
     cpu.disposeData(out.dataId);
     return { dataId: wasm.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };

@@ -30,6 +30,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { type CustomOp, runCustomOp, runKernel } from '../engine/customOp.js';
 import type { Pair, SidePadding } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -41,29 +42,10 @@ export interface Conv2dOpArgs {
   readonly padding: readonly [SidePadding, SidePadding];
 }
 
-/** The part of tfjs-core's engine that runs an operation with its own gradient (what `tf.customGrad` uses). */
-interface CustomGradEngine {
-  runKernelFunc(params: {
-    readonly forwardFunc: (backend: unknown, save: (tensors: Tensor[]) => void) => Tensor;
-    readonly backwardsFunc: (dy: Tensor, saved: Tensor[]) => Record<string, () => Tensor>;
-    readonly inputs: Record<string, Tensor>;
-  }): Tensor;
-}
+const runOp = (op: CustomOp): Tensor => runCustomOp('Conv2dOp', op);
 
-/**
- * Runs an op with its own gradient inside a scope named `Conv2dOp`: tfjs names such a tape node
- * after the enclosing scope and would use a registered gradient of that name instead of ours (a
- * caller's `tf.tidy('Conv2D', ...)` would), and the name makes profiles readable.
- */
-const runOp = (params: Parameters<CustomGradEngine['runKernelFunc']>[0]): Tensor =>
-  tf.tidy('Conv2dOp', () => (tf.engine() as unknown as CustomGradEngine).runKernelFunc(params));
-
-// Inside the op, kernels are called directly: the tape is off there anyway, and the op wrappers'
-// argument checks and scopes cost a few µs per call.
-const kernel = (name: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown> = {}): Tensor =>
-  (tf.engine() as unknown as { runKernel(k: string, i: object, a: object): Tensor }).runKernel(name, inputs, attrs);
-const transpose = (x: Tensor, perm: number[]): Tensor => kernel('Transpose', { x }, { perm });
-const reshape = (x: Tensor, shape: number[]): Tensor => kernel('Reshape', { x }, { shape });
+const transpose = (x: Tensor, perm: number[]): Tensor => runKernel('Transpose', { x }, { perm });
+const reshape = (x: Tensor, shape: number[]): Tensor => runKernel('Reshape', { x }, { shape });
 
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 const NHWC_TO_NCHW = [0, 3, 1, 2];
@@ -112,8 +94,8 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
       const xk = nchw ? x4 : transpose(x4, NCHW_TO_NHWC);
       const y =
         bias === undefined
-          ? kernel('Conv2D', { x: xk, filter }, { ...conv, dilations: 1 })
-          : kernel('FusedConv2D', { x: xk, filter, bias }, { ...conv, dilations: 1, activation: 'linear' });
+          ? runKernel('Conv2D', { x: xk, filter }, { ...conv, dilations: 1 })
+          : runKernel('FusedConv2D', { x: xk, filter, bias }, { ...conv, dilations: 1, activation: 'linear' });
       return as3d(nchw ? y : transpose(y, NHWC_TO_NCHW));
     },
     backwardsFunc: (dy3, [xs, filter]) => {
@@ -127,7 +109,7 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
           const byPhases = nchw ? null : inputGradientByPhases(dyk, filter!);
           if (byPhases !== null) return as3d(byPhases);
           const inputShape = nchw ? [n, cIn, h, w] : [n, h, w, cIn];
-          const dx = kernel('Conv2DBackpropInput', { dy: dyk, filter: filter! }, { ...conv, inputShape });
+          const dx = runKernel('Conv2DBackpropInput', { dy: dyk, filter: filter! }, { ...conv, inputShape });
           return as3d(nchw ? dx : transpose(dx, NHWC_TO_NCHW));
         },
         weight: () => as3d(filterGradient(xs!, dyk)),
@@ -136,7 +118,7 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
       // both backends' Sum kernels transpose all of dy first.
       if (bias !== undefined) {
         grads['bias'] = () =>
-          kernel('Sum', { x: kernel('Sum', { x: reshape(dy, [n, cOut, ho * wo]) }, { axis: [2], keepDims: false }) }, { axis: [0], keepDims: false });
+          runKernel('Sum', { x: runKernel('Sum', { x: reshape(dy, [n, cOut, ho * wo]) }, { axis: [2], keepDims: false }) }, { axis: [0], keepDims: false });
       }
       return grads;
     },
@@ -185,13 +167,13 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
     }
     const combined = tf.tensor4d(fv, [mh, mw, cOut, phases * cIn]);
     const pad = [[0, 0], [mh - 1, rowsA - ho], [mw - 1, colsB - wo], [0, 0]];
-    const all = kernel('Conv2D', { x: dyk, filter: combined }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined });
+    const all = runKernel('Conv2D', { x: dyk, filter: combined }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined });
     // [N·A, B, φh, (φw, C)] → [N·A, φh, B, (φw, C)] = NHWC [N, A·sh, B·sw, C]
     const woven = reshape(transpose(reshape(all, [n * rowsA, colsB, sh, sw * cIn]), [0, 2, 1, 3]), [n, rowsA * sh, colsB * sw, cIn]);
     const cut =
       t === 0 && l === 0 && rowsA * sh === h && colsB * sw === w
         ? woven
-        : kernel('Slice', { x: woven }, { begin: [0, t, l, 0], size: [n, h, w, cIn] });
+        : runKernel('Slice', { x: woven }, { begin: [0, t, l, 0], size: [n, h, w, cIn] });
     return transpose(cut, NHWC_TO_NCHW);
   }
 
@@ -213,7 +195,7 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
     const pr = kw + (wo - 1) * sw - w - l;
     const xT = transpose(xs, nchw ? [1, 0, 2, 3] : [1, 2, 3, 0]); // [I, N, H, W] or [I, H, W, N]
     const dyT = transpose(dyk, nchw ? [2, 3, 0, 1] : [1, 2, 0, 3]); // [Ho, Wo, N, O] from NCHW or NHWC
-    const full = kernel('Conv2D', { x: xT, filter: dyT }, {
+    const full = runKernel('Conv2D', { x: xT, filter: dyT }, {
       strides: 1,
       pad: spatialPad(t, Math.max(pb, 0), l, Math.max(pr, 0)),
       dataFormat,
@@ -223,7 +205,7 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
     const cut =
       pb >= 0 && pr >= 0
         ? full
-        : kernel('Slice', { x: full }, { begin: [0, 0, 0, 0], size: nchw ? [cIn, cOut, kh, kw] : [cIn, kh, kw, cOut] });
+        : runKernel('Slice', { x: full }, { begin: [0, 0, 0, 0], size: nchw ? [cIn, cOut, kh, kw] : [cIn, kh, kw, cOut] });
     return transpose(cut, nchw ? [1, 0, 2, 3] : [3, 0, 1, 2]);
   }
 };

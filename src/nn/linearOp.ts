@@ -25,25 +25,11 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { type CustomOp, runCustomOp, runKernel } from '../engine/customOp.js';
 
 type Tensor = tf.Tensor;
 
-/** The part of tfjs-core's engine that runs an operation with its own gradient (what `tf.customGrad` uses). */
-interface CustomGradEngine {
-  runKernelFunc(params: {
-    readonly forwardFunc: (backend: unknown, save: (tensors: Tensor[]) => void) => Tensor;
-    readonly backwardsFunc: (dy: Tensor, saved: Tensor[]) => Record<string, () => Tensor>;
-    readonly inputs: Record<string, Tensor>;
-  }): Tensor;
-}
-
-/**
- * Runs an op with its own gradient inside a scope named `LinearOp`: tfjs names such a tape node after
- * the enclosing scope and would use a registered gradient of that name instead of ours (a caller's
- * `tf.tidy('Add', ...)` would), and the name makes profiles readable.
- */
-const runOp = (params: Parameters<CustomGradEngine['runKernelFunc']>[0]): Tensor =>
-  tf.tidy('LinearOp', () => (tf.engine() as unknown as CustomGradEngine).runKernelFunc(params));
+const runOp = (op: CustomOp): Tensor => runCustomOp('LinearOp', op);
 
 /** Whether the outer product of a rank-1 input's weight gradient is a broadcast multiply (wasm) rather than a k = 1 matMul. */
 const outerByMultiply = (): boolean => tf.getBackend() === 'wasm';
@@ -51,16 +37,12 @@ const outerByMultiply = (): boolean => tf.getBackend() === 'wasm';
 const inputsOf = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Record<string, Tensor> =>
   bias === undefined ? { x, weight } : { x, weight, bias };
 
-// Inside the op, kernels are called directly: the tape is off there anyway, and the op wrappers'
-// argument conversion and scopes cost about 0.5 µs per call, noticeable for one-sample steps.
-const kernel = (name: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown> = {}): Tensor =>
-  (tf.engine() as unknown as { runKernel(k: string, i: object, a: object): Tensor }).runKernel(name, inputs, attrs);
-const reshape = (x: Tensor, shape: number[]): Tensor => kernel('Reshape', { x }, { shape });
+const reshape = (x: Tensor, shape: number[]): Tensor => runKernel('Reshape', { x }, { shape });
 const matMul = (a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor =>
-  kernel('BatchMatMul', { a, b }, { transposeA, transposeB });
-const add = (a: Tensor, b: Tensor): Tensor => kernel('Add', { a, b });
-const mul = (a: Tensor, b: Tensor): Tensor => kernel('Multiply', { a, b });
-const sumRows = (x: Tensor): Tensor => kernel('Sum', { x }, { axis: [0], keepDims: false });
+  runKernel('BatchMatMul', { a, b }, { transposeA, transposeB });
+const add = (a: Tensor, b: Tensor): Tensor => runKernel('Add', { a, b });
+const mul = (a: Tensor, b: Tensor): Tensor => runKernel('Multiply', { a, b });
+const sumRows = (x: Tensor): Tensor => runKernel('Sum', { x }, { axis: [0], keepDims: false });
 
 /** Rank-1 input `[in]`: `y = W · x + b` as a matrix-vector product, without a `[1, in]` round trip on the tape. */
 const vector = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {
