@@ -28,7 +28,9 @@ const checkPair = (fn: string, name: string, pair: ReadonlyArray<number>): void 
  * Applies threefry2x32 with key words `(k0, k1)` to the counter pairs `(x0[i], x1[i])`,
  * `i < n`, writing the two output words to `out0[i]` and `out1[i]` (out arrays may alias the
  * input arrays). This is the vectorised form JAX uses; the loops of `bits` and `split` call
- * specialised copies of the same rounds.
+ * specialised copies of the same rounds. (They are copies on purpose: one shared block function
+ * returning its two words through a scratch array ran 2.2–2.4× slower — V8 does not inline a body
+ * this long — and these loops are the fallback when WebAssembly SIMD is missing.)
  *
  * @example
  * import { threefry2x32Blocks } from 'parallax-ts/random'
