@@ -18,10 +18,9 @@ import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { ModuleError } from '../tree/ModuleError.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
-import { ceilModeExtra, checkPoolPadding, poolOutputSize, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair, checkPositiveInt } from './spatial.js';
+import { poolInput, poolWindowArguments } from './poolWindow.js';
+import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
@@ -54,25 +53,16 @@ declare module 'fp-ts/HKT.js' {
 }
 
 const forward = (m: AvgPool2d<unknown>, x: Tensor): Tensor => {
-  const { unbatched, shape } = checkChannelsFirst(x, null, 2, true);
-  checkNonEmptyFeatures(x, shape);
-  const [, , h, w] = shape as [number, number, number, number];
+  const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
+  // A reshape of the empty input keeps the result on the gradient tape.
+  if (emptyOutputShape !== undefined) return tf.reshape(x, emptyOutputShape);
+  const [, , h, w] = shape;
   const [kh, kw] = m.kernelSize;
   const [ph, pw] = m.padding;
-  if (h + 2 * ph < kh || w + 2 * pw < kw) {
-    throw new ModuleError(`input of spatial size [${h}, ${w}] is smaller than the kernel ${JSON.stringify(m.kernelSize)} (padding ${JSON.stringify(m.padding)})`);
-  }
-  const eh = ceilModeExtra(h, kh, m.stride[0], ph, m.ceilMode);
-  const ew = ceilModeExtra(w, kw, m.stride[1], pw, m.ceilMode);
+  const [eh, ew] = extra;
   const stride: [number, number] = [m.stride[0], m.stride[1]];
-  if (shape[0] === 0) {
-    // An empty batch (PyTorch allows one): tfjs-backend-wasm's pooling kernels divide by zero on it.
-    // A reshape of the empty input keeps the result on the gradient tape.
-    const out = [0, shape[1]!, poolOutputSize(h, kh, m.stride[0], ph, m.ceilMode), poolOutputSize(w, kw, m.stride[1], pw, m.ceilMode)];
-    return tf.reshape(x, out);
-  }
   return tf.tidy(() => {
-    const x4 = tf.reshape(x, shape);
+    const x4 = tf.reshape(x, [...shape]);
     const pool = (t4: Tensor): Tensor => tf.avgPool(t4 as tf.Tensor4D, [kh, kw], stride, 'valid');
     const xh = tf.pad(tf.transpose(x4, [0, 2, 3, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
     const mean = pool(xh); // sum / (kH·kW)
@@ -155,16 +145,11 @@ export interface AvgPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor],
 
 const create = <A = never>(kernelSize: IntOrPair, options: AvgPool2dOptions = {}): AvgPool2d<A> => {
   const fn = 'AvgPool2d.create';
-  const kernel = toPair(fn, 'kernelSize', kernelSize);
-  const stride = toPair(fn, 'stride', options.stride ?? kernel);
-  const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
-  checkPoolPadding(fn, kernel, padding);
+  const window = poolWindowArguments(fn, kernelSize, options);
   const divisorOverride = options.divisorOverride ?? null;
   if (divisorOverride !== null) checkPositiveInt(fn, 'divisorOverride', divisorOverride);
   return def.make<A>({
-    kernelSize: kernel,
-    stride,
-    padding,
+    ...window,
     ceilMode: options.ceilMode ?? false,
     countIncludePad: options.countIncludePad ?? true,
     divisorOverride,

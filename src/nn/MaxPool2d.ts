@@ -16,10 +16,9 @@ import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { ModuleError } from '../tree/ModuleError.js';
 import { configObject } from './configCodecs.js';
-import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
-import { ceilModeExtra, checkPoolPadding, poolOutputSize, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
+import { poolInput, poolWindowArguments } from './poolWindow.js';
+import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
@@ -49,24 +48,14 @@ declare module 'fp-ts/HKT.js' {
 }
 
 const forward = (m: MaxPool2d<unknown>, x: Tensor): Tensor => {
-  const { unbatched, shape } = checkChannelsFirst(x, null, 2, true);
-  checkNonEmptyFeatures(x, shape);
-  const [, , h, w] = shape as [number, number, number, number];
+  const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
+  // A reshape of the empty input keeps the result on the gradient tape.
+  if (emptyOutputShape !== undefined) return tf.reshape(x, emptyOutputShape);
   const [kh, kw] = m.kernelSize;
   const [ph, pw] = m.padding;
-  const eh = ceilModeExtra(h, kh, m.stride[0], ph, m.ceilMode);
-  const ew = ceilModeExtra(w, kw, m.stride[1], pw, m.ceilMode);
-  if (h + 2 * ph < kh || w + 2 * pw < kw) {
-    throw new ModuleError(`input of spatial size [${h}, ${w}] is smaller than the kernel ${JSON.stringify(m.kernelSize)} (padding ${JSON.stringify(m.padding)})`);
-  }
-  if (shape[0] === 0) {
-    // An empty batch (PyTorch allows one): tfjs-backend-wasm's pooling kernels divide by zero on it.
-    // A reshape of the empty input keeps the result on the gradient tape.
-    const out = [0, shape[1]!, poolOutputSize(h, kh, m.stride[0], ph, m.ceilMode), poolOutputSize(w, kw, m.stride[1], pw, m.ceilMode)];
-    return tf.reshape(x, out);
-  }
+  const [eh, ew] = extra;
   return tf.tidy(() => {
-    const x4 = tf.reshape(x, shape);
+    const x4 = tf.reshape(x, [...shape]);
     const xh = tf.transpose(x4, [0, 2, 3, 1]);
     const padded = ph + pw + eh + ew > 0 ? tf.pad(xh, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], -Infinity) : xh;
     const y = tf.transpose(tf.maxPool(padded as tf.Tensor4D, [kh, kw], [m.stride[0], m.stride[1]], 'valid'), [0, 3, 1, 2]);
@@ -121,14 +110,8 @@ export interface MaxPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor],
   readonly fromConfig: <A = never>(config: MaxPool2dConfig) => MaxPool2d<A>;
 }
 
-const create = <A = never>(kernelSize: IntOrPair, options: MaxPool2dOptions = {}): MaxPool2d<A> => {
-  const fn = 'MaxPool2d.create';
-  const kernel = toPair(fn, 'kernelSize', kernelSize);
-  const stride = toPair(fn, 'stride', options.stride ?? kernel);
-  const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
-  checkPoolPadding(fn, kernel, padding);
-  return def.make<A>({ kernelSize: kernel, stride, padding, ceilMode: options.ceilMode ?? false });
-};
+const create = <A = never>(kernelSize: IntOrPair, options: MaxPool2dOptions = {}): MaxPool2d<A> =>
+  def.make<A>({ ...poolWindowArguments('MaxPool2d.create', kernelSize, options), ceilMode: options.ceilMode ?? false });
 
 /**
  * The `MaxPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
