@@ -2,19 +2,16 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import {
   defineModule,
-  dispose,
   initialize,
   type ModuleOf,
   nn,
   random,
   submodule,
   tf,
-  tidy,
   valueAndGrad,
-  zipWith,
 } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
-import { fixedLinear } from '../mlp/parallax.js';
+import { fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { BINARY, binaryData } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -52,20 +49,8 @@ const lossAndGrad = valueAndGrad((m: BinaryNetwork<Tensor>, x: Tensor) => Binary
 export const setup = (): Runner => {
   const d = binaryData();
   const x = tf.tensor1d(d.x);
-  let params = initialize(
+  const params = initialize(
     BinaryNetwork.make({ dense1: fixedLinear(d.dense1), dense2: fixedLinear(d.dense2), dense3: fixedLinear(d.dense3) }),
   )(random.key(0));
-  return {
-    run: () => {
-      const { next, loss } = tidy(() => {
-        const { value, grads } = lossAndGrad(params, x);
-        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, BINARY.lr))), loss: value };
-      });
-      const l = loss.dataSync()[0]!;
-      dispose([params, loss]);
-      params = next;
-      return l;
-    },
-    dispose: () => dispose([params, x]),
-  };
+  return sgdRunner(params, (m) => lossAndGrad(m, x), BINARY.lr, [x]);
 };

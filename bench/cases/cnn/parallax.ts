@@ -4,20 +4,17 @@
  */
 import {
   defineModule,
-  dispose,
   initialize,
   type ModuleOf,
   nn,
   random,
   submodule,
   tf,
-  tidy,
   valueAndGrad,
-  zipWith,
 } from '../../../src/index.js';
 import { Conv2d } from '../../../src/nn/Conv2d.js';
 import type { Runner } from '../../harness.js';
-import { fixedLinear } from '../mlp/parallax.js';
+import { fixedInit, fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { CNN, cnnData, type ConvWeights } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -45,8 +42,8 @@ const SmallCnn = defineModule(URI, {
 const fixedConv = (w: ConvWeights, stride: number) =>
   Conv2d.create(w.inChannels, w.outChannels, w.k, {
     stride,
-    weightInit: (shape) => () => tf.tensor(w.weight, [...shape]),
-    biasInit: (shape) => () => tf.tensor(w.bias, [...shape]),
+    weightInit: fixedInit(w.weight),
+    biasInit: fixedInit(w.bias),
   });
 
 const lossAndGrad = valueAndGrad((m: SmallCnn<Tensor>, x: Tensor, y: Tensor) =>
@@ -57,20 +54,8 @@ export const setup = (): Runner => {
   const d = cnnData();
   const x = tf.tensor4d(d.x, [CNN.batch, 1, CNN.size, CNN.size]);
   const y = tf.tensor2d(d.y, [CNN.batch, CNN.classes]);
-  let params = initialize(
+  const params = initialize(
     SmallCnn.make({ conv1: fixedConv(d.conv1, 1), conv2: fixedConv(d.conv2, 2), fc: fixedLinear(d.fc) }),
   )(random.key(0));
-  return {
-    run: () => {
-      const { next, loss } = tidy(() => {
-        const { value, grads } = lossAndGrad(params, x, y);
-        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, CNN.lr))), loss: value };
-      });
-      const l = loss.dataSync()[0]!;
-      dispose([params, loss]);
-      params = next;
-      return l;
-    },
-    dispose: () => dispose([params, x, y]),
-  };
+  return sgdRunner(params, (m) => lossAndGrad(m, x, y), CNN.lr, [x, y]);
 };

@@ -4,19 +4,16 @@
  */
 import {
   defineModule,
-  dispose,
   initialize,
   type ModuleOf,
   nn,
   random,
   submodule,
   tf,
-  tidy,
   valueAndGrad,
-  zipWith,
 } from '../../../src/index.js';
-import type { DenseWeights } from '../../data.js';
 import type { Runner } from '../../harness.js';
+import { fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { MLP, mlpData } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -37,13 +34,6 @@ const Mlp = defineModule(URI, {
   forward: (m: Mlp<Tensor>, x: Tensor): Tensor => nn.Linear.forward(m.fc2, tf.relu(nn.Linear.forward(m.fc1, x))),
 });
 
-/** A `Linear` whose initializers hand out the given weights (PyTorch layout), so all contenders start equal. */
-export const fixedLinear = (w: DenseWeights) =>
-  nn.Linear.create(w.inFeatures, w.outFeatures, {
-    weightInit: (shape) => () => tf.tensor(w.weight, [...shape]),
-    biasInit: (shape) => () => tf.tensor(w.bias, [...shape]),
-  });
-
 const lossAndGrad = valueAndGrad((m: Mlp<Tensor>, x: Tensor, y: Tensor) =>
   tf.losses.softmaxCrossEntropy(y, Mlp.forward(m, x)) as tf.Scalar,
 );
@@ -52,18 +42,6 @@ export const setup = (): Runner => {
   const d = mlpData();
   const x = tf.tensor2d(d.x, [MLP.batch, MLP.inFeatures]);
   const y = tf.tensor2d(d.y, [MLP.batch, MLP.classes]);
-  let params = initialize(Mlp.make({ fc1: fixedLinear(d.fc1), fc2: fixedLinear(d.fc2) }))(random.key(0));
-  return {
-    run: () => {
-      const { next, loss } = tidy(() => {
-        const { value, grads } = lossAndGrad(params, x, y);
-        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, MLP.lr))), loss: value };
-      });
-      const l = loss.dataSync()[0]!;
-      dispose([params, loss]);
-      params = next;
-      return l;
-    },
-    dispose: () => dispose([params, x, y]),
-  };
+  const params = initialize(Mlp.make({ fc1: fixedLinear(d.fc1), fc2: fixedLinear(d.fc2) }))(random.key(0));
+  return sgdRunner(params, (m) => lossAndGrad(m, x, y), MLP.lr, [x, y]);
 };
