@@ -37,7 +37,8 @@ import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
 import { checkTensor } from './inputCheck.js';
-import { checkEps, emptyInit } from './normalizationArguments.js';
+import { checkEps } from './normalizationArguments.js';
+import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -212,10 +213,10 @@ const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions)
   const track = options.trackRunningStats ?? true;
   const c = [numFeatures];
   return {
-    weight: paramInit(affine ? c : [0], affine ? ones : emptyInit),
-    bias: paramInit(affine ? c : [0], affine ? zeros : emptyInit),
-    runningMean: paramInit(track ? c : [0], track ? zeros : emptyInit),
-    runningVar: paramInit(track ? c : [0], track ? ones : emptyInit),
+    weight: optionalParam(affine, c, ones),
+    bias: optionalParam(affine, c, zeros),
+    runningMean: optionalParam(track, c, zeros),
+    runningVar: optionalParam(track, c, ones),
     numBatchesTracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32'))),
     numFeatures,
     eps,

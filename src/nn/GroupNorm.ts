@@ -15,10 +15,11 @@ import { ones, zeros } from '../init/constant.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
 import { checkTensor } from './inputCheck.js';
-import { checkEps, emptyInit } from './normalizationArguments.js';
+import { checkEps } from './normalizationArguments.js';
+import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;
@@ -120,8 +121,8 @@ const create: GroupNormDef['create'] = (numGroups, numChannels, options = {}) =>
   const eps = checkEps(fn, options.eps ?? 1e-5);
   const affine = options.affine ?? true;
   return def.make({
-    weight: paramInit(affine ? [numChannels] : [0], affine ? ones : emptyInit),
-    bias: paramInit(affine ? [numChannels] : [0], affine ? zeros : emptyInit),
+    weight: optionalParam(affine, [numChannels], ones),
+    bias: optionalParam(affine, [numChannels], zeros),
     numGroups,
     numChannels,
     eps,

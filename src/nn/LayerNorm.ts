@@ -15,10 +15,11 @@ import { tf } from '../engine/backend.js';
 import { ones, zeros } from '../init/constant.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
 import { checkTrailingShape } from './inputCheck.js';
-import { checkEps, emptyInit, toShape } from './normalizationArguments.js';
+import { checkEps, toShape } from './normalizationArguments.js';
+import { optionalParam } from './optionalParam.js';
 
 type Tensor = tf.Tensor;
 
@@ -115,8 +116,8 @@ const create: LayerNormDef['create'] = (normalizedShape, options = {}) => {
   const elementwiseAffine = options.elementwiseAffine ?? true;
   const useBias = options.bias ?? true;
   return def.make({
-    weight: paramInit(elementwiseAffine ? shape : [0], elementwiseAffine ? ones : emptyInit),
-    bias: paramInit(elementwiseAffine && useBias ? shape : [0], elementwiseAffine && useBias ? zeros : emptyInit),
+    weight: optionalParam(elementwiseAffine, shape, ones),
+    bias: optionalParam(elementwiseAffine && useBias, shape, zeros),
     normalizedShape: shape,
     eps,
     elementwiseAffine,

@@ -16,6 +16,7 @@ import { uniform } from '../random/uniform.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { optionalParam } from './optionalParam.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { checkLastAxis } from './inputCheck.js';
 import { linearOp } from './linearOp.js';
@@ -136,7 +137,7 @@ export const Linear: LinearDef = {
     const biasInit = options.biasInit ?? pytorchBiasInit(inFeatures);
     return def.make({
       weight: paramInit([outFeatures, inFeatures], weightInit),
-      bias: paramInit(useBias ? [outFeatures] : [0], useBias ? biasInit : () => () => tf.zeros([0])),
+      bias: optionalParam(useBias, [outFeatures], biasInit),
       inFeatures,
       outFeatures,
       useBias,

@@ -36,7 +36,8 @@ import { bernoulli } from '../random/bernoulli.js';
 import { constant, context, type Context, param, submodule } from '../tree/Field.js';
 import { type AnyModule, defineModule, type ModuleDef, type ModuleOf, runForward } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
+import { optionalParam } from './optionalParam.js';
 import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import { Linear } from './Linear.js';
 
@@ -275,7 +276,6 @@ export interface MultiheadAttentionOptions {
 }
 
 const zerosInit: Initializer = (shape) => () => tf.zeros([...shape]);
-const empty = (): ParamInit<Tensor> => paramInit([0], zerosInit);
 
 const checkSize = (name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
@@ -356,11 +356,11 @@ export const MultiheadAttention: MultiheadAttentionDef = {
     const packed = kdim === embedDim && vdim === embedDim;
     const xavier = glorotUniform({ inAxis: -1, outAxis: -2 });
     return def.make<ParamInit<Tensor>>({
-      in_proj_weight: packed ? paramInit([3 * embedDim, embedDim], xavier) : empty(),
-      q_proj_weight: packed ? empty() : paramInit([embedDim, embedDim], xavier),
-      k_proj_weight: packed ? empty() : paramInit([embedDim, kdim], xavier),
-      v_proj_weight: packed ? empty() : paramInit([embedDim, vdim], xavier),
-      in_proj_bias: useBias ? paramInit([3 * embedDim], zerosInit) : empty(),
+      in_proj_weight: optionalParam(packed, [3 * embedDim, embedDim], xavier),
+      q_proj_weight: optionalParam(!packed, [embedDim, embedDim], xavier),
+      k_proj_weight: optionalParam(!packed, [embedDim, kdim], xavier),
+      v_proj_weight: optionalParam(!packed, [embedDim, vdim], xavier),
+      in_proj_bias: optionalParam(useBias, [3 * embedDim], zerosInit),
       out_proj: Linear.create(embedDim, embedDim, { bias: useBias, biasInit: zerosInit }),
       embedDim,
       numHeads,

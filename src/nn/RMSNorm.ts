@@ -14,10 +14,11 @@ import { tf } from '../engine/backend.js';
 import { ones } from '../init/constant.js';
 import { constant, param } from '../tree/Field.js';
 import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import type { ParamInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
 import { checkTrailingShape } from './inputCheck.js';
-import { checkEps, emptyInit, toShape } from './normalizationArguments.js';
+import { checkEps, toShape } from './normalizationArguments.js';
+import { optionalParam } from './optionalParam.js';
 
 type Tensor = tf.Tensor;
 
@@ -111,7 +112,7 @@ const create: RMSNormDef['create'] = (normalizedShape, options = {}) => {
   const eps = options.eps === undefined || options.eps === null ? null : checkEps(fn, options.eps);
   const elementwiseAffine = options.elementwiseAffine ?? true;
   return def.make({
-    weight: paramInit(elementwiseAffine ? shape : [0], elementwiseAffine ? ones : emptyInit),
+    weight: optionalParam(elementwiseAffine, shape, ones),
     normalizedShape: shape,
     eps,
     elementwiseAffine,

@@ -11,6 +11,7 @@ import { tf } from '../engine/backend.js';
 import type { Initializer } from '../init/Initializer.js';
 import { varianceScaling } from '../init/varianceScaling.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { optionalParam } from './optionalParam.js';
 import { pytorchBiasInit } from './Linear.js';
 import { checkPositiveInt } from './spatial.js';
 
@@ -72,7 +73,7 @@ export const convolutionWeightAndBias = (
   const biasInit = options.biasInit ?? pytorchBiasInit(fanIn);
   return {
     weight: paramInit(weightShape, weightInit),
-    bias: paramInit(useBias ? [outChannels] : [0], useBias ? biasInit : () => () => tf.zeros([0])),
+    bias: optionalParam(useBias, [outChannels], biasInit),
     useBias,
   };
 };

@@ -1,13 +1,9 @@
 /**
  * The constructor-argument checks shared by the normalization layers (`LayerNorm`, `RMSNorm`,
- * `GroupNorm`, `BatchNorm1d/2d`): `normalizedShape`, `eps`, and the leaf of an absent affine
- * parameter. Internal to `nn` (not re-exported).
+ * `GroupNorm`, `BatchNorm1d/2d`): `normalizedShape` and `eps`. Internal to `nn` (not re-exported).
  *
  * @since 0.1.0
  */
-import { tf } from '../engine/backend.js';
-
-type Tensor = tf.Tensor;
 
 /**
  * Normalizes a `normalizedShape` argument (LayerNorm, RMSNorm): an int or a non-empty list of
@@ -37,12 +33,3 @@ export const checkEps = (fn: string, eps: unknown): number => {
   return eps;
 };
 
-/**
- * The initializer of an absent optional parameter (`affine: false`, `bias: false`): a zero-size
- * `[0]` tensor, which has no state-dict key, as in PyTorch.
- * @example
- * paramInit([0], emptyInit)
- * @internal
- * @since 0.1.0
- */
-export const emptyInit = (): (() => Tensor) => () => tf.zeros([0]);

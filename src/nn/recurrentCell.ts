@@ -9,10 +9,10 @@
  */
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import type { Initializer } from '../init/Initializer.js';
 import { constant, param } from '../tree/Field.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
+import { optionalParam } from './optionalParam.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { pytorchBiasInit } from './Linear.js';
 
@@ -77,8 +77,6 @@ export const checkPositive = (fn: string, name: string, n: unknown): number => {
   return n;
 };
 
-/** @internal the zero-size leaf of an absent bias */
-export const emptyParam = (): ParamInit<Tensor> => paramInit([0], (() => () => tf.zeros([0])) as Initializer);
 
 /**
  * A new cell's record with `gates` gates (LSTM 4, GRU 3): arguments checked, parameters with
@@ -99,8 +97,8 @@ export const newRecurrentCell = (
   return {
     weight_ih: paramInit([gates * hiddenSize, inputSize], u),
     weight_hh: paramInit([gates * hiddenSize, hiddenSize], u),
-    bias_ih: useBias ? paramInit([gates * hiddenSize], u) : emptyParam(),
-    bias_hh: useBias ? paramInit([gates * hiddenSize], u) : emptyParam(),
+    bias_ih: optionalParam(useBias, [gates * hiddenSize], u),
+    bias_hh: optionalParam(useBias, [gates * hiddenSize], u),
     inputSize,
     hiddenSize,
     useBias,
