@@ -93,7 +93,7 @@ export const valueAndGrad =
     // Paths are only built when a user predicate may read them.
     const entries = leafEntries(m, options.trainable !== undefined);
     const xs: Tensor[] = [];
-    for (const [i, [info, leaf]] of entries.entries()) {
+    for (const [i, [, leaf]] of entries.entries()) {
       if (!(leaf instanceof tf.Tensor)) {
         const path = leafEntries(m)[i]![0].path;
         throw new Error(

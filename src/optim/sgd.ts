@@ -3,10 +3,10 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
-import { identity, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
+import { identity, type GradientTransformation } from './GradientTransformation.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { trace, type TraceState } from './trace.js';
+import { trace } from './trace.js';
 
 /** Options of {@link sgd}. @since 0.1.0 */
 export interface SgdOptions {
