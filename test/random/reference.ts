@@ -1,11 +1,11 @@
-/** Loads the JAX reference vectors (read-only, beside the clone) and float32 comparison helpers. */
+/** Loads the JAX reference vectors (copied into test/fixtures/jax; see its README) and float32 comparison helpers. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const referenceDir = path.resolve(repoRoot, '../shared/reference');
+export const referenceDir = path.resolve(repoRoot, 'test/fixtures/jax');
 
 export const readReference = <A>(file: string): A =>
   JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8')) as A;
