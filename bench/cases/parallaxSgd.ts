@@ -3,7 +3,7 @@
  * as `zipWith(params, grads, (p, g) => p - lr·g)` inside `tidy`, and the replaced params disposed.
  * Also the layers whose initializers hand out given weights, so every contender starts equal.
  */
-import { type AnyModule, dispose, nn, type Relabel, tf, tidy, zipWith } from '../../src/index.js';
+import { type AnySpec, dispose, type ModuleOf, nn, tf, tidy, zipWith } from '../../src/index.js';
 import type { DenseWeights } from '../data.js';
 import type { Runner } from '../harness.js';
 
@@ -24,9 +24,9 @@ export const fixedLinear = (w: DenseWeights) =>
  * A runner that takes one SGD step per `run` from `initial` (which it owns from then on) and
  * reports the loss; `inputs` are freed with it.
  */
-export const sgdRunner = <M extends AnyModule<Tensor>>(
-  initial: M,
-  lossAndGrad: (m: M) => { readonly value: Tensor; readonly grads: Relabel<M, Tensor> },
+export const sgdRunner = <S extends AnySpec>(
+  initial: ModuleOf<S, Tensor>,
+  lossAndGrad: (m: ModuleOf<S, Tensor>) => { readonly value: Tensor; readonly grads: ModuleOf<S, Tensor> },
   lr: number,
   inputs: ReadonlyArray<Tensor>,
 ): Runner => {
@@ -35,7 +35,7 @@ export const sgdRunner = <M extends AnyModule<Tensor>>(
     run: () => {
       const { next, loss } = tidy(() => {
         const { value, grads } = lossAndGrad(params);
-        return { next: zipWith(params, grads, (p: Tensor, g: Tensor) => tf.sub(p, tf.mul(g, lr))) as M, loss: value };
+        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, lr))), loss: value };
       });
       const l = loss.dataSync()[0]!;
       dispose([params, loss]);

@@ -25,7 +25,17 @@ import './wasmBatchMatMul.js';
 // wasm transposes faster with fewer axes: this one merges axes that move together first.
 import './wasmTranspose.js';
 
-/** The backends parallax-ts ships with. @since 0.1.0 */
+/**
+ * The backends parallax-ts ships with.
+ *
+ * @example
+ * import { type BackendName, getBackend, setBackend } from 'parallax-ts'
+ * const wanted: BackendName = 'cpu'
+ * await setBackend(wanted)
+ * getBackend() // 'cpu'
+ * @category backends
+ * @since 0.1.0
+ */
 export type BackendName = 'cpu' | 'wasm';
 
 const isBackendName = (s: string): s is BackendName => s === 'cpu' || s === 'wasm';
@@ -45,7 +55,10 @@ quietCpuBanner();
  * data on first use), but for speed create them after switching.
  *
  * @example
- * await setBackend('wasm') // true when wasm initialized
+ * import { getBackend, setBackend } from 'parallax-ts'
+ * const ok = await setBackend('wasm') // true when wasm initialized
+ * getBackend() // 'wasm' when ok
+ * @category backends
  * @since 0.1.0
  */
 export const setBackend = async (name: BackendName): Promise<boolean> => {
@@ -57,7 +70,15 @@ export const setBackend = async (name: BackendName): Promise<boolean> => {
   return ok;
 };
 
-/** The active backend's name. @since 0.1.0 */
+/**
+ * The active backend's name.
+ *
+ * @example
+ * import { getBackend } from 'parallax-ts'
+ * getBackend() // 'cpu' until `ready()` or `setBackend` switches
+ * @category backends
+ * @since 0.1.0
+ */
 export const getBackend = (): BackendName => {
   const name = tf.getBackend();
   return isBackendName(name) ? name : 'cpu';
@@ -71,6 +92,7 @@ export const getBackend = (): BackendName => {
  * import { ready } from 'parallax-ts'
  * const backend = await ready()      // 'wasm' on a typical Node
  * await ready('cpu')                  // force the pure-JS backend
+ * @category backends
  * @since 0.1.0
  */
 export const ready = async (preferred?: BackendName): Promise<BackendName> => {
@@ -90,4 +112,17 @@ export const ready = async (preferred?: BackendName): Promise<BackendName> => {
   return 'cpu';
 };
 
+/**
+ * The `@tensorflow/tfjs-core` namespace, on the engine set up above: gradients, chained tensor
+ * methods and the kernels of this folder registered, the `cpu` backend active.
+ *
+ * @example
+ * import { tf } from 'parallax-ts'
+ * const x = tf.tensor2d([[1, 2], [3, 4]])
+ * const y = x.transpose() // chained methods are registered
+ * y.dataSync() // Float32Array [1, 3, 2, 4]
+ * tf.dispose([x, y])
+ * @category backends
+ * @since 0.1.0
+ */
 export { tf };

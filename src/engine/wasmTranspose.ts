@@ -22,9 +22,20 @@ const original = tf.getKernel('Transpose', 'wasm');
  * The same permutation on fewer axes: `[shape, perm]` of the merged problem, or `undefined` when
  * nothing merges. Output axes `j, j+1` with `perm[j+1] = perm[j] + 1` are adjacent in the input
  * too, so they move as one axis.
+ *
+ * For example, `mergeAxes([32, 8, 26, 26], [0, 2, 3, 1])` is `[[32, 8, 676], [0, 2, 1]]` and
+ * `mergeAxes([2, 3], [1, 0])` is `undefined`; wasm's `Transpose` kernel uses it for every
+ * `tf.transpose` of rank 3 or more.
+ *
  * @example
- * mergeAxes([32, 8, 26, 26], [0, 2, 3, 1]) // [[32, 8, 676], [0, 2, 1]]
- * mergeAxes([2, 3], [1, 0])                 // undefined
+ * import { ready, tf } from 'parallax-ts'
+ * await ready('wasm')
+ * const x = tf.zeros([32, 8, 26, 26])          // NCHW
+ * const y = tf.transpose(x, [0, 2, 3, 1])      // runs as [32, 8, 676] with perm [0, 2, 1]
+ * y.shape // [32, 26, 26, 8]
+ * @category kernels
+ * @since 0.1.0
+ * @internal
  */
 export const mergeAxes = (shape: readonly number[], perm: readonly number[]): [number[], number[]] | undefined => {
   const kept = perm.filter((axis) => shape[axis] !== 1);

@@ -15,19 +15,51 @@ import { fromArray, leafEntries, type LeafInfo, type Relabel } from '../tree/Mod
 
 type Tensor = tf.Tensor;
 
-/** A loss with an auxiliary output (metrics, predictions), returned next to the gradients. @since 0.1.0 */
+/**
+ * A loss with an auxiliary output (metrics, predictions), returned next to the gradients.
+ * @example
+ * import { nn, tf, type LossWithAux } from 'parallax-ts'
+ * const loss = (m: nn.Linear<tf.Tensor>, x: tf.Tensor): LossWithAux<{ readonly prediction: tf.Tensor }> => {
+ *   const prediction = nn.Linear.forward(m, x)
+ *   return { loss: tf.sum(tf.square(prediction)), aux: { prediction } }
+ * }
+ * @category model
+ * @since 0.1.0
+ */
 export interface LossWithAux<Aux> {
   readonly loss: Tensor;
   readonly aux: Aux;
 }
 
-/** What leaves that are not differentiated get in the gradient tree. @since 0.1.0 */
+/**
+ * What leaves that are not differentiated get in the gradient tree.
+ * @example
+ * import type { Untrained } from 'parallax-ts'
+ * const sparse: Untrained = 'null' // frozen leaves and buffers get null, allocating nothing
+ * @category model
+ * @since 0.1.0
+ */
 export type Untrained = 'zeros' | 'null';
 
-/** The gradient leaf type for an {@link Untrained} choice. @since 0.1.0 */
+/**
+ * The gradient leaf type for an {@link Untrained} choice.
+ * @example
+ * import type { GradLeaf, tf } from 'parallax-ts'
+ * const leaf: GradLeaf<'null'> = null // tf.Tensor | null
+ * const dense: GradLeaf<'zeros'> extends tf.Tensor ? true : false = true
+ * @category model
+ * @since 0.1.0
+ */
 export type GradLeaf<U extends Untrained> = U extends 'null' ? Tensor | null : Tensor;
 
-/** @since 0.1.0 */
+/**
+ * Options of {@link valueAndGrad} and {@link grad}.
+ * @example
+ * import type { GradOptions } from 'parallax-ts'
+ * const headOnly: GradOptions<'null'> = { trainable: (info) => info.kind === 'param' && info.path.startsWith('head.'), untrained: 'null' }
+ * @category model
+ * @since 0.1.0
+ */
 export interface GradOptions<U extends Untrained = 'zeros'> {
   /** Which leaves to differentiate; default: every `param` leaf (buffers never). */
   readonly trainable?: (info: LeafInfo) => boolean;
@@ -40,7 +72,17 @@ export interface GradOptions<U extends Untrained = 'zeros'> {
   readonly untrained?: U;
 }
 
-/** What {@link valueAndGrad} returns. @since 0.1.0 */
+/**
+ * What {@link valueAndGrad} returns: the loss, the gradients — a tree of the model's kind (`Relabel<M, G>`:
+ * a `Net<Tensor>` gets a `Net<Tensor>` of gradients) — and the loss's auxiliary output.
+ * @example
+ * import { initialize, nn, random, tf, valueAndGrad, type ValueAndGrad } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(2, 1))(random.key(0))
+ * const r: ValueAndGrad<nn.Linear<tf.Tensor>, undefined> = valueAndGrad((m: nn.Linear<tf.Tensor>) => tf.sum(m.weight))(params)
+ * const g: nn.Linear<tf.Tensor> = r.grads
+ * @category model
+ * @since 0.1.0
+ */
 export interface ValueAndGrad<M, Aux, G = Tensor> {
   readonly value: tf.Scalar;
   readonly grads: Relabel<M, G>;
@@ -74,8 +116,15 @@ const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
  * `options.trainable`, unless `options.untrained` is `'null'`. Parameters shared by several uses get
  * the sum of their gradients (share one by using its submodule twice in the forward pass). Two
  * fields holding the same tensor are two leaves, as in a JAX pytree: each gets its own uses' gradient.
+ * The gradient tree has the model's kind and type: for `m: Net<Tensor>`, `grads` is a
+ * `Net<Tensor>` (a `Net<Tensor | null>` with `untrained: 'null'`), ready for an optimizer's `update`.
  * @example
- * const { value, grads } = valueAndGrad((m: Net<Tensor>, x: Tensor, y: Tensor) => mse(Net.forward(m, x), y))(net, x, y)
+ * import { initialize, nn, random, tf, valueAndGrad } from 'parallax-ts'
+ * const net = initialize(nn.MLP.create([3, 8, 1]))(random.key(0))
+ * const mse = (m: nn.MLP<tf.Tensor>, x: tf.Tensor, y: tf.Tensor) => tf.mean(tf.square(tf.sub(nn.MLP.forward(m, x), y)))
+ * const { value, grads } = valueAndGrad(mse)(net, tf.ones([4, 3]), tf.zeros([4, 1]))
+ * const g: nn.MLP<tf.Tensor> = grads // one gradient per parameter, at the parameter's place
+ * @category gradients
  * @since 0.1.0
  */
 export const valueAndGrad =
@@ -212,7 +261,10 @@ export const valueAndGrad =
 /**
  * The gradient tree alone (see {@link valueAndGrad}); the loss value is freed.
  * @example
- * const g = grad((m: Linear<Tensor>, x: Tensor) => tf.sum(Linear.forward(m, x)))(lin, x)
+ * import { grad, initialize, nn, random, tf } from 'parallax-ts'
+ * const lin = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const g: nn.Linear<tf.Tensor> = grad((m: nn.Linear<tf.Tensor>, x: tf.Tensor) => tf.sum(nn.Linear.forward(m, x)))(lin, tf.ones([4, 2]))
+ * @category gradients
  * @since 0.1.0
  */
 export const grad =

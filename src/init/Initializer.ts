@@ -10,6 +10,17 @@ import type { tf } from '../engine/backend.js';
 import { assertPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
 import { shapeSize, type Shape } from '../random/Shape.js';
 
+/**
+ * The shape an initializer is applied to: the samplers' `Shape`, outermost dimension first.
+ *
+ * @example
+ * import { init, random } from 'parallax-ts'
+ * const shape: init.Shape = [3, 4]
+ * const w = init.heNormal()(shape)(random.key(0)) // a float32 tensor of shape [3, 4]
+ * w.dispose()
+ * @category model
+ * @since 0.1.0
+ */
 export type { Shape } from '../random/Shape.js';
 
 /**
@@ -20,6 +31,7 @@ export type { Shape } from '../random/Shape.js';
  * import { init, random } from 'parallax-ts'
  * const w = init.glorotNormal()([5, 10])(random.key(0)) // one draw, shape [5, 10]
  * w.dispose()
+ * @category model
  * @since 0.1.0
  */
 export type Initializer = (shape: Shape) => Reader<PRNGKey, tf.Tensor>;
@@ -30,9 +42,12 @@ export type Initializer = (shape: Shape) => Reader<PRNGKey, tf.Tensor>;
  * the key when the reader runs.
  *
  * @example
+ * import { random, tf } from 'parallax-ts'
  * import { makeInitializer } from 'parallax-ts/init'
- * import { tf } from 'parallax-ts'
  * const twos = makeInitializer('twos', (shape) => () => tf.fill([...shape], 2))
+ * const t = twos([2, 2])(random.key(0)) // [[2, 2], [2, 2]]
+ * twos([2, -1]) // throws Error: twos: shape[1] must be a non-negative integer, got -1
+ * @category constructors
  * @since 0.1.0
  */
 export const makeInitializer =

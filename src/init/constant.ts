@@ -14,6 +14,7 @@ import { type Initializer, makeInitializer } from './Initializer.js';
  * @example
  * import { init, random } from 'parallax-ts'
  * const b = init.constant(0.1)([10])(random.key(0)) // ten 0.1s
+ * @category initializers
  * @since 0.1.0
  */
 export const constant = (value: number): Initializer => {
@@ -28,7 +29,8 @@ export const constant = (value: number): Initializer => {
  *
  * @example
  * import { init, random } from 'parallax-ts'
- * const b = init.zeros([10])(random.key(0))
+ * const b = init.zeros([10])(random.key(0)) // ten 0s
+ * @category initializers
  * @since 0.1.0
  */
 export const zeros: Initializer = makeInitializer('zeros', (shape) => () => tf.zeros([...shape], 'float32'));
@@ -38,7 +40,8 @@ export const zeros: Initializer = makeInitializer('zeros', (shape) => () => tf.z
  *
  * @example
  * import { init, random } from 'parallax-ts'
- * const gamma = init.ones([10])(random.key(0))
+ * const gamma = init.ones([10])(random.key(0)) // ten 1s
+ * @category initializers
  * @since 0.1.0
  */
 export const ones: Initializer = makeInitializer('ones', (shape) => () => tf.ones([...shape], 'float32'));

@@ -12,6 +12,7 @@ import { type FanAxes, varianceScaling } from './varianceScaling.js';
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.glorotNormal()([5, 10])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const glorotNormal = (axes: FanAxes = {}): Initializer =>
@@ -24,6 +25,7 @@ export const glorotNormal = (axes: FanAxes = {}): Initializer =>
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.glorotUniform({ inAxis: -1, outAxis: -2 })([10, 5])(random.key(0)) // a Linear weight
+ * @category initializers
  * @since 0.1.0
  */
 export const glorotUniform = (axes: FanAxes = {}): Initializer =>
@@ -33,8 +35,9 @@ export const glorotUniform = (axes: FanAxes = {}): Initializer =>
  * Alias of {@link glorotNormal}.
  *
  * @example
- * import { init } from 'parallax-ts'
- * init.xavierNormal()([3, 3])
+ * import { init, random } from 'parallax-ts'
+ * const w = init.xavierNormal()([3, 3])(random.key(0)) // the draw of init.glorotNormal()
+ * @category initializers
  * @since 0.1.0
  */
 export const xavierNormal = glorotNormal;
@@ -43,8 +46,9 @@ export const xavierNormal = glorotNormal;
  * Alias of {@link glorotUniform}.
  *
  * @example
- * import { init } from 'parallax-ts'
- * init.xavierUniform()([3, 3])
+ * import { init, random } from 'parallax-ts'
+ * const w = init.xavierUniform()([3, 3])(random.key(0)) // the draw of init.glorotUniform()
+ * @category initializers
  * @since 0.1.0
  */
 export const xavierUniform = glorotUniform;

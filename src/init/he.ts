@@ -14,6 +14,7 @@ import { type FanAxes, varianceScaling } from './varianceScaling.js';
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.heNormal()([5, 10])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const heNormal = (axes: FanAxes = {}): Initializer =>
@@ -25,6 +26,7 @@ export const heNormal = (axes: FanAxes = {}): Initializer =>
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.heUniform()([5, 10])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const heUniform = (axes: FanAxes = {}): Initializer =>
@@ -34,8 +36,9 @@ export const heUniform = (axes: FanAxes = {}): Initializer =>
  * Alias of {@link heNormal}.
  *
  * @example
- * import { init } from 'parallax-ts'
- * init.kaimingNormal()([3, 3])
+ * import { init, random } from 'parallax-ts'
+ * const w = init.kaimingNormal()([3, 3])(random.key(0)) // the draw of init.heNormal()
+ * @category initializers
  * @since 0.1.0
  */
 export const kaimingNormal = heNormal;
@@ -44,8 +47,9 @@ export const kaimingNormal = heNormal;
  * Alias of {@link heUniform}.
  *
  * @example
- * import { init } from 'parallax-ts'
- * init.kaimingUniform()([3, 3])
+ * import { init, random } from 'parallax-ts'
+ * const w = init.kaimingUniform()([3, 3])(random.key(0)) // the draw of init.heUniform()
+ * @category initializers
  * @since 0.1.0
  */
 export const kaimingUniform = heUniform;

@@ -13,16 +13,19 @@ import type { Reader } from 'fp-ts/lib/Reader.js';
 import { tf } from '../engine/backend.js';
 import { foldIn } from '../random/foldIn.js';
 import { assertPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
-import type { AnyModule } from '../tree/Field.js';
-import { leafEntries, mapModuleWithInfo, type Relabel } from '../tree/Module.js';
-import { isParamInit } from '../tree/ParamInit.js';
+import type { AnySpec, ModuleOf } from '../tree/Field.js';
+import { leafEntries, mapModuleWithInfo } from '../tree/Module.js';
+import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
 
 type Tensor = tf.Tensor;
 
 /**
  * 32-bit FNV-1a of the UTF-8 bytes of `s`: the `foldIn` datum for a leaf path.
  * @example
- * pathHash('weight') // a uint32
+ * import { pathHash } from 'parallax-ts'
+ * pathHash('weight') // 1352703673
+ * pathHash('dense1.weight') // 2569489027
+ * @category initialization
  * @since 0.1.0
  */
 export const pathHash = (s: string): number => {
@@ -37,7 +40,10 @@ export const pathHash = (s: string): number => {
 /**
  * The key a leaf at `path` is initialized with.
  * @example
- * leafKey(random.key(0), 'dense1.weight')
+ * import { leafKey, pathHash, random } from 'parallax-ts'
+ * const k = leafKey(random.key(0), 'dense1.weight')
+ * random.Eq.equals(k, random.foldIn(random.key(0), pathHash('dense1.weight'))) // true
+ * @category initialization
  * @since 0.1.0
  */
 export const leafKey = (root: PRNGKey, path: string): PRNGKey => foldIn(root, pathHash(path));
@@ -51,11 +57,12 @@ const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean 
  * tensor or an initializer returns the wrong shape.
  * @example
  * import { initialize, random, nn } from 'parallax-ts'
- * const params = initialize(nn.Linear.create(5, 10))(random.key(0))
+ * const params = initialize(nn.Linear.create(5, 10))(random.key(0)) // Linear<Tensor>: weight [10, 5], bias [10]
+ * @category initialization
  * @since 0.1.0
  */
 export const initialize =
-  <M extends AnyModule<unknown>>(m: M): Reader<PRNGKey, Relabel<M, Tensor>> =>
+  <S extends AnySpec>(m: ModuleOf<S, ParamInit<Tensor>>): Reader<PRNGKey, ModuleOf<S, Tensor>> =>
   (key) => {
     assertPRNGKey('initialize', 'key', key);
     for (const [info, leaf] of leafEntries(m)) {
@@ -78,7 +85,7 @@ export const initialize =
           );
         }
         return t;
-      }) as Relabel<M, Tensor>;
+      }) as ModuleOf<S, Tensor>;
     } catch (e) {
       for (const t of made) if (t instanceof tf.Tensor) t.dispose();
       throw e;

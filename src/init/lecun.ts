@@ -12,6 +12,7 @@ import { type FanAxes, varianceScaling } from './varianceScaling.js';
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.lecunNormal()([5, 10])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const lecunNormal = (axes: FanAxes = {}): Initializer =>
@@ -23,6 +24,7 @@ export const lecunNormal = (axes: FanAxes = {}): Initializer =>
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.lecunUniform()([5, 10])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const lecunUniform = (axes: FanAxes = {}): Initializer =>

@@ -8,7 +8,17 @@ import { normalFloats } from '../random/normal.js';
 import { describe } from '../random/Shape.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
 
-/** Checks a positive finite float parameter of an initializer. @internal */
+/**
+ * Checks a positive finite float parameter of an initializer; the error names the initializer
+ * and the parameter.
+ *
+ * @example
+ * import { init } from 'parallax-ts'
+ * init.normal(-1) // throws Error: normal: stddev must be a positive finite number, got -1
+ * @category utils
+ * @since 0.1.0
+ * @internal
+ */
 export const checkPositive = (fn: string, name: string, x: unknown): number => {
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
     throw new Error(`${fn}: ${name} must be a positive finite number, got ${describe(x)}`);
@@ -22,6 +32,7 @@ export const checkPositive = (fn: string, name: string, x: unknown): number => {
  * @example
  * import { init, random } from 'parallax-ts'
  * const b = init.normal(0.02)([10])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const normal = (stddev = 1e-2): Initializer => {

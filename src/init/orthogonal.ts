@@ -69,6 +69,7 @@ const orthonormalColumns = (a: Float64Array, m: number, n: number): Float64Array
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.orthogonal()([4, 4])(random.key(0)) // wᵀw = I
+ * @category initializers
  * @since 0.1.0
  */
 export const orthogonal = (scale = 1, columnAxis = -1): Initializer => {

@@ -17,6 +17,7 @@ import { checkPositive } from './normal.js';
  * @example
  * import { init, random } from 'parallax-ts'
  * const w = init.truncatedNormal(0.02)([768, 768])(random.key(0))
+ * @category initializers
  * @since 0.1.0
  */
 export const truncatedNormal = (stddev = 1e-2, lower = -2, upper = 2): Initializer => {

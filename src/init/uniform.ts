@@ -14,7 +14,8 @@ import { checkPositive } from './normal.js';
  *
  * @example
  * import { init, random } from 'parallax-ts'
- * const w = init.uniform(0.1)([3, 4])(random.key(0))
+ * const w = init.uniform(0.1)([3, 4])(random.key(0)) // draws in [0, 0.1)
+ * @category initializers
  * @since 0.1.0
  */
 export const uniform = (scale = 1e-2): Initializer => {

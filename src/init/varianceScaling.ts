@@ -31,6 +31,11 @@ import { type Initializer, makeInitializer } from './Initializer.js';
  * Which fan divides the scale: `fanIn`, `fanOut`, their mean `fanAvg`, or their geometric mean
  * `fanGeoAvg`.
  *
+ * @example
+ * import { init, random } from 'parallax-ts'
+ * const mode: init.FanMode = 'fanOut'
+ * const w = init.varianceScaling(2, mode, 'normal')([256, 128])(random.key(0)) // variance 2 / 128
+ * @category model
  * @since 0.1.0
  */
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg' | 'fanGeoAvg';
@@ -39,6 +44,11 @@ export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg' | 'fanGeoAvg';
  * The distribution drawn: a normal truncated to ±2 standard deviations (rescaled so the variance
  * is still `scale / fan`), a normal, or a uniform on `±sqrt(3 * scale / fan)`.
  *
+ * @example
+ * import { init, random } from 'parallax-ts'
+ * const distribution: init.Distribution = 'uniform'
+ * const w = init.varianceScaling(1, 'fanIn', distribution)([3, 4])(random.key(0)) // on ±sqrt(3 / 3) = ±1
+ * @category model
  * @since 0.1.0
  */
 export type Distribution = 'truncatedNormal' | 'normal' | 'uniform';
@@ -47,6 +57,11 @@ export type Distribution = 'truncatedNormal' | 'normal' | 'uniform';
  * Where the input and output axes are (negative counts from the end); default
  * `{ inAxis: -2, outAxis: -1 }`, JAX's.
  *
+ * @example
+ * import { init } from 'parallax-ts'
+ * const torchConv: init.FanAxes = { inAxis: 1, outAxis: 0 } // an OIHW conv weight
+ * init.computeFans([16, 3, 5, 5], torchConv) // { fanIn: 75, fanOut: 400 }
+ * @category model
  * @since 0.1.0
  */
 export interface FanAxes {
@@ -68,6 +83,7 @@ const DISTRIBUTIONS: ReadonlyArray<Distribution> = ['truncatedNormal', 'normal',
  * import { computeFans } from 'parallax-ts/init'
  * computeFans([3, 3, 2, 4])                              // { fanIn: 18, fanOut: 36 }
  * computeFans([10, 5], { inAxis: -1, outAxis: -2 })      // { fanIn: 5, fanOut: 10 }
+ * @category utils
  * @since 0.1.0
  */
 export const computeFans = (
@@ -121,6 +137,7 @@ const denominatorOf = (mode: FanMode, fanIn: number, fanOut: number): number => 
  * const k = init.varianceScaling(2, 'fanIn', 'truncatedNormal')([256, 128])(random.key(0))
  * // a PyTorch-layout weight [out, in], as nn.Linear stores it
  * const w = init.varianceScaling(1, 'fanAvg', 'uniform', { inAxis: -1, outAxis: -2 })([128, 256])(random.key(1))
+ * @category initializers
  * @since 0.1.0
  */
 export const varianceScaling = (

@@ -9,7 +9,10 @@ import { elementCount } from './header.js';
 
 /**
  * A tensor's raw form. `data` holds exactly `product(shape) * itemSize(dtype)` bytes.
- *
+ * @example
+ * import { io } from 'parallax-ts'
+ * const raw: io.RawTensor = { dtype: 'U8', shape: [2], data: new Uint8Array([7, 9]) }
+ * @category model
  * @since 0.1.0
  */
 export interface RawTensor {
@@ -21,12 +24,16 @@ export interface RawTensor {
 /**
  * Why `value` is not a well-formed raw tensor, or `undefined` when it is. `name` is used in the
  * message.
- *
  * @example
- * rawTensorProblem('w', { dtype: 'F32', shape: [2], data: new Uint8Array(8) }) // undefined
- * rawTensorProblem('w', { dtype: 'F32', shape: [2], data: new Uint8Array(6) })
- * // 'tensor "w": F32 shape [2] needs 8 bytes, got 6'
+ * import { io } from 'parallax-ts'
+ * io.rawTensor('F32', [2], new Uint8Array(8)) // fine
+ * try {
+ *   io.rawTensor('F32', [2], new Uint8Array(6))
+ * } catch (e) {
+ *   console.log((e as Error).message) // 'rawTensor: tensor "(new)": F32 shape [2] needs 8 bytes, got 6'
+ * }
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const rawTensorProblem = (name: string, value: RawTensor): string | undefined => {
@@ -48,9 +55,10 @@ export const rawTensorProblem = (name: string, value: RawTensor): string | undef
 
 /**
  * Builds a raw tensor, checking that `data` has the size `dtype` and `shape` call for.
- *
  * @example
- * const r = rawTensor('I32', [2], new Uint8Array([1, 0, 0, 0, 2, 0, 0, 0])) // [1, 2]
+ * import { io } from 'parallax-ts'
+ * const r = io.rawTensor('I32', [2], new Uint8Array([1, 0, 0, 0, 2, 0, 0, 0])) // [1, 2]
+ * @category constructors
  * @since 0.1.0
  */
 export const rawTensor = (dtype: Dtype, shape: ReadonlyArray<number>, data: Uint8Array): RawTensor => {

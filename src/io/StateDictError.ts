@@ -5,7 +5,21 @@
  * @since 0.1.0
  */
 
-/** What is wrong with one key. @since 0.1.0 */
+/**
+ * What is wrong with one key.
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * try {
+ *   io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([3, 2]) })
+ * } catch (e) {
+ *   if (e instanceof io.StateDictError) {
+ *     const [problem]: ReadonlyArray<io.StateDictProblem> = e.problems
+ *     problem?.kind // 'missing'
+ *   }
+ * }
+ * @category errors
+ * @since 0.1.0
+ */
 export interface StateDictProblem {
   readonly kind: 'missing' | 'unexpected' | 'shape' | 'dtype' | 'value';
   readonly key: string;
@@ -16,11 +30,14 @@ export interface StateDictProblem {
 /**
  * Thrown by `loadStateDict` and the loaders built on it. `problems` holds each problem on its own;
  * the message lists them all, one per line.
- *
  * @example
- * try { loadStateDict(model, tensors) } catch (e) {
- *   if (e instanceof StateDictError) console.log(e.problems.filter((p) => p.kind === 'missing').map((p) => p.key))
+ * import { io, nn, tf } from 'parallax-ts'
+ * try {
+ *   io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([2, 2]) })
+ * } catch (e) {
+ *   if (e instanceof io.StateDictError) console.log(e.keys('missing'), e.keys('shape')) // ['bias'] ['weight']
  * }
+ * @category errors
  * @since 0.1.0
  */
 export class StateDictError extends Error {

@@ -18,10 +18,26 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 
-/** The bytes to write: one array, or chunks written in order. @since 0.1.0 */
+/**
+ * The bytes to write: one array, or chunks written in order.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const one: io.WriteSource = new Uint8Array([1, 2])
+ * const chunks: io.WriteSource = [new Uint8Array([1]), new Uint8Array([2])]
+ * @category model
+ * @since 0.1.0
+ */
 export type WriteSource = Uint8Array | Iterable<Uint8Array>;
 
-/** Options for atomic writes. @since 0.1.0 */
+/**
+ * Options for atomic writes.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const options: io.AtomicWriteOptions = { mode: 0o600 }
+ * io.atomicWriteFileSync('secret.bin', new Uint8Array([1]), options)
+ * @category model
+ * @since 0.1.0
+ */
 export interface AtomicWriteOptions {
   /** Permission bits of the new file; by default those of the file replaced, else 0o666 & ~umask. */
   readonly mode?: number;
@@ -98,10 +114,12 @@ const syncDirectory = async (directory: string): Promise<void> => {
 /**
  * Replaces `path` atomically with `data` (an array or chunks), synchronously. On error nothing
  * changes at `path` and the error is rethrown.
- *
  * @example
- * atomicWriteFileSync('weights.safetensors', bytes)
- * atomicWriteFileSync('log.txt', [header, body]) // chunks, written in order
+ * import { io } from 'parallax-ts'
+ * const encoder = new TextEncoder()
+ * io.atomicWriteFileSync('weights.bin', new Uint8Array([1, 2, 3]))
+ * io.atomicWriteFileSync('log.txt', [encoder.encode('header\n'), encoder.encode('body\n')]) // chunks, written in order
+ * @category files
  * @since 0.1.0
  */
 export const atomicWriteFileSync = (path: string, data: WriteSource, options: AtomicWriteOptions = {}): void => {
@@ -137,9 +155,10 @@ export const atomicWriteFileSync = (path: string, data: WriteSource, options: At
 /**
  * Replaces `path` atomically with `data` (an array, chunks, or async chunks). On error (including
  * one thrown by the chunk source) nothing changes at `path` and the promise rejects with it.
- *
  * @example
- * await atomicWriteFile('weights.safetensors', bytes)
+ * import { io } from 'parallax-ts'
+ * await io.atomicWriteFile('weights.bin', new Uint8Array([1, 2, 3]))
+ * @category files
  * @since 0.1.0
  */
 export const atomicWriteFile = async (

@@ -16,10 +16,11 @@ const scratchU32 = new Uint32Array(scratchF32.buffer);
 /**
  * The bfloat16 bit pattern nearest to a float32 given by its bit pattern (round half to even).
  * NaN keeps its sign and top fraction bits and is made quiet.
- *
  * @example
- * bfloat16BitsFromFloat32Bits(0x3f800000) // 0x3f80, i.e. 1.0
+ * import { io } from 'parallax-ts'
+ * io.bfloat16BitsFromNumber(1) // 0x3f80: the top half of the float32 bits 0x3f800000
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const bfloat16BitsFromFloat32Bits = (bits: number): number => {
@@ -32,10 +33,11 @@ export const bfloat16BitsFromFloat32Bits = (bits: number): number => {
 
 /**
  * The bfloat16 bit pattern nearest to `x`, which is first taken as a float32 (`Math.fround`).
- *
  * @example
- * bfloat16BitsFromNumber(1) // 0x3f80
- * bfloat16BitsFromNumber(-2) // 0xc000
+ * import { io } from 'parallax-ts'
+ * io.bfloat16BitsFromNumber(1) // 0x3f80
+ * io.bfloat16BitsFromNumber(-2) // 0xc000
+ * @category utils
  * @since 0.1.0
  */
 export const bfloat16BitsFromNumber = (x: number): number => {
@@ -45,10 +47,11 @@ export const bfloat16BitsFromNumber = (x: number): number => {
 
 /**
  * The value of a bfloat16 bit pattern (exact).
- *
  * @example
- * bfloat16BitsToNumber(0x3f80) // 1
- * bfloat16BitsToNumber(0x7f80) // Infinity
+ * import { io } from 'parallax-ts'
+ * io.bfloat16BitsToNumber(0x3f80) // 1
+ * io.bfloat16BitsToNumber(0x7f80) // Infinity
+ * @category utils
  * @since 0.1.0
  */
 export const bfloat16BitsToNumber = (h: number): number => {
@@ -58,10 +61,11 @@ export const bfloat16BitsToNumber = (h: number): number => {
 
 /**
  * Narrows float32 values to bfloat16 bit patterns, element by element.
- *
  * @example
- * Array.from(bfloat16FromFloat32(new Float32Array([1, -2]))) // [0x3f80, 0xc000]
+ * import { io, tf } from 'parallax-ts'
+ * io.tensorToRaw('w', tf.tensor([1, -2]), 'BF16').data // Uint8Array [0x80, 0x3f, 0x00, 0xc0]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const bfloat16FromFloat32 = (values: Float32Array): Uint16Array => {
@@ -73,10 +77,11 @@ export const bfloat16FromFloat32 = (values: Float32Array): Uint16Array => {
 
 /**
  * Widens bfloat16 bit patterns to float32 values (exact, NaN payloads included).
- *
  * @example
- * Array.from(bfloat16ToFloat32(new Uint16Array([0x3f80, 0xc000]))) // [1, -2]
+ * import { io } from 'parallax-ts'
+ * io.rawToTensor('b', io.rawTensor('BF16', [2], new Uint8Array([0x80, 0x3f, 0x00, 0xc0]))).dataSync() // [1, -2]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const bfloat16ToFloat32 = (bits: Uint16Array): Float32Array => {

@@ -29,6 +29,7 @@ import { NonNegativeIntegerCodec, reportHeaderErrors } from './header.js';
 import { namedLeaves, replaceLeaves, type ScalarLeaf, type TensorSlot } from './namedLeaves.js';
 import type { RawTensor } from './RawTensor.js';
 import { readsAs } from './rawValues.js';
+import type { GradientTransformation, StateFor } from '../optim/GradientTransformation.js';
 import { parseSafetensors, serializeSafetensors, type Safetensors } from './safetensors.js';
 import { rawToTensor, tensorsToRaw } from './tensors.js';
 
@@ -37,7 +38,11 @@ type Tensor = tf.Tensor;
 /**
  * The `__metadata__` entry that holds the checkpoint header (JSON).
  * @example
- * JSON.parse(io.parseSafetensors(io.encodeCheckpoint(state)).metadata[io.CHECKPOINT_METADATA_KEY]).step // state.step
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * const text = io.parseSafetensors(io.encodeCheckpoint(start)).metadata[io.CHECKPOINT_METADATA_KEY]
+ * JSON.parse(text ?? '{}').step // 0
+ * @category model
  * @since 0.1.0
  */
 export const CHECKPOINT_METADATA_KEY = 'parallax-ts/checkpoint';
@@ -45,7 +50,9 @@ export const CHECKPOINT_METADATA_KEY = 'parallax-ts/checkpoint';
 /**
  * The current checkpoint format version, written into every header.
  * @example
+ * import { io } from 'parallax-ts'
  * io.CHECKPOINT_VERSION // 1
+ * @category model
  * @since 0.1.0
  */
 export const CHECKPOINT_VERSION = 1;
@@ -61,7 +68,11 @@ const Uint32Codec = new t.Type<number, number, unknown>(
  * The checkpoint header (JSON inside `__metadata__`), validated on load.
  * @example
  * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(CheckpointHeaderCodec.decode(JSON.parse(metadata['parallax-ts/checkpoint'])))
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * const { metadata } = io.parseSafetensors(io.encodeCheckpoint(start))
+ * isRight(io.CheckpointHeaderCodec.decode(JSON.parse(metadata[io.CHECKPOINT_METADATA_KEY] ?? 'null'))) // true
+ * @category codecs
  * @since 0.1.0
  */
 export const CheckpointHeaderCodec = t.readonly(
@@ -83,10 +94,27 @@ export const CheckpointHeaderCodec = t.readonly(
   'CheckpointHeader',
 );
 
-/** @since 0.1.0 */
+/**
+ * The decoded checkpoint header.
+ * @example
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * const header: io.CheckpointHeader = io.checkpointHeader(io.parseSafetensors(io.encodeCheckpoint(start)))
+ * header.step // 0
+ * @category model
+ * @since 0.1.0
+ */
 export type CheckpointHeader = t.TypeOf<typeof CheckpointHeaderCodec>;
 
-/** What a checkpoint holds; the same fields as `optim.TrainState`. @since 0.1.0 */
+/**
+ * What a checkpoint holds; the same fields as `optim.TrainState` (whose `optState` is the state for its model).
+ * @example
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * const saved: io.CheckpointState<typeof start.params, typeof start.optState> = start
+ * @category model
+ * @since 0.1.0
+ */
 export interface CheckpointState<M, S> {
   readonly params: M;
   readonly optState: S;
@@ -94,26 +122,87 @@ export interface CheckpointState<M, S> {
   readonly step: number;
 }
 
-/** Options of {@link saveCheckpoint}. @since 0.1.0 */
+/**
+ * Options of {@link saveCheckpoint}.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const options: io.SaveCheckpointOptions = { metadata: { epoch: 3, config: { lr: 1e-3 } } }
+ * @category model
+ * @since 0.1.0
+ */
 export interface SaveCheckpointOptions {
   /** JSON-serializable data stored in the header (epoch, config, metrics...). */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-/** What restoring needs to know the structure: the model and the optimizer (or a state). @since 0.1.0 */
-export interface CheckpointTemplate<M, S> {
+/**
+ * What restoring needs to know the structure: the model, and the optimizer ({@link OptimizerTemplate})
+ * or a state of the right structure ({@link StateTemplate}).
+ * @example
+ * import { io, nn, optim } from 'parallax-ts'
+ * const template: io.CheckpointTemplate<nn.Linear<unknown>, optim.StateOf<ReturnType<typeof optim.sgd>>> = {
+ *   params: nn.Linear.create(2, 3),
+ *   optimizer: optim.sgd(0.1),
+ * }
+ * @category model
+ * @since 0.1.0
+ */
+export type CheckpointTemplate<M, S> = OptimizerTemplate<M, S> | StateTemplate<M, S>;
+
+/**
+ * A restore template from the model and its optimizer: the optimizer's `init` gives the state's
+ * structure, and the restored state is typed for the model (`optim.StateFor<S, Relabel<M, Tensor>>`).
+ * @example
+ * import { io, nn, optim } from 'parallax-ts'
+ * const template: io.OptimizerTemplate<nn.MLP<unknown>, optim.StateOf<ReturnType<typeof optim.adam>>> = {
+ *   params: nn.MLP.create([4, 8, 2]), // a fresh model: no tensor is made for it
+ *   optimizer: optim.adam(1e-3),
+ * }
+ * @category model
+ * @since 0.2.0
+ */
+export interface OptimizerTemplate<M, S> {
   /**
    * A module of the same shape: initialized (not consumed), or fresh from `create` / `make` (lazy
    * leaves, no tensors made). Either way the restored params are tensors: `Relabel<M, Tensor>`.
    */
   readonly params: M;
   /** The optimizer whose `init` gives the state's structure (e.g. `step.optimizer`). */
-  readonly optimizer?: { readonly init: (params: Relabel<M, Tensor>) => S };
-  /** Or a state of the right structure (not consumed). */
-  readonly optState?: S;
+  readonly optimizer: GradientTransformation<S>;
+  readonly optState?: undefined;
 }
 
-/** A restored checkpoint: tensors owned by the caller. @since 0.1.0 */
+/**
+ * A restore template from the model and a state of the right structure (not consumed); the restored
+ * state has the type of that state.
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * const template: io.StateTemplate<nn.Linear<unknown>, { readonly count: number; readonly scale: tf.Tensor }> = {
+ *   params: nn.Linear.create(2, 3),
+ *   optState: { count: 0, scale: tf.zeros([3]) },
+ * }
+ * @category model
+ * @since 0.2.0
+ */
+export interface StateTemplate<M, S> {
+  /** A module of the same shape, initialized or not (see {@link OptimizerTemplate}). */
+  readonly params: M;
+  /** A state of the right structure (not consumed). */
+  readonly optState: S;
+  readonly optimizer?: undefined;
+}
+
+/**
+ * A restored checkpoint: tensors owned by the caller.
+ * @example
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * const restored = io.decodeCheckpoint(io.encodeCheckpoint(start, { metadata: { epoch: 1 } }), { params: nn.Linear.create(2, 3), optimizer: optim.sgd(0.1) })
+ * restored.metadata // { epoch: 1 }
+ * restored.state.step // 0
+ * @category model
+ * @since 0.1.0
+ */
 export interface RestoredCheckpoint<M, S> {
   readonly state: CheckpointState<M, S>;
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -122,8 +211,14 @@ export interface RestoredCheckpoint<M, S> {
 /**
  * Restoring failed; `problems` lists every mismatch (the message lists them too).
  * @example
- * try { io.decodeCheckpoint(io.encodeModel(model), { params: model, optimizer: opt }) }
- * catch (e) { if (e instanceof io.CheckpointError) e.message } // 'checkpoint: not a parallax-ts checkpoint (no "parallax-ts/checkpoint" metadata)'
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const model = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * try {
+ *   io.decodeCheckpoint(io.encodeModel(model), { params: model, optimizer: optim.sgd(0.1) })
+ * } catch (e) {
+ *   if (e instanceof io.CheckpointError) console.log(e.message) // 'checkpoint: not a parallax-ts checkpoint (no "parallax-ts/checkpoint" metadata)'
+ * }
+ * @category errors
  * @since 0.1.0
  */
 export class CheckpointError extends Error {
@@ -169,7 +264,10 @@ const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckp
 /**
  * The checkpoint as safetensors bytes (for storage other than files).
  * @example
- * const bytes = encodeCheckpoint(state, { metadata: { epoch: 3 } })
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * const bytes = io.encodeCheckpoint(start, { metadata: { epoch: 3 } })
+ * @category bytes
  * @since 0.1.0
  */
 export const encodeCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckpointOptions = {}): Uint8Array => {
@@ -181,7 +279,10 @@ export const encodeCheckpoint = <M, S>(state: CheckpointState<M, S>, options: Sa
  * Writes a checkpoint atomically: either the old file or the complete new one is at `path`,
  * whatever happens during the write. Tensors are read, not disposed.
  * @example
- * await saveCheckpoint('run/ckpt.safetensors', state, { metadata: { epoch } })
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * await io.saveCheckpoint('run/ckpt.safetensors', start, { metadata: { epoch: 0 } })
+ * @category files
  * @since 0.1.0
  */
 export const saveCheckpoint = async <M, S>(path: string, state: CheckpointState<M, S>, options: SaveCheckpointOptions = {}): Promise<void> => {
@@ -192,7 +293,10 @@ export const saveCheckpoint = async <M, S>(path: string, state: CheckpointState<
 /**
  * {@link saveCheckpoint}, synchronously.
  * @example
- * saveCheckpointSync('run/ckpt.safetensors', state)
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * io.saveCheckpointSync('run/ckpt.safetensors', start)
+ * @category files
  * @since 0.1.0
  */
 export const saveCheckpointSync = <M, S>(path: string, state: CheckpointState<M, S>, options: SaveCheckpointOptions = {}): void => {
@@ -203,7 +307,10 @@ export const saveCheckpointSync = <M, S>(path: string, state: CheckpointState<M,
 /**
  * The validated checkpoint header of parsed safetensors contents.
  * @example
- * checkpointHeader(parseSafetensors(bytes)).step
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
+ * io.checkpointHeader(io.parseSafetensors(io.encodeCheckpoint(start))).step // 0
+ * @category bytes
  * @since 0.1.0
  */
 export const checkpointHeader = (file: Safetensors, where = 'checkpoint'): CheckpointHeader => {
@@ -220,7 +327,14 @@ export const checkpointHeader = (file: Safetensors, where = 'checkpoint'): Check
   return decoded.right;
 };
 
-const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, where: string): RestoredCheckpoint<Relabel<M, Tensor>, S> => {
+/** A template as `restore` reads it: the params, and the optimizer (its `init` typed loosely) or a state. */
+interface AnyTemplate {
+  readonly params: unknown;
+  readonly optimizer?: { readonly init: (params: AnyModule<Tensor>) => unknown };
+  readonly optState?: unknown;
+}
+
+const restore = (file: Safetensors, template: AnyTemplate, where: string): RestoredCheckpoint<AnyModule<Tensor>, unknown> => {
   const header = checkpointHeader(file, where);
   const entries: ReadonlyMap<string, RawTensor> = file.tensors;
   const listed = new Set([...header.params, ...header.optState.tensors]);
@@ -233,21 +347,21 @@ const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, wh
   const made: Tensor[] = [];
   const tensorParams =
     template.optimizer === undefined
-      ? (template.params as Relabel<M, Tensor>)
+      ? (template.params as AnyModule<Tensor>)
       : (mapModule(template.params as AnyModule<unknown>, (leaf) => {
           if (!isParamInit(leaf)) return leaf;
           const z = tf.zeros([...leaf.shape]);
           made.push(z);
           return z;
-        }) as Relabel<M, Tensor>);
-  let optTemplate: S;
+        }) as AnyModule<Tensor>);
+  let optTemplate: unknown;
   try {
     optTemplate =
       template.optState !== undefined
         ? template.optState
         : template.optimizer !== undefined
           ? template.optimizer.init(tensorParams)
-          : (undefined as S);
+          : undefined;
   } finally {
     dispose(made);
   }
@@ -296,7 +410,7 @@ const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, wh
         }
         return header.optState.scalars[path];
       };
-      const params = replaceLeaves(template.params, 'params', take) as Relabel<M, Tensor>;
+      const params = replaceLeaves(template.params, 'params', take) as AnyModule<Tensor>;
       const optState = replaceLeaves(optTemplate, 'optState', take);
       const key = wrapKeyData(header.key.data, { partitionable: header.key.scheme === 'partitionable' });
       return { state: { params, optState, key, step: header.step }, metadata: header.metadata };
@@ -309,43 +423,73 @@ const restore = <M, S>(file: Safetensors, template: CheckpointTemplate<M, S>, wh
   }
 };
 
-const checkTemplate = (template: CheckpointTemplate<unknown, unknown>): void => {
-  if (typeof template !== 'object' || template === null || template.params === undefined) {
+const checkTemplate = (template: unknown): AnyTemplate => {
+  if (typeof template !== 'object' || template === null || (template as AnyTemplate).params === undefined) {
     throw new Error('loadCheckpoint: the template must be { params, optimizer } or { params, optState }');
   }
+  return template as AnyTemplate;
 };
 
 /**
- * Restores a checkpoint into the structure of `template` (the model and its optimizer); the
- * returned tensors are new and owned by the caller. A mismatch of any kind throws a
- * {@link CheckpointError} listing all of them, and nothing is allocated.
+ * Restores a checkpoint into the structure of `template` (the model and its optimizer, or the model
+ * and a state); the returned tensors are new and owned by the caller. The restored params are typed
+ * from the template's (`Relabel<M, Tensor>`: a fresh `Net.create()` gives a `Net<Tensor>`), the
+ * optimizer state from the optimizer (for that model) or from the state given. A mismatch of any
+ * kind throws a {@link CheckpointError} listing all of them, and nothing is allocated.
  * @example
- * const { state, metadata } = await loadCheckpoint('run/ckpt.safetensors', { params: nn.MLP.create([4, 16, 2]), optimizer: step.optimizer }) // a fresh model: no tensors made
+ * import { io, nn, optim, type tf } from 'parallax-ts'
+ * const opt = optim.adam(1e-3)
+ * // A fresh model is a template as it is: no tensors made for it.
+ * const { state, metadata } = await io.loadCheckpoint('run/ckpt.safetensors', { params: nn.MLP.create([4, 16, 2]), optimizer: opt })
+ * const mlp: nn.MLP<tf.Tensor> = state.params
+ * @category files
  * @since 0.1.0
  */
-export const loadCheckpoint = async <M, S>(path: string, template: CheckpointTemplate<M, S>): Promise<RestoredCheckpoint<Relabel<M, Tensor>, S>> => {
-  checkTemplate(template as CheckpointTemplate<unknown, unknown>);
-  return restore(await readSafetensorsFile(path), template, path);
-};
+export function loadCheckpoint<M, S>(
+  path: string,
+  template: OptimizerTemplate<M, S>,
+): Promise<RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>>;
+export function loadCheckpoint<M, S>(path: string, template: StateTemplate<M, S>): Promise<RestoredCheckpoint<Relabel<M, Tensor>, S>>;
+export async function loadCheckpoint(path: string, template: CheckpointTemplate<unknown, unknown>): Promise<RestoredCheckpoint<unknown, unknown>> {
+  const t = checkTemplate(template);
+  return restore(await readSafetensorsFile(path), t, path);
+}
 
 /**
  * {@link loadCheckpoint}, synchronously.
  * @example
- * const { state } = loadCheckpointSync('run/ckpt.safetensors', { params: net, optimizer: opt })
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const net = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const { state } = io.loadCheckpointSync('run/ckpt.safetensors', { params: net, optimizer: optim.sgd(0.1) })
+ * @category files
  * @since 0.1.0
  */
-export const loadCheckpointSync = <M, S>(path: string, template: CheckpointTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S> => {
-  checkTemplate(template as CheckpointTemplate<unknown, unknown>);
-  return restore(readSafetensorsFileSync(path), template, path);
-};
+export function loadCheckpointSync<M, S>(
+  path: string,
+  template: OptimizerTemplate<M, S>,
+): RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>;
+export function loadCheckpointSync<M, S>(path: string, template: StateTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S>;
+export function loadCheckpointSync(path: string, template: CheckpointTemplate<unknown, unknown>): RestoredCheckpoint<unknown, unknown> {
+  return restore(readSafetensorsFileSync(path), checkTemplate(template), path);
+}
 
 /**
  * Restores a checkpoint from safetensors bytes (see {@link loadCheckpoint}).
  * @example
- * const { state } = decodeCheckpoint(bytes, { params: net, optimizer: opt })
+ * import { initialize, io, nn, optim, random, type tf } from 'parallax-ts'
+ * const opt = optim.sgd(0.1, { momentum: 0.9 })
+ * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), opt, random.key(1))
+ * const bytes = io.encodeCheckpoint(start)
+ * const { state } = io.decodeCheckpoint(bytes, { params: nn.Linear.create(2, 3), optimizer: opt })
+ * const resumed: optim.TrainState<nn.Linear<tf.Tensor>, optim.StateOf<typeof opt>> = state
+ * @category bytes
  * @since 0.1.0
  */
-export const decodeCheckpoint = <M, S>(bytes: Uint8Array, template: CheckpointTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S> => {
-  checkTemplate(template as CheckpointTemplate<unknown, unknown>);
-  return restore(parseSafetensors(bytes), template, 'checkpoint');
-};
+export function decodeCheckpoint<M, S>(
+  bytes: Uint8Array,
+  template: OptimizerTemplate<M, S>,
+): RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>;
+export function decodeCheckpoint<M, S>(bytes: Uint8Array, template: StateTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S>;
+export function decodeCheckpoint(bytes: Uint8Array, template: CheckpointTemplate<unknown, unknown>): RestoredCheckpoint<unknown, unknown> {
+  return restore(parseSafetensors(bytes), checkTemplate(template), 'checkpoint');
+}

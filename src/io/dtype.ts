@@ -10,11 +10,12 @@ import * as t from 'io-ts/lib/index.js';
 
 /**
  * The io-ts codec of a dtype name; anything else in a header is rejected.
- *
  * @example
  * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(DtypeCodec.decode('BF16')) // true
- * isRight(DtypeCodec.decode('F8_E4M3')) // false: not supported here
+ * import { io } from 'parallax-ts'
+ * isRight(io.DtypeCodec.decode('BF16')) // true
+ * isRight(io.DtypeCodec.decode('F8_E4M3')) // false: not supported here
+ * @category codecs
  * @since 0.1.0
  */
 export const DtypeCodec = t.keyof(
@@ -22,13 +23,22 @@ export const DtypeCodec = t.keyof(
   'one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL',
 );
 
-/** A safetensors dtype name. @since 0.1.0 */
+/**
+ * A safetensors dtype name.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const half: io.Dtype = 'F16'
+ * @category model
+ * @since 0.1.0
+ */
 export type Dtype = t.TypeOf<typeof DtypeCodec>;
 
 /**
  * Every supported dtype, in a stable order.
  * @example
+ * import { io } from 'parallax-ts'
  * io.dtypes.map(io.itemSize) // [8, 4, 2, 2, 8, 4, 1, 1, 1]
+ * @category model
  * @since 0.1.0
  */
 export const dtypes: ReadonlyArray<Dtype> = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I8', 'U8', 'BOOL'];
@@ -39,9 +49,10 @@ const itemSizes: Readonly<Record<Dtype, number>> = {
 
 /**
  * Bytes per element.
- *
  * @example
- * itemSize('BF16') // 2
+ * import { io } from 'parallax-ts'
+ * io.itemSize('BF16') // 2
+ * @category utils
  * @since 0.1.0
  */
 export const itemSize = (dtype: Dtype): number => itemSizes[dtype];
@@ -59,10 +70,13 @@ const referenceRank: Readonly<Record<Dtype, number>> = {
 /**
  * The order the writer lays tensors out in: larger alignment first, as the reference writer does.
  * Negative when `a` comes first.
- *
  * @example
- * compareLayoutOrder('F64', 'F32') < 0 // true: 8-byte elements come first
+ * import { io } from 'parallax-ts'
+ * // Tensors are laid out in the reference order: 8-byte elements first, then by name.
+ * const bytes = io.serializeSafetensors({ a: io.rawTensor('U8', [1], new Uint8Array([1])), b: io.rawTensor('F64', [1], new Uint8Array(8)) })
+ * io.parseSafetensors(bytes).tensors.keys() // 'b', then 'a'
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const compareLayoutOrder = (a: Dtype, b: Dtype): number => referenceRank[b] - referenceRank[a];

@@ -22,10 +22,11 @@ const withPath = <A>(path: string, read: () => A): A => {
 
 /**
  * Reads and validates a safetensors file; errors name the file.
- *
  * @example
- * const { tensors, metadata } = await readSafetensorsFile('model.safetensors')
- * const weights = rawToTensors(tensors) // tfjs tensors, owned by the caller
+ * import { io } from 'parallax-ts'
+ * const { tensors, metadata } = await io.readSafetensorsFile('model.safetensors')
+ * const weights = io.rawToTensors(tensors) // tfjs tensors, owned by the caller
+ * @category files
  * @since 0.1.0
  */
 export const readSafetensorsFile = async (path: string): Promise<Safetensors> => {
@@ -35,9 +36,10 @@ export const readSafetensorsFile = async (path: string): Promise<Safetensors> =>
 
 /**
  * Reads and validates a safetensors file, synchronously.
- *
  * @example
- * const { tensors } = readSafetensorsFileSync('model.safetensors')
+ * import { io } from 'parallax-ts'
+ * const { tensors } = io.readSafetensorsFileSync('model.safetensors')
+ * @category files
  * @since 0.1.0
  */
 export const readSafetensorsFileSync = (path: string): Safetensors => {
@@ -48,9 +50,10 @@ export const readSafetensorsFileSync = (path: string): Safetensors => {
 /**
  * Writes raw tensors (and optional metadata) to a safetensors file atomically. Everything is
  * validated before the file system is touched.
- *
  * @example
- * await writeSafetensorsFile('model.safetensors', tensorsToRaw({ w }), { format: 'pt' })
+ * import { io, tf } from 'parallax-ts'
+ * await io.writeSafetensorsFile('model.safetensors', io.tensorsToRaw({ w: tf.ones([2, 2]) }), { format: 'pt' })
+ * @category files
  * @since 0.1.0
  */
 export const writeSafetensorsFile = (path: string, entries: RawTensorEntries, metadata: Metadata = {}): Promise<void> => {
@@ -65,9 +68,10 @@ export const writeSafetensorsFile = (path: string, entries: RawTensorEntries, me
 
 /**
  * Writes raw tensors (and optional metadata) to a safetensors file atomically, synchronously.
- *
  * @example
- * writeSafetensorsFileSync('model.safetensors', tensorsToRaw({ w }))
+ * import { io, tf } from 'parallax-ts'
+ * io.writeSafetensorsFileSync('model.safetensors', io.tensorsToRaw({ w: tf.ones([2, 2]) }))
+ * @category files
  * @since 0.1.0
  */
 export const writeSafetensorsFileSync = (path: string, entries: RawTensorEntries, metadata: Metadata = {}): void =>

@@ -15,10 +15,11 @@ const scratchU32 = new Uint32Array(scratchF32.buffer);
 /**
  * The binary16 bit pattern nearest to a float32 given by its bit pattern (round half to even).
  * NaN keeps its sign and top fraction bits and is made quiet; overflow gives infinity.
- *
  * @example
- * float16BitsFromFloat32Bits(0x3f800000) // 0x3c00, i.e. 1.0
+ * import { io } from 'parallax-ts'
+ * io.float16BitsFromNumber(1) // 0x3c00: the float32 bits 0x3f800000, rounded to half
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const float16BitsFromFloat32Bits = (bits: number): number => {
@@ -48,12 +49,12 @@ export const float16BitsFromFloat32Bits = (bits: number): number => {
 
 /**
  * The binary16 bit pattern nearest to `x`, which is first taken as a float32 (`Math.fround`).
- *
  * @example
- * float16BitsFromNumber(1) // 0x3c00
- * float16BitsFromNumber(65504) // 0x7bff, the largest finite half
- * float16BitsFromNumber(2 ** -24) // 0x0001, the smallest subnormal
- * float16BitsFromNumber(1e6) // 0x7c00, +Infinity
+ * import { io } from 'parallax-ts'
+ * io.float16BitsFromNumber(1) // 0x3c00
+ * io.float16BitsFromNumber(65504) // 0x7bff, the largest finite half
+ * io.float16BitsFromNumber(2 ** -24) // 0x0001, the smallest subnormal
+ * @category utils
  * @since 0.1.0
  */
 export const float16BitsFromNumber = (x: number): number => {
@@ -63,10 +64,11 @@ export const float16BitsFromNumber = (x: number): number => {
 
 /**
  * The value of a binary16 bit pattern (exact).
- *
  * @example
- * float16BitsToNumber(0x3c00) // 1
- * float16BitsToNumber(0xfc00) // -Infinity
+ * import { io } from 'parallax-ts'
+ * io.float16BitsToNumber(0x3c00) // 1
+ * io.float16BitsToNumber(0xfc00) // -Infinity
+ * @category utils
  * @since 0.1.0
  */
 export const float16BitsToNumber = (h: number): number => {
@@ -80,10 +82,12 @@ export const float16BitsToNumber = (h: number): number => {
 
 /**
  * Narrows float32 values to binary16 bit patterns, element by element.
- *
  * @example
- * Array.from(float16FromFloat32(new Float32Array([1, -2]))) // [0x3c00, 0xc000]
+ * import { io, tf } from 'parallax-ts'
+ * // What an F16 write stores, element by element:
+ * io.tensorToRaw('w', tf.tensor([1, -2]), 'F16').data // Uint8Array [0x00, 0x3c, 0x00, 0xc0]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const float16FromFloat32 = (values: Float32Array): Uint16Array => {
@@ -95,10 +99,11 @@ export const float16FromFloat32 = (values: Float32Array): Uint16Array => {
 
 /**
  * Widens binary16 bit patterns to float32 values (exact), element by element.
- *
  * @example
- * Array.from(float16ToFloat32(new Uint16Array([0x3c00, 0x0001]))) // [1, 2 ** -24]
+ * import { io } from 'parallax-ts'
+ * io.rawToTensor('h', io.rawTensor('F16', [2], new Uint8Array([0x00, 0x3c, 0x01, 0x00]))).dataSync() // [1, 2 ** -24]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const float16ToFloat32 = (bits: Uint16Array): Float32Array => {

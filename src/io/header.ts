@@ -18,8 +18,11 @@ import { DtypeCodec, itemSize } from './dtype.js';
 /**
  * The header key that holds the free-form string map (`parseSafetensors` returns it as `metadata`).
  * @example
- * METADATA_KEY // '__metadata__'
+ * import { io } from 'parallax-ts'
+ * // The file's `__metadata__` entry holds the string map given when writing:
+ * io.parseSafetensors(io.serializeSafetensors({}, { format: 'pt' })).metadata // { format: 'pt' }
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const METADATA_KEY = '__metadata__';
@@ -29,12 +32,12 @@ const isNonNegativeInteger = (u: unknown): u is number =>
 
 /**
  * A dimension or an offset: a non-negative integer JavaScript holds exactly (below 2^53).
- *
  * @example
- * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(NonNegativeIntegerCodec.decode(3)) // true
- * isRight(NonNegativeIntegerCodec.decode(-1)) // false
+ * import { io } from 'parallax-ts'
+ * // Shapes and offsets are non-negative integers; a header with another number is refused.
+ * io.TensorInfoCodec.is({ dtype: 'F32', shape: [-1], data_offsets: [0, 0] }) // false
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const NonNegativeIntegerCodec = new t.Type<number, number, unknown>(
@@ -50,12 +53,12 @@ const isOffsetPair = (u: unknown): u is readonly [number, number] =>
 /**
  * `data_offsets`: exactly two non-negative integers `[begin, end]` (io-ts's `tuple` would drop
  * extra elements silently, so this codec is written out).
- *
  * @example
- * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(DataOffsetsCodec.decode([0, 16])) // true
- * isRight(DataOffsetsCodec.decode([0, 16, 32])) // false
+ * import { io } from 'parallax-ts'
+ * io.TensorInfoCodec.is({ dtype: 'U8', shape: [2], data_offsets: [0, 2] }) // true
+ * io.TensorInfoCodec.is({ dtype: 'U8', shape: [2], data_offsets: [0, 2, 4] }) // false: [begin, end] only
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const DataOffsetsCodec = new t.Type<readonly [number, number], readonly [number, number], unknown>(
@@ -67,10 +70,11 @@ export const DataOffsetsCodec = new t.Type<readonly [number, number], readonly [
 
 /**
  * One tensor's header entry. Unknown extra fields are ignored, as the reference reader does.
- *
  * @example
  * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(TensorInfoCodec.decode({ dtype: 'F32', shape: [2], data_offsets: [0, 8] })) // true
+ * import { io } from 'parallax-ts'
+ * isRight(io.TensorInfoCodec.decode({ dtype: 'F32', shape: [2], data_offsets: [0, 8] })) // true
+ * @category codecs
  * @since 0.1.0
  */
 export const TensorInfoCodec = t.readonly(
@@ -82,24 +86,46 @@ export const TensorInfoCodec = t.readonly(
   'a tensor entry { dtype, shape, data_offsets }',
 );
 
-/** One tensor's header entry. @since 0.1.0 */
+/**
+ * One tensor's header entry.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const info: io.TensorInfo = { dtype: 'F32', shape: [2, 3], data_offsets: [0, 24] }
+ * @category model
+ * @since 0.1.0
+ */
 export type TensorInfo = t.TypeOf<typeof TensorInfoCodec>;
 
 /**
  * `__metadata__`: a map of strings to strings (`null` reads as absent, as in the reference).
- *
  * @example
  * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(MetadataCodec.decode({ format: 'pt' })) // true
- * isRight(MetadataCodec.decode({ epoch: 3 })) // false: values must be strings
+ * import { io } from 'parallax-ts'
+ * isRight(io.MetadataCodec.decode({ format: 'pt' })) // true
+ * isRight(io.MetadataCodec.decode({ epoch: 3 })) // false: values must be strings
+ * @category codecs
  * @since 0.1.0
  */
 export const MetadataCodec = t.readonly(t.record(t.string, t.string), 'Metadata (a map of strings to strings)');
 
-/** The free-form string map a file may carry. @since 0.1.0 */
+/**
+ * The free-form string map a file may carry.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const metadata: io.Metadata = { format: 'pt', epoch: '3' }
+ * @category model
+ * @since 0.1.0
+ */
 export type Metadata = Readonly<Record<string, string>>;
 
-/** A decoded header: tensors in the file's key order, and the metadata (`{}` when absent). @since 0.1.0 */
+/**
+ * A decoded header: tensors in the file's key order, and the metadata (`{}` when absent).
+ * @example
+ * import { io } from 'parallax-ts'
+ * const header: io.Header = { tensors: [['w', { dtype: 'F32', shape: [], data_offsets: [0, 4] }]], metadata: {} }
+ * @category model
+ * @since 0.1.0
+ */
 export interface Header {
   readonly tensors: ReadonlyArray<readonly [string, TensorInfo]>;
   readonly metadata: Metadata;
@@ -111,11 +137,12 @@ const isHeader = (u: unknown): u is Header =>
 /**
  * The header codec, from the value `JSON.parse` gives to a {@link Header}. Errors carry the tensor
  * name and field as their io-ts context path.
- *
  * @example
  * import { isRight } from 'fp-ts/lib/Either.js'
- * isRight(HeaderCodec.decode({ w: { dtype: 'F32', shape: [], data_offsets: [0, 4] } })) // true
- * isRight(HeaderCodec.decode([1, 2])) // false: not an object
+ * import { io } from 'parallax-ts'
+ * isRight(io.HeaderCodec.decode({ w: { dtype: 'F32', shape: [], data_offsets: [0, 4] } })) // true
+ * isRight(io.HeaderCodec.decode([1, 2])) // false: not an object
+ * @category codecs
  * @since 0.1.0
  */
 export const HeaderCodec = new t.Type<Header, Header, unknown>(
@@ -153,13 +180,16 @@ const show = (u: unknown): string => {
 /**
  * One line per io-ts error: where in the header (tensor name, then field), what was expected and
  * what was found.
- *
  * @example
- * import { isLeft } from 'fp-ts/lib/Either.js'
- * const r = HeaderCodec.decode({ w: { dtype: 'F8', shape: [], data_offsets: [0, 1] } })
- * if (isLeft(r)) reportHeaderErrors(r.left)
- * // ['tensor "w", dtype: expected one of F64, F32, F16, BF16, I64, I32, I8, U8, BOOL; got "F8"']
+ * import { io } from 'parallax-ts'
+ * // A bad header is reported one line per problem, each naming its key:
+ * try {
+ *   io.parseSafetensors(io.serializeSafetensors({}).slice(0, 3))
+ * } catch (e) {
+ *   if (e instanceof io.SafetensorsError) console.log(e.problems)
+ * }
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
@@ -186,11 +216,12 @@ const describeSpan = (name: string, [begin, end]: readonly [number, number]): st
 /**
  * The number of elements of a shape (1 for a scalar). May exceed 2^53 for absurd shapes: callers
  * check with `Number.isSafeInteger`.
- *
  * @example
- * elementCount([2, 3]) // 6
- * elementCount([]) // 1, a scalar
+ * import { io } from 'parallax-ts'
+ * // A raw tensor's byte length is its element count times its item size; a scalar has one element.
+ * io.rawTensor('F32', [], new Uint8Array(4)).data.length // 4
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const elementCount = (shape: ReadonlyArray<number>): number => shape.reduce((n, d) => n * d, 1);
@@ -199,12 +230,18 @@ export const elementCount = (shape: ReadonlyArray<number>): number => shape.redu
  * Checks the layout rules on a decoded header against the size of the data region, returning every
  * violation found (empty when the layout is valid): each span is `product(shape) * itemsize` bytes,
  * spans do not overlap, leave no hole, and cover the data region exactly.
- *
  * @example
- * const info = { dtype: 'F32', shape: [2], data_offsets: [0, 8] } as const
- * checkLayout({ tensors: [['w', info]], metadata: {} }, 8) // []
- * checkLayout({ tensors: [['w', info]], metadata: {} }, 12).length // 1: 4 trailing bytes
+ * import { io } from 'parallax-ts'
+ * // A file whose data region is longer than its tensors is refused, the layout problem named:
+ * const bytes = io.serializeSafetensors({ w: io.rawTensor('F32', [2], new Uint8Array(8)) })
+ * const padded = new Uint8Array([...bytes, 0, 0, 0, 0])
+ * try {
+ *   io.parseSafetensors(padded)
+ * } catch (e) {
+ *   if (e instanceof io.SafetensorsError) console.log(e.problems) // one problem: 4 trailing bytes
+ * }
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<string> => {
@@ -266,10 +303,12 @@ export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<s
 /**
  * Compares strings by Unicode code point, i.e. by their UTF-8 bytes, as Rust orders `String`s
  * (JavaScript's default sort compares UTF-16 code units, which differs above U+FFFF).
- *
  * @example
- * compareCodePoints('\uFFFD', '\u{1F600}') < 0 // true, though '\uFFFD' > '\u{1F600}' in UTF-16
+ * import { io } from 'parallax-ts'
+ * // Metadata keys are written in code point order (UTF-8 byte order), as the reference writer does:
+ * const bytes = io.serializeSafetensors({}, { '\u{1F600}': 'b', '\uFFFD': 'a' })
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const compareCodePoints = (a: string, b: string): number => {
@@ -289,11 +328,14 @@ export const compareCodePoints = (a: string, b: string): number => {
  * The canonical JSON text of a header, the way the reference writer (serde_json) prints it: no
  * whitespace, `"__metadata__"` first (only when it has entries, keys sorted by code point), then the
  * tensors in the given order, each as `{"dtype":..,"shape":[..],"data_offsets":[..,..]}`.
- *
  * @example
- * headerJson({ tensors: [['w', { dtype: 'F32', shape: [2], data_offsets: [0, 8] }]], metadata: {} })
- * // '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
+ * import { io } from 'parallax-ts'
+ * // The header is written as the reference writer prints it:
+ * const bytes = io.serializeSafetensors({ w: io.rawTensor('F32', [2], new Uint8Array(8)) })
+ * new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true))))
+ * // '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' (padded with spaces to a multiple of 8)
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const headerJson = (header: Header): string => {
@@ -315,11 +357,20 @@ export const headerJson = (header: Header): string => {
 /**
  * Duplicate keys in a JSON text that `JSON.parse` accepted (it keeps the last silently; the
  * safetensors format disallows duplicates). One message per duplicate, naming the enclosing key.
- *
  * @example
- * duplicateKeys('{"w":1,"w":2}') // ['duplicate key "w" in the header']
- * duplicateKeys('{"w":{"dtype":"F32","dtype":"F16"}}') // ['duplicate key "dtype" in "w"']
+ * import { io } from 'parallax-ts'
+ * // A header with a duplicate key is refused (JSON.parse alone would keep the last silently):
+ * const json = new TextEncoder().encode('{"w":{"dtype":"U8","shape":[],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[],"data_offsets":[0,1]}}')
+ * const bytes = new Uint8Array(8 + json.length + 1)
+ * new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true)
+ * bytes.set(json, 8)
+ * try {
+ *   io.parseSafetensors(bytes)
+ * } catch (e) {
+ *   if (e instanceof io.SafetensorsError) console.log(e.problems) // ['duplicate key "w" in the header']
+ * }
  * @internal
+ * @category codecs
  * @since 0.1.0
  */
 export const duplicateKeys = (json: string): ReadonlyArray<string> => {

@@ -5,7 +5,11 @@
  * - `decodeTensors` / `encodeTensors`, `rawToTensors` / `tensorsToRaw`: the tfjs edge.
  * - `readSafetensorsFile` / `writeSafetensorsFile` (and `Sync`): files, written atomically.
  * - `stateDict` / `loadStateDict`: a module's leaves by key (PyTorch's names); `saveStateDict` /
- *   `loadStateDictFile`: state dicts as files; `saveModel` / `loadModel`: architecture and weights.
+ *   `loadStateDictFile`: state dicts as files; `saveModel` / `loadModel`: architecture and weights,
+ *   the architecture written and built with a layer registry (`nn.builtinLayers` by default), the
+ *   model typed and its kind checked with `{ expect: nn.MLP }`.
+ * - `saveCheckpoint` / `loadCheckpoint`: a training run's params, optimizer state, key and step;
+ *   restored into a template (`{ params: Net.create(), optimizer }`) and typed from it.
  *
  * @since 0.1.0
  */
@@ -72,7 +76,9 @@ export {
   type CheckpointHeader,
   type CheckpointState,
   type CheckpointTemplate,
+  type OptimizerTemplate,
   type RestoredCheckpoint,
+  type StateTemplate,
   type SaveCheckpointOptions,
 } from './checkpoint.js';
 export { namedLeaves, replaceLeaves, type NamedLeaves, type ScalarLeaf, type TensorSlot } from './namedLeaves.js';
@@ -80,12 +86,13 @@ export {
   ARCHITECTURE_KEY,
   decodeModel,
   encodeModel,
-  layerRegistry,
+  architectureFromRegistry,
   loadModel,
   loadModelSync,
   saveModel,
   saveModelSync,
   type ArchitectureCodec,
+  type ExpectModelOptions,
   type LoadModelOptions,
   type SaveModelOptions,
 } from './model.js';

@@ -30,7 +30,15 @@ import type { TensorEntries } from './tensors.js';
 
 type Tensor = tf.Tensor;
 
-/** Options of {@link loadStateDict}. @since 0.1.0 */
+/**
+ * Options of {@link loadStateDict}.
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * const options: io.LoadStateDictOptions = { strict: false }
+ * const partial = io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([3, 2]) }, options) // bias: still a ParamInit
+ * @category model
+ * @since 0.1.0
+ */
 export interface LoadStateDictOptions {
   /**
    * Default `true`: every key of the module must be given and no other. `false` ignores missing
@@ -40,7 +48,20 @@ export interface LoadStateDictOptions {
   readonly strict?: boolean;
 }
 
-/** A source tensor's shape and tfjs dtype, known before any tensor is made from it. @internal */
+/**
+ * A source tensor's shape and tfjs dtype, known before any tensor is made from it.
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * // Every state-dict load (tensors, raw file tensors) goes through the same checks:
+ * try {
+ *   io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([3, 2], 'int32'), bias: tf.ones([4]) })
+ * } catch (e) {
+ *   if (e instanceof io.StateDictError) console.log(e.keys('shape')) // ['bias'] (a ParamInit accepts any dtype)
+ * }
+ * @internal
+ * @category state dicts
+ * @since 0.1.0
+ */
 export interface SourceInfo {
   readonly shape: ReadonlyArray<number>;
   readonly dtype: string;
@@ -48,7 +69,20 @@ export interface SourceInfo {
   readonly note?: string;
 }
 
-/** How to read one kind of source (tfjs tensors, raw file tensors). @internal */
+/**
+ * How to read one kind of source (tfjs tensors, raw file tensors).
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * // Every state-dict load (tensors, raw file tensors) goes through the same checks:
+ * try {
+ *   io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([3, 2], 'int32'), bias: tf.ones([4]) })
+ * } catch (e) {
+ *   if (e instanceof io.StateDictError) console.log(e.keys('shape')) // ['bias'] (a ParamInit accepts any dtype)
+ * }
+ * @internal
+ * @category state dicts
+ * @since 0.1.0
+ */
 export interface StateDictSource<S> {
   /** The source's shape and dtype, or a string saying why it is unusable. */
   readonly describe: (key: string, s: S) => SourceInfo | string;
@@ -74,7 +108,17 @@ const expectedOf = (leaf: unknown, path: string): { readonly shape: ReadonlyArra
 /**
  * The engine of every state-dict load: checks all keys, then builds the new module inside one
  * `tidy`. Leaves without a source (non-strict) keep their value, tensors cloned.
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * // Every state-dict load (tensors, raw file tensors) goes through the same checks:
+ * try {
+ *   io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([3, 2], 'int32'), bias: tf.ones([4]) })
+ * } catch (e) {
+ *   if (e instanceof io.StateDictError) console.log(e.keys('shape')) // ['bias'] (a ParamInit accepts any dtype)
+ * }
  * @internal
+ * @category state dicts
+ * @since 0.1.0
  */
 export const placeStateDict = <M extends AnyModule<unknown>, S>(
   m: M,
@@ -193,10 +237,14 @@ const entriesOf = (tensors: TensorEntries): ReadonlyArray<readonly [string, unkn
  *
  * Ownership: the result's tensors are new (clones) and owned by the caller; `m` and `tensors` are
  * untouched and stay owned by their owners — dispose them when no longer needed.
- *
  * @example
- * const model = loadStateDict(Net.create(), decodeTensors(bytes))
- * const partial = loadStateDict(pretrained, { 'head.weight': w }, { strict: false })
+ * import { initialize, io, nn, random, tf } from 'parallax-ts'
+ * // Into a fresh module (no tensors made for it): the result is typed as the module's kind, with tensors.
+ * const layer: nn.Linear<tf.Tensor> = io.loadStateDict(nn.Linear.create(2, 3), { weight: tf.ones([3, 2]), bias: tf.zeros([3]) })
+ * // Into an initialized one, partially: missing keys keep their (copied) values.
+ * const pretrained = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const patched = io.loadStateDict(pretrained, { bias: tf.ones([3]) }, { strict: false })
+ * @category state dicts
  * @since 0.1.0
  */
 export function loadStateDict<M extends AnyModule<unknown>>(

@@ -13,13 +13,35 @@ import { tf } from '../engine/backend.js';
 import { isModule, leafEntries, mapModuleWithInfo } from '../tree/Module.js';
 import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
 
-/** A scalar stored in a checkpoint's JSON header. @since 0.1.0 */
+/**
+ * A scalar stored in a checkpoint's JSON header.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const count: io.ScalarLeaf = 3
+ * @category model
+ * @since 0.1.0
+ */
 export type ScalarLeaf = number | string | boolean;
 
-/** A tensor slot: a tensor, or a lazy parameter standing for one. @since 0.1.0 */
+/**
+ * A tensor slot: a tensor, or a lazy parameter standing for one.
+ * @example
+ * import { io, nn, tf } from 'parallax-ts'
+ * const slots: ReadonlyArray<io.TensorSlot> = [tf.zeros([2]), nn.Linear.create(2, 3).weight]
+ * @category model
+ * @since 0.1.0
+ */
 export type TensorSlot = tf.Tensor | ParamInit;
 
-/** The slots of a nested structure, in traversal order. @since 0.1.0 */
+/**
+ * The slots of a nested structure, in traversal order.
+ * @example
+ * import { io, nn } from 'parallax-ts'
+ * const named: io.NamedLeaves = io.namedLeaves({ count: 0, model: nn.Linear.create(2, 3) }, 'state')
+ * named.scalars // [['state.count', 0]]
+ * @category model
+ * @since 0.1.0
+ */
 export interface NamedLeaves {
   readonly tensors: ReadonlyArray<readonly [string, TensorSlot]>;
   readonly scalars: ReadonlyArray<readonly [string, ScalarLeaf]>;
@@ -32,8 +54,11 @@ const isScalar = (u: unknown): u is ScalarLeaf => typeof u === 'number' || typeo
 /**
  * Every tensor and scalar slot under `prefix`.
  * @example
- * namedLeaves(adam(1e-3).init(params), 'optState').tensors.map(([path]) => path)
+ * import { initialize, io, nn, optim, random } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * io.namedLeaves(optim.adam(1e-3).init(params), 'optState').tensors.map(([path]) => path)
  * // ['optState.0.mu.weight', 'optState.0.mu.bias', 'optState.0.nu.weight', ...]
+ * @category utils
  * @since 0.1.0
  */
 export const namedLeaves = (u: unknown, prefix: string): NamedLeaves => {
@@ -56,7 +81,10 @@ export const namedLeaves = (u: unknown, prefix: string): NamedLeaves => {
  * Rebuilds `template`'s structure with every slot replaced by `replace(path, slot)`; `null`s and
  * module constants and contexts are kept from the template.
  * @example
- * const copy = replaceLeaves(state, 'optState', (path, slot) => (slot instanceof tf.Tensor ? slot.clone() : slot))
+ * import { initialize, io, nn, optim, random, tf } from 'parallax-ts'
+ * const state = optim.adam(1e-3).init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * const copy = io.replaceLeaves(state, 'optState', (_path, slot) => (slot instanceof tf.Tensor ? slot.clone() : slot))
+ * @category utils
  * @since 0.1.0
  */
 export const replaceLeaves = <T>(template: T, prefix: string, replace: (path: string, slot: TensorSlot | ScalarLeaf) => unknown): T => {

@@ -25,10 +25,25 @@ import type { Dtype } from './dtype.js';
 import { float16FromFloat32, float16ToFloat32 } from './float16.js';
 import type { RawTensor } from './RawTensor.js';
 
-/** The element types tfjs tensors have that safetensors can store. @since 0.1.0 */
+/**
+ * The element types tfjs tensors have that safetensors can store.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const dtype: io.TfDtype = io.readsAs.I64 // 'int32'
+ * @category model
+ * @since 0.1.0
+ */
 export type TfDtype = 'float32' | 'int32' | 'bool';
 
-/** A tfjs element type with values of that type. @since 0.1.0 */
+/**
+ * A tfjs element type with values of that type.
+ * @example
+ * import { io } from 'parallax-ts'
+ * // What a file's element type becomes in tfjs: F16 reads as float32 values.
+ * io.rawToTensor('h', io.rawTensor('F16', [1], new Uint8Array([0x00, 0x3c]))).dtype // 'float32'
+ * @category model
+ * @since 0.1.0
+ */
 export type TfValues =
   | { readonly dtype: 'float32'; readonly values: Float32Array }
   | { readonly dtype: 'int32'; readonly values: Int32Array }
@@ -37,7 +52,9 @@ export type TfValues =
 /**
  * The dtypes each tfjs element type may be written as; the first is the default.
  * @example
+ * import { io } from 'parallax-ts'
  * io.writableAs.float32 // ['F32', 'F16', 'BF16', 'F64']
+ * @category model
  * @since 0.1.0
  */
 export const writableAs: Readonly<Record<TfDtype, ReadonlyArray<Dtype>>> = {
@@ -49,7 +66,9 @@ export const writableAs: Readonly<Record<TfDtype, ReadonlyArray<Dtype>>> = {
 /**
  * The tfjs element type each safetensors dtype reads as.
  * @example
+ * import { io } from 'parallax-ts'
  * io.readsAs.BF16 // 'float32'
+ * @category model
  * @since 0.1.0
  */
 export const readsAs: Readonly<Record<Dtype, TfDtype>> = {
@@ -79,11 +98,12 @@ const tensorName = (name: string): string => `tensor ${JSON.stringify(name)}`;
 /**
  * The values of a raw tensor as tfjs holds them (fresh arrays, never views of the file). Throws
  * when an `I64` value does not fit int32.
- *
  * @example
- * rawToValues('n', { dtype: 'U8', shape: [2], data: new Uint8Array([1, 255]) })
- * // { dtype: 'int32', values: Int32Array [1, 255] }
+ * import { io } from 'parallax-ts'
+ * // U8 values read as int32 values:
+ * io.rawToTensor('n', { dtype: 'U8', shape: [2], data: new Uint8Array([1, 255]) }).dataSync() // Int32Array [1, 255]
  * @internal
+ * @category tensors
  * @since 0.1.0
  */
 export const rawToValues = (name: string, raw: RawTensor): TfValues => {
@@ -149,11 +169,12 @@ const checkNoOverflow = (name: string, values: Float32Array, bits: Uint16Array, 
  * The raw form of tfjs-typed values written as `target` (default: `F32`, `I32` or `BOOL` by the
  * element type). Throws when `target` is of another kind or a value does not fit it. The result owns
  * fresh bytes; `values` are not changed.
- *
  * @example
- * valuesToRaw('w', { dtype: 'float32', values: new Float32Array([1]) }, [1], 'F16').data
- * // Uint8Array [0x00, 0x3c]
+ * import { io, tf } from 'parallax-ts'
+ * // float32 values written as F16 bits:
+ * io.tensorToRaw('w', tf.tensor([1]), 'F16').data // Uint8Array [0x00, 0x3c]
  * @internal
+ * @category tensors
  * @since 0.1.0
  */
 export const valuesToRaw = (name: string, typed: TfValues, shape: ReadonlyArray<number>, target?: Dtype): RawTensor => {

@@ -31,7 +31,9 @@ import { rawTensorProblem, type RawTensor } from './RawTensor.js';
 /**
  * The largest header accepted or written, as in the reference implementation (100 MB).
  * @example
+ * import { io } from 'parallax-ts'
  * io.MAX_HEADER_BYTES // 100_000_000
+ * @category model
  * @since 0.1.0
  */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -39,8 +41,13 @@ export const MAX_HEADER_BYTES = 100_000_000;
 /**
  * Thrown for a malformed file or unwritable input; the message lists every problem.
  * @example
- * try { io.parseSafetensors(new Uint8Array(3)) }
- * catch (e) { if (e instanceof io.SafetensorsError) e.problems } // ['file is 3 bytes long; it must start with an 8-byte header length (truncated?)']
+ * import { io } from 'parallax-ts'
+ * try {
+ *   io.parseSafetensors(new Uint8Array(3))
+ * } catch (e) {
+ *   if (e instanceof io.SafetensorsError) console.log(e.problems) // ['file is 3 bytes long; it must start with an 8-byte header length (truncated?)']
+ * }
+ * @category errors
  * @since 0.1.0
  */
 export class SafetensorsError extends Error {
@@ -60,7 +67,15 @@ const fail = (context: string, problems: ReadonlyArray<string>): never => {
   throw new SafetensorsError(message, problems);
 };
 
-/** The contents of a safetensors file. @since 0.1.0 */
+/**
+ * The contents of a safetensors file.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const file: io.Safetensors = io.parseSafetensors(io.serializeSafetensors({ w: io.rawTensor('U8', [1], new Uint8Array([5])) }))
+ * file.tensors.get('w')?.shape // [1]
+ * @category model
+ * @since 0.1.0
+ */
 export interface Safetensors {
   /** Tensors in the order the file's header lists them. */
   readonly tensors: ReadonlyMap<string, RawTensor>;
@@ -74,10 +89,11 @@ const utf8Encoder = new TextEncoder();
 /**
  * Parses and validates a safetensors file. Tensor `data` are views into `bytes` (no copy): copy
  * them (`data.slice()`) before changing `bytes`.
- *
  * @example
- * const file = serializeSafetensors({ w: rawTensor('U8', [2], new Uint8Array([7, 9])) })
- * parseSafetensors(file).tensors.get('w')?.data // Uint8Array [7, 9]
+ * import { io } from 'parallax-ts'
+ * const file = io.serializeSafetensors({ w: io.rawTensor('U8', [2], new Uint8Array([7, 9])) })
+ * io.parseSafetensors(file).tensors.get('w')?.data // Uint8Array [7, 9]
+ * @category bytes
  * @since 0.1.0
  */
 export const parseSafetensors = (bytes: Uint8Array): Safetensors => {
@@ -127,7 +143,15 @@ export const parseSafetensors = (bytes: Uint8Array): Safetensors => {
   return { tensors, metadata: header.metadata };
 };
 
-/** Tensors to write: a `Map` or a record from name to raw tensor. @since 0.1.0 */
+/**
+ * Tensors to write: a `Map` or a record from name to raw tensor.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const asRecord: io.RawTensorEntries = { w: io.rawTensor('U8', [1], new Uint8Array([1])) }
+ * const asMap: io.RawTensorEntries = new Map([['w', io.rawTensor('U8', [1], new Uint8Array([1]))]])
+ * @category model
+ * @since 0.1.0
+ */
 export type RawTensorEntries = ReadonlyMap<string, RawTensor> | Readonly<Record<string, RawTensor>>;
 
 const entriesOf = (entries: RawTensorEntries): ReadonlyArray<readonly [string, RawTensor]> =>
@@ -138,10 +162,11 @@ const entriesOf = (entries: RawTensorEntries): ReadonlyArray<readonly [string, R
  * tensor's data (the caller's own arrays, not copies). Concatenated, they are exactly
  * `serializeSafetensors(entries, metadata)`; streaming them avoids one large copy when writing
  * files. All checks happen before this returns.
- *
  * @example
- * const chunks = safetensorsChunks({ w: rawTensor('U8', [1], new Uint8Array([5])) })
+ * import { io } from 'parallax-ts'
+ * const chunks = io.safetensorsChunks({ w: io.rawTensor('U8', [1], new Uint8Array([5])) })
  * chunks.length // 2: header, then w's data
+ * @category bytes
  * @since 0.1.0
  */
 export const safetensorsChunks = (entries: RawTensorEntries, metadata: Metadata = {}): ReadonlyArray<Uint8Array> => {
@@ -190,9 +215,10 @@ export const safetensorsChunks = (entries: RawTensorEntries, metadata: Metadata 
  * Deterministic: the same input gives the same bytes, whatever the entries' order. Parsing the
  * result gives the tensors back bit for bit; a file this writer produced is re-serialized to the
  * very same bytes.
- *
  * @example
- * const bytes = serializeSafetensors({ w: rawTensor('U8', [2], new Uint8Array([7, 9])) }, { format: 'pt' })
+ * import { io } from 'parallax-ts'
+ * const bytes = io.serializeSafetensors({ w: io.rawTensor('U8', [2], new Uint8Array([7, 9])) }, { format: 'pt' })
+ * @category bytes
  * @since 0.1.0
  */
 export const serializeSafetensors = (entries: RawTensorEntries, metadata: Metadata = {}): Uint8Array => {

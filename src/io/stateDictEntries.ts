@@ -19,7 +19,16 @@ import type { AnyModule, LeafInfo, LeafOf } from '../tree/Module.js';
 import { leafEntries, specOf } from '../tree/Module.js';
 import type { StateDictKey } from '../tree/Field.js';
 
-/** One leaf of a module: its state-dict key, where it sits in the tree, and its value. @since 0.1.0 */
+/**
+ * One leaf of a module: its state-dict key, where it sits in the tree, and its value.
+ * @example
+ * import { io, nn } from 'parallax-ts'
+ * const [first] = io.stateDictEntries(nn.BatchNorm1d.create(4)).filter((e) => e.info.kind === 'buffer')
+ * first?.key // 'running_mean'
+ * first?.info.path // 'runningMean'
+ * @category model
+ * @since 0.1.0
+ */
 export interface StateDictEntry<A> {
   /** The state-dict key, e.g. `'bn.running_mean'`. */
   readonly key: string;
@@ -55,6 +64,7 @@ const keysOf = (m: AnyModule<unknown>): string[] => {
         for (const k of keysOf(value as AnyModule<unknown>)) out.push(childKey(rename, name, k, undefined));
         break;
       case 'submodules':
+      case 'tuple':
       case 'anyModules':
         (value as ReadonlyArray<AnyModule<unknown>>).forEach((child, i) => {
           for (const k of keysOf(child)) out.push(childKey(rename, name, k, i));
@@ -76,8 +86,11 @@ const sizeOf = (leaf: unknown): number | undefined => {
  * Whether a leaf is a zero-size placeholder standing for a tensor the layer does not have (PyTorch's
  * `None`), and so has no state-dict key.
  * @example
- * isAbsentLeaf(nn.Linear.create(2, 3, { bias: false }).bias) // true: shape [0]
+ * import { io, nn } from 'parallax-ts'
+ * // The bias of a bias-free Linear is a zero-size placeholder: no state-dict key.
+ * io.stateDictKeys(nn.Linear.create(2, 3, { bias: false })) // ['weight']
  * @internal
+ * @category state dicts
  * @since 0.1.0
  */
 export const isAbsentLeaf = (leaf: unknown): boolean => sizeOf(leaf) === 0;
@@ -85,7 +98,15 @@ export const isAbsentLeaf = (leaf: unknown): boolean => sizeOf(leaf) === 0;
 /**
  * Every leaf of `m` with the key it would have, zero-size placeholders included, in traversal order
  * (what a load needs to rebuild the whole module). Throws when two leaves would share a key.
+ * @example
+ * import { io, leafEntries, nn } from 'parallax-ts'
+ * // Every leaf has a key, zero-size placeholders included; the state dict leaves those out.
+ * const layer = nn.Linear.create(2, 3, { bias: false })
+ * leafEntries(layer).length // 2
+ * io.stateDictKeys(layer) // ['weight']
  * @internal
+ * @category state dicts
+ * @since 0.1.0
  */
 export const keyedLeafEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> => {
   const leaves = leafEntries(m);
@@ -111,11 +132,12 @@ export const keyedLeafEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyAr
  * Zero-size leaves (placeholders for tensors a layer does not have, e.g. `Linear`'s bias with
  * `bias: false`) are left out, as PyTorch's `state_dict()` leaves out its `None`s. Throws when two
  * leaves would share a key (conflicting `stateDictKeys` declarations), naming both field paths.
- *
  * @example
- * stateDictEntries(nn.Linear.create(2, 3)).map((e) => e.key) // ['weight', 'bias']
- * stateDictEntries(nn.Linear.create(2, 3, { bias: false })).map((e) => e.key) // ['weight']
- * stateDictEntries(net).map((e) => [e.key, e.info.path]) // [['bn.running_mean', 'bn.runningMean'], ...]
+ * import { io, nn } from 'parallax-ts'
+ * io.stateDictEntries(nn.Linear.create(2, 3)).map((e) => e.key) // ['weight', 'bias']
+ * io.stateDictEntries(nn.Linear.create(2, 3, { bias: false })).map((e) => e.key) // ['weight']
+ * io.stateDictEntries(nn.BatchNorm1d.create(3)).map((e) => [e.key, e.info.path]) // [..., ['running_mean', 'runningMean'], ...]
+ * @category state dicts
  * @since 0.1.0
  */
 export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> =>
@@ -123,9 +145,10 @@ export const stateDictEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyAr
 
 /**
  * The state-dict keys of `m`'s leaves, in traversal order (zero-size leaves have none).
- *
  * @example
- * stateDictKeys(nn.Sequential.create([nn.Linear.create(2, 3)])) // ['0.weight', '0.bias']
+ * import { io, nn } from 'parallax-ts'
+ * io.stateDictKeys(nn.Sequential.create([nn.Linear.create(2, 3)])) // ['0.weight', '0.bias']
+ * @category state dicts
  * @since 0.1.0
  */
 export const stateDictKeys = (m: AnyModule<unknown>): ReadonlyArray<string> => stateDictEntries(m).map((e) => e.key);
@@ -135,10 +158,11 @@ export const stateDictKeys = (m: AnyModule<unknown>): ReadonlyArray<string> => s
  * likewise has no entry for zero-size placeholder leaves). The
  * values are the module's own leaves, not copies: the map owns nothing, so do not dispose its
  * tensors apart from the module. Works for any leaf type (`ParamInit`s give the expected shapes).
- *
  * @example
- * const sd = stateDict(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * import { initialize, io, nn, random } from 'parallax-ts'
+ * const sd = io.stateDict(initialize(nn.Linear.create(2, 3))(random.key(0)))
  * sd.get('weight')?.shape // [3, 2]
+ * @category state dicts
  * @since 0.1.0
  */
 export const stateDict = <M extends AnyModule<unknown>>(m: M): ReadonlyMap<string, LeafOf<M>> =>

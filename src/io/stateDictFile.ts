@@ -25,7 +25,14 @@ import { tensorsToRaw } from './tensors.js';
 
 type Tensor = tf.Tensor;
 
-/** Options for writing a state dict. @since 0.1.0 */
+/**
+ * Options for writing a state dict.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const options: io.SaveStateDictOptions = { dtypes: { weight: 'BF16' }, metadata: { format: 'pt' } }
+ * @category model
+ * @since 0.1.0
+ */
 export interface SaveStateDictOptions {
   /** A target dtype per state-dict key, e.g. `{ 'embed.weight': 'BF16' }` (default `F32`/`I32`/`BOOL`). */
   readonly dtypes?: Readonly<Record<string, Dtype>>;
@@ -53,10 +60,12 @@ const rawEntriesOf = (entries: RawTensorEntries): ReadonlyArray<readonly [string
  * {@link loadStateDict} from raw safetensors tensors (as `parseSafetensors` gives them): checks every
  * key against the file's shapes and dtypes before converting anything, then makes only the tensors
  * the module takes. The result's tensors are new and owned by the caller.
- *
  * @example
- * const { tensors } = parseSafetensors(bytes)
- * const model = loadStateDictRaw(Net.create(), tensors)
+ * import { initialize, io, nn, random, tf } from 'parallax-ts'
+ * const bytes = io.encodeStateDict(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * const { tensors } = io.parseSafetensors(bytes)
+ * const layer: nn.Linear<tf.Tensor> = io.loadStateDictRaw(nn.Linear.create(2, 3), tensors)
+ * @category state dicts
  * @since 0.1.0
  */
 export function loadStateDictRaw<M extends AnyModule<unknown>>(
@@ -80,9 +89,11 @@ export function loadStateDictRaw<M extends AnyModule<unknown>>(
 /**
  * The raw tensors of a module's state dict (reads every tensor synchronously; disposes nothing).
  * Throws, naming every such leaf, when the module is not initialized.
- *
  * @example
- * writeSafetensorsFileSync('w.safetensors', stateDictToRaw(model))
+ * import { initialize, io, nn, random } from 'parallax-ts'
+ * const model = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * io.writeSafetensorsFileSync('w.safetensors', io.stateDictToRaw(model))
+ * @category state dicts
  * @since 0.1.0
  */
 export const stateDictToRaw = (m: AnyModule<unknown>, options: Pick<SaveStateDictOptions, 'dtypes'> = {}): ReadonlyMap<string, RawTensor> => {
@@ -96,9 +107,11 @@ export const stateDictToRaw = (m: AnyModule<unknown>, options: Pick<SaveStateDic
 
 /**
  * A module's state dict as the bytes of a safetensors file.
- *
  * @example
- * const bytes = encodeStateDict(model, { metadata: { format: 'pt' } })
+ * import { initialize, io, nn, random } from 'parallax-ts'
+ * const model = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const bytes = io.encodeStateDict(model, { metadata: { format: 'pt' } })
+ * @category bytes
  * @since 0.1.0
  */
 export const encodeStateDict = (m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Uint8Array =>
@@ -106,9 +119,11 @@ export const encodeStateDict = (m: AnyModule<unknown>, options: SaveStateDictOpt
 
 /**
  * Loads safetensors bytes into a copy of `m` (see {@link loadStateDict} for checks and ownership).
- *
  * @example
- * const model = decodeStateDict(bytes, Net.create())
+ * import { initialize, io, nn, random, tf } from 'parallax-ts'
+ * const bytes = io.encodeStateDict(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * const model: nn.Linear<tf.Tensor> = io.decodeStateDict(bytes, nn.Linear.create(2, 3))
+ * @category bytes
  * @since 0.1.0
  */
 export function decodeStateDict<M extends AnyModule<unknown>>(
@@ -128,9 +143,11 @@ export function decodeStateDict<M extends AnyModule<unknown>>(
 /**
  * Writes a module's state dict to a safetensors file, atomically (a failed write leaves any previous
  * file intact). The module's tensors are read, not disposed.
- *
  * @example
- * await saveStateDict('model.safetensors', model)
+ * import { initialize, io, nn, random } from 'parallax-ts'
+ * const model = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * await io.saveStateDict('model.safetensors', model)
+ * @category files
  * @since 0.1.0
  */
 export const saveStateDict = async (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Promise<void> =>
@@ -138,9 +155,10 @@ export const saveStateDict = async (path: string, m: AnyModule<unknown>, options
 
 /**
  * {@link saveStateDict}, synchronously.
- *
  * @example
- * saveStateDictSync('model.safetensors', model)
+ * import { initialize, io, nn, random } from 'parallax-ts'
+ * io.saveStateDictSync('model.safetensors', initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * @category files
  * @since 0.1.0
  */
 export const saveStateDictSync = (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): void =>
@@ -149,9 +167,10 @@ export const saveStateDictSync = (path: string, m: AnyModule<unknown>, options: 
 /**
  * Reads a safetensors file (PyTorch's, JAX's or ours) into a copy of `m`: every key checked (see
  * {@link loadStateDict}), the result's tensors new and owned by the caller.
- *
  * @example
- * const model = await loadStateDictFile('pytorch_model.safetensors', Net.create())
+ * import { io, nn, type tf } from 'parallax-ts'
+ * const model: nn.MLP<tf.Tensor> = await io.loadStateDictFile('pytorch_model.safetensors', nn.MLP.create([784, 128, 10]))
+ * @category files
  * @since 0.1.0
  */
 export async function loadStateDictFile<M extends AnyModule<unknown>>(
@@ -170,9 +189,10 @@ export async function loadStateDictFile<M extends AnyModule<unknown>>(
 
 /**
  * {@link loadStateDictFile}, synchronously.
- *
  * @example
- * const model = loadStateDictFileSync('model.safetensors', Net.create())
+ * import { io, nn, type tf } from 'parallax-ts'
+ * const model: nn.MLP<tf.Tensor> = io.loadStateDictFileSync('model.safetensors', nn.MLP.create([784, 128, 10]))
+ * @category files
  * @since 0.1.0
  */
 export function loadStateDictFileSync<M extends AnyModule<unknown>>(

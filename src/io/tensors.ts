@@ -17,10 +17,24 @@ import type { RawTensor } from './RawTensor.js';
 import { parseSafetensors, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
 import { rawToValues, valuesToRaw, type TfValues } from './rawValues.js';
 
-/** Tensors by name: a `Map` or a record. @since 0.1.0 */
+/**
+ * Tensors by name: a `Map` or a record.
+ * @example
+ * import { io, tf } from 'parallax-ts'
+ * const entries: io.TensorEntries = { w: tf.ones([2, 2]), b: tf.zeros([2]) }
+ * @category model
+ * @since 0.1.0
+ */
 export type TensorEntries = ReadonlyMap<string, tf.Tensor> | Readonly<Record<string, tf.Tensor>>;
 
-/** Options for writing tfjs tensors. @since 0.1.0 */
+/**
+ * Options for writing tfjs tensors.
+ * @example
+ * import { io } from 'parallax-ts'
+ * const options: io.EncodeOptions = { dtypes: { 'embed.weight': 'BF16' } }
+ * @category model
+ * @since 0.1.0
+ */
 export interface EncodeOptions {
   /** A target dtype per tensor name, e.g. `{ 'embed.weight': 'BF16' }`; others use the default. */
   readonly dtypes?: Readonly<Record<string, Dtype>>;
@@ -31,11 +45,12 @@ const entriesOf = <A>(entries: ReadonlyMap<string, A> | Readonly<Record<string, 
 
 /**
  * A new tfjs tensor holding a raw tensor's values (owned by the caller).
- *
  * @example
- * const t = rawToTensor('w', { dtype: 'F16', shape: [1], data: new Uint8Array([0x00, 0x3c]) })
+ * import { io } from 'parallax-ts'
+ * const t = io.rawToTensor('w', { dtype: 'F16', shape: [1], data: new Uint8Array([0x00, 0x3c]) })
  * t.dataSync() // Float32Array [1]
  * t.dispose()
+ * @category tensors
  * @since 0.1.0
  */
 export const rawToTensor = (name: string, raw: RawTensor): tf.Tensor => {
@@ -63,10 +78,11 @@ const tensorValues = (name: string, tensor: tf.Tensor): TfValues => {
 /**
  * The raw form of a tfjs tensor, written as `target` (default `F32`, `I32` or `BOOL` by its
  * dtype). Reads the tensor synchronously and does not dispose it.
- *
  * @example
+ * import { io, tf } from 'parallax-ts'
  * const w = tf.tensor([1, 2])
- * tensorToRaw('w', w, 'BF16') // { dtype: 'BF16', shape: [2], data: Uint8Array [0x80, 0x3f, 0x00, 0x40] }
+ * io.tensorToRaw('w', w, 'BF16') // { dtype: 'BF16', shape: [2], data: Uint8Array [0x80, 0x3f, 0x00, 0x40] }
+ * @category tensors
  * @since 0.1.0
  */
 export const tensorToRaw = (name: string, tensor: tf.Tensor, target?: Dtype): RawTensor =>
@@ -75,10 +91,12 @@ export const tensorToRaw = (name: string, tensor: tf.Tensor, target?: Dtype): Ra
 /**
  * Raw tensors to tfjs tensors (owned by the caller). Converts all first, then creates the tensors,
  * so an error (an `I64` value outside int32) leaves no tensor behind.
- *
  * @example
- * const { tensors } = parseSafetensors(bytes)
- * const record = rawToTensors(tensors)
+ * import { io, tf } from 'parallax-ts'
+ * const bytes = io.encodeTensors({ w: tf.ones([2]) })
+ * const { tensors } = io.parseSafetensors(bytes)
+ * const record = io.rawToTensors(tensors) // { w: Tensor }
+ * @category tensors
  * @since 0.1.0
  */
 export const rawToTensors = (entries: RawTensorEntries): Record<string, tf.Tensor> => {
@@ -91,10 +109,11 @@ export const rawToTensors = (entries: RawTensorEntries): Record<string, tf.Tenso
 /**
  * tfjs tensors to raw tensors, each written as `options.dtypes[name]` or its default. Every problem
  * (an unknown name in `dtypes`, a wrong kind, a value out of range) is reported in one error.
- *
  * @example
- * const raw = tensorsToRaw({ w: tf.tensor([1.5]) }, { dtypes: { w: 'F16' } })
+ * import { io, tf } from 'parallax-ts'
+ * const raw = io.tensorsToRaw({ w: tf.tensor([1.5]) }, { dtypes: { w: 'F16' } })
  * raw.get('w')?.dtype // 'F16'
+ * @category tensors
  * @since 0.1.0
  */
 export const tensorsToRaw = (entries: TensorEntries, options: EncodeOptions = {}): ReadonlyMap<string, RawTensor> => {
@@ -127,10 +146,12 @@ export const tensorsToRaw = (entries: TensorEntries, options: EncodeOptions = {}
  * Parses a safetensors file into tfjs tensors by name (owned by the caller; dispose them). The
  * whole file is validated and converted before any tensor is made. Use `parseSafetensors` for the
  * metadata.
- *
  * @example
- * const weights = decodeTensors(fs.readFileSync('model.safetensors'))
- * weights['fc.weight'].shape // e.g. [10, 784]
+ * import { io, tf } from 'parallax-ts'
+ * const bytes = io.encodeTensors({ 'fc.weight': tf.zeros([10, 784]) })
+ * const weights = io.decodeTensors(bytes)
+ * weights['fc.weight']?.shape // [10, 784]
+ * @category bytes
  * @since 0.1.0
  */
 export const decodeTensors = (bytes: Uint8Array): Record<string, tf.Tensor> => rawToTensors(parseSafetensors(bytes).tensors);
@@ -140,9 +161,10 @@ export const decodeTensors = (bytes: Uint8Array): Record<string, tf.Tensor> => r
  * float32 → `F32`, int32 → `I32`, bool → `BOOL` unless `options.dtypes` names another target of the
  * same kind (`F16`, `BF16`, `F64`; `I64`, `U8`, `I8`; `U8` for bool), narrowed with rounding to
  * nearest even and a range check.
- *
  * @example
- * const bytes = encodeTensors({ w: tf.tensor([[1, 2]]), step: tf.scalar(3, 'int32') }, { epoch: '1' }, { dtypes: { step: 'I64' } })
+ * import { io, tf } from 'parallax-ts'
+ * const bytes = io.encodeTensors({ w: tf.tensor([[1, 2]]), step: tf.scalar(3, 'int32') }, { epoch: '1' }, { dtypes: { step: 'I64' } })
+ * @category bytes
  * @since 0.1.0
  */
 export const encodeTensors = (entries: TensorEntries, metadata: Metadata = {}, options: EncodeOptions = {}): Uint8Array =>

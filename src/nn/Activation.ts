@@ -15,18 +15,31 @@ type Tensor = tf.Tensor;
 /**
  * The names {@link activation} knows (and {@link ActivationNameCodec} accepts).
  * @example
+ * import { nn } from 'parallax-ts'
  * nn.activationNames.includes('gelu') // true
+ * @category config
  * @since 0.1.0
  */
 export const activationNames = ['relu', 'gelu', 'geluTanh', 'silu', 'tanh', 'sigmoid', 'leakyRelu', 'elu', 'identity'] as const;
 
-/** @since 0.1.0 */
+/**
+ * A name {@link activation} knows: `'relu' | 'gelu' | … | 'identity'`.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const name: nn.ActivationName = 'silu'
+ * const mlp = nn.MLP.create([4, 8, 2], { activation: name })
+ * @category config
+ * @since 0.1.0
+ */
 export type ActivationName = (typeof activationNames)[number];
 
 /**
  * The io-ts codec of an activation name.
  * @example
- * ActivationNameCodec.is('relu') // true
+ * import { nn } from 'parallax-ts'
+ * nn.ActivationNameCodec.is('relu') // true
+ * nn.ActivationNameCodec.is('swish') // false
+ * @category config
  * @since 0.1.0
  */
 export const ActivationNameCodec = oneOf<ActivationName>(activationNames);
@@ -47,7 +60,9 @@ const table: Record<ActivationName, (x: Tensor) => Tensor> = {
  * The activation function of a name; throws on an unknown name. The result owns nothing: it
  * returns a new tensor (or, for `identity`, its input).
  * @example
- * activation('gelu')(tf.tensor1d([-1, 0, 1]))
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.activation('gelu')(tf.tensor1d([-1, 0, 1])) // [-0.1587, 0, 0.8413]
+ * @category utils
  * @since 0.1.0
  */
 export const activation = (name: ActivationName): ((x: Tensor) => Tensor) => {

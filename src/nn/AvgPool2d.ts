@@ -17,91 +17,26 @@
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant } from '../tree/Field.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configObject, PositiveInt } from './configCodecs.js';
-import { poolInput, poolWindowArguments } from './poolWindow.js';
-import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, checkPositiveInt } from './spatial.js';
+import { configurable } from './configurable.js';
+import { poolInput, poolWindowArguments, poolWindowConfigProps, type PoolWindowOptions, poolWindowRepr } from './poolWindow.js';
+import { checkPositiveInt, type IntOrPair, type Pair, PositiveIntOrPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
-const fields = {
-  kernelSize: constant<Pair>(),
-  stride: constant<Pair>(),
-  padding: constant<Pair>(),
-  ceilMode: constant<boolean>(),
-  countIncludePad: constant<boolean>(),
-  /** `null`: PyTorch's `None`. */
-  divisorOverride: constant<number | null>(),
-};
-
 /**
- * The fp-ts URI of `AvgPool2d` modules (also `AvgPool2d.URI`).
+ * Options of {@link AvgPool2d.create} (PyTorch's defaults): the window's `stride` (default
+ * `kernelSize`), `padding` (default 0, at most half the kernel) and `ceilMode` (default `false`),
+ * and the divisor's `countIncludePad` and `divisorOverride`.
  * @example
- * nn.AvgPool2d.URI // 'parallax-ts/nn/AvgPool2d'
+ * import { nn } from 'parallax-ts'
+ * const options: nn.AvgPool2dOptions = { stride: 2, padding: 1, countIncludePad: false }
+ * const pool = nn.AvgPool2d.create(3, options)
+ * @category model
  * @since 0.1.0
  */
-export const URI = 'parallax-ts/nn/AvgPool2d';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** An `AvgPool2d` layer (no leaves). @since 0.1.0 */
-export type AvgPool2d<A> = ModuleOf<URI, typeof fields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: AvgPool2d<A>;
-  }
-}
-
-const forward = (m: AvgPool2d<unknown>, x: Tensor): Tensor => {
-  const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
-  // A reshape of the empty input keeps the result on the gradient tape.
-  if (emptyOutputShape !== undefined) return tf.reshape(x, emptyOutputShape);
-  const [, , h, w] = shape;
-  const [kh, kw] = m.kernelSize;
-  const [ph, pw] = m.padding;
-  const [eh, ew] = extra;
-  const stride: [number, number] = [m.stride[0], m.stride[1]];
-  return tf.tidy(() => {
-    const x4 = tf.reshape(x, [...shape]);
-    const pool = (t4: Tensor): Tensor => tf.avgPool(t4 as tf.Tensor4D, [kh, kw], stride, 'valid');
-    const xh = tf.pad(tf.transpose(x4, [0, 2, 3, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
-    const mean = pool(xh); // sum / (kH·kW)
-    let y: Tensor;
-    if (m.divisorOverride !== null) {
-      y = tf.mul(mean, (kh * kw) / m.divisorOverride);
-    } else if (eh + ew === 0 && (m.countIncludePad || ph + pw === 0)) {
-      y = mean;
-    } else {
-      // the fraction of each window that PyTorch counts in its divisor
-      const counted = m.countIncludePad
-        ? tf.pad(tf.ones([1, h + 2 * ph, w + 2 * pw, 1]), [[0, 0], [0, eh], [0, ew], [0, 0]])
-        : tf.pad(tf.ones([1, h, w, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
-      y = tf.div(mean, pool(counted));
-    }
-    const out = tf.transpose(y, [0, 3, 1, 2]);
-    return unbatched ? tf.squeeze(out, [0]) : out;
-  });
-};
-
-const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
-  name: 'AvgPool2d',
-  fields,
-  extraRepr: (m) =>
-    `kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}, padding=${formatPair(m.padding)}` +
-    (m.ceilMode ? ', ceil_mode=true' : '') +
-    (m.countIncludePad ? '' : ', count_include_pad=false') +
-    (m.divisorOverride === null ? '' : `, divisor_override=${m.divisorOverride}`),
-  forward,
-});
-
-/** Options of {@link AvgPool2d.create} (PyTorch's defaults). @since 0.1.0 */
-export interface AvgPool2dOptions {
-  /** Default: `kernelSize`. */
-  readonly stride?: IntOrPair;
-  /** Default 0; at most half the kernel. */
-  readonly padding?: IntOrPair;
-  /** Default `false`. */
-  readonly ceilMode?: boolean;
+export interface AvgPool2dOptions extends PoolWindowOptions {
   /** Default `true`. */
   readonly countIncludePad?: boolean;
   /** Default `null` (none). */
@@ -109,65 +44,94 @@ export interface AvgPool2dOptions {
 }
 
 /**
- * The JSON-able constructor arguments of an `AvgPool2d`.
+ * `AvgPool2d`'s constructor arguments as JSON: `{ kernelSize, stride?, padding?, ceilMode?,
+ * countIncludePad?, divisorOverride? }`.
  * @example
- * nn.AvgPool2d.fromConfig({ kernelSize: 3, stride: 2, padding: 1 })
+ * import { nn } from 'parallax-ts'
+ * const pool = nn.AvgPool2d.fromConfig({ kernelSize: 3, stride: 2, padding: 1 })
+ * @category config
  * @since 0.1.0
  */
 export const AvgPool2dConfig = configObject(
   'AvgPool2d config',
   { kernelSize: PositiveIntOrPair },
-  {
-    stride: PositiveIntOrPair,
-    padding: NonNegativeIntOrPair,
-    ceilMode: t.boolean,
-    countIncludePad: t.boolean,
-    divisorOverride: t.union([PositiveInt, t.null]),
-  },
+  { ...poolWindowConfigProps, countIncludePad: t.boolean, divisorOverride: t.union([PositiveInt, t.null]) },
 );
-/** @since 0.1.0 */
+/**
+ * The constructor arguments of an `AvgPool2d`, as decoded by `AvgPool2dConfig`.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const config: nn.AvgPool2dConfig = { kernelSize: 2, divisorOverride: null }
+ * @category config
+ * @since 0.1.0
+ */
 export type AvgPool2dConfig = t.TypeOf<typeof AvgPool2dConfig>;
 
-/**
- * `AvgPool2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @since 0.1.0
- */
-export interface AvgPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
-  /** A new layer (it has no leaves, so any leaf type). */
-  readonly create: <A = never>(kernelSize: IntOrPair, options?: AvgPool2dOptions) => AvgPool2d<A>;
-  /** The io-ts codec of the constructor arguments. */
-  readonly configCodec: typeof AvgPool2dConfig;
-  /** The constructor arguments of a layer (every option spelled out). */
-  readonly toConfig: (m: AvgPool2d<unknown>) => AvgPool2dConfig;
-  /** A new layer from its constructor arguments. */
-  readonly fromConfig: <A = never>(config: AvgPool2dConfig) => AvgPool2d<A>;
-}
+const AvgPool2dDef = defineModule('parallax-ts/nn/AvgPool2d', {
+  name: 'AvgPool2d',
+  fields: {
+    kernelSize: constant<Pair>(),
+    stride: constant<Pair>(),
+    padding: constant<Pair>(),
+    ceilMode: constant<boolean>(),
+    countIncludePad: constant<boolean>(),
+    /** `null`: PyTorch's `None`. */
+    divisorOverride: constant<number | null>(),
+  },
+  create: (kernelSize: IntOrPair, options: AvgPool2dOptions = {}) => {
+    const fn = 'AvgPool2d.create';
+    const window = poolWindowArguments(fn, kernelSize, options);
+    const divisorOverride = options.divisorOverride ?? null;
+    if (divisorOverride !== null) checkPositiveInt(fn, 'divisorOverride', divisorOverride);
+    return { ...window, countIncludePad: options.countIncludePad ?? true, divisorOverride };
+  },
+  forward: (m, x: Tensor) => {
+    const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
+    // A reshape of the empty input keeps the result on the gradient tape.
+    if (emptyOutputShape !== undefined) return tf.reshape(x, emptyOutputShape);
+    const [, , h, w] = shape;
+    const [kh, kw] = m.kernelSize;
+    const [ph, pw] = m.padding;
+    const [eh, ew] = extra;
+    const stride: [number, number] = [m.stride[0], m.stride[1]];
+    return tf.tidy(() => {
+      const x4 = tf.reshape(x, [...shape]);
+      const pool = (t4: Tensor): Tensor => tf.avgPool(t4 as tf.Tensor4D, [kh, kw], stride, 'valid');
+      const xh = tf.pad(tf.transpose(x4, [0, 2, 3, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
+      const mean = pool(xh); // sum / (kH·kW)
+      let y: Tensor;
+      if (m.divisorOverride !== null) {
+        y = tf.mul(mean, (kh * kw) / m.divisorOverride);
+      } else if (eh + ew === 0 && (m.countIncludePad || ph + pw === 0)) {
+        y = mean;
+      } else {
+        // the fraction of each window that PyTorch counts in its divisor
+        const counted = m.countIncludePad
+          ? tf.pad(tf.ones([1, h + 2 * ph, w + 2 * pw, 1]), [[0, 0], [0, eh], [0, ew], [0, 0]])
+          : tf.pad(tf.ones([1, h, w, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
+        y = tf.div(mean, pool(counted));
+      }
+      const out = tf.transpose(y, [0, 3, 1, 2]);
+      return unbatched ? tf.squeeze(out, [0]) : out;
+    });
+  },
+  extraRepr: (m) =>
+    poolWindowRepr(m) +
+    (m.countIncludePad ? '' : ', count_include_pad=false') +
+    (m.divisorOverride === null ? '' : `, divisor_override=${m.divisorOverride}`),
+});
 
-const create = <A = never>(kernelSize: IntOrPair, options: AvgPool2dOptions = {}): AvgPool2d<A> => {
-  const fn = 'AvgPool2d.create';
-  const window = poolWindowArguments(fn, kernelSize, options);
-  const divisorOverride = options.divisorOverride ?? null;
-  if (divisorOverride !== null) checkPositiveInt(fn, 'divisorOverride', divisorOverride);
-  return def.make<A>({
-    ...window,
-    ceilMode: options.ceilMode ?? false,
-    countIncludePad: options.countIncludePad ?? true,
-    divisorOverride,
-  });
-};
-
 /**
- * The `AvgPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link AvgPool2dDef}.
+ * The `AvgPool2d` layer: `create` builds one (it has no leaves), `forward` / `apply` run it,
+ * `toConfig` / `fromConfig` convert its architecture to and from JSON.
  * @example
  * import { nn, tf } from 'parallax-ts'
- * nn.AvgPool2d.forward(nn.AvgPool2d.create(2), tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
+ * const pool = nn.AvgPool2d.create(2)
+ * nn.AvgPool2d.forward(pool, tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
+ * @category layers
  * @since 0.1.0
  */
-export const AvgPool2d: AvgPool2dDef = {
-  ...def,
-  create,
-  configCodec: AvgPool2dConfig,
+export const AvgPool2d = configurable(AvgPool2dDef, AvgPool2dConfig, {
   toConfig: (m) => ({
     kernelSize: m.kernelSize,
     stride: m.stride,
@@ -176,5 +140,14 @@ export const AvgPool2d: AvgPool2dDef = {
     countIncludePad: m.countIncludePad,
     divisorOverride: m.divisorOverride,
   }),
-  fromConfig: (c) => create(c.kernelSize, c),
-};
+  fromConfig: (c) => AvgPool2dDef.create(c.kernelSize, c),
+});
+/**
+ * An `AvgPool2d` layer (it has no leaves; `A` is the leaf type of the tree it sits in).
+ * @example
+ * import { nn, type tf } from 'parallax-ts'
+ * const pool: nn.AvgPool2d<tf.Tensor> = nn.AvgPool2d.create(2)
+ * @category model
+ * @since 0.1.0
+ */
+export type AvgPool2d<A> = ModuleType<typeof AvgPool2d, A>;

@@ -14,6 +14,9 @@
  *   - train: normalizes with the batch's mean and biased variance (over every axis but `C`)
  *   - eval: normalizes with the running statistics (with `trackRunningStats: false`, batch statistics always)
  *
+ * The two layers are one declaration (`declareBatchNorm`, below) that differs only in the input
+ * layouts it accepts; each has its own name and URI, so they are distinct module kinds.
+ *
  * ## State, purely
  *
  * `forward(m, x)` never changes anything: in train mode it normalizes with batch statistics and
@@ -32,16 +35,61 @@ import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { ones, zeros } from '../init/constant.js';
 import { buffer, constant, context, type Context, type FieldValues, param } from '../tree/Field.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { type ParamInit, paramInit } from '../tree/ParamInit.js';
 import { configObject, FiniteNumber, PositiveInt } from './configCodecs.js';
+import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
-import { checkEps } from './normalizationArguments.js';
+import { checkEps, scaleShift, scaleShiftChannels } from './normalizationArguments.js';
 import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
 
 type Tensor = tf.Tensor;
+
+/**
+ * Options of `BatchNorm1d.create` / `BatchNorm2d.create` (PyTorch's defaults).
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const options: nn.BatchNormOptions = { momentum: null, affine: false }
+ * const bn = nn.BatchNorm2d.create(16, options)
+ * @category model
+ * @since 0.1.0
+ */
+export interface BatchNormOptions {
+  /** Default 1e-5. */
+  readonly eps?: number;
+  /** Default 0.1; `null` for a cumulative moving average. */
+  readonly momentum?: number | null;
+  /** Default `true`: learnable `weight` and `bias`. */
+  readonly affine?: boolean;
+  /** Default `true`: keep running statistics (else batch statistics in eval mode too). */
+  readonly trackRunningStats?: boolean;
+}
+
+/**
+ * The constructor arguments of a `BatchNorm1d` / `BatchNorm2d` as JSON:
+ * `{ numFeatures, eps?, momentum?, affine?, trackRunningStats? }`.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const bn = nn.BatchNorm2d.fromConfig({ numFeatures: 16, momentum: null }) // cumulative running averages
+ * @category config
+ * @since 0.1.0
+ */
+export const BatchNormConfig = configObject(
+  'BatchNorm config',
+  { numFeatures: PositiveInt },
+  { eps: FiniteNumber, momentum: t.union([FiniteNumber, t.null]), affine: t.boolean, trackRunningStats: t.boolean },
+);
+/**
+ * The decoded form of {@link BatchNormConfig}.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const config: nn.BatchNormConfig = { numFeatures: 8, trackRunningStats: false }
+ * @category config
+ * @since 0.1.0
+ */
+export type BatchNormConfig = t.TypeOf<typeof BatchNormConfig>;
 
 const fields = {
   weight: param(),
@@ -60,40 +108,45 @@ const fields = {
 
 type Values<A> = FieldValues<typeof fields, A>;
 
-/**
- * The fp-ts URI of `BatchNorm1d` modules (also `BatchNorm1d.URI`).
- * @example
- * nn.BatchNorm1d.URI // 'parallax-ts/nn/BatchNorm1d'
- * @since 0.1.0
- */
-export const URI1d = 'parallax-ts/nn/BatchNorm1d';
-/** @since 0.1.0 */
-export type URI1d = typeof URI1d;
-/**
- * The fp-ts URI of `BatchNorm2d` modules (also `BatchNorm2d.URI`).
- * @example
- * nn.BatchNorm2d.URI // 'parallax-ts/nn/BatchNorm2d'
- * @since 0.1.0
- */
-export const URI2d = 'parallax-ts/nn/BatchNorm2d';
-/** @since 0.1.0 */
-export type URI2d = typeof URI2d;
-/** A `BatchNorm1d` layer whose leaves are `A`. @since 0.1.0 */
-export type BatchNorm1d<A> = ModuleOf<URI1d, typeof fields, A>;
-/** A `BatchNorm2d` layer whose leaves are `A`. @since 0.1.0 */
-export type BatchNorm2d<A> = ModuleOf<URI2d, typeof fields, A>;
+const initialContext: Context = { mode: 'eval', key: O.none };
 
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI1d]: BatchNorm1d<A>;
-    readonly [URI2d]: BatchNorm2d<A>;
+const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions): Values<ParamInit<Tensor>> => {
+  checkPositiveInt(fn, 'numFeatures', numFeatures);
+  const eps = checkEps(fn, options.eps ?? 1e-5);
+  const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+  if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
+    throw new Error(`${fn}: momentum must be a number in [0, 1] or null, got ${JSON.stringify(momentum)}`);
   }
+  const affine = options.affine ?? true;
+  const track = options.trackRunningStats ?? true;
+  const c = [numFeatures];
+  return {
+    ...scaleShift(c, { weight: affine, bias: affine }),
+    runningMean: optionalParam(track, c, zeros),
+    runningVar: optionalParam(track, c, ones),
+    numBatchesTracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32'))),
+    numFeatures,
+    eps,
+    momentum,
+    affine,
+    trackRunningStats: track,
+    ctx: initialContext,
+  };
+};
+
+/**
+ * The input layouts a batch-norm layer accepts: the ranks, and how the expected shape reads in
+ * messages (`C` is replaced by the layer's channel count).
+ */
+interface BatchNormLayout {
+  readonly ranks: ReadonlyArray<number>;
+  readonly expected: string;
 }
 
-const checkInput = (m: Values<Tensor>, x: unknown, ranks: ReadonlyArray<number>, expected: string): Tensor => {
+const checkInput = (m: Values<Tensor>, x: unknown, layout: BatchNormLayout): Tensor => {
   const x0 = checkTensor(x);
-  if (!ranks.includes(x0.rank) || x0.shape[1] !== m.numFeatures) {
-    throw new ModuleError(`expected input of shape ${expected.replaceAll('C', String(m.numFeatures))}, got ${formatShape(x0.shape)}`);
+  if (!layout.ranks.includes(x0.rank) || x0.shape[1] !== m.numFeatures) {
+    throw new ModuleError(`expected input of shape ${layout.expected.replaceAll('C', String(m.numFeatures))}, got ${formatShape(x0.shape)}`);
   }
   return x0;
 };
@@ -120,183 +173,108 @@ const normalize = (m: Values<Tensor>, x: Tensor): { y: Tensor; mean?: Tensor; va
     mean = m.runningMean;
     variance = m.runningVar;
   }
-  let y = tf.mul(tf.sub(x, tf.reshape(mean, perChannel)), tf.reshape(tf.rsqrt(tf.add(variance, m.eps)), perChannel));
-  if (m.affine) y = tf.add(tf.mul(y, tf.reshape(m.weight, perChannel)), tf.reshape(m.bias, perChannel));
+  const normed = tf.mul(tf.sub(x, tf.reshape(mean, perChannel)), tf.reshape(tf.rsqrt(tf.add(variance, m.eps)), perChannel));
+  const y = m.affine ? scaleShiftChannels(normed, m.weight, m.bias) : normed;
   return { y, count, ...batch };
 };
 
-const makeForward =
-  (ranks: ReadonlyArray<number>, expected: string) =>
-  (m: Values<Tensor>, x: Tensor): Tensor => {
-    checkInput(m, x, ranks, expected);
-    return tf.tidy(() => normalize(m, x).y);
-  };
-
-const makeForwardWithState =
-  <M extends Values<Tensor>>(ranks: ReadonlyArray<number>, expected: string, rebuild: (m: M, v: Values<Tensor>) => M) =>
-  (m: M, x: Tensor): readonly [Tensor, M] => {
-    checkInput(m, x, ranks, expected);
-    if (m.ctx.mode !== 'train' || !m.trackRunningStats) return [tf.tidy(() => normalize(m, x).y), m];
-    const [y, mean, variance, tracked] = tf.tidy(() => {
-      const r = normalize(m, x);
-      const tracked1 = tf.add(m.numBatchesTracked, tf.scalar(1, 'int32'));
-      const factor = m.momentum ?? 1 / (m.numBatchesTracked.dataSync()[0]! + 1);
-      const unbiased = tf.mul(r.variance!, r.count / (r.count - 1));
-      const mix = (old: Tensor, batch: Tensor): Tensor => tf.add(tf.mul(old, 1 - factor), tf.mul(batch, factor));
-      return [r.y, mix(m.runningMean, r.mean!), mix(m.runningVar, unbiased), tracked1];
-    });
-    return [y!, rebuild(m, { ...m, runningMean: mean!, runningVar: variance!, numBatchesTracked: tracked! })];
-  };
-
-const extraRepr = (m: Values<unknown>): string =>
-  `${m.numFeatures}, eps=${m.eps}, momentum=${m.momentum ?? 'None'}, affine=${m.affine}, track_running_stats=${m.trackRunningStats}`;
-
-const stateDictKeys = { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' } as const;
-
-const EXPECTED_1D = '[N, C] or [N, C, L]';
-const EXPECTED_2D = '[N, C, H, W]';
-
-const def1d: ModuleDef<URI1d, typeof fields, [x: Tensor], Tensor> = defineModule(URI1d, {
-  name: 'BatchNorm1d',
-  fields,
-  extraRepr,
-  stateDictKeys,
-  forward: makeForward([2, 3], EXPECTED_1D),
-  forwardWithState: makeForwardWithState<BatchNorm1d<Tensor>>([2, 3], EXPECTED_1D, (_m, v) => def1d.make(v)),
-});
-
-const def2d: ModuleDef<URI2d, typeof fields, [x: Tensor], Tensor> = defineModule(URI2d, {
-  name: 'BatchNorm2d',
-  fields,
-  extraRepr,
-  stateDictKeys,
-  forward: makeForward([4], EXPECTED_2D),
-  forwardWithState: makeForwardWithState<BatchNorm2d<Tensor>>([4], EXPECTED_2D, (_m, v) => def2d.make(v)),
-});
-
-/** Options of `BatchNorm1d.create` / `BatchNorm2d.create` (PyTorch's defaults). @since 0.1.0 */
-export interface BatchNormOptions {
-  /** Default 1e-5. */
-  readonly eps?: number;
-  /** Default 0.1; `null` for a cumulative moving average. */
-  readonly momentum?: number | null;
-  /** Default `true`: learnable `weight` and `bias`. */
-  readonly affine?: boolean;
-  /** Default `true`: keep running statistics (else batch statistics in eval mode too). */
-  readonly trackRunningStats?: boolean;
-}
-
-/**
- * The JSON-able constructor arguments of a `BatchNorm1d` / `BatchNorm2d`.
- * @example
- * nn.BatchNorm2d.fromConfig({ numFeatures: 16, momentum: null }) // cumulative running averages
- * @since 0.1.0
- */
-export const BatchNormConfig = configObject(
-  'BatchNorm config',
-  { numFeatures: PositiveInt },
-  { eps: FiniteNumber, momentum: t.union([FiniteNumber, t.null]), affine: t.boolean, trackRunningStats: t.boolean },
-);
-/** @since 0.1.0 */
-export type BatchNormConfig = t.TypeOf<typeof BatchNormConfig>;
-
-const initialContext: Context = { mode: 'eval', key: O.none };
-
-const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions): Values<ParamInit<Tensor>> => {
-  checkPositiveInt(fn, 'numFeatures', numFeatures);
-  const eps = checkEps(fn, options.eps ?? 1e-5);
-  const momentum = options.momentum === undefined ? 0.1 : options.momentum;
-  if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
-    throw new Error(`${fn}: momentum must be a number in [0, 1] or null, got ${JSON.stringify(momentum)}`);
-  }
-  const affine = options.affine ?? true;
-  const track = options.trackRunningStats ?? true;
-  const c = [numFeatures];
+/** The running statistics after one train-mode batch: new `runningMean`, `runningVar`, `numBatchesTracked`. */
+const updatedStatistics = (
+  m: Values<Tensor>,
+  r: ReturnType<typeof normalize>,
+): { readonly runningMean: Tensor; readonly runningVar: Tensor; readonly numBatchesTracked: Tensor } => {
+  const factor = m.momentum ?? 1 / (m.numBatchesTracked.dataSync()[0]! + 1);
+  const unbiased = tf.mul(r.variance!, r.count / (r.count - 1));
+  const mix = (old: Tensor, batch: Tensor): Tensor => tf.add(tf.mul(old, 1 - factor), tf.mul(batch, factor));
   return {
-    weight: optionalParam(affine, c, ones),
-    bias: optionalParam(affine, c, zeros),
-    runningMean: optionalParam(track, c, zeros),
-    runningVar: optionalParam(track, c, ones),
-    numBatchesTracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32'))),
-    numFeatures,
-    eps,
-    momentum,
-    affine,
-    trackRunningStats: track,
-    ctx: initialContext,
+    runningMean: mix(m.runningMean, r.mean!),
+    runningVar: mix(m.runningVar, unbiased),
+    numBatchesTracked: tf.add(m.numBatchesTracked, tf.scalar(1, 'int32')),
   };
 };
 
-const toConfig = (m: Values<unknown>): BatchNormConfig => ({
-  numFeatures: m.numFeatures,
-  eps: m.eps,
-  momentum: m.momentum,
-  affine: m.affine,
-  trackRunningStats: m.trackRunningStats,
-});
-
 /**
- * `BatchNorm1d`: the module definition plus `create`, and its config. See this module's doc for
- * the train/eval behaviour and `forwardWithState`.
- * @since 0.1.0
- */
-export interface BatchNorm1dDef extends ModuleDef<URI1d, typeof fields, [x: Tensor], Tensor> {
-  /** A new, uninitialized layer (eval mode). */
-  readonly create: (numFeatures: number, options?: BatchNormOptions) => BatchNorm1d<ParamInit<Tensor>>;
-  /** The io-ts codec of the constructor arguments. */
-  readonly configCodec: typeof BatchNormConfig;
-  /** The constructor arguments of a layer. */
-  readonly toConfig: (m: BatchNorm1d<unknown>) => BatchNormConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: BatchNormConfig) => BatchNorm1d<ParamInit<Tensor>>;
-}
-
-/**
- * The `BatchNorm1d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link BatchNorm1dDef}.
+ * The one declaration behind `BatchNorm1d` and `BatchNorm2d`: a batch-norm layer kind with its
+ * own URI and name that accepts the inputs of `layout`. Both public layers are made by it.
  * @example
- * import { nn, initialize, random, setMode, tf } from 'parallax-ts'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * // BatchNorm1d and BatchNorm2d are declareBatchNorm's two instances:
+ * const bn = initialize(nn.BatchNorm1d.create(4))(random.key(0))
+ * nn.BatchNorm1d.forward(bn, tf.ones([2, 4, 3])).shape // [2, 4, 3]
+ * @internal
+ * @category constructors
+ * @since 0.2.0
+ */
+const declareBatchNorm = <const U extends string>(URI: U, name: string, layout: BatchNormLayout) => {
+  const def = defineModule(URI, {
+    name,
+    fields,
+    create: (numFeatures: number, options: BatchNormOptions = {}) => fieldValues(`${name}.create`, numFeatures, options),
+    forward: (m, x: Tensor) => {
+      checkInput(m, x, layout);
+      return tf.tidy(() => normalize(m, x).y);
+    },
+    forwardWithState: (m, x: Tensor) => {
+      checkInput(m, x, layout);
+      if (m.ctx.mode !== 'train' || !m.trackRunningStats) return [tf.tidy(() => normalize(m, x).y), m] as const;
+      const { y, next } = tf.tidy(() => {
+        const r = normalize(m, x);
+        return { y: r.y, next: updatedStatistics(m, r) };
+      });
+      return [y, Object.freeze({ ...m, ...next })] as const;
+    },
+    extraRepr: (m) =>
+      `${m.numFeatures}, eps=${m.eps}, momentum=${m.momentum ?? 'None'}, affine=${m.affine}, track_running_stats=${m.trackRunningStats}`,
+    stateDictKeys: { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' },
+  });
+  return configurable(def, BatchNormConfig, {
+    toConfig: (m) => ({ numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.affine, trackRunningStats: m.trackRunningStats }),
+    fromConfig: (c) => def.make(fieldValues(`${name}.fromConfig`, c.numFeatures, c)),
+  });
+};
+
+/**
+ * The `BatchNorm1d` layer, on `[N, C]` or `[N, C, L]`: `create(numFeatures, options?)` builds one
+ * (uninitialized, in eval mode), `forward` / `apply` run it, `forwardWithState` also returns the
+ * layer with its running statistics updated (train mode), `toConfig` / `fromConfig` convert its
+ * architecture to and from JSON. See this module's doc for the train/eval behaviour.
+ * @example
+ * import { initialize, nn, random, setMode, tf } from 'parallax-ts'
  * const bn = setMode(initialize(nn.BatchNorm1d.create(8))(random.key(0)), 'train')
  * const [y, bn2] = nn.BatchNorm1d.forwardWithState(bn, tf.randomNormal([16, 8])) // bn2 holds the new running stats
+ * @category layers
  * @since 0.1.0
  */
-export const BatchNorm1d: BatchNorm1dDef = {
-  ...def1d,
-  create: (numFeatures, options = {}) => def1d.make(fieldValues('BatchNorm1d.create', numFeatures, options)),
-  configCodec: BatchNormConfig,
-  toConfig,
-  fromConfig: (c) => def1d.make(fieldValues('BatchNorm1d.fromConfig', c.numFeatures, c)),
-};
-
+export const BatchNorm1d = declareBatchNorm('parallax-ts/nn/BatchNorm1d', 'BatchNorm1d', { ranks: [2, 3], expected: '[N, C] or [N, C, L]' });
 /**
- * `BatchNorm2d`: the module definition plus `create`, and its config. See this module's doc for
- * the train/eval behaviour and `forwardWithState`.
- * @since 0.1.0
- */
-export interface BatchNorm2dDef extends ModuleDef<URI2d, typeof fields, [x: Tensor], Tensor> {
-  /** A new, uninitialized layer (eval mode). */
-  readonly create: (numFeatures: number, options?: BatchNormOptions) => BatchNorm2d<ParamInit<Tensor>>;
-  /** The io-ts codec of the constructor arguments. */
-  readonly configCodec: typeof BatchNormConfig;
-  /** The constructor arguments of a layer. */
-  readonly toConfig: (m: BatchNorm2d<unknown>) => BatchNormConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: BatchNormConfig) => BatchNorm2d<ParamInit<Tensor>>;
-}
-
-/**
- * The `BatchNorm2d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link BatchNorm2dDef}.
+ * A `BatchNorm1d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
  * @example
- * import { nn, initialize, random, setMode, tf } from 'parallax-ts'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const bn: nn.BatchNorm1d<tf.Tensor> = initialize(nn.BatchNorm1d.create(8))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type BatchNorm1d<A> = ModuleType<typeof BatchNorm1d, A>;
+
+/**
+ * The `BatchNorm2d` layer, on `[N, C, H, W]`: `create(numFeatures, options?)` builds one
+ * (uninitialized, in eval mode), `forward` / `apply` run it, `forwardWithState` also returns the
+ * layer with its running statistics updated (train mode), `toConfig` / `fromConfig` convert its
+ * architecture to and from JSON. See this module's doc for the train/eval behaviour.
+ * @example
+ * import { initialize, nn, random, setMode, tf } from 'parallax-ts'
  * const bn = setMode(initialize(nn.BatchNorm2d.create(3))(random.key(0)), 'train')
  * const [y, bn2] = nn.BatchNorm2d.forwardWithState(bn, tf.randomNormal([4, 3, 8, 8]))
+ * @category layers
  * @since 0.1.0
  */
-export const BatchNorm2d: BatchNorm2dDef = {
-  ...def2d,
-  create: (numFeatures, options = {}) => def2d.make(fieldValues('BatchNorm2d.create', numFeatures, options)),
-  configCodec: BatchNormConfig,
-  toConfig,
-  fromConfig: (c) => def2d.make(fieldValues('BatchNorm2d.fromConfig', c.numFeatures, c)),
-};
+export const BatchNorm2d = declareBatchNorm('parallax-ts/nn/BatchNorm2d', 'BatchNorm2d', { ranks: [4], expected: '[N, C, H, W]' });
+/**
+ * A `BatchNorm2d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const bn: nn.BatchNorm2d<tf.Tensor> = initialize(nn.BatchNorm2d.create(3))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type BatchNorm2d<A> = ModuleType<typeof BatchNorm2d, A>;

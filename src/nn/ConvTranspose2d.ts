@@ -22,100 +22,35 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts/lib/index.js';
+import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant, param } from '../tree/Field.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import type { ParamInit } from '../tree/ParamInit.js';
-import { configObject, PositiveInt } from './configCodecs.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
+import { configurable } from './configurable.js';
 import { conv2dNchw, interleaveZeros } from './convolution.js';
-import { checkGroups, type ConvolutionOptions, convolutionWeightAndBias, groupsAndBiasRepr } from './convolutionArguments.js';
+import {
+  checkConvolutionArguments,
+  convolutionConfigCodec,
+  convolutionConfigOf,
+  type ConvolutionOptions,
+  convolutionRepr,
+  convolutionWeightAndBias,
+} from './convolutionArguments.js';
 import { checkChannelsFirst, checkTransposedOutput } from './inputCheck.js';
-import { checkPositiveInt, formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
+import { type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
-const fields = {
-  weight: param(),
-  bias: param(),
-  inChannels: constant<number>(),
-  outChannels: constant<number>(),
-  kernelSize: constant<Pair>(),
-  stride: constant<Pair>(),
-  padding: constant<Pair>(),
-  outputPadding: constant<Pair>(),
-  dilation: constant<Pair>(),
-  groups: constant<number>(),
-  useBias: constant<boolean>(),
-};
-
 /**
- * The fp-ts URI of `ConvTranspose2d` modules (also `ConvTranspose2d.URI`).
+ * Options of {@link ConvTranspose2d.create} (PyTorch's keyword arguments and defaults): `stride`,
+ * `padding`, `outputPadding`, `dilation`, `groups`, `bias`, `weightInit`, `biasInit`.
  * @example
- * nn.ConvTranspose2d.URI // 'parallax-ts/nn/ConvTranspose2d'
+ * import { nn } from 'parallax-ts'
+ * const options: nn.ConvTranspose2dOptions = { stride: 2, padding: 1, outputPadding: 1 }
+ * const up = nn.ConvTranspose2d.create(8, 4, 3, options)
+ * @category model
  * @since 0.1.0
  */
-export const URI = 'parallax-ts/nn/ConvTranspose2d';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** A `ConvTranspose2d` layer whose leaves are `A`. @since 0.1.0 */
-export type ConvTranspose2d<A> = ModuleOf<URI, typeof fields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: ConvTranspose2d<A>;
-  }
-}
-
-const forward = (m: ConvTranspose2d<Tensor>, x: Tensor): Tensor => {
-  const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
-  checkTransposedOutput(
-    x,
-    ([0, 1] as const).map(
-      (i) => (shape[2 + i]! - 1) * m.stride[i] - 2 * m.padding[i] + m.dilation[i] * (m.kernelSize[i] - 1) + m.outputPadding[i] + 1,
-    ),
-  );
-  return tf.tidy(() => {
-    const x4 = tf.reshape(x, shape);
-    const [kh, kw] = m.kernelSize;
-    const g = m.groups;
-    const spread = interleaveZeros(interleaveZeros(x4, 2, m.stride[0]), 3, m.stride[1]);
-    const top = m.dilation[0] * (kh - 1) - m.padding[0];
-    const left = m.dilation[1] * (kw - 1) - m.padding[1];
-    // [C_in, C_out/g, kH, kW] -> the equivalent convolution's [C_out, C_in/g, kH, kW], kernel flipped
-    const w = tf.reverse(
-      tf.reshape(
-        tf.transpose(tf.reshape(m.weight, [g, m.inChannels / g, m.outChannels / g, kh, kw]), [0, 2, 1, 3, 4]),
-        [m.outChannels, m.inChannels / g, kh, kw],
-      ),
-      [2, 3],
-    );
-    const y = conv2dNchw(spread, w, m.useBias ? m.bias : null, {
-      stride: [1, 1],
-      padding: [
-        [top, top + m.outputPadding[0]],
-        [left, left + m.outputPadding[1]],
-      ],
-      dilation: m.dilation,
-      groups: g,
-    });
-    return unbatched ? tf.squeeze(y, [0]) : y;
-  });
-};
-
-const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
-  name: 'ConvTranspose2d',
-  fields,
-  extraRepr: (m) =>
-    `${m.inChannels}, ${m.outChannels}, kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}` +
-    (m.padding[0] === 0 && m.padding[1] === 0 ? '' : `, padding=${formatPair(m.padding)}`) +
-    (m.outputPadding[0] === 0 && m.outputPadding[1] === 0 ? '' : `, output_padding=${formatPair(m.outputPadding)}`) +
-    (m.dilation[0] === 1 && m.dilation[1] === 1 ? '' : `, dilation=${formatPair(m.dilation)}`) +
-    groupsAndBiasRepr(m),
-  forward,
-});
-
-/** Options of {@link ConvTranspose2d.create} (PyTorch's keyword arguments and defaults). @since 0.1.0 */
 export interface ConvTranspose2dOptions extends ConvolutionOptions<IntOrPair, IntOrPair> {
   /** Default 0: crops `padding` rows/columns from each side of the full transposed output. */
   readonly padding?: IntOrPair;
@@ -124,108 +59,116 @@ export interface ConvTranspose2dOptions extends ConvolutionOptions<IntOrPair, In
 }
 
 /**
- * The JSON-able constructor arguments of a `ConvTranspose2d`.
+ * `ConvTranspose2d`'s constructor arguments as JSON: `{ inChannels, outChannels, kernelSize,
+ * stride?, padding?, outputPadding?, dilation?, groups?, bias? }` (sizes are ints or `[h, w]` pairs).
  * @example
- * nn.ConvTranspose2d.fromConfig({ inChannels: 8, outChannels: 4, kernelSize: 4, stride: 2, padding: 1 })
+ * import { nn } from 'parallax-ts'
+ * const up = nn.ConvTranspose2d.fromConfig({ inChannels: 8, outChannels: 4, kernelSize: 4, stride: 2, padding: 1 })
+ * @category config
  * @since 0.1.0
  */
-export const ConvTranspose2dConfig = configObject(
-  'ConvTranspose2d config',
-  { inChannels: PositiveInt, outChannels: PositiveInt, kernelSize: PositiveIntOrPair },
-  {
-    stride: PositiveIntOrPair,
-    padding: NonNegativeIntOrPair,
-    outputPadding: NonNegativeIntOrPair,
-    dilation: PositiveIntOrPair,
-    groups: PositiveInt,
-    bias: t.boolean,
-  },
-);
-/** @since 0.1.0 */
+export const ConvTranspose2dConfig = convolutionConfigCodec('ConvTranspose2d', PositiveIntOrPair, NonNegativeIntOrPair, {
+  outputPadding: NonNegativeIntOrPair,
+});
+/**
+ * The constructor arguments of a `ConvTranspose2d`, as decoded by `ConvTranspose2dConfig`.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const config: nn.ConvTranspose2dConfig = { inChannels: 8, outChannels: 4, kernelSize: 4, stride: 2, outputPadding: 1 }
+ * @category config
+ * @since 0.1.0
+ */
 export type ConvTranspose2dConfig = t.TypeOf<typeof ConvTranspose2dConfig>;
 
-/**
- * `ConvTranspose2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @since 0.1.0
- */
-export interface ConvTranspose2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
-  /** A new, uninitialized layer: `weight: [in, out / groups, kH, kW]`, `bias: [out]`. */
-  readonly create: (
-    inChannels: number,
-    outChannels: number,
-    kernelSize: IntOrPair,
-    options?: ConvTranspose2dOptions,
-  ) => ConvTranspose2d<ParamInit<Tensor>>;
-  /** The io-ts codec of the constructor arguments. */
-  readonly configCodec: typeof ConvTranspose2dConfig;
-  /** The constructor arguments of a layer (every option spelled out). */
-  readonly toConfig: (m: ConvTranspose2d<unknown>) => ConvTranspose2dConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: ConvTranspose2dConfig) => ConvTranspose2d<ParamInit<Tensor>>;
-}
-
-const create: ConvTranspose2dDef['create'] = (inChannels, outChannels, kernelSize, options = {}) => {
-  const fn = 'ConvTranspose2d.create';
-  checkPositiveInt(fn, 'inChannels', inChannels);
-  checkPositiveInt(fn, 'outChannels', outChannels);
-  const kernel = toPair(fn, 'kernelSize', kernelSize);
-  const stride = toPair(fn, 'stride', options.stride ?? 1);
-  const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
-  const outputPadding = toPair(fn, 'outputPadding', options.outputPadding ?? 0, 0);
-  const dilation = toPair(fn, 'dilation', options.dilation ?? 1);
-  const groups = checkGroups(fn, inChannels, outChannels, options.groups ?? 1);
-  for (const i of [0, 1] as const) {
-    if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
+const ConvTranspose2dDef = defineModule('parallax-ts/nn/ConvTranspose2d', {
+  name: 'ConvTranspose2d',
+  fields: {
+    weight: param(),
+    bias: param(),
+    inChannels: constant<number>(),
+    outChannels: constant<number>(),
+    kernelSize: constant<Pair>(),
+    stride: constant<Pair>(),
+    padding: constant<Pair>(),
+    outputPadding: constant<Pair>(),
+    dilation: constant<Pair>(),
+    groups: constant<number>(),
+    useBias: constant<boolean>(),
+  },
+  create: (inChannels: number, outChannels: number, kernelSize: IntOrPair, options: ConvTranspose2dOptions = {}) => {
+    const fn = 'ConvTranspose2d.create';
+    const args = checkConvolutionArguments(fn, toPair, inChannels, outChannels, kernelSize, options, () => ({
+      padding: toPair(fn, 'padding', options.padding ?? 0, 0),
+      outputPadding: toPair(fn, 'outputPadding', options.outputPadding ?? 0, 0),
+    }));
+    const { stride, outputPadding, dilation } = args;
+    if (outputPadding[0] >= Math.max(stride[0], dilation[0]) || outputPadding[1] >= Math.max(stride[1], dilation[1])) {
       throw new Error(
         `${fn}: outputPadding must be smaller than stride or dilation (as in PyTorch), got outputPadding ${JSON.stringify(outputPadding)}, stride ${JSON.stringify(stride)}, dilation ${JSON.stringify(dilation)}`,
       );
     }
-  }
-  // PyTorch's fan for this weight layout: weight.shape[1] * kH * kW
-  const { weight, bias, useBias } = convolutionWeightAndBias(
-    [inChannels, outChannels / groups, kernel[0], kernel[1]],
-    outChannels,
-    (outChannels / groups) * kernel[0] * kernel[1],
-    options,
-  );
-  return def.make({
-    weight,
-    bias,
-    inChannels,
-    outChannels,
-    kernelSize: kernel,
-    stride,
-    padding,
-    outputPadding,
-    dilation,
-    groups,
-    useBias,
-  });
-};
+    // Input channels first: PyTorch's layout for a transposed convolution's weight.
+    const weightShape = [inChannels, outChannels / args.groups, ...args.kernelSize];
+    return { ...args, ...convolutionWeightAndBias(weightShape, outChannels, options) };
+  },
+  forward: (m, x: Tensor) => {
+    const { unbatched, shape } = checkChannelsFirst(x, m.inChannels, 2, true);
+    checkTransposedOutput(
+      x,
+      ([0, 1] as const).map(
+        (i) => (shape[2 + i]! - 1) * m.stride[i] - 2 * m.padding[i] + m.dilation[i] * (m.kernelSize[i] - 1) + m.outputPadding[i] + 1,
+      ),
+    );
+    return tf.tidy(() => {
+      const x4 = tf.reshape(x, shape);
+      const [kh, kw] = m.kernelSize;
+      const g = m.groups;
+      const spread = interleaveZeros(interleaveZeros(x4, 2, m.stride[0]), 3, m.stride[1]);
+      const top = m.dilation[0] * (kh - 1) - m.padding[0];
+      const left = m.dilation[1] * (kw - 1) - m.padding[1];
+      // [C_in, C_out/g, kH, kW] -> the equivalent convolution's [C_out, C_in/g, kH, kW], kernel flipped
+      const w = tf.reverse(
+        tf.reshape(
+          tf.transpose(tf.reshape(m.weight, [g, m.inChannels / g, m.outChannels / g, kh, kw]), [0, 2, 1, 3, 4]),
+          [m.outChannels, m.inChannels / g, kh, kw],
+        ),
+        [2, 3],
+      );
+      const y = conv2dNchw(spread, w, m.useBias ? m.bias : null, {
+        stride: [1, 1],
+        padding: [
+          [top, top + m.outputPadding[0]],
+          [left, left + m.outputPadding[1]],
+        ],
+        dilation: m.dilation,
+        groups: g,
+      });
+      return unbatched ? tf.squeeze(y, [0]) : y;
+    });
+  },
+  extraRepr: (m) => convolutionRepr(m, m.padding[0] === 0 && m.padding[1] === 0),
+});
 
 /**
- * The `ConvTranspose2d` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link ConvTranspose2dDef}.
+ * The `ConvTranspose2d` layer: `create` builds one (uninitialized), `forward` / `apply` run it,
+ * `toConfig` / `fromConfig` convert its architecture to and from JSON.
  * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
  * const up = initialize(nn.ConvTranspose2d.create(8, 4, 4, { stride: 2, padding: 1 }))(random.key(0))
  * nn.ConvTranspose2d.forward(up, tf.ones([1, 8, 16, 16])).shape // [1, 4, 32, 32]
+ * @category layers
  * @since 0.1.0
  */
-export const ConvTranspose2d: ConvTranspose2dDef = {
-  ...def,
-  create,
-  configCodec: ConvTranspose2dConfig,
-  toConfig: (m) => ({
-    inChannels: m.inChannels,
-    outChannels: m.outChannels,
-    kernelSize: m.kernelSize,
-    stride: m.stride,
-    padding: m.padding,
-    outputPadding: m.outputPadding,
-    dilation: m.dilation,
-    groups: m.groups,
-    bias: m.useBias,
-  }),
-  fromConfig: (c) => create(c.inChannels, c.outChannels, c.kernelSize, c),
-};
+export const ConvTranspose2d = configurable(ConvTranspose2dDef, ConvTranspose2dConfig, {
+  toConfig: convolutionConfigOf,
+  fromConfig: (c) => ConvTranspose2dDef.create(c.inChannels, c.outChannels, c.kernelSize, c),
+});
+/**
+ * A `ConvTranspose2d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
+ * @example
+ * import { initialize, nn, random, type tf } from 'parallax-ts'
+ * const up: nn.ConvTranspose2d<tf.Tensor> = initialize(nn.ConvTranspose2d.create(8, 4, 4))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type ConvTranspose2d<A> = ModuleType<typeof ConvTranspose2d, A>;

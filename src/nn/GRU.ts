@@ -10,7 +10,7 @@
  *   through dropout first (not after the last layer), as PyTorch
  * - parameters: `layers.<k>.weight_ih [3H, in_k]`, `layers.<k>.weight_hh [3H, H]`,
  *   `layers.<k>.bias_ih [3H]`, `layers.<k>.bias_hh [3H]`; gate order r, z, n. PyTorch's
- *   state-dict names are `weight_ih_l<k>` etc.: see `pytorchRecurrentName`.
+ *   state-dict names are `weight_ih_l<k>` etc. (declared with `stateDictKeys`, as `LSTM`'s); see `pytorchRecurrentName`.
  * - default init, PyTorch's: every parameter `U(±1/√hiddenSize)`
  * - not supported (yet): `bidirectional`, packed variable-length sequences
  *
@@ -18,119 +18,68 @@
  */
 import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import { constant, context, submodules } from '../tree/Field.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import type { ParamInit } from '../tree/ParamInit.js';
-import { GRUCell, gruStep } from './GRUCell.js';
-import { checkStateTensor } from './recurrentCell.js';
-import {
-  checkStackInput,
-  newRecurrentStack,
-  type RecurrentOptions,
-  recurrentStackConfig,
-  recurrentStackKeys,
-  runRecurrentStack,
-  stackConfigOf,
-  stackExtraRepr,
-} from './recurrentStack.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
+import { configurable } from './configurable.js';
+import { GRUCell, gruRecurrence } from './GRUCell.js';
+import { recurrentStack, recurrentStackConfig, runStack, stackConfigOf } from './recurrentStack.js';
 
 type Tensor = tf.Tensor;
 
-const fields = {
-  layers: submodules(GRUCell),
-  dropout: constant<number>(),
-  ctx: context(),
-};
-
 /**
- * The fp-ts URI of `GRU` modules (also `GRU.URI`).
+ * A GRU's output and final state: `[output [N, L, H], h_n [numLayers, N, H]]`.
  * @example
- * nn.GRU.URI // 'parallax-ts/nn/GRU'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const gru = initialize(nn.GRU.create(3, 8))(random.key(0))
+ * const [output, hn]: nn.GRUOutput = nn.GRU.forward(gru, tf.ones([4, 10, 3]))
+ * @category model
  * @since 0.1.0
  */
-export const URI = 'parallax-ts/nn/GRU';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** A `GRU` whose leaves are `A`. @since 0.1.0 */
-export type GRU<A> = ModuleOf<URI, typeof fields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: GRU<A>;
-  }
-}
-
-/** A GRU's output and final state. @since 0.1.0 */
 export type GRUOutput = readonly [output: Tensor, h: Tensor];
-
-const forward = (m: GRU<Tensor>, x: Tensor, h0?: Tensor): GRUOutput => {
-  const sizes = checkStackInput(m, x);
-  const { batched, n, H, K } = sizes;
-  if (h0 !== undefined) checkStateTensor(h0, batched ? [K, n, H] : [K, H], 'h0');
-  return tf.tidy(() => {
-    const h0s = h0 === undefined ? undefined : tf.unstack(tf.reshape(h0, [K, n, H]));
-    const { output, finals } = runRecurrentStack<GRUCell<Tensor>, Tensor>(
-      m,
-      batched ? x : tf.expandDims(x, 0),
-      sizes,
-      (k) => h0s?.[k] ?? tf.zeros([n, H]),
-      gruStep,
-      (h) => h,
-    );
-    const hn = tf.stack([...finals]);
-    return batched ? ([output, hn] as const) : ([tf.squeeze(output, [0]), tf.reshape(hn, [K, H])] as const);
-  }) as unknown as GRUOutput;
-};
-
-type Inputs = [x: Tensor, h0?: Tensor];
-
-const def: ModuleDef<URI, typeof fields, Inputs, GRUOutput> = defineModule(URI, {
-  name: 'GRU',
-  fields,
-  stateDictKeys: recurrentStackKeys,
-  extraRepr: stackExtraRepr,
-  forward,
-});
-
-/**
- * `GRU`: the module definition plus `create(inputSize, hiddenSize, options)`.
- * @since 0.1.0
- */
-export interface GRUDef extends ModuleDef<URI, typeof fields, Inputs, GRUOutput> {
-  /** A new, uninitialized GRU (eval mode until `newState(model, 'train')`). */
-  readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentOptions) => GRU<ParamInit<Tensor>>;
-  /** The io-ts codec of {@link GRUConfig}. */
-  readonly configCodec: typeof GRUConfig;
-  /** The constructor arguments of a layer. */
-  readonly toConfig: (m: GRU<unknown>) => GRUConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: GRUConfig) => GRU<ParamInit<Tensor>>;
-}
 
 /**
  * `GRU`'s constructor arguments as JSON: `{ inputSize, hiddenSize, numLayers?, dropout?, bias? }`.
  * @example
- * nn.GRU.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
+ * import { nn } from 'parallax-ts'
+ * const gru = nn.GRU.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
+ * @category config
  * @since 0.1.0
  */
 export const GRUConfig = recurrentStackConfig('GRU config');
-/** @since 0.1.0 */
-export type GRUConfig = t.TypeOf<typeof GRUConfig>;
-
 /**
- * The `GRU` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link GRUDef}.
  * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const gru = initialize(nn.GRU.create(3, 8))(random.key(0))
- * const [out, h] = nn.GRU.forward(gru, tf.ones([4, 10, 3])) // out [4, 10, 8], h [1, 4, 8]
+ * import { nn } from 'parallax-ts'
+ * const config: nn.GRUConfig = { inputSize: 3, hiddenSize: 8, bias: false }
+ * @category config
  * @since 0.1.0
  */
-export const GRU: GRUDef = {
-  ...def,
-  create: (inputSize, hiddenSize, options = {}) =>
-    def.make<ParamInit<Tensor>>(newRecurrentStack('GRU.create', inputSize, hiddenSize, options, GRUCell.create)),
-  configCodec: GRUConfig,
+export type GRUConfig = t.TypeOf<typeof GRUConfig>;
+
+const GRUDef = defineModule('parallax-ts/nn/GRU', {
+  ...recurrentStack('GRU', GRUCell),
+  forward: (m, x: Tensor, h0?: Tensor): GRUOutput => runStack(gruRecurrence, m, x, h0),
+});
+
+/**
+ * The `GRU` layer: `create(inputSize, hiddenSize, options?)` builds one (uninitialized, in eval
+ * mode until `newState(model, 'train')`), `forward` / `apply` run it, `toConfig` / `fromConfig`
+ * convert its architecture to and from JSON.
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const gru = initialize(nn.GRU.create(3, 8))(random.key(0))
+ * const [out, h] = nn.GRU.forward(gru, tf.ones([4, 10, 3])) // out [4, 10, 8], h [1, 4, 8]
+ * @category layers
+ * @since 0.1.0
+ */
+export const GRU = configurable(GRUDef, GRUConfig, {
   toConfig: stackConfigOf,
-  fromConfig: (c) => GRU.create(c.inputSize, c.hiddenSize, c),
-};
+  fromConfig: (c) => GRUDef.create(c.inputSize, c.hiddenSize, c),
+});
+/**
+ * A `GRU` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const gru: nn.GRU<tf.Tensor> = initialize(nn.GRU.create(3, 8))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type GRU<A> = ModuleType<typeof GRU, A>;

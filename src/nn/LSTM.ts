@@ -20,131 +20,70 @@
  */
 import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import { constant, context, submodules } from '../tree/Field.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { ModuleError } from '../tree/ModuleError.js';
-import type { ParamInit } from '../tree/ParamInit.js';
-import { LSTMCell, type LSTMState, lstmStep } from './LSTMCell.js';
-import { checkStateTensor } from './recurrentCell.js';
-import {
-  checkStackInput,
-  newRecurrentStack,
-  type RecurrentOptions,
-  recurrentStackConfig,
-  recurrentStackKeys,
-  runRecurrentStack,
-  stackConfigOf,
-  stackExtraRepr,
-} from './recurrentStack.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
+import { configurable } from './configurable.js';
+import { LSTMCell, type LSTMState, lstmRecurrence } from './LSTMCell.js';
+import { recurrentStack, recurrentStackConfig, runStack, stackConfigOf } from './recurrentStack.js';
 
 export { pytorchRecurrentName, type RecurrentOptions } from './recurrentStack.js';
 
 type Tensor = tf.Tensor;
 
-const fields = {
-  layers: submodules(LSTMCell),
-  dropout: constant<number>(),
-  ctx: context(),
-};
-
 /**
- * The fp-ts URI of `LSTM` modules (also `LSTM.URI`).
+ * An LSTM's output and final state: `[output [N, L, H], [h_n, c_n]]`, `h_n` and `c_n` `[numLayers, N, H]`.
  * @example
- * nn.LSTM.URI // 'parallax-ts/nn/LSTM'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const lstm = initialize(nn.LSTM.create(3, 8))(random.key(0))
+ * const [output, [hn, cn]]: nn.LSTMOutput = nn.LSTM.forward(lstm, tf.ones([4, 10, 3]))
+ * @category model
  * @since 0.1.0
  */
-export const URI = 'parallax-ts/nn/LSTM';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** An `LSTM` whose leaves are `A`. @since 0.1.0 */
-export type LSTM<A> = ModuleOf<URI, typeof fields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: LSTM<A>;
-  }
-}
-
-/** An LSTM's output and final state. @since 0.1.0 */
 export type LSTMOutput = readonly [output: Tensor, state: LSTMState];
-
-const forward = (m: LSTM<Tensor>, x: Tensor, state?: LSTMState): LSTMOutput => {
-  const sizes = checkStackInput(m, x);
-  const { batched, n, H, K } = sizes;
-  if (state !== undefined) {
-    if (!Array.isArray(state) || state.length !== 2) throw new ModuleError('expected state to be a pair [h0, c0]');
-    const shape = batched ? [K, n, H] : [K, H];
-    checkStateTensor(state[0], shape, 'h0');
-    checkStateTensor(state[1], shape, 'c0');
-  }
-  return tf.tidy(() => {
-    const h0s = state === undefined ? undefined : tf.unstack(tf.reshape(state[0], [K, n, H]));
-    const c0s = state === undefined ? undefined : tf.unstack(tf.reshape(state[1], [K, n, H]));
-    const { output, finals } = runRecurrentStack<LSTMCell<Tensor>, LSTMState>(
-      m,
-      batched ? x : tf.expandDims(x, 0),
-      sizes,
-      (k) => [h0s?.[k] ?? tf.zeros([n, H]), c0s?.[k] ?? tf.zeros([n, H])],
-      (cell, xt, [h, c]) => lstmStep(cell, xt, h, c),
-      ([h]) => h,
-    );
-    const hn = tf.stack(finals.map(([h]) => h));
-    const cn = tf.stack(finals.map(([, c]) => c));
-    return batched
-      ? ([output, [hn, cn]] as const)
-      : ([tf.squeeze(output, [0]), [tf.reshape(hn, [K, H]), tf.reshape(cn, [K, H])]] as const);
-  }) as unknown as LSTMOutput;
-};
-
-type Inputs = [x: Tensor, state?: LSTMState];
-
-const def: ModuleDef<URI, typeof fields, Inputs, LSTMOutput> = defineModule(URI, {
-  name: 'LSTM',
-  fields,
-  stateDictKeys: recurrentStackKeys,
-  extraRepr: stackExtraRepr,
-  forward,
-});
-
-/**
- * `LSTM`: the module definition plus `create(inputSize, hiddenSize, options)`.
- * @since 0.1.0
- */
-export interface LSTMDef extends ModuleDef<URI, typeof fields, Inputs, LSTMOutput> {
-  /** A new, uninitialized LSTM (eval mode until `newState(model, 'train')`). */
-  readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentOptions) => LSTM<ParamInit<Tensor>>;
-  /** The io-ts codec of {@link LSTMConfig}. */
-  readonly configCodec: typeof LSTMConfig;
-  /** The constructor arguments of a layer. */
-  readonly toConfig: (m: LSTM<unknown>) => LSTMConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: LSTMConfig) => LSTM<ParamInit<Tensor>>;
-}
 
 /**
  * `LSTM`'s constructor arguments as JSON: `{ inputSize, hiddenSize, numLayers?, dropout?, bias? }`.
  * @example
- * nn.LSTM.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
+ * import { nn } from 'parallax-ts'
+ * const lstm = nn.LSTM.fromConfig({ inputSize: 3, hiddenSize: 8, numLayers: 2 })
+ * @category config
  * @since 0.1.0
  */
 export const LSTMConfig = recurrentStackConfig('LSTM config');
-/** @since 0.1.0 */
-export type LSTMConfig = t.TypeOf<typeof LSTMConfig>;
-
 /**
- * The `LSTM` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link LSTMDef}.
  * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const lstm = initialize(nn.LSTM.create(3, 8, { numLayers: 2 }))(random.key(0))
- * const [out, [h, c]] = nn.LSTM.forward(lstm, tf.ones([4, 10, 3])) // out [4, 10, 8], h and c [2, 4, 8]
+ * import { nn } from 'parallax-ts'
+ * const config: nn.LSTMConfig = { inputSize: 3, hiddenSize: 8, numLayers: 2, dropout: 0.1 }
+ * @category config
  * @since 0.1.0
  */
-export const LSTM: LSTMDef = {
-  ...def,
-  create: (inputSize, hiddenSize, options = {}) =>
-    def.make<ParamInit<Tensor>>(newRecurrentStack('LSTM.create', inputSize, hiddenSize, options, LSTMCell.create)),
-  configCodec: LSTMConfig,
+export type LSTMConfig = t.TypeOf<typeof LSTMConfig>;
+
+const LSTMDef = defineModule('parallax-ts/nn/LSTM', {
+  ...recurrentStack('LSTM', LSTMCell),
+  forward: (m, x: Tensor, state?: LSTMState): LSTMOutput => runStack(lstmRecurrence, m, x, state),
+});
+
+/**
+ * The `LSTM` layer: `create(inputSize, hiddenSize, options?)` builds one (uninitialized, in eval
+ * mode until `newState(model, 'train')`), `forward` / `apply` run it, `toConfig` / `fromConfig`
+ * convert its architecture to and from JSON.
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const lstm = initialize(nn.LSTM.create(3, 8, { numLayers: 2 }))(random.key(0))
+ * const [out, [h, c]] = nn.LSTM.forward(lstm, tf.ones([4, 10, 3])) // out [4, 10, 8], h and c [2, 4, 8]
+ * @category layers
+ * @since 0.1.0
+ */
+export const LSTM = configurable(LSTMDef, LSTMConfig, {
   toConfig: stackConfigOf,
-  fromConfig: (c) => LSTM.create(c.inputSize, c.hiddenSize, c),
-};
+  fromConfig: (c) => LSTMDef.create(c.inputSize, c.hiddenSize, c),
+});
+/**
+ * An `LSTM` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const lstm: nn.LSTM<tf.Tensor> = initialize(nn.LSTM.create(3, 8))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type LSTM<A> = ModuleType<typeof LSTM, A>;

@@ -17,129 +17,96 @@
  */
 import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
-import { ModuleError } from '../tree/ModuleError.js';
-import type { ParamInit } from '../tree/ParamInit.js';
-import {
-  cellConfigOf,
-  cellExtraRepr,
-  cellInputProjection,
-  checkCellInput,
-  checkStateTensor,
-  newRecurrentCell,
-  type RecurrentCellOptions,
-  recurrentCellConfig,
-  recurrentCellFields,
-} from './recurrentCell.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
+import { configurable } from './configurable.js';
+import { cellConfigOf, type Recurrence, recurrentCell, recurrentCellConfig, runCell } from './recurrentCell.js';
 
 export type { RecurrentCellOptions } from './recurrentCell.js';
 
 type Tensor = tf.Tensor;
 
-const fields = recurrentCellFields;
-
 /**
- * The fp-ts URI of `LSTMCell` modules (also `LSTMCell.URI`).
+ * An LSTM state `[h, c]`: what `LSTMCell` takes and returns, and, stacked over layers, `LSTM`'s.
  * @example
- * nn.LSTMCell.URI // 'parallax-ts/nn/LSTMCell'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const cell = initialize(nn.LSTMCell.create(3, 5))(random.key(0))
+ * const state: nn.LSTMState = [tf.zeros([2, 5]), tf.zeros([2, 5])]
+ * const next: nn.LSTMState = nn.LSTMCell.forward(cell, tf.ones([2, 3]), state)
+ * @category model
  * @since 0.1.0
  */
-export const URI = 'parallax-ts/nn/LSTMCell';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** An `LSTMCell` whose leaves are `A`. @since 0.1.0 */
-export type LSTMCell<A> = ModuleOf<URI, typeof fields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: LSTMCell<A>;
-  }
-}
-
-/** An LSTM state `[h, c]`. @since 0.1.0 */
 export type LSTMState = readonly [h: Tensor, c: Tensor];
 
 /**
- * One LSTM step on batched `x [N, in]`, `h, c [N, H]`, where `xProj = x W_ihᵀ + b_ih` may be
- * precomputed for a whole sequence. Not tidied: callers tidy.
+ * LSTM's gate equations (gate order i, f, g, o) and state `[h, c]`, shared by `LSTMCell` and `LSTM`.
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * // LSTMCell.forward runs one step of lstmRecurrence; LSTM runs it along a sequence
+ * const lstm = initialize(nn.LSTM.create(3, 5))(random.key(0))
+ * const [out, [h, c]] = nn.LSTM.forward(lstm, tf.ones([2, 7, 3]))
  * @internal
+ * @category model
+ * @since 0.2.0
  */
-export const lstmStep = (m: LSTMCell<Tensor>, xProj: Tensor, h: Tensor, c: Tensor): LSTMState => {
-  const hProj = tf.matMul(h, m.weight_hh, false, true);
-  const z = m.useBias ? tf.add(tf.add(xProj, hProj), m.bias_hh) : tf.add(xProj, hProj);
-  const [i, f, g, o] = tf.split(z, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
-  const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-  const h2 = tf.mul(tf.sigmoid(o), tf.tanh(c2));
-  return [h2, c2];
+export const lstmRecurrence: Recurrence<LSTMState> = {
+  gates: 4,
+  stateNames: ['h', 'c'],
+  toParts: (state) => state,
+  fromParts: ([h, c]) => [h!, c!],
+  step: (m, xProj, [h, c]) => {
+    const hProj = tf.matMul(h, m.weight_hh, false, true);
+    const z = m.useBias ? tf.add(tf.add(xProj, hProj), m.bias_hh) : tf.add(xProj, hProj);
+    const [i, f, g, o] = tf.split(z, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
+    const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+    const h2 = tf.mul(tf.sigmoid(o), tf.tanh(c2));
+    return [h2, c2];
+  },
 };
-
-const forward = (m: LSTMCell<Tensor>, x: Tensor, state?: LSTMState): LSTMState => {
-  const { batched, n } = checkCellInput(x, m.inputSize);
-  const H = m.hiddenSize;
-  const stateShape = batched ? [n, H] : [H];
-  if (state !== undefined) {
-    if (!Array.isArray(state) || state.length !== 2) throw new ModuleError('expected state to be a pair [h, c]');
-    checkStateTensor(state[0], stateShape, 'h');
-    checkStateTensor(state[1], stateShape, 'c');
-  }
-  return tf.tidy(() => {
-    const x2 = batched ? x : tf.expandDims(x, 0);
-    const h = state === undefined ? tf.zeros([n, H]) : tf.reshape(state[0], [n, H]);
-    const c = state === undefined ? tf.zeros([n, H]) : tf.reshape(state[1], [n, H]);
-    const [h2, c2] = lstmStep(m, cellInputProjection(m, x2), h, c);
-    return (batched ? [h2, c2] : [tf.reshape(h2, [H]), tf.reshape(c2, [H])]) as [Tensor, Tensor];
-  });
-};
-
-type Inputs = [x: Tensor, state?: LSTMState];
-
-const def: ModuleDef<URI, typeof fields, Inputs, LSTMState> = defineModule(URI, {
-  name: 'LSTMCell',
-  fields,
-  extraRepr: cellExtraRepr,
-  forward,
-});
-
-/**
- * `LSTMCell`: the module definition plus `create(inputSize, hiddenSize)`.
- * @since 0.1.0
- */
-export interface LSTMCellDef extends ModuleDef<URI, typeof fields, Inputs, LSTMState> {
-  /** A new, uninitialized cell. */
-  readonly create: (inputSize: number, hiddenSize: number, options?: RecurrentCellOptions) => LSTMCell<ParamInit<Tensor>>;
-  /** The io-ts codec of {@link LSTMCellConfig}. */
-  readonly configCodec: typeof LSTMCellConfig;
-  /** The constructor arguments of a layer. */
-  readonly toConfig: (m: LSTMCell<unknown>) => LSTMCellConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: LSTMCellConfig) => LSTMCell<ParamInit<Tensor>>;
-}
 
 /**
  * `LSTMCell`'s constructor arguments as JSON: `{ inputSize, hiddenSize, bias? }`.
  * @example
- * nn.LSTMCell.fromConfig({ inputSize: 3, hiddenSize: 5 })
+ * import { nn } from 'parallax-ts'
+ * const cell = nn.LSTMCell.fromConfig({ inputSize: 3, hiddenSize: 5 })
+ * @category config
  * @since 0.1.0
  */
 export const LSTMCellConfig = recurrentCellConfig('LSTMCell config');
-/** @since 0.1.0 */
+/**
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const config: nn.LSTMCellConfig = { inputSize: 3, hiddenSize: 5, bias: false }
+ * @category config
+ * @since 0.1.0
+ */
 export type LSTMCellConfig = t.TypeOf<typeof LSTMCellConfig>;
 
+const LSTMCellDef = defineModule('parallax-ts/nn/LSTMCell', {
+  ...recurrentCell('LSTMCell', lstmRecurrence),
+  forward: (m, x: Tensor, state?: LSTMState): LSTMState => runCell(lstmRecurrence, m, x, state),
+});
+
 /**
- * The `LSTMCell` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link LSTMCellDef}.
+ * The `LSTMCell` layer: `create(inputSize, hiddenSize, options?)` builds one (uninitialized),
+ * `forward` / `apply` run it, `toConfig` / `fromConfig` convert its architecture to and from JSON.
  * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
+ * import { initialize, nn, random, tf } from 'parallax-ts'
  * const cell = initialize(nn.LSTMCell.create(3, 5))(random.key(0))
  * const [h, c] = nn.LSTMCell.forward(cell, tf.ones([2, 3])) // each [2, 5]
  * const [h2, c2] = nn.LSTMCell.forward(cell, tf.ones([2, 3]), [h, c])
+ * @category layers
  * @since 0.1.0
  */
-export const LSTMCell: LSTMCellDef = {
-  ...def,
-  create: (inputSize, hiddenSize, options = {}) =>
-    def.make<ParamInit<Tensor>>(newRecurrentCell('LSTMCell.create', 4, inputSize, hiddenSize, options)),
-  configCodec: LSTMCellConfig,
+export const LSTMCell = configurable(LSTMCellDef, LSTMCellConfig, {
   toConfig: cellConfigOf,
-  fromConfig: (c) => LSTMCell.create(c.inputSize, c.hiddenSize, c),
-};
+  fromConfig: (c) => LSTMCellDef.create(c.inputSize, c.hiddenSize, c),
+});
+/**
+ * An `LSTMCell` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const cell: nn.LSTMCell<tf.Tensor> = initialize(nn.LSTMCell.create(3, 5))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type LSTMCell<A> = ModuleType<typeof LSTMCell, A>;

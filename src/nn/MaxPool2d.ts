@@ -12,119 +12,91 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts/lib/index.js';
+import type * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { constant } from '../tree/Field.js';
-import { defineModule, type ModuleDef, type ModuleOf } from '../tree/Module.js';
+import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configObject } from './configCodecs.js';
-import { poolInput, poolWindowArguments } from './poolWindow.js';
-import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair } from './spatial.js';
+import { configurable } from './configurable.js';
+import { poolInput, poolWindowArguments, poolWindowConfigProps, type PoolWindowOptions, poolWindowRepr } from './poolWindow.js';
+import { type IntOrPair, type Pair, PositiveIntOrPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
-const fields = {
-  kernelSize: constant<Pair>(),
-  stride: constant<Pair>(),
-  padding: constant<Pair>(),
-  ceilMode: constant<boolean>(),
-};
-
 /**
- * The fp-ts URI of `MaxPool2d` modules (also `MaxPool2d.URI`).
+ * Options of {@link MaxPool2d.create}: `stride` (default `kernelSize`), `padding` (default 0, at
+ * most half the kernel), `ceilMode` (default `false`).
  * @example
- * nn.MaxPool2d.URI // 'parallax-ts/nn/MaxPool2d'
+ * import { nn } from 'parallax-ts'
+ * const options: nn.MaxPool2dOptions = { stride: 2, padding: 1, ceilMode: true }
+ * const pool = nn.MaxPool2d.create(3, options)
+ * @category model
  * @since 0.1.0
  */
-export const URI = 'parallax-ts/nn/MaxPool2d';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** A `MaxPool2d` layer (no leaves). @since 0.1.0 */
-export type MaxPool2d<A> = ModuleOf<URI, typeof fields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: MaxPool2d<A>;
-  }
-}
-
-const forward = (m: MaxPool2d<unknown>, x: Tensor): Tensor => {
-  const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
-  // A reshape of the empty input keeps the result on the gradient tape.
-  if (emptyOutputShape !== undefined) return tf.reshape(x, emptyOutputShape);
-  const [kh, kw] = m.kernelSize;
-  const [ph, pw] = m.padding;
-  const [eh, ew] = extra;
-  return tf.tidy(() => {
-    const x4 = tf.reshape(x, [...shape]);
-    const xh = tf.transpose(x4, [0, 2, 3, 1]);
-    const padded = ph + pw + eh + ew > 0 ? tf.pad(xh, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], -Infinity) : xh;
-    const y = tf.transpose(tf.maxPool(padded as tf.Tensor4D, [kh, kw], [m.stride[0], m.stride[1]], 'valid'), [0, 3, 1, 2]);
-    return unbatched ? tf.squeeze(y, [0]) : y;
-  });
-};
-
-const def: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
-  name: 'MaxPool2d',
-  fields,
-  extraRepr: (m) =>
-    `kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}, padding=${formatPair(m.padding)}` + (m.ceilMode ? ', ceil_mode=true' : ''),
-  forward,
-});
-
-/** Options of {@link MaxPool2d.create}. @since 0.1.0 */
-export interface MaxPool2dOptions {
-  /** Default: `kernelSize`. */
-  readonly stride?: IntOrPair;
-  /** Default 0; at most half the kernel. */
-  readonly padding?: IntOrPair;
-  /** Default `false`. */
-  readonly ceilMode?: boolean;
-}
+export interface MaxPool2dOptions extends PoolWindowOptions {}
 
 /**
- * The JSON-able constructor arguments of a `MaxPool2d`.
+ * `MaxPool2d`'s constructor arguments as JSON: `{ kernelSize, stride?, padding?, ceilMode? }`.
  * @example
- * nn.MaxPool2d.fromConfig({ kernelSize: 2, ceilMode: true })
+ * import { nn } from 'parallax-ts'
+ * const pool = nn.MaxPool2d.fromConfig({ kernelSize: 2, ceilMode: true })
+ * @category config
  * @since 0.1.0
  */
-export const MaxPool2dConfig = configObject(
-  'MaxPool2d config',
-  { kernelSize: PositiveIntOrPair },
-  { stride: PositiveIntOrPair, padding: NonNegativeIntOrPair, ceilMode: t.boolean },
-);
-/** @since 0.1.0 */
+export const MaxPool2dConfig = configObject('MaxPool2d config', { kernelSize: PositiveIntOrPair }, poolWindowConfigProps);
+/**
+ * The constructor arguments of a `MaxPool2d`, as decoded by `MaxPool2dConfig`.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const config: nn.MaxPool2dConfig = { kernelSize: 3, stride: 2, padding: 1 }
+ * @category config
+ * @since 0.1.0
+ */
 export type MaxPool2dConfig = t.TypeOf<typeof MaxPool2dConfig>;
 
-/**
- * `MaxPool2d`: the module definition plus `create`, and its config (`configCodec`, `toConfig`, `fromConfig`).
- * @since 0.1.0
- */
-export interface MaxPool2dDef extends ModuleDef<URI, typeof fields, [x: Tensor], Tensor> {
-  /** A new layer (it has no leaves, so any leaf type). */
-  readonly create: <A = never>(kernelSize: IntOrPair, options?: MaxPool2dOptions) => MaxPool2d<A>;
-  /** The io-ts codec of the constructor arguments. */
-  readonly configCodec: typeof MaxPool2dConfig;
-  /** The constructor arguments of a layer (every option spelled out). */
-  readonly toConfig: (m: MaxPool2d<unknown>) => MaxPool2dConfig;
-  /** A new layer from its constructor arguments. */
-  readonly fromConfig: <A = never>(config: MaxPool2dConfig) => MaxPool2d<A>;
-}
+const MaxPool2dDef = defineModule('parallax-ts/nn/MaxPool2d', {
+  name: 'MaxPool2d',
+  fields: { kernelSize: constant<Pair>(), stride: constant<Pair>(), padding: constant<Pair>(), ceilMode: constant<boolean>() },
+  create: (kernelSize: IntOrPair, options: MaxPool2dOptions = {}) => poolWindowArguments('MaxPool2d.create', kernelSize, options),
+  forward: (m, x: Tensor) => {
+    const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
+    // A reshape of the empty input keeps the result on the gradient tape.
+    if (emptyOutputShape !== undefined) return tf.reshape(x, emptyOutputShape);
+    const [kh, kw] = m.kernelSize;
+    const [ph, pw] = m.padding;
+    const [eh, ew] = extra;
+    return tf.tidy(() => {
+      const x4 = tf.reshape(x, [...shape]);
+      const xh = tf.transpose(x4, [0, 2, 3, 1]);
+      const padded = ph + pw + eh + ew > 0 ? tf.pad(xh, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], -Infinity) : xh;
+      const y = tf.transpose(tf.maxPool(padded as tf.Tensor4D, [kh, kw], [m.stride[0], m.stride[1]], 'valid'), [0, 3, 1, 2]);
+      return unbatched ? tf.squeeze(y, [0]) : y;
+    });
+  },
+  extraRepr: poolWindowRepr,
+});
 
-const create = <A = never>(kernelSize: IntOrPair, options: MaxPool2dOptions = {}): MaxPool2d<A> =>
-  def.make<A>({ ...poolWindowArguments('MaxPool2d.create', kernelSize, options), ceilMode: options.ceilMode ?? false });
-
 /**
- * The `MaxPool2d` layer: `create` builds one, `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link MaxPool2dDef}.
+ * The `MaxPool2d` layer: `create` builds one (it has no leaves), `forward` / `apply` run it,
+ * `toConfig` / `fromConfig` convert its architecture to and from JSON.
  * @example
  * import { nn, tf } from 'parallax-ts'
- * nn.MaxPool2d.forward(nn.MaxPool2d.create(2), tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
+ * const pool = nn.MaxPool2d.create(2)
+ * nn.MaxPool2d.forward(pool, tf.ones([1, 3, 8, 8])).shape // [1, 3, 4, 4]
+ * nn.MaxPool2d.toConfig(pool) // { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: false }
+ * @category layers
  * @since 0.1.0
  */
-export const MaxPool2d: MaxPool2dDef = {
-  ...def,
-  create,
-  configCodec: MaxPool2dConfig,
+export const MaxPool2d = configurable(MaxPool2dDef, MaxPool2dConfig, {
   toConfig: (m) => ({ kernelSize: m.kernelSize, stride: m.stride, padding: m.padding, ceilMode: m.ceilMode }),
-  fromConfig: (c) => create(c.kernelSize, c),
-};
+  fromConfig: (c) => MaxPool2dDef.create(c.kernelSize, c),
+});
+/**
+ * A `MaxPool2d` layer (it has no leaves; `A` is the leaf type of the tree it sits in).
+ * @example
+ * import { nn, type tf } from 'parallax-ts'
+ * const pool: nn.MaxPool2d<tf.Tensor> = nn.MaxPool2d.create(2)
+ * @category model
+ * @since 0.1.0
+ */
+export type MaxPool2d<A> = ModuleType<typeof MaxPool2d, A>;

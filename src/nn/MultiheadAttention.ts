@@ -8,7 +8,7 @@
  * - inputs (batch first): `query [N, L, E]`, `key [N, S, kdim]`, `value [N, S, vdim]`; unbatched
  *   `[L, E]`, `[S, kdim]`, `[S, vdim]` also work. `key` defaults to `query` (self-attention) and
  *   `value` to `key`.
- * - output `[N, L, E]` (`[L, E]` unbatched); {@link MultiheadAttentionDef.attend} also returns the
+ * - output `[N, L, E]` (`[L, E]` unbatched); {@link MultiheadAttention.attend} also returns the
  *   attention weights `[N, L, S]` averaged over heads (or `[N, numHeads, L, S]`).
  * - masks, PyTorch's boolean convention (**`true` = may not attend**): `attnMask` `[L, S]` or
  *   `[N·numHeads, L, S]` (a float mask is added to the scores instead); `causal: true` masks every
@@ -33,16 +33,99 @@ import { tf } from '../engine/backend.js';
 import { glorotUniform } from '../init/glorot.js';
 import type { Initializer } from '../init/Initializer.js';
 import { bernoulli } from '../random/bernoulli.js';
-import { constant, context, type Context, param, submodule } from '../tree/Field.js';
-import { type AnyModule, defineModule, type ModuleDef, type ModuleOf, runForward } from '../tree/Module.js';
+import { constant, context, type Context, type FieldValues, param, submodule } from '../tree/Field.js';
+import { defineModule, type ModuleType, runForward } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
-import type { ParamInit } from '../tree/ParamInit.js';
-import { optionalParam } from './optionalParam.js';
 import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
+import { configurable } from './configurable.js';
 import { Linear } from './Linear.js';
+import { optionalParam } from './optionalParam.js';
 
 type Tensor = tf.Tensor;
 
+/**
+ * Options of {@link MultiheadAttention.create}.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const options: nn.MultiheadAttentionOptions = { dropout: 0.1, kdim: 8, vdim: 8 }
+ * const mha = nn.MultiheadAttention.create(16, 4, options)
+ * @category model
+ * @since 0.1.0
+ */
+export interface MultiheadAttentionOptions {
+  /** Dropout probability on the attention weights (train mode); default 0. */
+  readonly dropout?: number;
+  /** Biases on the input and output projections; default `true`. */
+  readonly bias?: boolean;
+  /** Key feature size; default `embedDim`. */
+  readonly kdim?: number;
+  /** Value feature size; default `embedDim`. */
+  readonly vdim?: number;
+}
+
+/**
+ * `MultiheadAttention`'s constructor arguments as JSON: `{ embedDim, numHeads, dropout?, bias?, kdim?, vdim? }`.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const mha = nn.MultiheadAttention.fromConfig({ embedDim: 16, numHeads: 4, kdim: 8 })
+ * @category config
+ * @since 0.1.0
+ */
+export const MultiheadAttentionConfig = configObject(
+  'MultiheadAttention config',
+  { embedDim: PositiveInt, numHeads: PositiveInt },
+  { dropout: DropoutRate, bias: t.boolean, kdim: PositiveInt, vdim: PositiveInt },
+);
+/**
+ * The decoded form of {@link MultiheadAttentionConfig}.
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const config: nn.MultiheadAttentionConfig = { embedDim: 16, numHeads: 4, dropout: 0.1 }
+ * @category config
+ * @since 0.1.0
+ */
+export type MultiheadAttentionConfig = t.TypeOf<typeof MultiheadAttentionConfig>;
+
+/**
+ * Masks and options of one attention call (`forward`, `attend`).
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const mha = initialize(nn.MultiheadAttention.create(8, 2))(random.key(0))
+ * const x = tf.randomNormal([2, 3, 8])
+ * const options: nn.AttentionOptions = { causal: true, keyPaddingMask: tf.tensor2d([[false, false, true], [false, false, false]], [2, 3], 'bool') }
+ * const y = nn.MultiheadAttention.forward(mha, x, x, x, options)
+ * @category model
+ * @since 0.1.0
+ */
+export interface AttentionOptions {
+  /** `[L, S]` or `[N·numHeads, L, S]`; bool (`true` = masked) or float (added to the scores). */
+  readonly attnMask?: Tensor;
+  /** Mask every key after the query's position (`j > i`); combined with `attnMask` if both are given. */
+  readonly causal?: boolean;
+  /** `[N, S]` (`[S]` unbatched), bool, `true` = a padding key nobody attends to. */
+  readonly keyPaddingMask?: Tensor;
+  /** `attend` only: average the weights over heads (default `true`), else `[N, numHeads, L, S]`. */
+  readonly averageWeights?: boolean;
+}
+
+/**
+ * What {@link MultiheadAttention.attend} returns; both tensors are new and owned by the caller.
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const mha = initialize(nn.MultiheadAttention.create(8, 2))(random.key(0))
+ * const result: nn.AttentionResult = nn.MultiheadAttention.attend(mha, tf.randomNormal([2, 3, 8]))
+ * result.weights.shape // [2, 3, 3]
+ * @category model
+ * @since 0.1.0
+ */
+export interface AttentionResult {
+  readonly output: Tensor;
+  /** `[N, L, S]` averaged over heads (or `[N, numHeads, L, S]`); unbatched: without `N`. After dropout, as PyTorch. */
+  readonly weights: Tensor;
+}
+
+// Named (not inline in the declaration): the attention computation below, shared by `forward` and
+// `attend`, reads the same fields.
 const fields = {
   in_proj_weight: param(),
   q_proj_weight: param(),
@@ -59,44 +142,10 @@ const fields = {
   ctx: context(),
 };
 
-/**
- * The fp-ts URI of `MultiheadAttention` modules (also `MultiheadAttention.URI`).
- * @example
- * nn.MultiheadAttention.URI // 'parallax-ts/nn/MultiheadAttention'
- * @since 0.1.0
- */
-export const URI = 'parallax-ts/nn/MultiheadAttention';
-/** @since 0.1.0 */
-export type URI = typeof URI;
-/** A `MultiheadAttention` whose leaves are `A`. @since 0.1.0 */
-export type MultiheadAttention<A> = ModuleOf<URI, typeof fields, A>;
+/** A `MultiheadAttention`'s fields with leaves `A`. */
+type Attention<A> = FieldValues<typeof fields, A>;
 
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: MultiheadAttention<A>;
-  }
-}
-
-/** Masks and options of one attention call. @since 0.1.0 */
-export interface AttentionOptions {
-  /** `[L, S]` or `[N·numHeads, L, S]`; bool (`true` = masked) or float (added to the scores). */
-  readonly attnMask?: Tensor;
-  /** Mask every key after the query's position (`j > i`); combined with `attnMask` if both are given. */
-  readonly causal?: boolean;
-  /** `[N, S]` (`[S]` unbatched), bool, `true` = a padding key nobody attends to. */
-  readonly keyPaddingMask?: Tensor;
-  /** `attend` only: average the weights over heads (default `true`), else `[N, numHeads, L, S]`. */
-  readonly averageWeights?: boolean;
-}
-
-/** What {@link MultiheadAttentionDef.attend} returns; both tensors are new and owned by the caller. @since 0.1.0 */
-export interface AttentionResult {
-  readonly output: Tensor;
-  /** `[N, L, S]` averaged over heads (or `[N, numHeads, L, S]`); unbatched: without `N`. After dropout, as PyTorch. */
-  readonly weights: Tensor;
-}
-
-const usesPackedProjection = (m: MultiheadAttention<unknown>): boolean => m.kdim === m.embedDim && m.vdim === m.embedDim;
+const usesPackedProjection = (m: Attention<unknown>): boolean => m.kdim === m.embedDim && m.vdim === m.embedDim;
 
 const checkFloat = (x: unknown, what: string): Tensor => {
   if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected ${what} to be a tensor, got ${typeof x}`);
@@ -109,7 +158,7 @@ const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean 
 
 /** Checks every input's shape against the others and returns the batched `[N, L, S]` sizes. */
 const checkInputs = (
-  m: MultiheadAttention<Tensor>,
+  m: Attention<Tensor>,
   query: Tensor,
   key: Tensor,
   value: Tensor,
@@ -170,7 +219,7 @@ const splitHeads = (x: Tensor, numHeads: number): Tensor => {
 };
 
 const attendImpl = (
-  m: MultiheadAttention<Tensor>,
+  m: Attention<Tensor>,
   query: Tensor,
   key: Tensor,
   value: Tensor,
@@ -237,44 +286,6 @@ const attendImpl = (
   });
 };
 
-const forward = (
-  m: MultiheadAttention<Tensor>,
-  query: Tensor,
-  key?: Tensor,
-  value?: Tensor,
-  options: AttentionOptions = {},
-): Tensor => {
-  const k = key ?? query;
-  const r = attendImpl(m, query, k, value ?? k, options);
-  r.weights.dispose();
-  return r.output;
-};
-
-type Inputs = [query: Tensor, key?: Tensor, value?: Tensor, options?: AttentionOptions];
-
-const def: ModuleDef<URI, typeof fields, Inputs, Tensor> = defineModule(URI, {
-  name: 'MultiheadAttention',
-  fields,
-  extraRepr: (m) =>
-    `embedDim=${m.embedDim}, numHeads=${m.numHeads}` +
-    (usesPackedProjection(m) ? '' : `, kdim=${m.kdim}, vdim=${m.vdim}`) +
-    (m.useBias ? '' : ', bias=false') +
-    (m.dropout > 0 ? `, dropout=${m.dropout}` : ''),
-  forward,
-});
-
-/** Options of {@link MultiheadAttention.create}. @since 0.1.0 */
-export interface MultiheadAttentionOptions {
-  /** Dropout probability on the attention weights (train mode); default 0. */
-  readonly dropout?: number;
-  /** Biases on the input and output projections; default `true`. */
-  readonly bias?: boolean;
-  /** Key feature size; default `embedDim`. */
-  readonly kdim?: number;
-  /** Value feature size; default `embedDim`. */
-  readonly vdim?: number;
-}
-
 const zerosInit: Initializer = (shape) => () => tf.zeros([...shape]);
 
 const checkSize = (name: string, n: unknown): number => {
@@ -284,63 +295,12 @@ const checkSize = (name: string, n: unknown): number => {
   return n;
 };
 
-/**
- * `MultiheadAttention`: the module definition plus `create` and `attend`.
- * @since 0.1.0
- */
-export interface MultiheadAttentionDef extends ModuleDef<URI, typeof fields, Inputs, Tensor> {
-  /** A new, uninitialized layer (eval mode until `newState(model, 'train')`). */
-  readonly create: (
-    embedDim: number,
-    numHeads: number,
-    options?: MultiheadAttentionOptions,
-  ) => MultiheadAttention<ParamInit<Tensor>>;
-  /** The forward pass returning the attention weights too (PyTorch's `need_weights=True`). */
-  readonly attend: (
-    m: MultiheadAttention<Tensor>,
-    query: Tensor,
-    key?: Tensor,
-    value?: Tensor,
-    options?: AttentionOptions,
-  ) => AttentionResult;
-  /** The io-ts codec of {@link MultiheadAttentionConfig}. */
-  readonly configCodec: typeof MultiheadAttentionConfig;
-  /** The constructor arguments of a layer. */
-  readonly toConfig: (m: MultiheadAttention<unknown>) => MultiheadAttentionConfig;
-  /** A new, uninitialized layer from its constructor arguments. */
-  readonly fromConfig: (config: MultiheadAttentionConfig) => MultiheadAttention<ParamInit<Tensor>>;
-}
-
-/**
- * `MultiheadAttention`'s constructor arguments as JSON: `{ embedDim, numHeads, dropout?, bias?, kdim?, vdim? }`.
- * @example
- * nn.MultiheadAttention.fromConfig({ embedDim: 16, numHeads: 4, kdim: 8 })
- * @since 0.1.0
- */
-export const MultiheadAttentionConfig = configObject(
-  'MultiheadAttention config',
-  { embedDim: PositiveInt, numHeads: PositiveInt },
-  { dropout: DropoutRate, bias: t.boolean, kdim: PositiveInt, vdim: PositiveInt },
-);
-/** @since 0.1.0 */
-export type MultiheadAttentionConfig = t.TypeOf<typeof MultiheadAttentionConfig>;
-
 const initialContext: Context = { mode: 'eval', key: O.none };
 
-/**
- * The `MultiheadAttention` layer: `create` builds one (uninitialized), `forward` / `apply` run it, `toConfig` /
- * `fromConfig` convert its architecture to and from JSON; see {@link MultiheadAttentionDef}.
- * @example
- * import { nn, initialize, random, tf } from 'parallax-ts'
- * const mha = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
- * const x = tf.randomNormal([2, 5, 16])
- * nn.MultiheadAttention.forward(mha, x, x, x, { causal: true }).shape // [2, 5, 16]
- * const { output, weights } = nn.MultiheadAttention.attend(mha, x) // weights [2, 5, 5]
- * @since 0.1.0
- */
-export const MultiheadAttention: MultiheadAttentionDef = {
-  ...def,
-  create: (embedDim, numHeads, options = {}) => {
+const MultiheadAttentionDef = defineModule('parallax-ts/nn/MultiheadAttention', {
+  name: 'MultiheadAttention',
+  fields,
+  create: (embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) => {
     checkSize('embedDim', embedDim);
     checkSize('numHeads', numHeads);
     if (embedDim % numHeads !== 0) {
@@ -355,7 +315,7 @@ export const MultiheadAttention: MultiheadAttentionDef = {
     const useBias = options.bias ?? true;
     const packed = kdim === embedDim && vdim === embedDim;
     const xavier = glorotUniform({ inAxis: -1, outAxis: -2 });
-    return def.make<ParamInit<Tensor>>({
+    return {
       in_proj_weight: optionalParam(packed, [3 * embedDim, embedDim], xavier),
       q_proj_weight: optionalParam(!packed, [embedDim, embedDim], xavier),
       k_proj_weight: optionalParam(!packed, [embedDim, kdim], xavier),
@@ -369,21 +329,68 @@ export const MultiheadAttention: MultiheadAttentionDef = {
       useBias,
       dropout,
       ctx: initialContext,
-    });
+    };
   },
-  attend: (m, query, key, value, options = {}) => {
+  forward: (m, query: Tensor, key?: Tensor, value?: Tensor, options: AttentionOptions = {}) => {
+    const k = key ?? query;
+    const r = attendImpl(m, query, k, value ?? k, options);
+    r.weights.dispose();
+    return r.output;
+  },
+  extraRepr: (m) =>
+    `embedDim=${m.embedDim}, numHeads=${m.numHeads}` +
+    (usesPackedProjection(m) ? '' : `, kdim=${m.kdim}, vdim=${m.vdim}`) +
+    (m.useBias ? '' : ', bias=false') +
+    (m.dropout > 0 ? `, dropout=${m.dropout}` : ''),
+});
+
+/**
+ * The `MultiheadAttention` layer: `create(embedDim, numHeads, options?)` builds one (uninitialized,
+ * eval mode until `newState(model, 'train')`), `forward` / `apply` run it, `attend` also returns the
+ * attention weights, `toConfig` / `fromConfig` convert its architecture to and from JSON.
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const mha = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
+ * const x = tf.randomNormal([2, 5, 16])
+ * nn.MultiheadAttention.forward(mha, x, x, x, { causal: true }).shape // [2, 5, 16]
+ * const { output, weights } = nn.MultiheadAttention.attend(mha, x) // weights [2, 5, 5]
+ * @category layers
+ * @since 0.1.0
+ */
+export const MultiheadAttention = {
+  ...configurable(MultiheadAttentionDef, MultiheadAttentionConfig, {
+    toConfig: (m) => ({ embedDim: m.embedDim, numHeads: m.numHeads, dropout: m.dropout, bias: m.useBias, kdim: m.kdim, vdim: m.vdim }),
+    fromConfig: (c) => MultiheadAttentionDef.create(c.embedDim, c.numHeads, c),
+  }),
+  /**
+   * The forward pass returning the attention weights too (PyTorch's `need_weights=True`); `key`
+   * defaults to `query` and `value` to `key`. Both result tensors are new and owned by the caller.
+   * @example
+   * import { initialize, nn, random, tf } from 'parallax-ts'
+   * const mha = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
+   * const x = tf.randomNormal([2, 5, 16])
+   * const { output, weights } = nn.MultiheadAttention.attend(mha, x, x, x, { averageWeights: false }) // weights [2, 4, 5, 5]
+   * @category layers
+   * @since 0.1.0
+   */
+  attend: (
+    m: ModuleType<typeof MultiheadAttentionDef, Tensor>,
+    query: Tensor,
+    key?: Tensor,
+    value?: Tensor,
+    options: AttentionOptions = {},
+  ): AttentionResult => {
     // Through the core's forward wrapper, so errors carry the module's path and initialization is checked.
     const k = key ?? query;
-    return runForward(m as AnyModule<unknown>, () => attendImpl(m, query, k, value ?? k, options));
+    return runForward(m, () => attendImpl(m, query, k, value ?? k, options));
   },
-  configCodec: MultiheadAttentionConfig,
-  toConfig: (m) => ({
-    embedDim: m.embedDim,
-    numHeads: m.numHeads,
-    dropout: m.dropout,
-    bias: m.useBias,
-    kdim: m.kdim,
-    vdim: m.vdim,
-  }),
-  fromConfig: (c) => MultiheadAttention.create(c.embedDim, c.numHeads, c),
 };
+/**
+ * A `MultiheadAttention` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const mha: nn.MultiheadAttention<tf.Tensor> = initialize(nn.MultiheadAttention.create(16, 4))(random.key(0))
+ * @category model
+ * @since 0.1.0
+ */
+export type MultiheadAttention<A> = ModuleType<typeof MultiheadAttention, A>;

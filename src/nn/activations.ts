@@ -18,7 +18,9 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /**
  * `max(x, 0)`.
  * @example
- * relu(tf.tensor1d([-1, 2])) // [0, 2]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.relu(tf.tensor1d([-1, 2])) // [0, 2]
+ * @category activations
  * @since 0.1.0
  */
 export const relu = (x: Tensor): Tensor => tf.relu(x);
@@ -26,7 +28,9 @@ export const relu = (x: Tensor): Tensor => tf.relu(x);
 /**
  * GELU, exact: `x · Φ(x) = x/2 · (1 + erf(x / √2))` (PyTorch's `gelu`, `approximate='none'`).
  * @example
- * gelu(tf.tensor1d([0, 1])) // [0, 0.8413]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.gelu(tf.tensor1d([0, 1])) // [0, 0.8413]
+ * @category activations
  * @since 0.1.0
  */
 export const gelu = (x: Tensor): Tensor =>
@@ -36,7 +40,9 @@ export const gelu = (x: Tensor): Tensor =>
  * GELU, tanh approximation: `x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))` (PyTorch's
  * `gelu(approximate='tanh')`, GPT-2's).
  * @example
- * geluTanh(tf.tensor1d([1])) // [0.8412]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.geluTanh(tf.tensor1d([1])) // [0.8412]
+ * @category activations
  * @since 0.1.0
  */
 export const geluTanh = (x: Tensor): Tensor =>
@@ -45,7 +51,9 @@ export const geluTanh = (x: Tensor): Tensor =>
 /**
  * SiLU (swish): `x · σ(x)`.
  * @example
- * silu(tf.tensor1d([1])) // [0.7311]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.silu(tf.tensor1d([1])) // [0.7311]
+ * @category activations
  * @since 0.1.0
  */
 export const silu = (x: Tensor): Tensor => tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
@@ -53,7 +61,9 @@ export const silu = (x: Tensor): Tensor => tf.tidy(() => tf.mul(x, tf.sigmoid(x)
 /**
  * `tanh(x)`.
  * @example
- * tanh(tf.tensor1d([0])) // [0]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.tanh(tf.tensor1d([0])) // [0]
+ * @category activations
  * @since 0.1.0
  */
 export const tanh = (x: Tensor): Tensor => tf.tanh(x);
@@ -61,7 +71,9 @@ export const tanh = (x: Tensor): Tensor => tf.tanh(x);
 /**
  * `σ(x) = 1 / (1 + e^−x)`.
  * @example
- * sigmoid(tf.tensor1d([0])) // [0.5]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.sigmoid(tf.tensor1d([0])) // [0.5]
+ * @category activations
  * @since 0.1.0
  */
 export const sigmoid = (x: Tensor): Tensor => tf.sigmoid(x);
@@ -79,7 +91,9 @@ const checkAxis = (fn: string, x: Tensor, axis: number): number => {
  * (tfjs's own `logSoftmax` works on the last axis only.) A slice whose every entry is `−∞` gives NaN,
  * as PyTorch's `log_softmax`.
  * @example
- * logSoftmax(tf.tensor2d([[0, 0]])) // [[-0.6931, -0.6931]]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.logSoftmax(tf.tensor2d([[0, 0]])) // [[-0.6931, -0.6931]]
+ * @category activations
  * @since 0.1.0
  */
 export const logSoftmax = (x: Tensor, axis = -1): Tensor => {
@@ -96,7 +110,9 @@ export const logSoftmax = (x: Tensor, axis = -1): Tensor => {
  * A slice whose every entry is `−∞` (e.g. a fully masked attention row) gives NaN, as PyTorch's
  * `softmax` (PyTorch's attention kernels special-case such rows; this function does not).
  * @example
- * softmax(tf.tensor1d([0, 0])) // [0.5, 0.5]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.softmax(tf.tensor1d([0, 0])) // [0.5, 0.5]
+ * @category activations
  * @since 0.1.0
  */
 export const softmax = (x: Tensor, axis = -1): Tensor => {
@@ -110,7 +126,9 @@ export const softmax = (x: Tensor, axis = -1): Tensor => {
 /**
  * Leaky ReLU: `x` for `x ≥ 0`, `negativeSlope · x` below (PyTorch's default slope 0.01; tfjs's is 0.2).
  * @example
- * leakyRelu(tf.tensor1d([-1, 1])) // [-0.01, 1]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.leakyRelu(tf.tensor1d([-1, 1])) // [-0.01, 1]
+ * @category activations
  * @since 0.1.0
  */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => tf.leakyRelu(x, negativeSlope);
@@ -118,7 +136,9 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => tf.leakyRe
 /**
  * ELU: `x` for `x > 0`, `alpha · (eᵡ − 1)` otherwise (default `alpha` 1).
  * @example
- * elu(tf.tensor1d([-1, 1])) // [-0.6321, 1]
+ * import { nn, tf } from 'parallax-ts'
+ * const y = nn.elu(tf.tensor1d([-1, 1])) // [-0.6321, 1]
+ * @category activations
  * @since 0.1.0
  */
 export const elu = (x: Tensor, alpha = 1): Tensor =>

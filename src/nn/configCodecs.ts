@@ -23,8 +23,10 @@ const integerCodec = (name: string, ok: (n: number) => boolean): t.Type<number, 
 /**
  * An integer ≥ 1 (sizes, feature counts, head counts).
  * @example
- * PositiveInt.is(3) // true
- * PositiveInt.is(0) // false
+ * import { nn } from 'parallax-ts'
+ * nn.PositiveInt.is(3) // true
+ * nn.PositiveInt.is(0) // false
+ * @category codecs
  * @since 0.1.0
  */
 export const PositiveInt: t.Type<number, number, unknown> = integerCodec('a positive integer', (n) => n >= 1);
@@ -32,7 +34,9 @@ export const PositiveInt: t.Type<number, number, unknown> = integerCodec('a posi
 /**
  * An integer ≥ 0 (padding, optional sizes).
  * @example
- * NonNegativeInt.is(0) // true
+ * import { nn } from 'parallax-ts'
+ * nn.NonNegativeInt.is(0) // true
+ * @category codecs
  * @since 0.1.0
  */
 export const NonNegativeInt: t.Type<number, number, unknown> = integerCodec('a non-negative integer', (n) => n >= 0);
@@ -40,8 +44,10 @@ export const NonNegativeInt: t.Type<number, number, unknown> = integerCodec('a n
 /**
  * A dropout probability: a number in `[0, 1)`.
  * @example
- * DropoutRate.is(0.5) // true
- * DropoutRate.is(1) // false
+ * import { nn } from 'parallax-ts'
+ * nn.DropoutRate.is(0.5) // true
+ * nn.DropoutRate.is(1) // false
+ * @category codecs
  * @since 0.1.0
  */
 export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
@@ -54,7 +60,10 @@ export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, n
 /**
  * A finite number.
  * @example
- * FiniteNumber.is(1e-5) // true
+ * import { nn } from 'parallax-ts'
+ * nn.FiniteNumber.is(1e-5) // true
+ * nn.FiniteNumber.is(Infinity) // false
+ * @category codecs
  * @since 0.1.0
  */
 export const FiniteNumber: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
@@ -67,7 +76,10 @@ export const FiniteNumber: t.Type<number, number, unknown> = new t.Type<number, 
 /**
  * One of the given strings.
  * @example
- * const Act = oneOf(['relu', 'tanh'] as const) // a codec named 'one of "relu", "tanh"'
+ * import { nn } from 'parallax-ts'
+ * const Act = nn.oneOf(['relu', 'tanh'] as const) // a codec named 'one of "relu", "tanh"'
+ * Act.is('relu') // true
+ * @category constructors
  * @since 0.1.0
  */
 export const oneOf = <S extends string>(values: ReadonlyArray<S>): t.Type<S, S, unknown> => {
@@ -80,7 +92,16 @@ export const oneOf = <S extends string>(values: ReadonlyArray<S>): t.Type<S, S, 
   );
 };
 
-/** The decoded value of a {@link configObject} codec: required keys, plus optional keys that may be absent. @since 0.1.0 */
+/**
+ * The decoded value of a {@link configObject} codec: required keys, plus optional keys that may be absent.
+ * @example
+ * import * as t from 'io-ts/lib/index.js'
+ * import { nn } from 'parallax-ts'
+ * type DenseConfig = nn.ConfigOf<{ inFeatures: typeof nn.PositiveInt }, { bias: t.BooleanC }>
+ * const c: DenseConfig = { inFeatures: 3 } // bias may be absent
+ * @category model
+ * @since 0.1.0
+ */
 export type ConfigOf<R extends t.Props, O extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
   readonly [K in keyof O]?: t.TypeOf<O[K]>;
 };
@@ -90,7 +111,12 @@ export type ConfigOf<R extends t.Props, O extends t.Props> = { readonly [K in ke
  * may be absent (or `undefined`), and any other key is an error (so a typo like `"bais"` is caught,
  * not silently ignored). Every problem is reported, each at its own path.
  * @example
- * const LinearConfig = configObject('Linear config', { inFeatures: PositiveInt, outFeatures: PositiveInt }, { bias: t.boolean })
+ * import * as t from 'io-ts/lib/index.js'
+ * import { nn } from 'parallax-ts'
+ * const DenseConfig = nn.configObject('Dense config', { inFeatures: nn.PositiveInt, outFeatures: nn.PositiveInt }, { bias: t.boolean })
+ * DenseConfig.is({ inFeatures: 2, outFeatures: 3 }) // true
+ * DenseConfig.is({ inFeatures: 2, outFeatures: 3, bais: true }) // false: an unknown key
+ * @category constructors
  * @since 0.1.0
  */
 export const configObject = <R extends t.Props, O extends t.Props = {}>(
@@ -144,9 +170,11 @@ export const configObject = <R extends t.Props, O extends t.Props = {}>(
 /**
  * A short JSON rendering of a value for error messages (`nothing` for a missing value).
  * @example
- * describeJson(-3) // '-3'
- * describeJson(undefined) // 'nothing'
+ * import { nn } from 'parallax-ts'
+ * // How a config error shows the value it got (`nothing` for a missing one):
+ * nn.decodeLayerConfig({ type: 'Dropout' }) // left(['config: expected Dropout config (a JSON object), got nothing'])
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const describeJson = (u: unknown): string => {
@@ -165,8 +193,10 @@ export const describeJson = (u: unknown): string => {
  * was expected and what was found, e.g. `layers.2.config.outFeatures: expected a positive integer, got -3`.
  * @example
  * import { isLeft } from 'fp-ts/lib/Either.js'
- * const r = PositiveInt.decode(-3)
- * if (isLeft(r)) formatConfigErrors(r.left) // ['(root): expected a positive integer, got -3']
+ * import { nn } from 'parallax-ts'
+ * const r = nn.PositiveInt.decode(-3)
+ * if (isLeft(r)) nn.formatConfigErrors(r.left) // ['(root): expected a positive integer, got -3']
+ * @category utils
  * @since 0.1.0
  */
 export const formatConfigErrors = (errors: t.Errors): ReadonlyArray<string> => {

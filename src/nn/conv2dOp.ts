@@ -35,7 +35,15 @@ import type { Pair, SidePadding } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
-/** Arguments of {@link conv2dOp}. @since 0.1.0 */
+/**
+ * Arguments of {@link conv2dOp}.
+ * @example
+ * import type { Conv2dOpArgs } from './conv2dOp.js'
+ * const args: Conv2dOpArgs = { stride: [2, 2], padding: [[1, 1], [1, 1]] }
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
 export interface Conv2dOpArgs {
   readonly stride: Pair;
   /** `[[top, bottom], [left, right]]`, all ≥ 0. */
@@ -61,8 +69,11 @@ const OIHW_TO_HWIO = [2, 3, 1, 0];
  * tensor owned by the caller.
  * @example
  * import { tf } from 'parallax-ts'
+ * import { conv2dOp } from './conv2dOp.js'
  * conv2dOp(tf.ones([1, 1, 3, 3]), tf.ones([2, 1, 2, 2]), tf.zeros([2]), { stride: [1, 1], padding: [[0, 0], [0, 0]] })
  * // [1, 2, 2, 2], every entry 4
+ * @internal
+ * @category operations
  * @since 0.1.0
  */
 export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, args: Conv2dOpArgs): Tensor => {

@@ -22,7 +22,14 @@ import type { Pair, SidePadding } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
-/** Arguments of {@link conv2dNchw}. @since 0.1.0 */
+/**
+ * Arguments of {@link conv2dNchw}.
+ * @example
+ * import type { nn } from 'parallax-ts'
+ * const args: nn.Conv2dArgs = { stride: [1, 1], padding: [[1, 1], [1, 1]], dilation: [1, 1], groups: 1 }
+ * @category model
+ * @since 0.1.0
+ */
 export interface Conv2dArgs {
   readonly stride: Pair;
   /** `[[top, bottom], [left, right]]`; negative values crop. */
@@ -35,7 +42,9 @@ export interface Conv2dArgs {
  * Inserts `factor - 1` zeros between consecutive entries along `axis` (size `n` becomes
  * `(n - 1) * factor + 1`). Used to dilate kernels, and to spread the input of a transposed convolution.
  * @example
- * interleaveZeros(tf.tensor1d([1, 2, 3]), 0, 2) // [1, 0, 2, 0, 3]
+ * import { nn, tf } from 'parallax-ts'
+ * nn.interleaveZeros(tf.tensor1d([1, 2, 3]), 0, 2).arraySync() // [1, 0, 2, 0, 3]
+ * @category operations
  * @since 0.1.0
  */
 export const interleaveZeros = (x: Tensor, axis: number, factor: number): Tensor => {
@@ -83,7 +92,11 @@ const cropNchw = (x: Tensor, padding: readonly [SidePadding, SidePadding]): Tens
  * with `H' = floor((H + top + bottom - dilation * (kH - 1) - 1) / stride) + 1`. Shapes are assumed
  * checked by the caller. Returns a new tensor owned by the caller.
  * @example
- * conv2dNchw(x, w, b, { stride: [1, 1], padding: [[1, 1], [1, 1]], dilation: [1, 1], groups: 1 })
+ * import { nn, tf } from 'parallax-ts'
+ * const x = tf.ones([1, 4, 5, 5])
+ * const w = tf.ones([6, 2, 3, 3]) // two groups: each output channel reads 2 of the 4 input channels
+ * nn.conv2dNchw(x, w, tf.zeros([6]), { stride: [1, 1], padding: [[1, 1], [1, 1]], dilation: [1, 1], groups: 2 }).shape // [1, 6, 5, 5]
+ * @category operations
  * @since 0.1.0
  */
 export const conv2dNchw = (x: Tensor, weight: Tensor, bias: Tensor | null, args: Conv2dArgs): Tensor => {

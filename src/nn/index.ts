@@ -29,17 +29,22 @@ export {
   type ConfigOf,
 } from './configCodecs.js';
 export {
-  registerLayer,
-  registeredLayers,
+  layerRegistry,
+  builtinLayers,
+  layerConfigCodec,
+  configurable,
   toConfig,
   fromConfig,
   fromConfigEither,
   decodeLayerConfig,
-  LayerConfigCodec,
   SequentialConfig,
+  SequentialLayer,
   ConfigError,
+  type LayerRegistry,
+  type RegistrableLayer,
   type LayerConfig,
   type ConfigurableLayer,
+  type ContainerLayer,
 } from './config.js';
 // Convolution, pooling, normalization and embedding layers (PyTorch layouts: NCHW / NCL inputs, OIHW weights).
 export { Conv1d, type Conv1dOptions, Conv1dConfig } from './Conv1d.js';
@@ -50,7 +55,7 @@ export { MaxPool2d, type MaxPool2dOptions, MaxPool2dConfig } from './MaxPool2d.j
 export { AvgPool2d, type AvgPool2dOptions, AvgPool2dConfig } from './AvgPool2d.js';
 export { AdaptiveAvgPool2d, type AdaptiveOutputSize, AdaptiveAvgPool2dConfig, adaptiveAverageMatrix } from './AdaptiveAvgPool2d.js';
 export { GlobalAvgPool2d, globalAvgPool2d, GlobalAvgPool2dConfig } from './GlobalAvgPool2d.js';
-export { Flatten, FlattenConfig } from './Flatten.js';
+export { Flatten, type FlattenOptions, FlattenConfig } from './Flatten.js';
 export { Embedding, type EmbeddingOptions, EmbeddingConfig } from './Embedding.js';
 export { LayerNorm, type LayerNormOptions, LayerNormConfig } from './LayerNorm.js';
 export { RMSNorm, type RMSNormOptions, RMSNormConfig } from './RMSNorm.js';

@@ -1,6 +1,7 @@
 /**
  * Input validation shared by the layers: a wrong rank, channel count or dtype becomes a
  * `ModuleError` that states the expected and the actual shape (the forward wrapper adds the path).
+ * Internal to `nn` (not re-exported); the examples show each check through a layer that uses it.
  *
  * @since 0.1.0
  */
@@ -12,8 +13,12 @@ type Tensor = tf.Tensor;
 /**
  * Checks that `x` is a tensor of the given dtype (default float32) and returns it.
  * @example
- * checkTensor(x) // x, or throws `expected input of dtype float32, got int32`
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const gn = initialize(nn.GroupNorm.create(2, 4))(random.key(0))
+ * nn.GroupNorm.forward(gn, tf.ones([2, 4], 'int32'))
+ * // throws: GroupNorm at the root module: expected input of dtype float32, got int32 (shape [2, 4])
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkTensor = (x: unknown, dtype: tf.DataType = 'float32', what = 'input'): Tensor => {
@@ -25,8 +30,11 @@ export const checkTensor = (x: unknown, dtype: tf.DataType = 'float32', what = '
 /**
  * Checks that `x` is a float32 tensor whose last axis is `size` (layers acting on the feature axis).
  * @example
- * checkLastAxis(x, 5) // x of shape [..., 5], or throws `expected input of shape [..., 5], got [3, 4]`
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const layer = initialize(nn.Linear.create(5, 10))(random.key(0))
+ * nn.Linear.forward(layer, tf.ones([3, 4])) // throws: Linear at the root module: expected input of shape [..., 5], got [3, 4]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor => {
@@ -42,8 +50,11 @@ export const checkLastAxis = (x: unknown, size: number, what = 'input'): Tensor 
  * Checks that `x` is a float32 tensor whose last axes are `trailing` (LayerNorm, RMSNorm); throws
  * a `ModuleError` with both shapes.
  * @example
- * checkTrailingShape(x, [5, 16]) // x of shape [..., 5, 16], or throws `expected input of shape [..., 5, 16], got [2, 16]`
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const ln = initialize(nn.LayerNorm.create([5, 16]))(random.key(0))
+ * nn.LayerNorm.forward(ln, tf.ones([2, 16])) // throws: LayerNorm at the root module: expected input of shape [..., 5, 16], got [2, 16]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkTrailingShape = (x: unknown, trailing: ReadonlyArray<number>): Tensor => {
@@ -70,8 +81,13 @@ const describeChannelsFirst = (channels: number | null, spatialRank: number, unb
  * and returns whether it was unbatched and its batched shape (`[1, C, ...]` then), for the caller
  * to reshape inside its own `tf.tidy` (no tensor is made here). `channels: null` accepts any count.
  * @example
- * const { unbatched, shape } = checkChannelsFirst(x, 3, 2, true) // accepts [N, 3, H, W] and [3, H, W]
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const conv = initialize(nn.Conv2d.create(3, 8, 3))(random.key(0))
+ * nn.Conv2d.forward(conv, tf.ones([3, 8, 8])).shape // [8, 6, 6]: unbatched [3, H, W] is accepted
+ * nn.Conv2d.forward(conv, tf.ones([1, 4, 8, 8]))
+ * // throws: Conv2d at the root module: expected input of shape [N, 3, H, W] or [3, H, W], got [1, 4, 8, 8]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkChannelsFirst = (
@@ -97,8 +113,12 @@ export const checkChannelsFirst = (
  * {@link checkChannelsFirst}) are non-empty, as PyTorch's pooling layers require (an empty batch is
  * fine): a window over an empty axis would lie entirely in the padding.
  * @example
- * checkNonEmptyFeatures(tf.zeros([1, 2, 0, 3]), [1, 2, 0, 3]) // throws: expected non-empty C, H, W ...
+ * import { nn, tf } from 'parallax-ts'
+ * nn.MaxPool2d.forward(nn.MaxPool2d.create(2), tf.zeros([1, 2, 0, 3]))
+ * // throws: MaxPool2d at the root module: expected non-empty channel and spatial axes (as PyTorch), got input of shape [1, 2, 0, 3]
  * @internal
+ * @category utils
+ * @since 0.1.0
  */
 export const checkNonEmptyFeatures = (x: Tensor, shape: ReadonlyArray<number>): void => {
   if (shape.slice(1).some((d) => d === 0)) {
@@ -112,9 +132,12 @@ export const checkNonEmptyFeatures = (x: Tensor, shape: ReadonlyArray<number>): 
  * `dilation · (k − 1) + 1`. Without this, tfjs gives an empty output (and XNNPACK on wasm prints an
  * error). `padded` and `extent` are per spatial axis; `x` only names the input in the message.
  * @example
- * checkKernelFits(tf.zeros([1, 1, 2, 2]), [2, 2], [3, 3])
- * // throws: expected a padded spatial size of at least [3, 3] (the dilated kernel), got [2, 2] ...
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const conv = initialize(nn.Conv2d.create(3, 8, 3))(random.key(0))
+ * nn.Conv2d.forward(conv, tf.ones([1, 3, 2, 2]))
+ * // throws: Conv2d at the root module: expected a padded spatial size of at least [3, 3] (the dilated kernel, …), got [2, 2] …
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkKernelFits = (x: Tensor, padded: ReadonlyArray<number>, extent: ReadonlyArray<number>): void => {
@@ -131,9 +154,12 @@ export const checkKernelFits = (x: Tensor, padded: ReadonlyArray<number>, extent
  * outputPadding + 1`, which the caller computes. Without this, cropping by the padding leaves an
  * empty (or negative-size) output.
  * @example
- * checkTransposedOutput(tf.zeros([1, 1, 1, 1]), [-1, -1])
- * // throws: expected an output size of at least [1, 1], got [-1, -1] ...
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const up = initialize(nn.ConvTranspose2d.create(1, 1, 1, { padding: 1 }))(random.key(0))
+ * nn.ConvTranspose2d.forward(up, tf.zeros([1, 1, 1, 1]))
+ * // throws: ConvTranspose2d at the root module: expected an output size of at least [1, 1], got [-1, -1] …
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkTransposedOutput = (x: Tensor, output: ReadonlyArray<number>): void => {

@@ -22,7 +22,9 @@ const checkRank4 = (fn: string, x: Tensor): void => {
 /**
  * `[N, C, H, W]` (PyTorch) to `[N, H, W, C]` (tfjs, TensorFlow). Returns a new tensor owned by the caller.
  * @example
- * nchwToNhwc(tf.zeros([2, 3, 4, 5])).shape // [2, 4, 5, 3]
+ * import { nn, tf } from 'parallax-ts'
+ * nn.nchwToNhwc(tf.zeros([2, 3, 4, 5])).shape // [2, 4, 5, 3]
+ * @category layout
  * @since 0.1.0
  */
 export const nchwToNhwc = (x: Tensor): Tensor => {
@@ -33,7 +35,9 @@ export const nchwToNhwc = (x: Tensor): Tensor => {
 /**
  * `[N, H, W, C]` (tfjs, TensorFlow) to `[N, C, H, W]` (PyTorch). Returns a new tensor owned by the caller.
  * @example
- * nhwcToNchw(tf.zeros([2, 4, 5, 3])).shape // [2, 3, 4, 5]
+ * import { nn, tf } from 'parallax-ts'
+ * nn.nhwcToNchw(tf.zeros([2, 4, 5, 3])).shape // [2, 3, 4, 5]
+ * @category layout
  * @since 0.1.0
  */
 export const nhwcToNchw = (x: Tensor): Tensor => {
@@ -45,7 +49,9 @@ export const nhwcToNchw = (x: Tensor): Tensor => {
  * A PyTorch convolution weight `[out, in, kH, kW]` (`OIHW`) to tfjs's filter layout `[kH, kW, in, out]`
  * (`HWIO`). Returns a new tensor owned by the caller.
  * @example
- * oihwToHwio(tf.zeros([8, 3, 5, 5])).shape // [5, 5, 3, 8]
+ * import { nn, tf } from 'parallax-ts'
+ * nn.oihwToHwio(tf.zeros([8, 3, 5, 5])).shape // [5, 5, 3, 8]
+ * @category layout
  * @since 0.1.0
  */
 export const oihwToHwio = (w: Tensor): Tensor => {
@@ -57,7 +63,9 @@ export const oihwToHwio = (w: Tensor): Tensor => {
  * A tfjs filter `[kH, kW, in, out]` (`HWIO`) to PyTorch's weight layout `[out, in, kH, kW]` (`OIHW`).
  * Returns a new tensor owned by the caller.
  * @example
- * hwioToOihw(tf.zeros([5, 5, 3, 8])).shape // [8, 3, 5, 5]
+ * import { nn, tf } from 'parallax-ts'
+ * nn.hwioToOihw(tf.zeros([5, 5, 3, 8])).shape // [8, 3, 5, 5]
+ * @category layout
  * @since 0.1.0
  */
 export const hwioToOihw = (w: Tensor): Tensor => {

@@ -88,10 +88,14 @@ const matrix = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor =>
 /**
  * `x Wᵀ + b` over the last axis of `x` (any rank ≥ 1), with `weight: [out, in]` and `bias: [out]`
  * (or `undefined` for none); differentiable in all three. Shapes are not validated here (`nn.Linear`
- * does that). The result is a new tensor owned by the caller.
+ * does that). The result is a new tensor owned by the caller. Internal: users reach it through
+ * `nn.Linear`, whose forward pass is `linearOp(x, weight, useBias ? bias : undefined)`.
  * @example
- * import { tf } from 'parallax-ts'
- * linearOp(tf.ones([2, 3]), tf.ones([4, 3]), tf.zeros([4])) // [[3, 3, 3, 3], [3, 3, 3, 3]]
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * const layer = initialize(nn.Linear.create(3, 4))(random.key(0))
+ * const y = nn.Linear.forward(layer, tf.ones([2, 3])) // linearOp(x, layer.weight, layer.bias): [2, 4]
+ * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const linearOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor => {

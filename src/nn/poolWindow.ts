@@ -1,18 +1,28 @@
 /**
  * What `MaxPool2d` and `AvgPool2d` share: their window arguments with PyTorch's defaults and
- * checks, and the checks and geometry of an input before pooling.
+ * checks, the config keys and printout of those arguments, and the checks and geometry of an input
+ * before pooling (PyTorch's output size, with its ceil-mode rule).
  *
  * @internal
  * @since 0.1.0
  */
+import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
-import { ceilModeExtra, checkPoolPadding, type IntOrPair, type Pair, poolOutputSize, toPair } from './spatial.js';
+import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 
 type Tensor = tf.Tensor;
 
-/** A pooling layer's window, as both layers store it. @internal */
+/**
+ * A pooling layer's window, as both layers store it.
+ * @example
+ * import type { PoolWindow } from './poolWindow.js'
+ * const window: PoolWindow = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: false }
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
 export interface PoolWindow {
   readonly kernelSize: Pair;
   readonly stride: Pair;
@@ -21,25 +31,93 @@ export interface PoolWindow {
 }
 
 /**
- * The window arguments of `create`: stride defaults to the kernel, padding to 0, and padding is at
- * most half the kernel (PyTorch's rule).
+ * The options of a pooling layer's `create` that describe its window.
  * @example
- * poolWindowArguments('MaxPool2d.create', 3, { padding: 1 }) // { kernelSize: [3, 3], stride: [3, 3], padding: [1, 1] }
+ * import type { PoolWindowOptions } from './poolWindow.js'
+ * const options: PoolWindowOptions = { stride: 1, padding: 1, ceilMode: true }
  * @internal
+ * @category model
+ * @since 0.2.0
  */
-export const poolWindowArguments = (
-  fn: string,
-  kernelSize: IntOrPair,
-  options: { readonly stride?: IntOrPair; readonly padding?: IntOrPair },
-): Omit<PoolWindow, 'ceilMode'> => {
+export interface PoolWindowOptions {
+  /** Default: `kernelSize`. */
+  readonly stride?: IntOrPair;
+  /** Default 0; at most half the kernel. */
+  readonly padding?: IntOrPair;
+  /** Default `false`. */
+  readonly ceilMode?: boolean;
+}
+
+/**
+ * The window arguments of `create`: stride defaults to the kernel, padding to 0 (at most half the
+ * kernel, PyTorch's rule), ceil mode to `false`.
+ * @example
+ * import { poolWindowArguments } from './poolWindow.js'
+ * poolWindowArguments('MaxPool2d.create', 3, { padding: 1 })
+ * // { kernelSize: [3, 3], stride: [3, 3], padding: [1, 1], ceilMode: false }
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const poolWindowArguments = (fn: string, kernelSize: IntOrPair, options: PoolWindowOptions): PoolWindow => {
   const kernel = toPair(fn, 'kernelSize', kernelSize);
   const stride = toPair(fn, 'stride', options.stride ?? kernel);
   const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
-  checkPoolPadding(fn, kernel, padding);
-  return { kernelSize: kernel, stride, padding };
+  if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
+    throw new Error(`${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`);
+  }
+  return { kernelSize: kernel, stride, padding, ceilMode: options.ceilMode ?? false };
 };
 
-/** An input checked for pooling, with its window's geometry. @internal */
+/**
+ * The config keys of {@link PoolWindowOptions}, for a pooling layer's config codec (after its
+ * required `kernelSize`).
+ * @example
+ * import { configObject } from './configCodecs.js'
+ * import { poolWindowConfigProps } from './poolWindow.js'
+ * import { PositiveIntOrPair } from './spatial.js'
+ * const MaxPool2dConfig = configObject('MaxPool2d config', { kernelSize: PositiveIntOrPair }, poolWindowConfigProps)
+ * @internal
+ * @category config
+ * @since 0.2.0
+ */
+export const poolWindowConfigProps = { stride: PositiveIntOrPair, padding: NonNegativeIntOrPair, ceilMode: t.boolean };
+
+/**
+ * A window as PyTorch prints it: `kernel_size=(kH, kW), stride=(sH, sW), padding=(pH, pW)`, then
+ * `, ceil_mode=true` when set.
+ * @example
+ * import { poolWindowRepr } from './poolWindow.js'
+ * poolWindowRepr({ kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: true })
+ * // 'kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=true'
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const poolWindowRepr = (m: PoolWindow): string =>
+  `kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}, padding=${formatPair(m.padding)}` + (m.ceilMode ? ', ceil_mode=true' : '');
+
+/** PyTorch's pooling output size along one axis (`pooling_output_shape`, dilation 1): with `ceilMode`, a last partial window counts if it starts inside the input or the left padding. */
+const poolOutputSize = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number => {
+  const span = size + 2 * padding - kernel;
+  let out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + padding) out -= 1;
+  return out;
+};
+
+/** The padding a `'valid'` tfjs pool needs after the input's own `[padding, padding]` to produce {@link poolOutputSize} windows (non-zero only in ceil mode). */
+const ceilModeExtra = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number =>
+  Math.max(0, (poolOutputSize(size, kernel, stride, padding, ceilMode) - 1) * stride + kernel - (size + 2 * padding));
+
+/**
+ * An input checked for pooling, with its window's geometry.
+ * @example
+ * import type { PoolInput } from './poolWindow.js'
+ * const geometry: PoolInput = { unbatched: false, shape: [1, 1, 5, 5], extra: [1, 1], emptyOutputShape: undefined }
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
 export interface PoolInput {
   readonly unbatched: boolean;
   /** The input as `[N, C, H, W]`. */
@@ -57,8 +135,13 @@ export interface PoolInput {
  * Checks `x` (`[N, C, H, W]` or `[C, H, W]`, non-empty channels and spatial axes, at least one
  * window) and computes the geometry both pooling layers need.
  * @example
- * const { shape, extra } = poolInput(m, x)
+ * import { tf } from 'parallax-ts'
+ * import { poolInput } from './poolWindow.js'
+ * const window = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: true } as const
+ * poolInput(window, tf.zeros([1, 1, 5, 5])).extra // [1, 1]: ceil mode's last windows hang one past the edge
  * @internal
+ * @category utils
+ * @since 0.1.0
  */
 export const poolInput = (m: PoolWindow, x: Tensor): PoolInput => {
   const { unbatched, shape } = checkChannelsFirst(x, null, 2, true);

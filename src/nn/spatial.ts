@@ -8,16 +8,44 @@
 import * as t from 'io-ts/lib/index.js';
 import { NonNegativeInt, PositiveInt, oneOf } from './configCodecs.js';
 
-/** An `[h, w]` pair. @since 0.1.0 */
+/**
+ * An `[h, w]` pair.
+ * @example
+ * import type { nn } from 'parallax-ts'
+ * const kernel: nn.Pair = [3, 5]
+ * @category model
+ * @since 0.1.0
+ */
 export type Pair = readonly [number, number];
 
-/** An int (used for both axes) or an `[h, w]` pair. @since 0.1.0 */
+/**
+ * An int (used for both axes) or an `[h, w]` pair.
+ * @example
+ * import type { nn } from 'parallax-ts'
+ * const sizes: ReadonlyArray<nn.IntOrPair> = [3, [3, 5]]
+ * @category model
+ * @since 0.1.0
+ */
 export type IntOrPair = number | Pair;
 
-/** Padding of a 2-d convolution: int, `[h, w]`, `'valid'` or `'same'`. @since 0.1.0 */
+/**
+ * Padding of a 2-d convolution: int, `[h, w]`, `'valid'` or `'same'`.
+ * @example
+ * import type { nn } from 'parallax-ts'
+ * const paddings: ReadonlyArray<nn.Padding2d> = [1, [1, 2], 'valid', 'same']
+ * @category model
+ * @since 0.1.0
+ */
 export type Padding2d = IntOrPair | 'valid' | 'same';
 
-/** Padding of a 1-d convolution: int, `'valid'` or `'same'`. @since 0.1.0 */
+/**
+ * Padding of a 1-d convolution: int, `'valid'` or `'same'`.
+ * @example
+ * import type { nn } from 'parallax-ts'
+ * const paddings: ReadonlyArray<nn.Padding1d> = [2, 'valid', 'same']
+ * @category model
+ * @since 0.1.0
+ */
 export type Padding1d = number | 'valid' | 'same';
 
 const isInt = (u: unknown, min: number): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min;
@@ -25,7 +53,9 @@ const isInt = (u: unknown, min: number): u is number => typeof u === 'number' &&
 /**
  * Codec of a positive int or a pair of them.
  * @example
- * PositiveIntOrPair.is([3, 1]) // true
+ * import { nn } from 'parallax-ts'
+ * nn.PositiveIntOrPair.is([3, 1]) // true
+ * @category config
  * @since 0.1.0
  */
 export const PositiveIntOrPair = t.union([PositiveInt, t.readonly(t.tuple([PositiveInt, PositiveInt]))]);
@@ -33,7 +63,9 @@ export const PositiveIntOrPair = t.union([PositiveInt, t.readonly(t.tuple([Posit
 /**
  * Codec of a non-negative int or a pair of them.
  * @example
- * NonNegativeIntOrPair.is(0) // true
+ * import { nn } from 'parallax-ts'
+ * nn.NonNegativeIntOrPair.is(0) // true
+ * @category config
  * @since 0.1.0
  */
 export const NonNegativeIntOrPair = t.union([NonNegativeInt, t.readonly(t.tuple([NonNegativeInt, NonNegativeInt]))]);
@@ -41,7 +73,9 @@ export const NonNegativeIntOrPair = t.union([NonNegativeInt, t.readonly(t.tuple(
 /**
  * Codec of a 2-d padding.
  * @example
- * Padding2dCodec.is('same') // true
+ * import { nn } from 'parallax-ts'
+ * nn.Padding2dCodec.is('same') // true
+ * @category config
  * @since 0.1.0
  */
 export const Padding2dCodec = t.union([NonNegativeIntOrPair, oneOf(['valid', 'same'] as const)]);
@@ -49,7 +83,9 @@ export const Padding2dCodec = t.union([NonNegativeIntOrPair, oneOf(['valid', 'sa
 /**
  * Codec of a 1-d padding.
  * @example
- * Padding1dCodec.is(2) // true
+ * import { nn } from 'parallax-ts'
+ * nn.Padding1dCodec.is(2) // true
+ * @category config
  * @since 0.1.0
  */
 export const Padding1dCodec = t.union([NonNegativeInt, oneOf(['valid', 'same'] as const)]);
@@ -57,8 +93,10 @@ export const Padding1dCodec = t.union([NonNegativeInt, oneOf(['valid', 'same'] a
 /**
  * A pair as PyTorch prints it in a layer's repr.
  * @example
+ * import { formatPair } from './spatial.js'
  * formatPair([3, 1]) // '(3, 1)'
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const formatPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
@@ -66,8 +104,11 @@ export const formatPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
 /**
  * Normalizes an int-or-pair argument, checking each entry is an integer `>= min`.
  * @example
+ * import { toPair } from './spatial.js'
  * toPair('Conv2d.create', 'stride', 2) // [2, 2]
+ * toPair('Conv2d.create', 'padding', [0, 1], 0) // [0, 1]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const toPair = (fn: string, name: string, v: unknown, min = 1): Pair => {
@@ -81,8 +122,10 @@ export const toPair = (fn: string, name: string, v: unknown, min = 1): Pair => {
 /**
  * Checks a positive-integer argument.
  * @example
+ * import { checkPositiveInt } from './spatial.js'
  * checkPositiveInt('Conv2d.create', 'groups', 1) // 1
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const checkPositiveInt = (fn: string, name: string, n: unknown): number => {
@@ -90,15 +133,25 @@ export const checkPositiveInt = (fn: string, name: string, n: unknown): number =
   return n;
 };
 
-/** Per-side padding of one spatial axis: `[before, after]`. @since 0.1.0 */
+/**
+ * Per-side padding of one spatial axis: `[before, after]`.
+ * @example
+ * import type { SidePadding } from './spatial.js'
+ * const evenKernelSame: SidePadding = [1, 2]
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
 export type SidePadding = readonly [number, number];
 
 /**
  * Resolves a padding argument to `[before, after]` per axis. `'same'` pads `dilation * (kernel - 1)`
  * in total, the odd element after (PyTorch's and TensorFlow's rule); it needs stride 1, as in PyTorch.
  * @example
+ * import { resolvePadding } from './spatial.js'
  * resolvePadding('Conv2d.create', 'same', [3, 4], [1, 1], [1, 1]) // [[1, 1], [1, 2]]
  * @internal
+ * @category utils
  * @since 0.1.0
  */
 export const resolvePadding = (
@@ -126,43 +179,4 @@ export const resolvePadding = (
     [p[0], p[0]],
     [p[1], p[1]],
   ];
-};
-
-/**
- * PyTorch's pooling output size along one axis (`pooling_output_shape`, dilation 1): with
- * `ceilMode`, a last partial window counts if it starts inside the input or the left padding.
- * @example
- * poolOutputSize(5, 2, 2, 0, true) // 3 (floor mode: 2)
- * @internal
- * @since 0.1.0
- */
-export const poolOutputSize = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number => {
-  const span = size + 2 * padding - kernel;
-  let out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
-  if (ceilMode && (out - 1) * stride >= size + padding) out -= 1;
-  return out;
-};
-
-/**
- * The padding a `'valid'` tfjs pool needs after the input's own `[padding, padding]` to produce
- * {@link poolOutputSize} windows (non-zero only in ceil mode).
- * @example
- * ceilModeExtra(5, 2, 2, 0, true) // 1
- * @internal
- * @since 0.1.0
- */
-export const ceilModeExtra = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number =>
-  Math.max(0, (poolOutputSize(size, kernel, stride, padding, ceilMode) - 1) * stride + kernel - (size + 2 * padding));
-
-/**
- * Checks pooling arguments as PyTorch does: padding at most half the kernel, and a non-empty output.
- * @example
- * checkPoolPadding('MaxPool2d.create', [3, 3], [1, 1]) // ok
- * @internal
- * @since 0.1.0
- */
-export const checkPoolPadding = (fn: string, kernel: Pair, padding: Pair): void => {
-  if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
-    throw new Error(`${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`);
-  }
 };

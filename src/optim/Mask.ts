@@ -4,15 +4,27 @@
  * @since 0.1.0
  */
 import type { AnyModule } from '../tree/Field.js';
-import { isModule, leafEntries, mapModuleWithInfo, type LeafInfo } from '../tree/Module.js';
+import { isModule, leafEntries, type LeafInfo, type LeafOf, mapModuleWithInfo, type Relabel } from '../tree/Module.js';
 
-/** Which leaves to select: a path predicate or a boolean tree. @since 0.1.0 */
+/**
+ * Which leaves to select: a path predicate or a boolean tree.
+ * @example
+ * import { initialize, mapModuleWithInfo, nn, optim, random } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const byPath: optim.Mask = (info) => info.path === 'weight'
+ * const byTree: optim.Mask = mapModuleWithInfo(params, (info) => info.path === 'weight')
+ * @category model
+ * @since 0.1.0
+ */
 export type Mask = ((info: LeafInfo) => boolean) | AnyModule<boolean>;
 
 /**
  * A mask as a predicate; a boolean tree is looked up by path, and a path it lacks is an error.
  * @example
- * const headOnly = maskPredicate((info) => info.path.startsWith('head.'))
+ * import { optim } from 'parallax-ts'
+ * const headOnly = optim.maskPredicate((info) => info.path.startsWith('head.'))
+ * headOnly({ path: 'head.weight', kind: 'param' }) // true
+ * @category utils
  * @since 0.1.0
  */
 export const maskPredicate = (mask: Mask): ((info: LeafInfo) => boolean) => {
@@ -31,18 +43,25 @@ export const maskPredicate = (mask: Mask): ((info: LeafInfo) => boolean) => {
 };
 
 /**
- * The tree with unselected leaves replaced by `null` (how transforms learn to leave them alone).
+ * The tree with unselected leaves replaced by `null` (how transforms learn to leave them alone);
+ * it keeps the tree's kind.
  * @example
- * const headGrads = selectLeaves(grads, maskPredicate((info) => info.path.startsWith('head.')))
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const grads = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const weightOnly = optim.selectLeaves(grads, (info) => info.path === 'weight') // bias: null
+ * @category utils
  * @since 0.1.0
  */
-export const selectLeaves = <A>(tree: AnyModule<A>, select: (info: LeafInfo) => boolean): AnyModule<A | null> =>
-  mapModuleWithInfo(tree, (info, x) => (select(info) ? x : null)) as AnyModule<A | null>;
+export const selectLeaves = <M extends AnyModule<unknown>>(tree: M, select: (info: LeafInfo) => boolean): Relabel<M, LeafOf<M> | null> =>
+  mapModuleWithInfo(tree, (info, x) => (select(info) ? x : null)) as Relabel<M, LeafOf<M> | null>;
 
 /**
  * The `trainable` option for `valueAndGrad` that matches a mask: selected parameters, never buffers.
  * @example
- * valueAndGrad(loss, { trainable: trainablePredicate((info) => info.path.startsWith('head.')) })
+ * import { nn, optim, tf, valueAndGrad } from 'parallax-ts'
+ * const loss = (m: nn.Linear<tf.Tensor>, x: tf.Tensor) => tf.sum(nn.Linear.forward(m, x))
+ * const headGrads = valueAndGrad(loss, { trainable: optim.trainablePredicate((info) => info.path === 'bias') })
+ * @category utils
  * @since 0.1.0
  */
 export const trainablePredicate = (mask: Mask): ((info: LeafInfo) => boolean) => {

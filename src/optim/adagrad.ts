@@ -10,7 +10,9 @@ import { scaleByRss, type ScaleByRssOptions } from './scaleByRss.js';
 /**
  * `chain(scaleByRss(options), scaleByLearningRate(lr))`; defaults initial accumulator 0.1, eps 1e-7.
  * @example
- * const opt = adagrad(0.1)
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.adagrad(0.1)
+ * @category optimizers
  * @since 0.1.0
  */
 export const adagrad = (learningRate: ScalarOrSchedule, options: ScaleByRssOptions = {}) =>

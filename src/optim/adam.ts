@@ -13,14 +13,24 @@ import { scaleByLearningRate } from './scaleByLearningRate.js';
  * Adam: `chain(scaleByAdam(options), scaleByLearningRate(lr))`; defaults b1 0.9, b2 0.999,
  * eps 1e-8 (outside the square root), epsRoot 0.
  * @example
- * const opt = adam(1e-3)
- * let optState = opt.init(params)
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const opt = optim.adam(1e-3)
+ * const optState = opt.init(params) // [adam's count and moments (nn.Linear<Tensor | null>), the learning rate's count]
+ * @category optimizers
  * @since 0.1.0
  */
 export const adam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}) =>
   chain(scaleByAdam(options), scaleByLearningRate(learningRate));
 
-/** Options of {@link adamw}. @since 0.1.0 */
+/**
+ * Options of {@link adamw}.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.AdamWOptions = { weightDecay: 1e-2, mask: (info) => !info.path.endsWith('bias') }
+ * @category model
+ * @since 0.1.0
+ */
 export interface AdamWOptions extends ScaleByAdamOptions {
   /** Decoupled weight decay; default 1e-4 (optax). */
   readonly weightDecay?: number;
@@ -32,7 +42,9 @@ export interface AdamWOptions extends ScaleByAdamOptions {
  * AdamW: Adam with decoupled weight decay,
  * `chain(scaleByAdam, addDecayedWeights(weightDecay, mask), scaleByLearningRate(lr))`.
  * @example
- * const opt = adamw(1e-3, { weightDecay: 1e-2, mask: (info) => !info.path.endsWith('bias') })
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.adamw(1e-3, { weightDecay: 1e-2, mask: (info) => !info.path.endsWith('bias') })
+ * @category optimizers
  * @since 0.1.0
  */
 export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) =>

@@ -12,7 +12,10 @@ import { masked, type MaskedState } from './masked.js';
  * Adds `weightDecay * param` to every update; with `mask`, only to the selected leaves (the others
  * pass through), e.g. to spare biases. Needs `params` in `update`.
  * @example
- * const decay = addDecayedWeights(1e-4, (info) => info.path.endsWith('weight'))
+ * import { optim } from 'parallax-ts'
+ * const decay = optim.addDecayedWeights(1e-4, (info) => info.path.endsWith('weight'))
+ * const opt = optim.chain(optim.scaleByAdam(), decay, optim.scaleByLearningRate(1e-3))
+ * @category transformations
  * @since 0.1.0
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation<EmptyState>;

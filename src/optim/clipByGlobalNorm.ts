@@ -5,13 +5,16 @@
  */
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
-import type { EmptyState, GradientTransformation } from './GradientTransformation.js';
+import { type EmptyState, gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { mapActive, type Updates } from './Updates.js';
 
 /**
  * The L2 norm of all active leaves of an update tree, as a scalar tensor (owned by the caller).
  * @example
- * const n = globalNorm(grads) // sqrt(sum of every squared element)
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const grads = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const n = optim.globalNorm(grads) // sqrt(sum of every squared element), a scalar tensor
+ * @category utils
  * @since 0.1.0
  */
 export const globalNorm = (updates: Updates): tf.Scalar =>
@@ -25,12 +28,14 @@ export const globalNorm = (updates: Updates): tf.Scalar =>
  * Scales all updates down together so their global norm is below `maxNorm` (stateless); all-zero
  * updates stay zero whatever `maxNorm` (no 0/0). A negative `maxNorm` is an error.
  * @example
- * const opt = chain(clipByGlobalNorm(1.0), adam(1e-3))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.chain(optim.clipByGlobalNorm(1.0), optim.adam(1e-3))
+ * @category transformations
  * @since 0.1.0
  */
 export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {
   if (!(maxNorm >= 0)) throw new Error(`clipByGlobalNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
-  return {
+  return gradientTransformation<EmptyState>({
     init: () => ({}),
     update: (updates, state) =>
       tidy((): readonly [Updates, EmptyState] => {
@@ -43,5 +48,5 @@ export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyS
         );
         return [out, state];
       }),
-  };
+  });
 };

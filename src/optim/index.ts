@@ -3,22 +3,33 @@
  *
  * An optimizer is a {@link GradientTransformation}: `init(params) => state` and
  * `update(grads, state, params) => [updates, state]`, then `applyUpdates(params, updates)`. States
- * are plain records/arrays of counts (numbers) and moment trees of the model's shape, with `null`
+ * are plain records/arrays of counts (numbers) and moment trees of the model's kind, with `null`
  * at buffers and frozen leaves; `dispose(state)`, `showState(state)` and `io.saveCheckpoint` work on
- * any of them. `update` never frees its inputs and returns only new tensors. `trainStep` wraps it
- * all into one leak-free step.
+ * any of them. Types follow the model: for a `Net<Tensor>`, the moments and updates are `Net`s and
+ * `applyUpdates` gives a `Net<Tensor>` back. `update` never frees its inputs and returns only new
+ * tensors. `trainStep` wraps it all into one leak-free step.
  *
  * @example
- * import { optim, dispose, valueAndGrad } from 'parallax-ts'
+ * import { dispose, initialize, nn, optim, random, tf, valueAndGrad } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(4, 2))(random.key(0))
+ * const loss = (m: nn.Linear<tf.Tensor>, x: tf.Tensor, y: tf.Tensor) => tf.mean(tf.square(tf.sub(nn.Linear.forward(m, x), y)))
  * const opt = optim.chain(optim.clipByGlobalNorm(1), optim.adamw(optim.warmupCosineDecay(0, 1e-3, 100, 1000)))
- * let optState = opt.init(params)
- * const { value, grads } = valueAndGrad(loss)(params, x, y)
+ * const optState = opt.init(params)
+ * const { value, grads } = valueAndGrad(loss)(params, tf.ones([3, 4]), tf.zeros([3, 2]))
  * const [updates, nextOptState] = opt.update(grads, optState, params)
- * const nextParams = optim.applyUpdates(params, updates)
+ * const nextParams: nn.Linear<tf.Tensor> = optim.applyUpdates(params, updates)
  * dispose([params, optState, grads, updates, value])
  * @since 0.1.0
  */
-export { stateless, identity, type EmptyState, type GradientTransformation, type StateOf } from './GradientTransformation.js';
+export {
+  gradientTransformation,
+  stateless,
+  identity,
+  type EmptyState,
+  type GradientTransformation,
+  type StateFor,
+  type StateOf,
+} from './GradientTransformation.js';
 export { isActive, mapActive, zipActive, initMoments, updateMoments, type Moments, type Updates } from './Updates.js';
 export { applyUpdates } from './applyUpdates.js';
 export { chain, type ChainState } from './chain.js';

@@ -9,7 +9,14 @@ import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { scaleByLion, type ScaleByLionOptions } from './scaleByLion.js';
 
-/** Options of {@link lion}. @since 0.1.0 */
+/**
+ * Options of {@link lion}.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.LionOptions = { b1: 0.95, weightDecay: 1e-2 }
+ * @category model
+ * @since 0.1.0
+ */
 export interface LionOptions extends ScaleByLionOptions {
   /** Decoupled weight decay; default 1e-3 (optax). */
   readonly weightDecay?: number;
@@ -20,7 +27,9 @@ export interface LionOptions extends ScaleByLionOptions {
  * `chain(scaleByLion, addDecayedWeights(weightDecay, mask), scaleByLearningRate(lr))`; defaults
  * b1 0.9, b2 0.99, weight decay 1e-3. Use a learning rate 3–10x smaller than Adam's.
  * @example
- * const opt = lion(1e-4)
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.lion(1e-4)
+ * @category optimizers
  * @since 0.1.0
  */
 export const lion = (learningRate: ScalarOrSchedule, options: LionOptions = {}) =>

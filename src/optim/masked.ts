@@ -3,13 +3,21 @@
  * pass through unchanged. The inner state has `null` moments at unselected leaves.
  * @since 0.1.0
  */
-import { tf } from '../engine/backend.js';
-import { zipWith, type LeafInfo } from '../tree/Module.js';
-import type { GradientTransformation } from './GradientTransformation.js';
+import type { tf } from '../engine/backend.js';
+import { type LeafInfo, zipWithIndex } from '../tree/Module.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { maskPredicate, selectLeaves, type Mask } from './Mask.js';
 import { isActive, type Updates } from './Updates.js';
 
-/** The state of {@link masked}: the inner transformation's state. @since 0.1.0 */
+/**
+ * The state shape of {@link masked}: the inner transformation's state.
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const opt = optim.masked(optim.scaleByAdam(), (info) => info.path === 'weight')
+ * const state: optim.MaskedState<optim.ScaleByAdamState> = opt.init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * @category model
+ * @since 0.1.0
+ */
 export interface MaskedState<S> {
   readonly inner: S;
 }
@@ -17,23 +25,25 @@ export interface MaskedState<S> {
 /**
  * Applies `inner` where `mask` selects; elsewhere updates are left as they are (cloned).
  * @example
- * const decayWeightsOnly = masked(addDecayedWeights(1e-4), (info) => info.path.endsWith('weight'))
+ * import { optim } from 'parallax-ts'
+ * const decayWeightsOnly = optim.masked(optim.addDecayedWeights(1e-4), (info) => info.path.endsWith('weight'))
+ * @category combinators
  * @since 0.1.0
  */
 export const masked = <S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<MaskedState<S>> => {
   const select = maskPredicate(mask);
-  return {
-    init: (params) => ({ inner: inner.init(selectLeaves(params, select)) }),
+  return gradientTransformation<MaskedState<S>>({
+    init: (params) => ({ inner: inner.init(selectLeaves(params, select)) as S }),
     update: (updates, state, params) => {
       const [innerUpdates, innerState] = inner.update(
         selectLeaves(updates, select),
-        state.inner,
+        state.inner as never,
         params === undefined ? undefined : selectLeaves(params, select),
       );
-      const out = zipWith(updates, innerUpdates, (g: tf.Tensor | null, u: tf.Tensor | null, info: LeafInfo) =>
+      const out = zipWithIndex(updates, innerUpdates as Updates, (info: LeafInfo, g: tf.Tensor | null, u: tf.Tensor | null) =>
         !isActive(info, g) ? (u?.dispose(), null) : select(info) ? u : g.clone(),
-      ) as Updates;
-      return [out, { inner: innerState }];
+      );
+      return [out, { inner: innerState as S }];
     },
-  };
+  });
 };

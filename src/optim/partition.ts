@@ -7,13 +7,21 @@
 import type { tf } from '../engine/backend.js';
 import { dispose } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
-import { isModule, leafEntries, mapModule, toArray, type LeafInfo } from '../tree/Module.js';
-import { fromArray } from '../tree/Module.js';
-import type { EmptyState, GradientTransformation, StateOf } from './GradientTransformation.js';
+import { fromArray, isModule, leafEntries, mapModule, toArray, type LeafInfo } from '../tree/Module.js';
+import { type EmptyState, gradientTransformation, type GradientTransformation, type StateOf } from './GradientTransformation.js';
 import { selectLeaves } from './Mask.js';
 import type { Updates } from './Updates.js';
 
-/** The state of {@link partition}: one state per label. @since 0.1.0 */
+/**
+ * The state shape of {@link partition}: one state per label.
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const opt = optim.partition({ fast: optim.sgd(0.1), frozen: optim.freeze() }, (info) => (info.path === 'bias' ? 'fast' : 'frozen'))
+ * const state = opt.init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.frozen // {}
+ * @category model
+ * @since 0.1.0
+ */
 export type PartitionState<T extends Readonly<Record<string, GradientTransformation<unknown>>>> = {
   readonly [K in keyof T]: StateOf<T[K]>;
 };
@@ -21,13 +29,16 @@ export type PartitionState<T extends Readonly<Record<string, GradientTransformat
 /**
  * A transformation that updates nothing and keeps no state: its leaves stay as they are.
  * @example
- * const opt = partition({ head: adam(1e-3), body: freeze() }, (info) => (info.path.startsWith('head.') ? 'head' : 'body'))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.partition({ head: optim.adam(1e-3), body: optim.freeze() }, (info) => (info.path.startsWith('head.') ? 'head' : 'body'))
+ * @category constructors
  * @since 0.1.0
  */
-export const freeze = (): GradientTransformation<EmptyState> => ({
-  init: () => ({}),
-  update: (updates, state) => [mapModule(updates, () => null) as Updates, state],
-});
+export const freeze = (): GradientTransformation<EmptyState> =>
+  gradientTransformation<EmptyState>({
+    init: () => ({}),
+    update: (updates, state) => [mapModule(updates, () => null), state],
+  });
 
 const labelFunction = (labels: ((info: LeafInfo) => string) | AnyModule<string>): ((info: LeafInfo) => string) => {
   if (typeof labels === 'function') return labels;
@@ -43,10 +54,12 @@ const labelFunction = (labels: ((info: LeafInfo) => string) | AnyModule<string>)
 /**
  * Applies `transforms[label(leaf)]` to each leaf. Every label used must name a transformation.
  * @example
- * const opt = partition(
- *   { decay: adamw(1e-3), noDecay: adam(1e-3) },
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.partition(
+ *   { decay: optim.adamw(1e-3), noDecay: optim.adam(1e-3) },
  *   (info) => (info.path.endsWith('bias') ? 'noDecay' : 'decay'),
  * )
+ * @category combinators
  * @since 0.1.0
  */
 export const partition = <T extends Readonly<Record<string, GradientTransformation<unknown>>>>(
@@ -62,7 +75,7 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
     }
     return l;
   };
-  return {
+  return gradientTransformation<PartitionState<T>>({
     init: (params) =>
       Object.fromEntries(names.map((n) => [n, transforms[n]!.init(selectLeaves(params, (info) => checked(info) === n))])) as PartitionState<T>,
     update: (updates, state, params) => {
@@ -73,11 +86,11 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
           const only = (info: LeafInfo): boolean => checked(info) === n;
           const [u, s] = transforms[n]!.update(
             selectLeaves(updates, only),
-            (state as Record<string, unknown>)[n],
+            (state as Record<string, unknown>)[n] as never,
             params === undefined ? undefined : selectLeaves(params, only),
           );
           next[n] = s;
-          toArray(u as AnyModule<tf.Tensor | null>).forEach((x, i) => {
+          toArray(u as Updates).forEach((x, i) => {
             if (x !== null) merged[i] = x;
           });
         }
@@ -86,7 +99,7 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
         dispose([merged, next]);
         throw e;
       }
-      return [fromArray(updates, merged) as Updates, next as PartitionState<T>];
+      return [fromArray(updates, merged), next as PartitionState<T>];
     },
-  };
+  });
 };

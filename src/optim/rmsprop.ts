@@ -9,7 +9,14 @@ import { scaleByLearningRate } from './scaleByLearningRate.js';
 import { scaleByRms, type ScaleByRmsOptions } from './scaleByRms.js';
 import { trace, type TraceState } from './trace.js';
 
-/** Options of {@link rmsprop}. @since 0.1.0 */
+/**
+ * Options of {@link rmsprop}.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.RmspropOptions = { decay: 0.99, momentum: 0.9 }
+ * @category model
+ * @since 0.1.0
+ */
 export interface RmspropOptions extends ScaleByRmsOptions {
   /** Momentum applied after the learning rate, as optax; none when absent. */
   readonly momentum?: number;
@@ -20,7 +27,9 @@ export interface RmspropOptions extends ScaleByRmsOptions {
  * `chain(scaleByRms(options), scaleByLearningRate(lr), trace(momentum)?)`; defaults decay 0.9,
  * eps 1e-8 inside the square root, initial scale 0.
  * @example
- * const opt = rmsprop(1e-3, { decay: 0.99 })
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.rmsprop(1e-3, { decay: 0.99 })
+ * @category optimizers
  * @since 0.1.0
  */
 export const rmsprop = (learningRate: ScalarOrSchedule, options: RmspropOptions = {}) =>

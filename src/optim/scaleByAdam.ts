@@ -7,17 +7,34 @@
  */
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
-import type { GradientTransformation } from './GradientTransformation.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
-/** Adam's state: the update count and both moments (`null` at untrained leaves). @since 0.1.0 */
+/**
+ * Adam's state shape: the update count and both moments (`null` at untrained leaves); for a model
+ * `M`, `StateFor<ScaleByAdamState, M>` has moments of `M`'s kind.
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const state = optim.scaleByAdam().init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.count // 0
+ * state.mu.weight // a zero tensor of shape [3, 2]
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByAdamState {
   readonly count: number;
   readonly mu: Moments;
   readonly nu: Moments;
 }
 
-/** Options of {@link scaleByAdam}; defaults as optax. @since 0.1.0 */
+/**
+ * Options of {@link scaleByAdam}; defaults as optax.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.ScaleByAdamOptions = { b2: 0.99, nesterov: true }
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByAdamOptions {
   /** Decay of the first moment; default 0.9. */
   readonly b1?: number;
@@ -34,12 +51,14 @@ export interface ScaleByAdamOptions {
 /**
  * Rescales updates by Adam's rule (no learning rate: chain it with `scaleByLearningRate`).
  * @example
- * const opt = chain(scaleByAdam({ b2: 0.99 }), scaleByLearningRate(1e-3))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.chain(optim.scaleByAdam({ b2: 0.99 }), optim.scaleByLearningRate(1e-3))
+ * @category transformations
  * @since 0.1.0
  */
 export const scaleByAdam = (options: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> => {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, nesterov = false } = options;
-  return {
+  return gradientTransformation<ScaleByAdamState>({
     init: (params) => ({
       count: 0,
       mu: initMoments(params, (p) => tf.zerosLike(p)),
@@ -58,5 +77,5 @@ export const scaleByAdam = (options: ScaleByAdamOptions = {}): GradientTransform
         const out = zipActive(muHat, nu, (m, v) => tf.div(m, tf.add(tf.sqrt(tf.add(tf.div(v, c2), epsRoot)), eps)));
         return [out, { count: t, mu, nu }];
       }),
-  };
+  });
 };

@@ -4,11 +4,19 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
-import { stateless, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
+import { type EmptyState, gradientTransformation, type GradientTransformation, stateless } from './GradientTransformation.js';
 import type { ScalarOrSchedule, Schedule } from './schedule.js';
 import { mapActive } from './Updates.js';
 
-/** The state of {@link scaleBySchedule}: the number of updates so far. @since 0.1.0 */
+/**
+ * The state of {@link scaleBySchedule}: the number of updates so far.
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const state: optim.CountState = optim.scaleByLearningRate(0.1).init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.count // 0
+ * @category model
+ * @since 0.1.0
+ */
 export interface CountState {
   readonly count: number;
 }
@@ -16,7 +24,9 @@ export interface CountState {
 /**
  * Multiplies every update by a fixed `stepSize` (stateless).
  * @example
- * const half = scale(0.5)
+ * import { optim } from 'parallax-ts'
+ * const half = optim.scale(0.5)
+ * @category transformations
  * @since 0.1.0
  */
 export const scale = (stepSize: number): GradientTransformation<EmptyState> => stateless((g) => tf.mul(g, stepSize));
@@ -24,18 +34,28 @@ export const scale = (stepSize: number): GradientTransformation<EmptyState> => s
 /**
  * Multiplies the updates by `stepSize(count)`, `count` being the number of earlier updates.
  * @example
- * const decay = scaleBySchedule(exponentialDecay(1, 100, 0.5))
+ * import { optim } from 'parallax-ts'
+ * const decay = optim.scaleBySchedule(optim.exponentialDecay(1, 100, 0.5))
+ * @category transformations
  * @since 0.1.0
  */
-export const scaleBySchedule = (stepSize: Schedule): GradientTransformation<CountState> => ({
-  init: () => ({ count: 0 }),
-  update: (updates, state) => {
-    const s = stepSize(state.count);
-    return [mapActive(updates, (g) => tf.mul(g, s)), { count: state.count + 1 }];
-  },
-});
+export const scaleBySchedule = (stepSize: Schedule): GradientTransformation<CountState> =>
+  gradientTransformation<CountState>({
+    init: () => ({ count: 0 }),
+    update: (updates, state) => {
+      const s = stepSize(state.count);
+      return [mapActive(updates, (g) => tf.mul(g, s)), { count: state.count + 1 }];
+    },
+  });
 
-/** Options of {@link scaleByLearningRate}. @since 0.1.0 */
+/**
+ * Options of {@link scaleByLearningRate}.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const ascent = optim.scaleByLearningRate(0.1, { flipSign: false })
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByLearningRateOptions {
   /** Multiply by `-lr` (gradient descent; default) rather than `lr`. */
   readonly flipSign?: boolean;
@@ -46,7 +66,9 @@ export interface ScaleByLearningRateOptions {
  * optimizer here, as in optax. It always counts steps (`{ count }`), even for a constant rate, so
  * that every optimizer's state type is the same whichever rate is given.
  * @example
- * const opt = chain(scaleByAdam(), scaleByLearningRate(cosineDecay(1e-3, 1000)))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.chain(optim.scaleByAdam(), optim.scaleByLearningRate(optim.cosineDecay(1e-3, 1000)))
+ * @category transformations
  * @since 0.1.0
  */
 export const scaleByLearningRate = (

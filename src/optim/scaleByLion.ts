@@ -5,16 +5,31 @@
  */
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
-import type { GradientTransformation } from './GradientTransformation.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
-/** Lion's state: the update count and the moment. @since 0.1.0 */
+/**
+ * Lion's state shape: the update count and the moment (`null` at untrained leaves).
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const state = optim.scaleByLion().init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.mu.bias // a zero tensor of shape [3]
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByLionState {
   readonly count: number;
   readonly mu: Moments;
 }
 
-/** Options of {@link scaleByLion}; defaults as optax. @since 0.1.0 */
+/**
+ * Options of {@link scaleByLion}; defaults as optax.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.ScaleByLionOptions = { b1: 0.95, b2: 0.98 }
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByLionOptions {
   /** Interpolation between gradient and moment for the sign; default 0.9. */
   readonly b1?: number;
@@ -25,12 +40,14 @@ export interface ScaleByLionOptions {
 /**
  * Replaces updates by Lion's signed interpolation of gradient and momentum.
  * @example
- * const opt = chain(scaleByLion(), scaleByLearningRate(1e-4))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.chain(optim.scaleByLion(), optim.scaleByLearningRate(1e-4))
+ * @category transformations
  * @since 0.1.0
  */
 export const scaleByLion = (options: ScaleByLionOptions = {}): GradientTransformation<ScaleByLionState> => {
   const { b1 = 0.9, b2 = 0.99 } = options;
-  return {
+  return gradientTransformation<ScaleByLionState>({
     init: (params) => ({ count: 0, mu: initMoments(params, (p) => tf.zerosLike(p)) }),
     update: (updates, state) =>
       tidy((): readonly [Moments, ScaleByLionState] => {
@@ -38,5 +55,5 @@ export const scaleByLion = (options: ScaleByLionOptions = {}): GradientTransform
         const mu = updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - b2), tf.mul(m, b2)));
         return [out, { count: state.count + 1, mu }];
       }),
-  };
+  });
 };

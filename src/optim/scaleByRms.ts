@@ -8,17 +8,32 @@
  */
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
-import type { GradientTransformation } from './GradientTransformation.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
-/** RMSProp's state; `mu` is `null` unless centered. @since 0.1.0 */
+/**
+ * RMSProp's state shape; `mu` is `null` unless centered.
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const state = optim.scaleByRms({ centered: true }).init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.mu?.weight // a zero tensor of shape [3, 2]
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByRmsState {
   readonly count: number;
   readonly nu: Moments;
   readonly mu: Moments | null;
 }
 
-/** Options of {@link scaleByRms}; defaults as optax. @since 0.1.0 */
+/**
+ * Options of {@link scaleByRms}; defaults as optax.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.ScaleByRmsOptions = { decay: 0.99, centered: true }
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByRmsOptions {
   /** Decay of the moving averages; default 0.9. */
   readonly decay?: number;
@@ -37,12 +52,14 @@ export interface ScaleByRmsOptions {
 /**
  * Rescales updates by the root mean square of recent gradients.
  * @example
- * const opt = chain(scaleByRms({ decay: 0.99 }), scaleByLearningRate(1e-3))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.chain(optim.scaleByRms({ decay: 0.99 }), optim.scaleByLearningRate(1e-3))
+ * @category transformations
  * @since 0.1.0
  */
 export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> => {
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, centered = false, biasCorrection = false } = options;
-  return {
+  return gradientTransformation<ScaleByRmsState>({
     init: (params) => ({
       count: 0,
       nu: initMoments(params, (p) => tf.fill(p.shape, initialScale, p.dtype)),
@@ -64,5 +81,5 @@ export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformat
         );
         return [out, { count: t, nu, mu }];
       }),
-  };
+  });
 };

@@ -5,15 +5,30 @@
  */
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
-import type { GradientTransformation } from './GradientTransformation.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
-/** Adagrad's state: the sums of squares (`null` at untrained leaves). @since 0.1.0 */
+/**
+ * Adagrad's state shape: the sums of squares (`null` at untrained leaves).
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const state = optim.scaleByRss().init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.sumOfSquares.weight // a tensor of shape [3, 2] filled with 0.1
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByRssState {
   readonly sumOfSquares: Moments;
 }
 
-/** Options of {@link scaleByRss}; defaults as optax. @since 0.1.0 */
+/**
+ * Options of {@link scaleByRss}; defaults as optax.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.ScaleByRssOptions = { initialAccumulatorValue: 0, eps: 1e-10 }
+ * @category model
+ * @since 0.1.0
+ */
 export interface ScaleByRssOptions {
   /** Default 0.1. */
   readonly initialAccumulatorValue?: number;
@@ -24,12 +39,14 @@ export interface ScaleByRssOptions {
 /**
  * Rescales updates by the root of the sum of all squared gradients so far.
  * @example
- * const opt = chain(scaleByRss(), scaleByLearningRate(0.1))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.chain(optim.scaleByRss(), optim.scaleByLearningRate(0.1))
+ * @category transformations
  * @since 0.1.0
  */
 export const scaleByRss = (options: ScaleByRssOptions = {}): GradientTransformation<ScaleByRssState> => {
   const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;
-  return {
+  return gradientTransformation<ScaleByRssState>({
     init: (params) => ({ sumOfSquares: initMoments(params, (p) => tf.fill(p.shape, initialAccumulatorValue, p.dtype)) }),
     update: (updates, state) =>
       tidy((): readonly [Moments, ScaleByRssState] => {
@@ -39,5 +56,5 @@ export const scaleByRss = (options: ScaleByRssOptions = {}): GradientTransformat
         );
         return [out, { sumOfSquares }];
       }),
-  };
+  });
 };

@@ -4,10 +4,25 @@
  * @since 0.1.0
  */
 
-/** A function from the update count (0 for the first update) to a value. @since 0.1.0 */
+/**
+ * A function from the update count (0 for the first update) to a value.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const halving: optim.Schedule = (count) => 0.1 * 0.5 ** Math.floor(count / 100)
+ * @category model
+ * @since 0.1.0
+ */
 export type Schedule = (count: number) => number;
 
-/** A number or a schedule, as learning rates are given. @since 0.1.0 */
+/**
+ * A number or a schedule, as learning rates are given.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const fixed: optim.ScalarOrSchedule = 1e-3
+ * const decayed: optim.ScalarOrSchedule = optim.cosineDecay(1e-3, 1000)
+ * @category model
+ * @since 0.1.0
+ */
 export type ScalarOrSchedule = number | Schedule;
 
 const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);
@@ -15,7 +30,9 @@ const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x,
 /**
  * The same value at every step.
  * @example
- * constant(0.1)(1000) // 0.1
+ * import { optim } from 'parallax-ts'
+ * optim.constant(0.1)(1000) // 0.1
+ * @category schedules
  * @since 0.1.0
  */
 export const constant =
@@ -28,7 +45,9 @@ export const constant =
  * `transitionBegin` steps; constant before and after (optax `linear_schedule`). A non-positive
  * `transitionSteps` gives the constant `initValue`.
  * @example
- * linearSchedule(1, 0, 10)(5) // 0.5
+ * import { optim } from 'parallax-ts'
+ * optim.linearSchedule(1, 0, 10)(5) // 0.5
+ * @category schedules
  * @since 0.1.0
  */
 export const linearSchedule = (initValue: number, endValue: number, transitionSteps: number, transitionBegin = 0): Schedule => {
@@ -44,7 +63,9 @@ export const linearSchedule = (initValue: number, endValue: number, transitionSt
  * Linear warm-up from `initValue` (default 0) to `peakValue` over `warmupSteps`, then `peakValue`;
  * `warmupSteps <= 0` gives `peakValue` at every step.
  * @example
- * linearWarmup(1e-3, 100)(50) // 5e-4
+ * import { optim } from 'parallax-ts'
+ * optim.linearWarmup(1e-3, 100)(50) // 5e-4
+ * @category schedules
  * @since 0.1.0
  */
 export const linearWarmup = (peakValue: number, warmupSteps: number, initValue = 0): Schedule =>
@@ -56,7 +77,9 @@ export const linearWarmup = (peakValue: number, warmupSteps: number, initValue =
  * `cosine_decay_schedule`): `init * ((1 - alpha) * (0.5 * (1 + cos(pi * t / T))) ** exponent + alpha)`
  * with `t = min(count, T)`.
  * @example
- * cosineDecay(1, 100)(50) // 0.5
+ * import { optim } from 'parallax-ts'
+ * optim.cosineDecay(1, 100)(50) // 0.5
+ * @category schedules
  * @since 0.1.0
  */
 export const cosineDecay = (initValue: number, decaySteps: number, alpha = 0, exponent = 1): Schedule => {
@@ -68,7 +91,14 @@ export const cosineDecay = (initValue: number, decaySteps: number, alpha = 0, ex
   };
 };
 
-/** Options of {@link exponentialDecay}. @since 0.1.0 */
+/**
+ * Options of {@link exponentialDecay}.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.ExponentialDecayOptions = { staircase: true, endValue: 1e-5 }
+ * @category model
+ * @since 0.1.0
+ */
 export interface ExponentialDecayOptions {
   /** Steps at `initValue` before decay starts; default 0. */
   readonly transitionBegin?: number;
@@ -83,7 +113,9 @@ export interface ExponentialDecayOptions {
  * (optax `exponential_decay`). A non-positive `transitionSteps` or a zero `decayRate` gives the
  * constant `initValue`.
  * @example
- * exponentialDecay(1, 10, 0.5)(20) // 0.25
+ * import { optim } from 'parallax-ts'
+ * optim.exponentialDecay(1, 10, 0.5)(20) // 0.25
+ * @category schedules
  * @since 0.1.0
  */
 export const exponentialDecay = (
@@ -108,8 +140,10 @@ export const exponentialDecay = (
  * Runs `schedules[i]` from `boundaries[i - 1]` on, each seeing the count since its own start
  * (optax `join_schedules`); `boundaries` has one entry fewer than `schedules`.
  * @example
- * const lr = joinSchedules([linearWarmup(1e-3, 100), cosineDecay(1e-3, 900)], [100])
+ * import { optim } from 'parallax-ts'
+ * const lr = optim.joinSchedules([optim.linearWarmup(1e-3, 100), optim.cosineDecay(1e-3, 900)], [100])
  * lr(100) // 1e-3
+ * @category schedules
  * @since 0.1.0
  */
 export const joinSchedules = (schedules: ReadonlyArray<Schedule>, boundaries: ReadonlyArray<number>): Schedule => {
@@ -129,7 +163,10 @@ export const joinSchedules = (schedules: ReadonlyArray<Schedule>, boundaries: Re
  * Linear warm-up from `initValue` to `peakValue`, then cosine decay to `endValue` by step
  * `decaySteps` (counted from 0, warm-up included), as optax `warmup_cosine_decay_schedule`.
  * @example
- * const lr = warmupCosineDecay(0, 1e-3, 100, 1000)
+ * import { optim } from 'parallax-ts'
+ * const lr = optim.warmupCosineDecay(0, 1e-3, 100, 1000)
+ * const opt = optim.adamw(lr)
+ * @category schedules
  * @since 0.1.0
  */
 export const warmupCosineDecay = (

@@ -28,12 +28,15 @@ const render = (u: unknown, indent: string): string => {
 /**
  * A readable multi-line picture of an optimizer state.
  * @example
- * console.log(showState(adam(1e-3).init(params)))
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * console.log(optim.showState(optim.adam(1e-3).init(params)))
  * // [
  * //   0: {
  * //     count: 0
  * //     mu: Linear(2, 3) { weight: float32[3, 2], bias: float32[3] }
  * //   ...
+ * @category utils
  * @since 0.1.0
  */
 export const showState = (state: unknown): string => render(state, '');

@@ -4,16 +4,31 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
-import type { GradientTransformation } from './GradientTransformation.js';
 import { tidy } from '../engine/memory.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { initMoments, updateMoments, zipActive, type Moments, type Updates } from './Updates.js';
 
-/** The state of {@link trace}: the running trace, `null` at untrained leaves. @since 0.1.0 */
+/**
+ * The state shape of {@link trace}: the running trace, `null` at untrained leaves.
+ * @example
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const state = optim.trace({ decay: 0.9 }).init(initialize(nn.Linear.create(2, 3))(random.key(0)))
+ * state.trace.weight // a zero tensor of shape [3, 2]
+ * @category model
+ * @since 0.1.0
+ */
 export interface TraceState {
   readonly trace: Moments;
 }
 
-/** Options of {@link trace}. @since 0.1.0 */
+/**
+ * Options of {@link trace}.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const options: optim.TraceOptions = { decay: 0.9, nesterov: true }
+ * @category model
+ * @since 0.1.0
+ */
 export interface TraceOptions {
   readonly decay: number;
   readonly nesterov?: boolean;
@@ -22,18 +37,20 @@ export interface TraceOptions {
 /**
  * Heavy-ball or Nesterov momentum on the updates.
  * @example
- * const momentumSgd = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01))
+ * import { optim } from 'parallax-ts'
+ * const momentumSgd = optim.chain(optim.trace({ decay: 0.9 }), optim.scaleByLearningRate(0.01))
+ * @category transformations
  * @since 0.1.0
  */
-export const trace = ({ decay, nesterov = false }: TraceOptions): GradientTransformation<TraceState> => ({
-  init: (params) => ({ trace: initMoments(params, (p) => tf.zerosLike(p)) }),
-  update: (updates, state) =>
-    tidy((): readonly [Updates, TraceState] => {
-      const next = updateMoments(updates, state.trace, (g, t) => tf.add(g, tf.mul(t, decay)));
-      const out = nesterov
-        ? zipActive(updates, next, (g, t) => tf.add(g, tf.mul(t, decay)))
-        : zipActive(updates, next, (_g, t) => t.clone());
-      return [out, { trace: next }];
-  }),
-});
-
+export const trace = ({ decay, nesterov = false }: TraceOptions): GradientTransformation<TraceState> =>
+  gradientTransformation<TraceState>({
+    init: (params) => ({ trace: initMoments(params, (p) => tf.zerosLike(p)) }),
+    update: (updates, state) =>
+      tidy((): readonly [Updates, TraceState] => {
+        const next = updateMoments(updates, state.trace, (g, t) => tf.add(g, tf.mul(t, decay)));
+        const out = nesterov
+          ? zipActive(updates, next, (g, t) => tf.add(g, tf.mul(t, decay)))
+          : zipActive(updates, next, (_g, t) => t.clone());
+        return [out, { trace: next }];
+      }),
+  });

@@ -5,21 +5,27 @@
  * computed either; `trainStep`'s `trainable` option does both.
  * @since 0.1.0
  */
-import type { GradientTransformation } from './GradientTransformation.js';
+import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { maskPredicate, selectLeaves, type Mask } from './Mask.js';
+import type { Updates } from './Updates.js';
 
 /**
  * `inner` restricted to the selected leaves; its state is `inner`'s own, with `null` moments at
  * frozen leaves.
  * @example
- * const opt = trainOnly(adam(1e-3), (info) => info.path.startsWith('head.'))
+ * import { optim } from 'parallax-ts'
+ * const opt = optim.trainOnly(optim.adam(1e-3), (info) => info.path.startsWith('head.'))
+ * @category combinators
  * @since 0.1.0
  */
 export const trainOnly = <S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<S> => {
   const select = maskPredicate(mask);
-  return {
-    init: (params) => inner.init(selectLeaves(params, select)),
+  return gradientTransformation<S>({
+    init: (params) => inner.init(selectLeaves(params, select)) as S,
     update: (updates, state, params) =>
-      inner.update(selectLeaves(updates, select), state, params === undefined ? undefined : selectLeaves(params, select)),
-  };
+      inner.update(selectLeaves(updates, select), state as never, params === undefined ? undefined : selectLeaves(params, select)) as readonly [
+        Updates,
+        S,
+      ],
+  });
 };

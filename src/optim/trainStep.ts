@@ -1,6 +1,8 @@
 /**
  * One training step as a function of values: `(trainState, batch) => [trainState', metrics]`, with
- * `trainState = { params, optState, key, step }`. It splits the key, threads it through the model in
+ * `trainState = { params, optState, key, step }`. Types follow the model: a step built for
+ * `Net<Tensor>` takes and returns `TrainState`s whose `params` are `Net<Tensor>` and whose optimizer
+ * moments are `Net`s too. It splits the key, threads it through the model in
  * train mode (`newState`), differentiates the loss, runs the optimizer, applies the updates, keeps
  * updated buffers (BatchNorm statistics) when the loss returns the model from `applyWithState`, and
  * reads the loss and metrics out as numbers.
@@ -20,16 +22,35 @@ import { split } from '../random/split.js';
 import type { AnyModule } from '../tree/Field.js';
 import { fromArray, leafEntries, toArray } from '../tree/Module.js';
 import { applyUpdates } from './applyUpdates.js';
-import type { GradientTransformation } from './GradientTransformation.js';
+import type { GradientTransformation, StateFor } from './GradientTransformation.js';
 import { trainablePredicate, type Mask } from './Mask.js';
 import { trainOnly } from './trainOnly.js';
+import type { Updates } from './Updates.js';
 
 type Tensor = tf.Tensor;
 
-/** Everything a training run carries from one step to the next. @since 0.1.0 */
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Everything a training run carries from one step to the next, for a model of type `M` and an
+ * optimizer whose state has shape `S` (`optState` is that state for `M`: see `StateFor`).
+ * @example
+ * import { initialize, nn, optim, random, tf } from 'parallax-ts'
+ * const opt = optim.adam(1e-3)
+ * const state: optim.TrainState<nn.Linear<tf.Tensor>, optim.StateOf<typeof opt>> = optim.initTrainState(
+ *   initialize(nn.Linear.create(2, 3))(random.key(0)),
+ *   opt,
+ *   random.key(1),
+ * )
+ * const [adamState] = state.optState // adamState.mu: an nn.Linear<Tensor | null>
+ * @category model
+ * @since 0.1.0
+ */
 export interface TrainState<M, S> {
   readonly params: M;
-  readonly optState: S;
+  readonly optState: StateFor<S, M>;
   /** The key the next step splits. */
   readonly key: PRNGKey;
   /** Steps taken so far. */
@@ -39,6 +60,13 @@ export interface TrainState<M, S> {
 /**
  * What a loss returns: a scalar, or the scalar with metrics (scalar tensors or numbers, reported as
  * numbers) and the model with updated buffers (the second result of `applyWithState`).
+ * @example
+ * import { applyWithState, nn, optim, tf } from 'parallax-ts'
+ * const loss = (m: nn.Linear<tf.Tensor>, x: tf.Tensor): optim.LossResult<nn.Linear<tf.Tensor>> => {
+ *   const [y, model] = applyWithState(m, x)
+ *   return { loss: tf.mean(tf.square(y)), metrics: { maxAbs: tf.max(tf.abs(y)) }, model }
+ * }
+ * @category model
  * @since 0.1.0
  */
 export type LossResult<M> =
@@ -49,10 +77,28 @@ export type LossResult<M> =
       readonly model?: M;
     };
 
-/** The loss and metrics of one step, as numbers. @since 0.1.0 */
+/**
+ * The loss and metrics of one step, as numbers.
+ * @example
+ * import { optim } from 'parallax-ts'
+ * const report = (m: optim.Metrics): string => `loss ${m.loss.toFixed(4)}`
+ * @category model
+ * @since 0.1.0
+ */
 export type Metrics = { readonly loss: number } & Readonly<Record<string, number>>;
 
-/** Options of {@link trainStep}. @since 0.1.0 */
+/**
+ * Options of {@link trainStep}.
+ * @example
+ * import { nn, optim, tf } from 'parallax-ts'
+ * const options: optim.TrainStepOptions<nn.Linear<tf.Tensor>, tf.Tensor, optim.StateOf<ReturnType<typeof optim.sgd>>> = {
+ *   loss: (m, x) => tf.sum(nn.Linear.forward(m, x)),
+ *   optimizer: optim.sgd(0.1),
+ *   trainable: (info) => info.path === 'bias',
+ * }
+ * @category model
+ * @since 0.1.0
+ */
 export interface TrainStepOptions<M, B, S> {
   /** The loss of the model (in train mode, keys threaded) on a batch. */
   readonly loss: (model: M, batch: B) => LossResult<M>;
@@ -61,7 +107,20 @@ export interface TrainStepOptions<M, B, S> {
   readonly trainable?: Mask;
 }
 
-/** A training step, with the matching `init` and the optimizer it really runs. @since 0.1.0 */
+/**
+ * A training step for a model of type `M` on batches `B` with an optimizer state of shape `S`,
+ * with the matching `init` and the optimizer it really runs.
+ * @example
+ * import { initialize, nn, optim, random, tf } from 'parallax-ts'
+ * const step: optim.TrainStep<nn.Linear<tf.Tensor>, tf.Tensor, optim.StateOf<ReturnType<typeof optim.sgd>>> = optim.trainStep({
+ *   loss: (m: nn.Linear<tf.Tensor>, x: tf.Tensor) => tf.sum(nn.Linear.forward(m, x)),
+ *   optimizer: optim.sgd(0.1),
+ * })
+ * const [next, metrics] = step(step.init(initialize(nn.Linear.create(2, 3))(random.key(0)), random.key(1)), tf.ones([4, 2]))
+ * const params: nn.Linear<tf.Tensor> = next.params
+ * @category model
+ * @since 0.1.0
+ */
 export interface TrainStep<M, B, S> {
   (state: TrainState<M, S>, batch: B): readonly [TrainState<M, S>, Metrics];
   /** The first state: takes ownership of `params`; `step` 0. */
@@ -70,10 +129,17 @@ export interface TrainStep<M, B, S> {
   readonly optimizer: GradientTransformation<S>;
 }
 
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
 /**
  * The first training state for `params` (ownership passes to the state).
  * @example
- * let state = initTrainState(params, adam(1e-3), random.key(0))
+ * import { initialize, nn, optim, random } from 'parallax-ts'
+ * const params = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const state = optim.initTrainState(params, optim.adam(1e-3), random.key(1)) // state.params: nn.Linear<Tensor>
+ * @category constructors
  * @since 0.1.0
  */
 export const initTrainState = <M extends AnyModule<Tensor>, S>(
@@ -89,21 +155,25 @@ const scalarOf = (name: string, x: Tensor | number): number => {
 };
 
 /**
- * Builds a training step.
+ * Builds a training step: `step(state, batch)` returns the next state — `params` of the same type
+ * as the ones it got — and the step's metrics as numbers.
  * @example
- * const step = trainStep({
- *   loss: (model: Net<Tensor>, batch: { x: Tensor; y: Tensor }) => {
- *     const logits = Net.forward(model, batch.x)
- *     return { loss: tf.losses.softmaxCrossEntropy(batch.y, logits), metrics: { accuracy: accuracy(logits, batch.y) } }
+ * import { initialize, nn, optim, random, tf } from 'parallax-ts'
+ * const net = initialize(nn.Sequential.create([nn.Linear.create(4, 8), nn.Dropout.create(0.1), nn.Linear.create(8, 2)]))(random.key(0))
+ * const step = optim.trainStep({
+ *   loss: (model: typeof net, batch: { x: tf.Tensor; y: tf.Tensor }) => {
+ *     const out = nn.Sequential.forward(model, batch.x)
+ *     return { loss: tf.mean(tf.square(tf.sub(out, batch.y))), metrics: { maxAbs: tf.max(tf.abs(out)) } }
  *   },
- *   optimizer: adam(1e-3),
+ *   optimizer: optim.adam(1e-3),
  * })
- * let state = step.init(params, random.key(0))
- * for (const batch of batches) {
- *   const [next, metrics] = step(state, batch) // the old state is disposed
- *   state = next
- *   console.log(metrics.loss, metrics.accuracy)
+ * let state = step.init(net, random.key(1))
+ * for (let i = 0; i < 10; i++) {
+ *   const [next, metrics] = step(state, { x: tf.ones([3, 4]), y: tf.zeros([3, 2]) }) // the old state is disposed
+ *   state = next // state.params: the same type as net
+ *   console.log(metrics.loss, metrics.maxAbs)
  * }
+ * @category constructors
  * @since 0.1.0
  */
 export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepOptions<M, B, S>): TrainStep<M, B, S> => {
@@ -117,7 +187,7 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
     let buffers: Array<Tensor | null> = [];
     if (r.model !== undefined) {
       const before = toArray(model);
-      buffers = leafEntries(r.model).map(([info, x], i) =>
+      buffers = leafEntries(r.model as AnyModule<unknown>).map(([info, x], i) =>
         info.kind === 'buffer' && x instanceof tf.Tensor && x !== before[i] ? x : null,
       );
     }
@@ -128,15 +198,16 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
     lossWithAux,
     trainable === undefined ? { untrained: 'null' } : { trainable: trainablePredicate(trainable), untrained: 'null' },
   );
+  // Inside, the model is of no particular kind; the types are the caller's, kept by every step.
+  const update = optimizer.update as (updates: Updates, state: unknown, params?: Updates) => readonly [Updates, StateFor<S, M>];
   const step = (state: TrainState<M, S>, batch: B): readonly [TrainState<M, S>, Metrics] => {
     const [nextKey, stepKey] = split(state.key) as [PRNGKey, PRNGKey];
     const [model] = newState(state.params, 'train')(stepKey);
     const out = tidy(() => {
       const { value, grads, aux } = vg(model, batch);
-      const [updates, optState] = optimizer.update(grads, state.optState, model);
-      const applied = applyUpdates(state.params, updates);
-      const params =
-        aux.buffers.length === 0 ? applied : (fromArray(applied, toArray(applied).map((x, i) => aux.buffers[i] ?? x)) as M);
+      const [updates, optState] = update(grads as Updates, state.optState, model);
+      const applied = applyUpdates(state.params, updates as Updates<M>);
+      const params = aux.buffers.length === 0 ? applied : (fromArray(applied, toArray(applied).map((x, i) => aux.buffers[i] ?? x)) as unknown as M);
       return { params, optState, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
     });
     const metrics: Record<string, number> = { loss: out.value.dataSync()[0]! };

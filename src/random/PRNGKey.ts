@@ -20,6 +20,13 @@ import { describe } from './Shape.js';
  * `false` reproduces the legacy layout. The two schemes agree on `key` and `foldIn` and differ on
  * `split` and on every random bit.
  *
+ * @example
+ * import { type PRNGKey, key, split } from 'parallax-ts/random'
+ * const root: PRNGKey = key(0)
+ * const [params, dropout]: ReadonlyArray<PRNGKey> = split(root)
+ * root.data          // [0, 0]
+ * root.partitionable // true
+ * @category model
  * @since 0.1.0
  */
 export interface PRNGKey {
@@ -31,6 +38,11 @@ export interface PRNGKey {
 /**
  * Options of the key constructors.
  *
+ * @example
+ * import { type KeyOptions, key, Show } from 'parallax-ts/random'
+ * const legacy: KeyOptions = { partitionable: false }
+ * Show.show(key(42, legacy)) // 'PRNGKey([0, 42], legacy)'
+ * @category model
  * @since 0.1.0
  */
 export interface KeyOptions {
@@ -52,6 +64,7 @@ const isUint32 = (x: unknown): x is number =>
  * import { isPRNGKey, key } from 'parallax-ts/random'
  * isPRNGKey(key(0)) // true
  * isPRNGKey([0, 0]) // false
+ * @category guards
  * @since 0.1.0
  */
 export const isPRNGKey = (u: unknown): u is PRNGKey => {
@@ -72,8 +85,12 @@ export const isPRNGKey = (u: unknown): u is PRNGKey => {
  * Throws unless `u` is a `PRNGKey`; the message names the function and the argument.
  *
  * @example
- * import { assertPRNGKey } from 'parallax-ts/random'
- * assertPRNGKey('split', 'key', 42) // throws Error: split: key must be a PRNGKey (...), got 42
+ * import { assertPRNGKey, keyData } from 'parallax-ts/random'
+ * const saved: unknown = JSON.parse('{"_tag":"PRNGKey","data":[0,42],"partitionable":true}')
+ * assertPRNGKey('load', 'key', saved) // `saved` is a PRNGKey from here on
+ * keyData(saved) // [0, 42]
+ * assertPRNGKey('split', 'key', 42) // throws Error: split: key must be a PRNGKey (made by key, split or foldIn), got 42
+ * @category guards
  * @since 0.1.0
  */
 export function assertPRNGKey(fn: string, argName: string, u: unknown): asserts u is PRNGKey {
@@ -101,7 +118,19 @@ const partitionableOf = (fn: string, options: KeyOptions | undefined): boolean =
   return p;
 };
 
-/** Builds a frozen key from words already known to be uint32. @internal */
+/**
+ * Builds a frozen key from words already known to be uint32: what `wrapKeyData` returns once it
+ * has checked its words.
+ *
+ * @example
+ * import { keyData, wrapKeyData } from 'parallax-ts/random'
+ * const k = wrapKeyData([1, 2], { partitionable: false }) // makeKey(1, 2, false)
+ * Object.isFrozen(k) // true
+ * keyData(k) // [1, 2]
+ * @category constructors
+ * @since 0.1.0
+ * @internal
+ */
 export const makeKey = (hi: number, lo: number, partitionable: boolean): PRNGKey =>
   Object.freeze({
     _tag: 'PRNGKey' as const,
@@ -121,6 +150,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * import { key, keyData } from 'parallax-ts/random'
  * keyData(key(42)) // [0, 42]
  * key(42, { partitionable: false }) // JAX's legacy jax_threefry_partitionable=False scheme
+ * @category constructors
  * @since 0.1.0
  */
 export const key = (seed: number | bigint, options?: KeyOptions): PRNGKey => {
@@ -146,6 +176,7 @@ export const key = (seed: number | bigint, options?: KeyOptions): PRNGKey => {
  * @example
  * import { wrapKeyData, key, Eq } from 'parallax-ts/random'
  * Eq.equals(wrapKeyData([0, 42]), key(42)) // true
+ * @category constructors
  * @since 0.1.0
  */
 export const wrapKeyData = (data: readonly [number, number], options?: KeyOptions): PRNGKey => {
@@ -166,6 +197,7 @@ export const wrapKeyData = (data: readonly [number, number], options?: KeyOption
  * @example
  * import { key, keyData } from 'parallax-ts/random'
  * keyData(key(-1)) // [0, 4294967295]
+ * @category destructors
  * @since 0.1.0
  */
 export const keyData = (k: PRNGKey): readonly [number, number] => {
@@ -184,6 +216,7 @@ export const keyData = (k: PRNGKey): readonly [number, number] => {
  * import { Eq, key } from 'parallax-ts/random'
  * Eq.equals(key(1), key(1)) // true
  * Eq.equals(key(1), key(1, { partitionable: false })) // false
+ * @category instances
  * @since 0.1.0
  */
 export const Eq: EqT<PRNGKey> = {
@@ -192,10 +225,13 @@ export const Eq: EqT<PRNGKey> = {
 };
 
 /**
+ * Renders a key as its two words, marking keys of the legacy scheme.
+ *
  * @example
  * import { Show, key } from 'parallax-ts/random'
  * Show.show(key(42)) // 'PRNGKey([0, 42])'
  * Show.show(key(42, { partitionable: false })) // 'PRNGKey([0, 42], legacy)'
+ * @category instances
  * @since 0.1.0
  */
 export const Show: ShowT<PRNGKey> = {

@@ -6,7 +6,17 @@
 
 import type { Shape } from '../tree/ParamInit.js';
 
-/** A tensor shape, outermost dimension first (`[]` is a scalar); the module core's own type. @since 0.1.0 */
+/**
+ * A tensor shape, outermost dimension first (`[]` is a scalar); the module core's own type.
+ *
+ * @example
+ * import { type Shape, key, uniform } from 'parallax-ts/random'
+ * const shape: Shape = [2, 3]
+ * const u = uniform(key(0), shape) // a float32 tensor of shape [2, 3]
+ * u.dispose()
+ * @category model
+ * @since 0.1.0
+ */
 export type { Shape };
 
 /**
@@ -22,6 +32,7 @@ const MAX_SIZE = 0xfffffffe;
  * import { shapeSize } from 'parallax-ts/random'
  * shapeSize('uniform', [2, 3]) // 6
  * shapeSize('uniform', [2, -1]) // throws Error: uniform: shape[1] must be a non-negative integer, got -1
+ * @category utils
  * @since 0.1.0
  */
 export const shapeSize = (fn: string, shape: Shape, argName = 'shape'): number => {
@@ -42,7 +53,18 @@ export const shapeSize = (fn: string, shape: Shape, argName = 'shape'): number =
   return size;
 };
 
-/** A short, safe rendering of a bad argument for error messages. @internal */
+/**
+ * A short, safe rendering of a bad argument for error messages: numbers and bigints as written,
+ * other values as (at most 80 characters of) JSON.
+ *
+ * @example
+ * import { key, split, wrapKeyData } from 'parallax-ts/random'
+ * split(key(0), 2.5) // throws Error: split: n must be an integer in [0, 2147483647], got 2.5
+ * wrapKeyData([1, 2, 3] as never) // throws Error: wrapKeyData: data must be two uint32 integers [hi, lo], got [1,2,3]
+ * @category utils
+ * @since 0.1.0
+ * @internal
+ */
 export const describe = (u: unknown): string => {
   if (typeof u === 'bigint') return `${u}n`;
   if (typeof u === 'number') return String(u);

@@ -11,6 +11,13 @@ import { uniformFloats } from './uniform.js';
 /**
  * `n` draws of `bernoulli(key, p, [n])` as 0/1 bytes: `uniform(key) < float32(p)`, exactly JAX's.
  *
+ * @example
+ * import { bernoulli, key } from 'parallax-ts/random'
+ * const mask = bernoulli(key(42), 0.5, [6])
+ * mask.dataSync() // Uint8Array [1, 0, 0, 0, 1, 0], the bytes of bernoulliBytes(key(42), 0.5, 6)
+ * mask.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const bernoulliBytes = (k: PRNGKey, p: number, n: number): Uint8Array => {
@@ -30,6 +37,7 @@ export const bernoulliBytes = (k: PRNGKey, p: number, n: number): Uint8Array => 
  * import { key, bernoulli } from 'parallax-ts/random'
  * const keep = bernoulli(key(42), 0.9, [2, 3]) // a dropout keep-mask
  * keep.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const bernoulli = (k: PRNGKey, p: number, shape: Shape = []): tf.Tensor => {

@@ -13,6 +13,13 @@ import { threefryWasm, WASM_CHUNK } from './threefryWasm.js';
  * WebAssembly SIMD kernel a cache-sized chunk at a time where available (~3× faster), else the
  * JavaScript loop. Same words either way.
  *
+ * @example
+ * import { bits, key } from 'parallax-ts/random'
+ * // a partitionable key's bits are fillXorBits(k0, k1, out) on a new array: counters 0, 1, ...
+ * bits(key(42), [4]) // Uint32Array [2098992034, 2919706841, 2646866425, 2409546199]
+ * bits(key(42), [2]) // Uint32Array [2098992034, 2919706841], a prefix
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const fillXorBits = (k0: number, k1: number, out: Uint32Array, start = 0, count = out.length): void => {
@@ -35,6 +42,13 @@ export const fillXorBits = (k0: number, k1: number, out: Uint32Array, start = 0,
  *   `threefry2x32(key, [hi(i), lo(i)])`, so a prefix of a draw does not depend on the total size;
  * - legacy: `threefry_2x32(key, iota(n))`: counters split in halves, words concatenated.
  *
+ * @example
+ * import { bits, key } from 'parallax-ts/random'
+ * // bits(k, shape) is bitsOfSize(k, size), once the key and the shape are checked
+ * bits(key(42), [2, 3]).length // 6
+ * bits(key(42, { partitionable: false }), [4]) // Uint32Array [2465931498, 3679230171, 255383827, 267815257]
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const bitsOfSize = (k: PRNGKey, n: number): Uint32Array => {
@@ -50,6 +64,7 @@ export const bitsOfSize = (k: PRNGKey, n: number): Uint32Array => {
  * @example
  * import { key, bits } from 'parallax-ts/random'
  * bits(key(42), [2, 3]) // Uint32Array [2098992034, 2919706841, 2646866425, 2409546199, 1935504149, 2516274904]
+ * @category sampling
  * @since 0.1.0
  */
 export const bits = (k: PRNGKey, shape: Shape): Uint32Array => {

@@ -12,6 +12,14 @@ import { describe, shapeSize, type Shape } from './Shape.js';
 /**
  * Options of `categorical`.
  *
+ * @example
+ * import { tf } from 'parallax-ts'
+ * import { type CategoricalOptions, categorical, key } from 'parallax-ts/random'
+ * const logits = tf.tensor2d([[0, 1, 2], [2, 1, 0]]) // two rows of three categories
+ * const options: CategoricalOptions = { axis: -1, shape: [5, 2] } // five draws per row
+ * const draws = categorical(key(0), logits, options) // int32, shape [5, 2]
+ * tf.dispose([logits, draws])
+ * @category model
  * @since 0.1.0
  */
 export interface CategoricalOptions {
@@ -44,6 +52,7 @@ const rowMajorStrides = (shape: ReadonlyArray<number>): number[] => {
  * import { key, categorical } from 'parallax-ts/random'
  * const draws = categorical(key(42), [0, 1, 2], { shape: [6] }) // 2 2 2 2 1 2
  * draws.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const categorical = (

@@ -24,6 +24,7 @@ const SATURATION = f(3.832506856900711);
  * @example
  * import { erf32 } from 'parallax-ts/random'
  * erf32(Math.fround(Math.SQRT1_2)) // 0.6826895 (float32)
+ * @category utils
  * @since 0.1.0
  */
 export const erf32 = (x: number): number => {

@@ -58,6 +58,12 @@ const negLogUnit = (y: number): number => {
  * Split out so the samplers can run the two halves as separate passes over a chunk (each pass's
  * iterations are independent, which lets the CPU overlap them; one pass is latency-bound).
  *
+ * @example
+ * import { erfinv32 } from 'parallax-ts/random'
+ * // for |x| < 1, erfinv32(x) is erfinvPolynomial(x, erfinvLogTerm(x)); here w = -log1p(-0.25)
+ * erfinv32(0.5) // 0.4769362807273865
+ * @category utils
+ * @since 0.1.0
  * @internal
  */
 export const erfinvLogTerm = (x: number): number => Math.fround(negLogUnit(1 - Math.fround(x * x)));
@@ -74,6 +80,12 @@ const erfinvTail = (x: number, w0: number): number => {
 /**
  * The second half of `erfinv32`: Giles' polynomial at `w0 = erfinvLogTerm(x)`, times `x`.
  *
+ * @example
+ * import { erfinv32 } from 'parallax-ts/random'
+ * // erfinv32(x) is erfinvPolynomial(x, erfinvLogTerm(x)) for |x| < 1
+ * erfinv32(0.5) // 0.4769362807273865
+ * @category utils
+ * @since 0.1.0
  * @internal
  */
 export const erfinvPolynomial = (x: number, w0: number): number => {
@@ -97,6 +109,7 @@ export const erfinvPolynomial = (x: number, w0: number): number => {
  * @example
  * import { erfinv32 } from 'parallax-ts/random'
  * erfinv32(0.5) // 0.4769362807273865 (float32)
+ * @category utils
  * @since 0.1.0
  */
 export const erfinv32 = (x: number): number => {

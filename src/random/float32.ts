@@ -16,7 +16,8 @@
  *
  * @example
  * import { fmaf32 } from 'parallax-ts/random'
- * fmaf32(Math.fround(0.1), 3, Math.fround(-0.3)) // float32 of the exact 0.1f * 3 - 0.3f
+ * fmaf32(Math.fround(0.1), 3, Math.fround(-0.3)) // -7.450580596923828e-9, float32 of the exact 0.1f * 3 - 0.3f
+ * @category utils
  * @since 0.1.0
  */
 export const fmaf32 = (a: number, b: number, c: number): number => {
@@ -44,6 +45,7 @@ const scratchI32 = new Int32Array(scratchF32.buffer);
  * import { nextAfterF32 } from 'parallax-ts/random'
  * nextAfterF32(1, 2) // 1.0000001192092896
  * nextAfterF32(-Infinity, 0) // -3.4028234663852886e38
+ * @category utils
  * @since 0.1.0
  */
 export const nextAfterF32 = (x: number, toward: number): number => {

@@ -15,6 +15,7 @@ import { threefry2x32Blocks } from './threefry.js';
  * @example
  * import { key, foldIn, keyData } from 'parallax-ts/random'
  * keyData(foldIn(key(42), 7)) // [2547012911, 1371500959]
+ * @category keys
  * @since 0.1.0
  */
 export const foldIn = (k: PRNGKey, data: number): PRNGKey => {

@@ -14,6 +14,13 @@ const TINY = 2 ** -126;
 /**
  * `n` draws of `gumbel(key, [n])`: `-log(-log(u))` with `u` uniform in `[tiny, 1)`, in float32.
  *
+ * @example
+ * import { gumbel, key } from 'parallax-ts/random'
+ * const g = gumbel(key(0), [3])
+ * g.dataSync() // Float32Array [2.9233725, 3.8326175, -0.0968932], gumbelFloats(key(0), 3)
+ * g.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const gumbelFloats = (k: PRNGKey, n: number): Float32Array => {
@@ -29,8 +36,9 @@ export const gumbelFloats = (k: PRNGKey, n: number): Float32Array => {
  *
  * @example
  * import { key, gumbel } from 'parallax-ts/random'
- * const g = gumbel(key(0), [3])
+ * const g = gumbel(key(0), [3]) // 2.9233725, 3.8326175, -0.0968932
  * g.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const gumbel = (k: PRNGKey, shape: Shape): tf.Tensor => {

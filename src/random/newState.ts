@@ -28,7 +28,12 @@ const checkMode = (fn: string, mode: unknown): Mode => {
 /**
  * Threads keys and a mode through `m`, as a `State<PRNGKey, M>`.
  * @example
- * const [trainNet, nextKey] = newState(net, 'train')(stepKey)
+ * import { newState, nn, random, tf } from 'parallax-ts'
+ * const net = nn.Dropout.create(0.5) // a stochastic module, in eval mode
+ * const stepKey = random.key(0)
+ * const [trainNet, nextKey] = newState(net, 'train')(stepKey) // its own key, train mode; nextKey for the next step
+ * const y = nn.Dropout.forward(trainNet, tf.ones([4])) // each element 0 or 2
+ * @category state
  * @since 0.1.0
  */
 export const newState = <M extends AnyModule<unknown>>(m: M, mode: Mode): S.State<PRNGKey, M> => {
@@ -49,7 +54,11 @@ export const newState = <M extends AnyModule<unknown>>(m: M, mode: Mode): S.Stat
 /**
  * Sets the mode on every module and drops all keys: the usual way to get an eval-mode model.
  * @example
+ * import { newState, nn, random, setMode, tf } from 'parallax-ts'
+ * const [net] = newState(nn.Dropout.create(0.5), 'train')(random.key(0))
  * const evalNet = setMode(net, 'eval')
+ * const y = nn.Dropout.forward(evalNet, tf.ones([4])) // the identity: [1, 1, 1, 1]
+ * @category state
  * @since 0.1.0
  */
 export const setMode = <M extends AnyModule<unknown>>(m: M, mode: Mode): M => {
@@ -63,7 +72,12 @@ export const setMode = <M extends AnyModule<unknown>>(m: M, mode: Mode): M => {
  * whose forward calls a shared stochastic submodule twice calls `reuse(sub, 0)` and `reuse(sub, 1)`.
  * Parameters are untouched (still shared).
  * @example
- * const h = Dropout.forward(reuse(m.drop, 1), x)
+ * import { newState, nn, random, reuse, tf } from 'parallax-ts'
+ * const [drop] = newState(nn.Dropout.create(0.5), 'train')(random.key(0))
+ * const x = tf.ones([8])
+ * const first = nn.Dropout.forward(reuse(drop, 0), x)
+ * const second = nn.Dropout.forward(reuse(drop, 1), x) // an independent mask
+ * @category state
  * @since 0.1.0
  */
 export const reuse = <M extends AnyModule<unknown>>(m: M, i: number): M => {

@@ -27,6 +27,13 @@ const bitScratch = new Uint32Array(CHUNK);
  * multiply-add does; then `erfinv32` in two passes per chunk. The array is new (it reuses the
  * bits' buffer).
  *
+ * @example
+ * import { key, normal } from 'parallax-ts/random'
+ * const z = normal(key(0), [4])
+ * z.dataSync() // Float32Array [1.6226422, 2.0252647, -0.4335944, -0.0786173], normalFloats(key(0), 4)
+ * z.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const normalFloats = (k: PRNGKey, n: number): Float32Array => {
@@ -66,6 +73,7 @@ export const normalFloats = (k: PRNGKey, n: number): Float32Array => {
  * import { key, normal } from 'parallax-ts/random'
  * const z = normal(key(42), [7]) // -0.028304616, 0.46713185, ...
  * z.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const normal = (k: PRNGKey, shape: Shape): tf.Tensor => {

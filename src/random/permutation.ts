@@ -33,6 +33,13 @@ const stableArgsort = (keys: Uint32Array): Uint32Array => {
  * The permutation of `0 .. n-1` JAX's `_shuffle` makes: `ceil(3 ln n / ln(2^32 - 1))` rounds
  * (one round up to n = 1625), each splitting the key and stably sorting by fresh uint32 bits.
  *
+ * @example
+ * import { key, permutation } from 'parallax-ts/random'
+ * const order = permutation(key(0), 5)
+ * order.dataSync() // Int32Array [0, 1, 4, 3, 2], permutationValues(key(0), 5)
+ * order.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const permutationValues = (k: PRNGKey, n: number): Int32Array => {
@@ -59,6 +66,7 @@ export const permutationValues = (k: PRNGKey, n: number): Int32Array => {
  * import { key, permutation } from 'parallax-ts/random'
  * const order = permutation(key(42), 10) // 7 4 2 5 3 6 8 9 0 1
  * order.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const permutation = (k: PRNGKey, n: number): tf.Tensor => {

@@ -17,6 +17,13 @@ const isInt32 = (x: unknown): x is number =>
  * its uint32 wrap-around arithmetic: split the key, draw 32 high and 32 low bits per element, and
  * reduce the 64-bit number modulo `span = maxval - minval` (bias below 2^-32 for any span).
  *
+ * @example
+ * import { key, randint } from 'parallax-ts/random'
+ * const dice = randint(key(0), [5], 0, 6)
+ * dice.dataSync() // Int32Array [1, 0, 2, 1, 5], randintValues(key(0), 5, 0, 6)
+ * dice.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const randintValues = (k: PRNGKey, n: number, minval: number, maxval: number): Int32Array => {
@@ -44,6 +51,7 @@ export const randintValues = (k: PRNGKey, n: number, minval: number, maxval: num
  * import { key, randint } from 'parallax-ts/random'
  * const dice = randint(key(42), [8], 0, 10) // 4 4 1 9 9 9 7 7
  * dice.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const randint = (k: PRNGKey, shape: Shape, minval: number, maxval: number): tf.Tensor => {

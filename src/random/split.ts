@@ -21,6 +21,7 @@ const MAX_SPLIT = 0x7fffffff;
  * import { key, split, keyData } from 'parallax-ts/random'
  * const [params, dropout] = split(key(42))
  * keyData(params) // [1832780943, 270669613]
+ * @category keys
  * @since 0.1.0
  */
 export const split = (k: PRNGKey, n = 2): ReadonlyArray<PRNGKey> => {

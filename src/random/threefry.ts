@@ -37,6 +37,7 @@ const checkPair = (fn: string, name: string, pair: ReadonlyArray<number>): void 
  * const x0 = new Uint32Array([0]), x1 = new Uint32Array([0])
  * threefry2x32Blocks(0, 0, x0, x1, x0, x1)
  * // x0[0] === 0x6b200159, x1[0] === 0x99ba4efe (the Random123 known answer)
+ * @category threefry
  * @since 0.1.0
  */
 export const threefry2x32Blocks = (
@@ -99,6 +100,14 @@ export const threefry2x32Blocks = (
  * JAX's partitionable layout: each output word is the XOR of the block's two output words. Used
  * for arrays smaller than 2^32 elements (the high counter word is then always 0).
  *
+ * @example
+ * import { bits, key, threefry2x32 } from 'parallax-ts/random'
+ * // bits of a partitionable key: word i is the XOR of the block for counter (0, i)
+ * const [a, b] = threefry2x32([0, 42], [0, 1])
+ * const word1 = (a ^ b) >>> 0 // 2919706841
+ * bits(key(42), [4])[1] === word1 // true
+ * @category threefry
+ * @since 0.1.0
  * @internal
  */
 export const threefryXorCounters = (
@@ -149,6 +158,14 @@ export const threefryXorCounters = (
  * When `n` is odd the last block's second counter is the zero JAX pads with, and its second word
  * is dropped. `out.length` is `n`.
  *
+ * @example
+ * import { bits, key, threefry2x32 } from 'parallax-ts/random'
+ * // legacy bits of 4 words: block 0 takes counters (0, 2), block 1 takes (1, 3)
+ * const [w0, w2] = threefry2x32([0, 42], [0, 2])
+ * const legacy = bits(key(42, { partitionable: false }), [4])
+ * legacy[0] === w0 && legacy[2] === w2 // true
+ * @category threefry
+ * @since 0.1.0
  * @internal
  */
 export const threefryIotaHalves = (k0: number, k1: number, out: Uint32Array): void => {
@@ -198,6 +215,7 @@ export const threefryIotaHalves = (k0: number, k1: number, out: Uint32Array): vo
  * @example
  * import { threefry2x32 } from 'parallax-ts/random'
  * threefry2x32([0, 0], [0, 0]) // [1797259609, 2579123966]
+ * @category threefry
  * @since 0.1.0
  */
 export const threefry2x32 = (

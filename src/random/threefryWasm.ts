@@ -21,10 +21,32 @@
  * @since 0.1.0
  */
 
-/** Words per call (32 KiB, an L1 data cache); the page holds 16,384, so a rounded-up last step fits. */
+/**
+ * Words per call (32 KiB, an L1 data cache); the page holds 16,384, so a rounded-up last step fits.
+ *
+ * @example
+ * import { threefryWasm } from 'parallax-ts/random'
+ * const kernel = threefryWasm()
+ * kernel?.words.length // 8192: one call's output, WASM_CHUNK words
+ * @category threefry
+ * @since 0.1.0
+ * @internal
+ */
 export const WASM_CHUNK = 8192;
 
-/** What `threefryWasm()` returns: the instance's two kernels and views of its output region. */
+/**
+ * What `threefryWasm()` returns: the instance's two kernels and views of its output region.
+ *
+ * @example
+ * import { type ThreefryWasm, bits, key, threefryWasm } from 'parallax-ts/random'
+ * const kernel: ThreefryWasm | null = threefryWasm()
+ * if (kernel !== null) {
+ *   kernel.bits(0, 42, 0, 4) // key [0, 42], counters 0 .. 3
+ *   console.log(kernel.words.slice(0, 4)) // the words of bits(key(42), [4])
+ * }
+ * @category model
+ * @since 0.1.0
+ */
 export interface ThreefryWasm {
   readonly bits: (k0: number, k1: number, start: number, count: number) => void;
   readonly uniform: (
@@ -275,6 +297,7 @@ const instantiate = (): ThreefryWasm | null => {
  * import { threefryWasm } from 'parallax-ts/random'
  * const k = threefryWasm()
  * if (k !== null) { k.bits(0, 42, 0, 4); k.words[0] } // bits(key(42), [4])[0]
+ * @category threefry
  * @since 0.1.0
  */
 export const threefryWasm = (): ThreefryWasm | null => {
@@ -291,6 +314,7 @@ export const threefryWasm = (): ThreefryWasm | null => {
  * import { setThreefryWasm } from 'parallax-ts/random'
  * setThreefryWasm(false) // JavaScript loops only
  * setThreefryWasm(true)
+ * @category threefry
  * @since 0.1.0
  */
 export const setThreefryWasm = (on: boolean): void => {

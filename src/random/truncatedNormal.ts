@@ -14,7 +14,16 @@ import { uniformFloats } from './uniform.js';
 
 const SQRT2 = Math.fround(Math.SQRT2);
 
-/** Checks the bounds (infinite ones allowed, NaN not, lower < upper as float32). @internal */
+/**
+ * Checks the bounds (infinite ones allowed, NaN not, lower < upper as float32).
+ *
+ * @example
+ * import { key, truncatedNormal } from 'parallax-ts/random'
+ * truncatedNormal(key(0), 2, -2, [3]) // throws Error: truncatedNormal: lower must be less than upper (as float32), got lower=2, upper=-2
+ * @category utils
+ * @since 0.1.0
+ * @internal
+ */
 export const checkTruncation = (fn: string, lower: unknown, upper: unknown): void => {
   if (typeof lower !== 'number' || Number.isNaN(lower)) {
     throw new Error(`${fn}: lower must be a number (-Infinity allowed), got ${describe(lower)}`);
@@ -32,6 +41,13 @@ export const checkTruncation = (fn: string, lower: unknown, upper: unknown): voi
  * transform `sqrt(2) * erfinv(u)` with `u` uniform in `[erf(lower/√2), erf(upper/√2))`, clipped to
  * the open interval as JAX does, all in float32.
  *
+ * @example
+ * import { key, truncatedNormal } from 'parallax-ts/random'
+ * const z = truncatedNormal(key(0), -1, 1, [3])
+ * z.dataSync() // Float32Array [0.8618594, 0.9412883, -0.2910484], truncatedNormalFloats(key(0), 3, -1, 1)
+ * z.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const truncatedNormalFloats = (k: PRNGKey, n: number, lower: number, upper: number): Float32Array => {
@@ -59,6 +75,7 @@ export const truncatedNormalFloats = (k: PRNGKey, n: number, lower: number, uppe
  * import { key, truncatedNormal } from 'parallax-ts/random'
  * const z = truncatedNormal(key(42), -2, 2, [6]) // -0.0270165, 0.4443808, ...
  * z.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const truncatedNormal = (k: PRNGKey, lower: number, upper: number, shape: Shape): tf.Tensor => {

@@ -15,6 +15,12 @@ const TWO_POW_MINUS_23 = 2 ** -23;
 /**
  * Options of `uniform`.
  *
+ * @example
+ * import { type UniformOptions, key, uniform } from 'parallax-ts/random'
+ * const options: UniformOptions = { minval: -1, maxval: 1 }
+ * const u = uniform(key(0), [3], options) // draws in [-1, 1)
+ * u.dispose()
+ * @category model
  * @since 0.1.0
  */
 export interface UniformOptions {
@@ -48,6 +54,13 @@ const isExactAffine = (lo: number, span: number): boolean =>
  * the WebAssembly kernel where available; otherwise the bits come from `bitsOfSize` and the floats
  * are computed here, in the bits' buffer (no second allocation).
  *
+ * @example
+ * import { key, uniform } from 'parallax-ts/random'
+ * const u = uniform(key(0), [3])
+ * u.dataSync() // Float32Array [0.947667, 0.9785799, 0.3322915], uniformFloats(key(0), 3, 0, 1)
+ * u.dispose()
+ * @category sampling
+ * @since 0.1.0
  * @internal
  */
 export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: number, mult = 1): Float32Array => {
@@ -78,7 +91,16 @@ export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: num
   return out;
 };
 
-/** Checks float bounds `lo < hi` whose float32 span is finite; names the arguments. @internal */
+/**
+ * Checks float bounds `lo < hi` whose float32 span is finite; names the arguments.
+ *
+ * @example
+ * import { key, uniform } from 'parallax-ts/random'
+ * uniform(key(0), [2], { minval: 1, maxval: 1 }) // throws Error: uniform: minval must be less than maxval (as float32), got minval=1, maxval=1
+ * @category utils
+ * @since 0.1.0
+ * @internal
+ */
 export const checkBounds = (fn: string, loName: string, lo: unknown, hiName: string, hi: unknown): void => {
   if (typeof lo !== 'number' || !Number.isFinite(lo)) {
     throw new Error(`${fn}: ${loName} must be a finite number, got ${describe(lo)}`);
@@ -105,6 +127,7 @@ export const checkBounds = (fn: string, loName: string, lo: unknown, hiName: str
  * const u = uniform(key(42), [7])                      // 0.48870957, 0.67979717, ...
  * const v = uniform(key(42), [3, 4], { minval: -2, maxval: 3 })
  * u.dispose(); v.dispose()
+ * @category sampling
  * @since 0.1.0
  */
 export const uniform = (k: PRNGKey, shape: Shape, options?: UniformOptions): tf.Tensor => {

@@ -13,18 +13,19 @@
  * | `anyModules()`        | `ReadonlyArray<Module<A>>` of any module kinds   | each, in order        |
  * | `context()`           | {@link Context}: train/eval mode and an RNG key  | by `newState` only    |
  *
+ * @category model
  * @since 0.1.0
  */
-import type { Kind, URIS } from 'fp-ts/HKT.js';
 import type { Option } from 'fp-ts/lib/Option.js';
 import type { PRNGKey } from '../random/PRNGKey.js';
 
-/** Train or eval, set on a whole tree by `newState` / `setMode`. @since 0.1.0 */
+/** Train or eval, set on a whole tree by `newState` / `setMode`. @category model @since 0.1.0 */
 export type Mode = 'train' | 'eval';
 
 /**
  * The per-module slot that RNG and mode threading fill (the original Parallax's `new_state`).
  * `key` is `some` only on stochastic modules after `newState`.
+ * @category model
  * @since 0.1.0
  */
 export interface Context {
@@ -32,69 +33,74 @@ export interface Context {
   readonly key: Option<PRNGKey>;
 }
 
-/** @since 0.1.0 */
+/** @category model @since 0.1.0 */
 export interface ParamField {
   readonly _tag: 'param';
 }
-/** @since 0.1.0 */
+/** @category model @since 0.1.0 */
 export interface BufferField {
   readonly _tag: 'buffer';
 }
-/** @since 0.1.0 */
+/** @category model @since 0.1.0 */
 export interface ConstantField<C> {
   readonly _tag: 'constant';
   /** Type-level only. */
   readonly _C?: C;
 }
-/** @since 0.1.0 */
-export interface SubmoduleField<U extends URIS> {
+/** @category model @since 0.1.0 */
+export interface SubmoduleField<S extends AnySpec> {
   readonly _tag: 'submodule';
-  readonly _U?: U;
+  /** Type-level only: the submodule's spec. */
+  readonly _S?: S;
 }
-/** @since 0.1.0 */
-export interface SubmodulesField<U extends URIS> {
+/** @category model @since 0.1.0 */
+export interface SubmodulesField<S extends AnySpec> {
   readonly _tag: 'submodules';
-  readonly _U?: U;
+  /** Type-level only: the submodules' spec. */
+  readonly _S?: S;
 }
-/** @since 0.1.0 */
-export interface TupleField<Us extends ReadonlyArray<URIS>> {
+/** @category model @since 0.1.0 */
+export interface TupleField<Ss extends ReadonlyArray<AnySpec>> {
   readonly _tag: 'tuple';
-  readonly _Us?: Us;
+  /** Type-level only: the specs of the tuple's entries. */
+  readonly _Ss?: Ss;
 }
-/** @since 0.1.0 */
+/** @category model @since 0.1.0 */
 export interface AnyModulesField {
   readonly _tag: 'anyModules';
 }
-/** @since 0.1.0 */
+/** @category model @since 0.1.0 */
 export interface ContextField {
   readonly _tag: 'context';
   /** Whether `newState` hands this module its own key (Dropout: yes; BatchNorm: mode only). */
   readonly stochastic: boolean;
 }
 
-/** Any field declaration. @since 0.1.0 */
+/** Any field declaration. @category model @since 0.1.0 */
 export type Field =
   | ParamField
   | BufferField
   | ConstantField<unknown>
-  | SubmoduleField<URIS>
-  | SubmodulesField<URIS>
-  | TupleField<ReadonlyArray<URIS>>
+  | SubmoduleField<AnySpec>
+  | SubmodulesField<AnySpec>
+  | TupleField<ReadonlyArray<AnySpec>>
   | AnyModulesField
   | ContextField;
 
-/** A module's field declarations, in traversal order. @since 0.1.0 */
+/** A module's field declarations, in traversal order. @category model @since 0.1.0 */
 export type Fields = { readonly [name: string]: Field };
 
-/** Only `URI` is read from a module definition at the type level. */
-interface HasURI<U extends URIS> {
-  readonly URI: U;
+/** What a field declaration reads from a module definition: only its spec (at the type level). */
+interface HasSpec<S extends AnySpec> {
+  readonly spec: S;
 }
 
 /**
  * A trainable parameter leaf.
  * @example
- * const fields = { weight: param(), bias: param() }
+ * import { defineModule, param } from 'parallax-ts'
+ * const Affine = defineModule('my-app/Affine', { name: 'Affine', fields: { weight: param(), bias: param() } })
+ * @category fields
  * @since 0.1.0
  */
 export const param = (): ParamField => ({ _tag: 'param' });
@@ -103,7 +109,9 @@ export const param = (): ParamField => ({ _tag: 'param' });
  * A non-trainable leaf: traversed, saved and printed like a parameter, but gradients never flow to it
  * and optimizers never touch it (running statistics, step counters).
  * @example
- * const fields = { runningMean: buffer(), runningVar: buffer() }
+ * import { buffer, defineModule } from 'parallax-ts'
+ * const Stats = defineModule('my-app/Stats', { name: 'Stats', fields: { runningMean: buffer(), runningVar: buffer() } })
+ * @category fields
  * @since 0.1.0
  */
 export const buffer = (): BufferField => ({ _tag: 'buffer' });
@@ -111,41 +119,51 @@ export const buffer = (): BufferField => ({ _tag: 'buffer' });
 /**
  * A constant: carried along, never traversed.
  * @example
- * const fields = { inFeatures: constant<number>(), activation: constant<'relu' | 'tanh'>() }
+ * import { constant, defineModule } from 'parallax-ts'
+ * const Act = defineModule('my-app/Act', { name: 'Act', fields: { features: constant<number>(), activation: constant<'relu' | 'tanh'>() } })
+ * @category fields
  * @since 0.1.0
  */
 export const constant = <C>(): ConstantField<C> => ({ _tag: 'constant' });
 
 /**
- * One submodule of a declared kind.
+ * One submodule of a declared kind: the field holds a record of that definition's kind.
  * @example
- * const fields = { encoder: submodule(Linear) }
+ * import { defineModule, nn, submodule } from 'parallax-ts'
+ * const Encoder = defineModule('my-app/Encoder', { name: 'Encoder', fields: { proj: submodule(nn.Linear) } })
+ * @category fields
  * @since 0.1.0
  */
-export const submodule = <U extends URIS>(_def: HasURI<U>): SubmoduleField<U> => ({ _tag: 'submodule' });
+export const submodule = <S extends AnySpec>(_def: HasSpec<S>): SubmoduleField<S> => ({ _tag: 'submodule' });
 
 /**
  * A readonly array of submodules of one kind.
  * @example
- * const fields = { blocks: submodules(Linear) }
+ * import { defineModule, nn, submodules } from 'parallax-ts'
+ * const Stack = defineModule('my-app/Stack', { name: 'Stack', fields: { blocks: submodules(nn.Linear) } })
+ * @category fields
  * @since 0.1.0
  */
-export const submodules = <U extends URIS>(_def: HasURI<U>): SubmodulesField<U> => ({ _tag: 'submodules' });
+export const submodules = <S extends AnySpec>(_def: HasSpec<S>): SubmodulesField<S> => ({ _tag: 'submodules' });
 
 /**
  * A readonly tuple of submodules of possibly different kinds.
  * @example
- * const fields = { pair: tuple(Linear, Dropout) }
+ * import { defineModule, nn, tuple } from 'parallax-ts'
+ * const Pair = defineModule('my-app/Pair', { name: 'Pair', fields: { pair: tuple(nn.Linear, nn.Dropout) } })
+ * @category fields
  * @since 0.1.0
  */
-export const tuple = <Us extends ReadonlyArray<URIS>>(
-  ..._defs: { readonly [I in keyof Us]: HasURI<Us[I]> }
-): TupleField<Us> => ({ _tag: 'tuple' });
+export const tuple = <const Ss extends ReadonlyArray<AnySpec>>(
+  ..._defs: { readonly [I in keyof Ss]: HasSpec<Ss[I]> }
+): TupleField<Ss> => ({ _tag: 'tuple' });
 
 /**
- * A readonly array of modules of any kinds (what `Sequential` holds).
+ * A readonly array of modules of any kinds (what `Sequential` holds at run time).
  * @example
- * const fields = { layers: anyModules() }
+ * import { anyModules, defineModule } from 'parallax-ts'
+ * const Bag = defineModule('my-app/Bag', { name: 'Bag', fields: { layers: anyModules() } })
+ * @category fields
  * @since 0.1.0
  */
 export const anyModules = (): AnyModulesField => ({ _tag: 'anyModules' });
@@ -153,7 +171,9 @@ export const anyModules = (): AnyModulesField => ({ _tag: 'anyModules' });
 /**
  * The RNG/mode slot of a module. `stochastic: true` (the default) asks `newState` for a key.
  * @example
- * const fields = { rate: constant<number>(), ctx: context() }
+ * import { constant, context, defineModule } from 'parallax-ts'
+ * const Noise = defineModule('my-app/Noise', { name: 'Noise', fields: { scale: constant<number>(), ctx: context() } })
+ * @category fields
  * @since 0.1.0
  */
 export const context = (options: { readonly stochastic?: boolean } = {}): ContextField => ({
@@ -161,7 +181,7 @@ export const context = (options: { readonly stochastic?: boolean } = {}): Contex
   stochastic: options.stochastic ?? true,
 });
 
-/** The value a field holds in a module whose leaves are `A`. @since 0.1.0 */
+/** The value a field holds in a module whose leaves are `A`. @category model @since 0.1.0 */
 export type FieldValue<F, A> = F extends ParamField | BufferField
   ? A
   : F extends ConstantField<infer C>
@@ -170,28 +190,31 @@ export type FieldValue<F, A> = F extends ParamField | BufferField
       ? Context
       : F extends AnyModulesField
         ? ReadonlyArray<AnyModule<A>>
-        : F extends SubmoduleField<infer U>
-          ? Kind<U, A>
-          : F extends TupleField<infer Us>
-            ? { readonly [I in keyof Us]: Kind<Us[I], A> }
-            : F extends SubmodulesField<infer U>
-              ? ReadonlyArray<Kind<U, A>>
+        : F extends SubmoduleField<infer S>
+          ? ModuleOf<S, A>
+          : F extends TupleField<infer Ss>
+            ? { readonly [I in keyof Ss]: ModuleOf<Ss[I], A> }
+            : F extends SubmodulesField<infer S>
+              ? ReadonlyArray<ModuleOf<S, A>>
               : never;
 
-/** The fields of a module record with leaves `A`. @since 0.1.0 */
-export type FieldValues<F extends Fields, A> = { readonly [K in keyof F]: FieldValue<F[K], A> };
+/** The fields of a module record with leaves `A`. @category model @since 0.1.0 */
+// For the wide `Fields` (any module kind) there is nothing to say about the fields: `unknown`, so that
+// `ModuleOf<AnySpec, A>` is the same type as `AnyModule<A>`.
+export type FieldValues<F extends Fields, A> = string extends keyof F ? unknown : { readonly [K in keyof F]: FieldValue<F[K], A> };
 
 // Module record types live here, beside the field types they are built from.
 
 /**
- * The runtime tag every module record carries: its definition. `Symbol.for` so ESM and CJS copies agree.
+ * The runtime tag every module record carries: its spec. `Symbol.for` so ESM and CJS copies agree.
  * @example
  * import { ModuleTag, nn } from 'parallax-ts'
- * nn.Linear.create(2, 3)[ModuleTag].name // 'Linear'
+ * const name: string = nn.Linear.create(2, 3)[ModuleTag].name // 'Linear'
+ * @category model
  * @since 0.1.0
  */
 export const ModuleTag: unique symbol = Symbol.for('parallax-ts/ModuleDef') as never;
-/** Type-level only: the leaf type of a module record. */
+/** Type-level only: the leaf type of a module record (declared on the record type, never present at run time). */
 export declare const LeafTag: unique symbol;
 
 /**
@@ -207,22 +230,35 @@ export declare const LeafTag: unique symbol;
  *   single submodule). PyTorch's `LSTM` stores layer `i`'s cell weights as `weight_ih_l{i}`.
  *
  * @example
- * defineModule(URI, {
- *   name: 'BatchNorm1d',
- *   fields: { weight: param(), bias: param(), runningMean: buffer(), runningVar: buffer(), numBatchesTracked: buffer() },
- *   stateDictKeys: { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' },
+ * import { anyModules, buffer, defineModule, nn, param, submodules } from 'parallax-ts'
+ * const Norm = defineModule('my-app/Norm', {
+ *   name: 'Norm',
+ *   fields: { weight: param(), bias: param(), runningMean: buffer(), runningVar: buffer() },
+ *   stateDictKeys: { runningMean: 'running_mean', runningVar: 'running_var' },
  * })
- * defineModule(URI, { name: 'Sequential', fields: { layers: anyModules() }, stateDictKeys: { layers: '' } })
- * defineModule(URI, { name: 'LSTM', fields: { cells: submodules(LSTMCell) }, stateDictKeys: { cells: (key, i) => `${key}_l${i}` } })
+ * const Chain = defineModule('my-app/Chain', { name: 'Chain', fields: { layers: anyModules() }, stateDictKeys: { layers: '' } })
+ * const Cells = defineModule('my-app/Cells', { name: 'Cells', fields: { cells: submodules(nn.Linear) }, stateDictKeys: { cells: (key, i) => `${key}_l${i}` } })
+ * @category model
  * @since 0.1.0
  */
 export type StateDictKey = string | ((childKey: string, index: number) => string);
 
-/** What a record needs at run time to be traversed: its field declarations and a few hooks. @since 0.1.0 */
-export interface ModuleSpec {
-  readonly URI: string;
+/**
+ * A module kind, at run time and at the type level: its URI (the kind's identity), name, field
+ * declarations and hooks, and — as phantom types — what its forward pass takes (`In`) and returns
+ * (`Out`). Every record carries its spec under {@link ModuleTag}; `defineModule` makes it.
+ * @category model
+ * @since 0.2.0
+ */
+export interface ModuleSpec<
+  U extends string = string,
+  F extends Fields = Fields,
+  In extends ReadonlyArray<unknown> = ReadonlyArray<unknown>,
+  Out = unknown,
+> {
+  readonly URI: U;
   readonly name: string;
-  readonly fields: Fields;
+  readonly fields: F;
   readonly fieldNames: ReadonlyArray<string>;
   readonly extraRepr?: (m: never) => string;
   readonly forward?: (m: never, ...inputs: never[]) => unknown;
@@ -230,19 +266,49 @@ export interface ModuleSpec {
   readonly forwardWithState?: (m: never, ...inputs: never[]) => readonly [unknown, unknown];
   /** State-dict names of fields whose key is not the field name (see {@link StateDictKey}). */
   readonly stateDictKeys?: Readonly<Record<string, StateDictKey>>;
+  /** Type-level only: the forward pass's inputs. */
+  readonly _In?: In;
+  /** Type-level only: the forward pass's output. */
+  readonly _Out?: Out;
 }
 
+/** The spec of any module kind: what generic code (gradients, checkpoints, printing) accepts. @category model @since 0.2.0 */
+export type AnySpec = ModuleSpec<string, Fields, ReadonlyArray<unknown>, unknown>;
+
 /**
- * A module record with leaves `A`: its fields plus the definition tag. `U` names its kind for fp-ts.
+ * A module record of kind `S` with leaves `A`: its fields plus its spec under {@link ModuleTag}.
+ * `A` is `ParamInit<Tensor>` before `initialize`, `Tensor` after, and anything in between (shapes,
+ * gradients, optimizer moments). Name it from a definition with {@link ModuleType}.
+ * @category model
+ * @since 0.2.0
+ */
+export type ModuleOf<S extends AnySpec, A> = {
+  readonly [ModuleTag]: S;
+  readonly [LeafTag]: A;
+} & FieldValues<S['fields'], A>;
+
+/**
+ * The record type of a definition's modules: `type Dense<A> = ModuleType<typeof Dense, A>`.
+ * @category model
+ * @since 0.2.0
+ */
+export type ModuleType<D extends HasSpec<AnySpec>, A> = ModuleOf<D['spec'], A>;
+
+/** The spec of a module record type. @category model @since 0.2.0 */
+export type SpecOf<M> = M extends { readonly [ModuleTag]: infer S extends AnySpec } ? S : never;
+
+/** What a module kind's forward pass takes, as a tuple. @category model @since 0.2.0 */
+export type InputOf<S extends AnySpec> = Exclude<S['_In'], undefined>;
+
+/** What a module kind's forward pass returns. @category model @since 0.2.0 */
+export type OutputOf<S extends AnySpec> = Exclude<S['_Out'], undefined>;
+
+/**
+ * Any module record with leaves `A` (what heterogeneous containers and generic code hold).
+ * @category model
  * @since 0.1.0
  */
-export type ModuleOf<U extends URIS, F extends Fields, A> = {
-  readonly [ModuleTag]: ModuleSpec & { readonly URI: U; readonly fields: F };
-  readonly [LeafTag]?: A;
-} & FieldValues<F, A>;
-
-/** Any module record with leaves `A` (what heterogeneous containers hold). @since 0.1.0 */
 export interface AnyModule<A = unknown> {
-  readonly [ModuleTag]: ModuleSpec;
-  readonly [LeafTag]?: A;
+  readonly [ModuleTag]: AnySpec;
+  readonly [LeafTag]: A;
 }

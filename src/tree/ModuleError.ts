@@ -4,9 +4,17 @@
  * failing submodule is prepended, so the user reads `Linear at "encoder.layers.1": ...`.
  *
  * @example
- * import { ModuleError, formatShape } from 'parallax-ts'
- * if (x.rank !== 2) throw new ModuleError(`expected input of shape [N, 3], got ${formatShape(x.shape)}`)
- * // caught and rethrown by the forward wrapper as: 'Linear at "encoder.0": expected input of shape ...'
+ * import { defineModule, formatShape, ModuleError, tf } from 'parallax-ts'
+ * const Head = defineModule('my-app/Head', {
+ *   name: 'Head',
+ *   fields: {},
+ *   forward: (_m, x: tf.Tensor) => {
+ *     if (x.rank !== 2) throw new ModuleError(`expected input of shape [N, 3], got ${formatShape(x.shape)}`)
+ *     return x
+ *   },
+ * })
+ * // caught and rethrown by each enclosing forward pass, e.g. as 'Head at "encoder.0": expected input of shape ...'
+ * @category errors
  * @since 0.1.0
  */
 export class ModuleError extends Error {
@@ -40,7 +48,9 @@ export class ModuleError extends Error {
 /**
  * Formats a shape for messages: `[3, 4]`, with `*` for an unconstrained axis.
  * @example
+ * import { formatShape } from 'parallax-ts'
  * formatShape([3, null]) // '[3, *]'
+ * @category errors
  * @since 0.1.0
  */
 export const formatShape = (shape: ReadonlyArray<number | null>): string =>

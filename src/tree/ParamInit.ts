@@ -2,16 +2,18 @@
  * `ParamInit`: the leaf of a module before initialization — a shape and how to draw it.
  * (The original Parallax's `ParamInit(shape, init.xavier_normal())`.)
  *
+ * @category constructors
  * @since 0.1.0
  */
 import type { PRNGKey } from '../random/PRNGKey.js';
 
-/** A shape: non-negative integer sizes, outermost first. @since 0.1.0 */
+/** A shape: non-negative integer sizes, outermost first. @category constructors @since 0.1.0 */
 export type Shape = ReadonlyArray<number>;
 
 /**
  * A lazy parameter: `init(shape)(key)` draws its value. `T` is the drawn value type (a tfjs Tensor
  * in parallax-ts's layers).
+ * @category constructors
  * @since 0.1.0
  */
 export interface ParamInit<T = unknown> {
@@ -23,8 +25,9 @@ export interface ParamInit<T = unknown> {
 /**
  * Makes a lazy parameter.
  * @example
- * import { init } from 'parallax-ts'
+ * import { init, paramInit } from 'parallax-ts'
  * const w = paramInit([10, 5], init.glorotNormal({ inAxis: -1, outAxis: -2 }))
+ * @category constructors
  * @since 0.1.0
  */
 export const paramInit = <T>(shape: Shape, init: (shape: Shape) => (key: PRNGKey) => T): ParamInit<T> => {
@@ -39,7 +42,9 @@ export const paramInit = <T>(shape: Shape, init: (shape: Shape) => (key: PRNGKey
 /**
  * Whether a value is a lazy (uninitialized) parameter.
  * @example
+ * import { init, isParamInit, paramInit } from 'parallax-ts'
  * isParamInit(paramInit([2], init.zeros)) // true
+ * @category constructors
  * @since 0.1.0
  */
 export const isParamInit = (u: unknown): u is ParamInit =>

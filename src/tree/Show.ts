@@ -16,11 +16,16 @@ import type { AnyModule } from './Field.js';
 import { isParamInit } from './ParamInit.js';
 import { leafEntries, specOf } from './Module.js';
 
-/** How to print one leaf and count its scalars. @since 0.1.0 */
-export interface LeafShow<A> {
-  readonly show: (a: A) => string;
+/**
+ * How to print one leaf, and optionally count its scalars: an fp-ts `Show` of the leaves, with a
+ * `size` for the parameter total. Without `size`, tensors and lazy parameters are counted as by
+ * {@link defaultLeafShow}, and a tree of anything else prints no total.
+ * @category model
+ * @since 0.1.0
+ */
+export interface LeafShow<A> extends Show<A> {
   /** Scalar elements in the leaf, for the parameter total; `undefined` when unknown. */
-  readonly size: (a: A) => number | undefined;
+  readonly size?: (a: A) => number | undefined;
 }
 
 interface TensorLike {
@@ -44,10 +49,13 @@ const showValue = (a: unknown): string =>
  * The default leaf printer: tensors as `float32[10, 5]`, lazy parameters as `uninitialized[10, 5]`,
  * arrays (a tree of shapes) as `[10, 5]`, anything else with `String`.
  * @example
+ * import { defaultLeafShow, tf } from 'parallax-ts'
  * defaultLeafShow.show(tf.zeros([2, 3])) // 'float32[2, 3]'
+ * defaultLeafShow.size(tf.zeros([2, 3])) // 6
+ * @category instances
  * @since 0.1.0
  */
-export const defaultLeafShow: LeafShow<unknown> = {
+export const defaultLeafShow: Required<LeafShow<unknown>> = {
   show: showValue,
   size: (a) =>
     isTensorLike(a) ? a.size : isParamInit(a) ? a.shape.reduce((n, d) => n * d, 1) : undefined,
@@ -67,7 +75,7 @@ const render = <A>(m: AnyModule<A>, L: LeafShow<A>, indent: string, totals: { pa
     switch (decl._tag) {
       case 'param':
       case 'buffer': {
-        const size = L.size(value as A);
+        const size = (L.size ?? defaultLeafShow.size)(value as A);
         if (size === undefined) totals.known = false;
         else if (decl._tag === 'param') totals.params += size;
         else totals.buffers += size;
@@ -95,9 +103,16 @@ const render = <A>(m: AnyModule<A>, L: LeafShow<A>, indent: string, totals: { pa
 };
 
 /**
- * A `Show` for modules whose leaves print with `L` (default: tensors and lazy parameters).
+ * A `Show` for modules whose leaves print with `L`: any fp-ts `Show` of the leaves (a
+ * {@link LeafShow} may add a `size` for the parameter total), by default {@link defaultLeafShow}
+ * (tensors and lazy parameters). A `Show` of any module is a `Show` of each kind.
  * @example
- * console.log(getShow().show(net))
+ * import * as N from 'fp-ts/lib/number.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { getShow, map, nn } from 'parallax-ts'
+ * getShow().show(nn.Linear.create(2, 3)) // 'Linear(2, 3) { weight: uninitialized[3, 2], bias: uninitialized[3] }\n9 parameters'
+ * getShow(N.Show).show(pipe(nn.Linear.create(2, 3), map((p) => p.shape.length))) // 'Linear(2, 3) { weight: 2, bias: 1 }'
+ * @category instances
  * @since 0.1.0
  */
 export const getShow = <A = unknown>(L: LeafShow<A> = defaultLeafShow as LeafShow<A>): Show<AnyModule<A>> => ({
@@ -113,9 +128,11 @@ export const getShow = <A = unknown>(L: LeafShow<A> = defaultLeafShow as LeafSho
 /**
  * Prints a module with the default leaf printer.
  * @example
- * console.log(show(Linear.create(5, 10)))
+ * import { nn, show } from 'parallax-ts'
+ * console.log(show(nn.Linear.create(5, 10)))
  * // Linear(5, 10) { weight: uninitialized[10, 5], bias: uninitialized[10] }
  * // 60 parameters
+ * @category utils
  * @since 0.1.0
  */
 export const show = (m: AnyModule<unknown>): string => getShow().show(m);
@@ -123,7 +140,9 @@ export const show = (m: AnyModule<unknown>): string => getShow().show(m);
 /**
  * The number of scalar parameters (not buffers) in a module of tensors or lazy parameters.
  * @example
- * parameterCount(Linear.create(5, 10)) // 60
+ * import { nn, parameterCount } from 'parallax-ts'
+ * parameterCount(nn.Linear.create(5, 10)) // 60
+ * @category utils
  * @since 0.1.0
  */
 export const parameterCount = (m: AnyModule<unknown>): number =>

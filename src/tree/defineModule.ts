@@ -1,55 +1,137 @@
 /**
- * Declaring a module kind: from its fields, a constructor of records, its forward pass (with error
- * paths), and its fp-ts instances.
+ * Declaring a module kind in one call: from its fields, a constructor of records, its forward pass
+ * (typed from the fields, with error paths), and its fp-ts instances.
  *
+ * Every module kind shares one fp-ts URI ({@link URI}); what tells kinds apart is the *spec* in
+ * fp-ts's `E` slot, as fp-ts does for `Either`'s error type. So a definition's instances are
+ * `Functor2C<URI, S>`, `Traversable2C<URI, S>`, …, and no module needs a `declare module` block.
+ *
+ * @category model
  * @since 0.1.0
  */
-import type { Applicative } from 'fp-ts/lib/Applicative.js';
-import type { Foldable1 } from 'fp-ts/lib/Foldable.js';
-import type { FoldableWithIndex1 } from 'fp-ts/lib/FoldableWithIndex.js';
-import type { Functor1 } from 'fp-ts/lib/Functor.js';
-import type { FunctorWithIndex1 } from 'fp-ts/lib/FunctorWithIndex.js';
-import type { HKT, Kind, URIS } from 'fp-ts/HKT.js';
-import type { Monoid } from 'fp-ts/lib/Monoid.js';
-import type { Traversable1 } from 'fp-ts/lib/Traversable.js';
-import type { TraversableWithIndex1 } from 'fp-ts/lib/TraversableWithIndex.js';
-import { type AnyModule, type Fields, type FieldValues, type ModuleSpec, ModuleTag, type StateDictKey } from './Field.js';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Foldable2C } from 'fp-ts/lib/Foldable.js';
+import type { FoldableWithIndex2C } from 'fp-ts/lib/FoldableWithIndex.js';
+import type { Functor2C } from 'fp-ts/lib/Functor.js';
+import type { FunctorWithIndex2C } from 'fp-ts/lib/FunctorWithIndex.js';
+import type { Traversable2C } from 'fp-ts/lib/Traversable.js';
+import type { TraversableWithIndex2C } from 'fp-ts/lib/TraversableWithIndex.js';
+import {
+  type AnySpec,
+  type BufferField,
+  type Fields,
+  type FieldValues,
+  type InputOf,
+  type ModuleOf,
+  type ModuleSpec,
+  ModuleTag,
+  type OutputOf,
+  type ParamField,
+  type StateDictKey,
+  type SubmoduleField,
+  type SubmodulesField,
+  type TupleField,
+  type AnyModulesField,
+} from './Field.js';
 import { runForward } from './forward.js';
-import { leafEntries, toArray } from './leaves.js';
-import { traverseLeavesWithInfo } from './traverse.js';
-import { describeValue, isModule, type LeafInfo, mapLeaves, type Rec, specOf } from './walk.js';
+import { instances, type URI } from './instances.js';
+import type { ParamInit } from './ParamInit.js';
+import { describeValue, isModule, type LeafInfo, type Rec, specOf } from './walk.js';
 
 // -------------------------------------------------------------------------------------
-// definition
+// model
 // -------------------------------------------------------------------------------------
 
 /**
- * What {@link defineModule} returns: the constructor of records, the fp-ts instances, and
- * pipeable functions — all specialised to one module kind `U`.
+ * Whether a module kind has leaves at all (parameters or buffers, its own or its submodules').
+ * Leaf-free kinds (Dropout, Flatten) are created at leaf type `never`, so they fit any tree.
+ */
+type HasLeaves<F extends Fields> = true extends {
+  readonly [K in keyof F]: F[K] extends ParamField | BufferField | AnyModulesField
+    ? true
+    : F[K] extends SubmoduleField<infer S> | SubmodulesField<infer S>
+      ? HasLeaves<S['fields']>
+      : F[K] extends TupleField<infer Ss>
+        ? HasLeaves<Ss[number]['fields']>
+        : false;
+}[keyof F]
+  ? true
+  : false;
+
+/** The leaf type of a freshly created module: lazy parameters, or `never` for a leaf-free kind. @category model @since 0.2.0 */
+export type CreatedLeaf<F extends Fields> = HasLeaves<F> extends true ? ParamInit<Tensor> : never;
+
+/**
+ * A module as its own definition sees it (in `forward`, `extraRepr`): fields typed, leaves `A`.
+ * Its forward signature is left open, since it is being inferred from that very `forward`.
+ * @category model
+ * @since 0.2.0
+ */
+// `never` in the phantom slots: they are covariant, so `Self` fits wherever the finished kind is expected.
+export type Self<U extends string, F extends Fields, A> = ModuleOf<ModuleSpec<U, F, never, never>, A>;
+
+/**
+ * What {@link defineModule} returns: the constructor of records, the forward pass, and the fp-ts
+ * instances — all specialised to one module kind `S`.
+ * @category model
  * @since 0.1.0
  */
-export interface ModuleDef<U extends URIS, F extends Fields, In extends ReadonlyArray<unknown> = never, Out = never>
-  extends Omit<ModuleSpec, 'forward' | 'forwardWithState' | 'URI' | 'fields'> {
-  readonly URI: U;
-  readonly fields: F;
+export interface ModuleDef<S extends AnySpec> {
+  /** The kind's spec, as carried by every record under `ModuleTag`. */
+  readonly spec: S;
+  readonly URI: S['URI'];
+  readonly name: string;
+  readonly fields: S['fields'];
   /** Makes a record from its field values (all fields required; extra keys rejected). */
-  readonly make: <A>(values: FieldValues<F, A>) => Kind<U, A>;
-  /** The forward pass, data-first: `(module, ...inputs) => output`. */
-  readonly forward: (m: Kind<U, unknown>, ...inputs: In) => Out;
+  readonly make: <A = never>(values: FieldValues<S['fields'], A>) => ModuleOf<S, A>;
+  /** The forward pass, data-first: `(module, ...inputs) => output`, on an initialized module. */
+  readonly forward: (m: ModuleOf<S, Tensor>, ...inputs: InputOf<S>) => OutputOf<S>;
   /** The forward pass, data-last: `apply(module)(...inputs)`, for `pipe`/`flow`. */
-  readonly apply: (m: Kind<U, unknown>) => (...inputs: In) => Out;
+  readonly apply: (m: ModuleOf<S, Tensor>) => (...inputs: InputOf<S>) => OutputOf<S>;
   /**
    * The forward pass returning `[output, module with updated buffers]` (the `State` style of
    * stateful layers); for modules declared without `forwardWithState`, `[forward(m, ...), m]`.
    */
-  readonly forwardWithState: <A>(m: Kind<U, A>, ...inputs: In) => readonly [Out, Kind<U, A>];
-  readonly Functor: Functor1<U>;
-  readonly FunctorWithIndex: FunctorWithIndex1<U, LeafInfo>;
-  readonly Foldable: Foldable1<U>;
-  readonly FoldableWithIndex: FoldableWithIndex1<U, LeafInfo>;
-  readonly Traversable: Traversable1<U>;
-  readonly TraversableWithIndex: TraversableWithIndex1<U, LeafInfo>;
+  readonly forwardWithState: <A extends Tensor>(m: ModuleOf<S, A>, ...inputs: InputOf<S>) => readonly [OutputOf<S>, ModuleOf<S, A>];
+  readonly Functor: Functor2C<URI, S>;
+  readonly FunctorWithIndex: FunctorWithIndex2C<URI, LeafInfo, S>;
+  readonly Foldable: Foldable2C<URI, S>;
+  readonly FoldableWithIndex: FoldableWithIndex2C<URI, LeafInfo, S>;
+  readonly Traversable: Traversable2C<URI, S>;
+  readonly TraversableWithIndex: TraversableWithIndex2C<URI, LeafInfo, S>;
 }
+
+/** A definition declared with a `create` option: `create(...args)` builds a new, uninitialized module. @category model @since 0.2.0 */
+export interface CreatableModuleDef<S extends AnySpec, Args extends ReadonlyArray<unknown>> extends ModuleDef<S> {
+  /** A new module from its constructor arguments; its parameters are lazy until `initialize`. */
+  readonly create: (...args: Args) => ModuleOf<S, CreatedLeaf<S['fields']>>;
+}
+
+/**
+ * The options of {@link defineModule}.
+ * @category model
+ * @since 0.2.0
+ */
+export interface ModuleOptions<U extends string, F extends Fields, In extends ReadonlyArray<unknown>, Out, Args extends ReadonlyArray<unknown>> {
+  /** The name printed by `Show` and used in error messages. */
+  readonly name: string;
+  /** The field declarations, in traversal order. */
+  readonly fields: F;
+  /** Builds the field values from constructor arguments; the definition then has `create(...args)`. */
+  readonly create?: (...args: Args) => NoInfer<FieldValues<F, ParamInit<Tensor>>>;
+  /** The forward pass, if the module is callable; its module argument is typed from `fields`. */
+  readonly forward?: (m: Self<U, F, Tensor>, ...inputs: In) => Out;
+  /** For layers with buffers updated by the forward pass (train-mode BatchNorm). */
+  readonly forwardWithState?: (m: Self<U, F, Tensor>, ...inputs: In) => readonly [Out, Self<U, F, Tensor>];
+  /** The text inside the parentheses when printed, e.g. `(m) => \`${m.inFeatures}, ${m.outFeatures}\``. */
+  readonly extraRepr?: (m: Self<U, F, unknown>) => string;
+  /** State-dict names of fields, where not the field's own (PyTorch's `running_mean`); see {@link StateDictKey}. */
+  readonly stateDictKeys?: { readonly [K in keyof F]?: StateDictKey };
+}
+
+// -------------------------------------------------------------------------------------
+// constructor
+// -------------------------------------------------------------------------------------
 
 /** Rejects state-dict names that could not apply: unknown or untraversed fields, functions on leaves. */
 const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<string, StateDictKey>>): void => {
@@ -69,81 +151,84 @@ const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<
 };
 
 /**
- * Declares a module kind. `URI` must be registered in fp-ts's `URItoKind` (the `declare module`
- * block of the example; `'fp-ts/HKT.js'` under `moduleResolution: NodeNext`) so that the instances
- * are typed for fp-ts. Annotate the result as `ModuleDef<URI, typeof fields, [inputs], output>`:
- * `forward`'s inputs and output are then typed for callers.
+ * Declares a module kind in one call. `forward`'s module argument is typed from `fields`; its inputs
+ * and output are inferred from it and typed for every caller. With `create`, the definition builds
+ * new modules from constructor arguments. The URI names the kind (two kinds must not share one):
+ * records are checked against it at run time, and its literal type keeps kinds apart at compile time.
  *
- * @param options.name the name printed by `Show` and used in error messages
- * @param options.fields the field declarations, in traversal order
- * @param options.extraRepr the text inside the parentheses when printed, e.g. `(m) => \`${m.inFeatures}, ${m.outFeatures}\``
- * @param options.forward the forward pass, if the module is callable
- * @param options.stateDictKeys state-dict names of fields, e.g. `{ runningMean: 'running_mean' }` (see `StateDictKey`)
  * @example
- * const fields = { weight: param(), bias: param(), features: constant<number>() }
- * export const URI = 'my-app/Dense'
- * export type URI = typeof URI
- * export type Dense<A> = ModuleOf<URI, typeof fields, A>
- * declare module 'fp-ts/HKT.js' {
- *   interface URItoKind<A> { readonly [URI]: Dense<A> }
- * }
- * export const Dense: ModuleDef<URI, typeof fields, [x: Tensor], Tensor> = defineModule(URI, {
+ * import type { Tensor } from '@tensorflow/tfjs-core'
+ * import { constant, defineModule, init, initialize, type ModuleType, param, paramInit, random, tf } from 'parallax-ts'
+ *
+ * export const Dense = defineModule('my-app/Dense', {
  *   name: 'Dense',
- *   fields,
- *   extraRepr: (m) => `${m.features}`,
- *   forward: (m: Dense<Tensor>, x: Tensor) => tf.add(tf.matMul(x, m.weight, false, true), m.bias),
+ *   fields: { weight: param(), bias: param(), inSize: constant<number>(), outSize: constant<number>() },
+ *   create: (inSize: number, outSize: number) => ({ weight: paramInit([outSize, inSize], init.glorotNormal()), bias: paramInit([outSize], init.zeros), inSize, outSize }),
+ *   forward: (m, x: Tensor) => tf.add(tf.matMul(x, m.weight, false, true), m.bias),
+ *   extraRepr: (m) => `${m.inSize}, ${m.outSize}`,
  * })
- * const dense = Dense.make({ weight: paramInit([3, 2], init.zeros), bias: paramInit([3], init.zeros), features: 3 })
- * const y = Dense.forward(initialize(dense)(random.key(0)), x)
+ * export type Dense<A> = ModuleType<typeof Dense, A>
+ *
+ * const dense: Dense<Tensor> = initialize(Dense.create(5, 10))(random.key(0))
+ * const y = Dense.forward(dense, tf.zeros([2, 5])) // Tensor of shape [2, 10]
+ * @category constructors
  * @since 0.1.0
  */
-export const defineModule = <
-  U extends URIS,
+export function defineModule<
+  const U extends string,
   F extends Fields,
+  Args extends ReadonlyArray<unknown>,
   In extends ReadonlyArray<unknown> = never,
   Out = never,
 >(
   URI: U,
-  options: {
-    readonly name: string;
-    readonly fields: F;
-    readonly extraRepr?: (m: Kind<U, unknown>) => string;
-    readonly forward?: (m: Kind<U, never>, ...inputs: In) => Out;
-    /** For layers with buffers updated by the forward pass (train-mode BatchNorm). */
-    readonly forwardWithState?: (m: Kind<U, never>, ...inputs: In) => readonly [Out, Kind<U, unknown>];
-    /** State-dict names of fields, where not the field's own (PyTorch's `running_mean`); see {@link StateDictKey}. */
-    readonly stateDictKeys?: { readonly [K in keyof F]?: StateDictKey };
-  },
-): ModuleDef<U, F, In, Out> => {
+  options: ModuleOptions<U, F, In, Out, Args> & { readonly create: (...args: Args) => NoInfer<FieldValues<F, ParamInit<Tensor>>> },
+): CreatableModuleDef<ModuleSpec<U, F, In, Out>, Args>;
+export function defineModule<const U extends string, F extends Fields, In extends ReadonlyArray<unknown> = never, Out = never>(
+  URI: U,
+  options: ModuleOptions<U, F, In, Out, never> & { readonly create?: undefined },
+): ModuleDef<ModuleSpec<U, F, In, Out>>;
+export function defineModule<
+  const U extends string,
+  F extends Fields,
+  Args extends ReadonlyArray<unknown>,
+  In extends ReadonlyArray<unknown> = never,
+  Out = never,
+>(URI: U, options: ModuleOptions<U, F, In, Out, Args>): ModuleDef<ModuleSpec<U, F, In, Out>> {
+  type S = ModuleSpec<U, F, In, Out>;
+  if (typeof URI !== 'string' || URI === '') throw new Error(`defineModule: the URI must be a non-empty string, got ${describeValue(URI)}`);
   const fieldNames = Object.keys(options.fields);
   const stateDictKeys = options.stateDictKeys as Readonly<Record<string, StateDictKey>> | undefined;
   if (stateDictKeys !== undefined) checkStateDictKeys(options.name, options.fields, stateDictKeys);
   const rawForward = options.forward as ((m: unknown, ...inputs: In) => Out) | undefined;
-  const forward = (m: Kind<U, unknown>, ...inputs: In): Out => {
-    if (rawForward === undefined) throw new Error(`${options.name} has no forward pass`);
+  const checkKind = (fn: string, m: unknown): void => {
     if (!isModule(m) || m[ModuleTag].URI !== URI) {
-      throw new Error(`${options.name}.forward: expected a ${options.name} module, got ${isModule(m) ? specOf(m).name : describeValue(m)}`);
+      throw new Error(`${options.name}.${fn}: expected a ${options.name} module, got ${isModule(m) ? specOf(m).name : describeValue(m)}`);
     }
+  };
+  const forward = (m: ModuleOf<S, Tensor>, ...inputs: In): Out => {
+    if (rawForward === undefined) throw new Error(`${options.name} has no forward pass`);
+    checkKind('forward', m);
     return runForward(m, () => rawForward(m, ...inputs));
   };
   const rawStateful = options.forwardWithState as ((m: unknown, ...inputs: In) => readonly [Out, unknown]) | undefined;
-  const forwardWithState = <A>(m: Kind<U, A>, ...inputs: In): readonly [Out, Kind<U, A>] =>
-    rawStateful === undefined
-      ? [forward(m as Kind<U, unknown>, ...inputs), m]
-      : (runForward(m as AnyModule<unknown>, () => rawStateful(m, ...inputs)) as readonly [Out, Kind<U, A>]);
-  const spec: ModuleSpec = {
+  const forwardWithState = <A extends Tensor>(m: ModuleOf<S, A>, ...inputs: In): readonly [Out, ModuleOf<S, A>] => {
+    if (rawStateful === undefined) return [forward(m, ...inputs), m];
+    checkKind('forwardWithState', m);
+    return runForward(m, () => rawStateful(m, ...inputs)) as readonly [Out, ModuleOf<S, A>];
+  };
+  const spec: S = {
     URI,
     name: options.name,
     fields: options.fields,
     fieldNames,
     ...(options.extraRepr !== undefined ? { extraRepr: options.extraRepr as (m: never) => string } : {}),
     ...(rawForward !== undefined ? { forward: forward as unknown as (m: never) => unknown } : {}),
-    ...(rawStateful !== undefined
-      ? { forwardWithState: forwardWithState as unknown as (m: never) => readonly [unknown, unknown] }
-      : {}),
+    ...(rawStateful !== undefined ? { forwardWithState: forwardWithState as unknown as (m: never) => readonly [unknown, unknown] } : {}),
     ...(stateDictKeys !== undefined ? { stateDictKeys: { ...stateDictKeys } } : {}),
   };
-  const make = <A>(values: FieldValues<F, A>): Kind<U, A> => {
+  const make = <A>(values: FieldValues<F, A>): ModuleOf<S, A> => {
+    if (typeof values !== 'object' || values === null) throw new Error(`${options.name}: expected an object of field values, got ${describeValue(values)}`);
     const v = values as unknown as Rec;
     const extra = Object.keys(v).filter((k) => !(k in options.fields));
     if (extra.length > 0) throw new Error(`${options.name}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}`);
@@ -160,83 +245,24 @@ export const defineModule = <
       }
       out[name] = value;
     }
-    return Object.freeze(out) as unknown as Kind<U, A>;
+    return Object.freeze(out) as unknown as ModuleOf<S, A>;
   };
-  const asAny = <A>(fa: Kind<U, A>): AnyModule<A> => fa as unknown as AnyModule<A>;
-  const asKind = <B>(m: AnyModule<B>): Kind<U, B> => m as unknown as Kind<U, B>;
-
-  const map = <A, B>(fa: Kind<U, A>, f: (a: A) => B): Kind<U, B> => asKind(mapLeaves(asAny(fa), f, false, ''));
-  const mapWithIndex = <A, B>(fa: Kind<U, A>, f: (i: LeafInfo, a: A) => B): Kind<U, B> =>
-    asKind(mapLeaves(asAny(fa), (a: A, i) => f(i, a), true, ''));
-  const reduce = <A, B>(fa: Kind<U, A>, b: B, f: (b: B, a: A) => B): B => toArray(asAny(fa)).reduce(f as never, b) as B;
-  const reduceWithIndex = <A, B>(fa: Kind<U, A>, b: B, f: (i: LeafInfo, b: B, a: A) => B): B =>
-    leafEntries(asAny(fa)).reduce((acc, [i, a]) => f(i, acc, a as A), b);
-  const foldMap =
-    <M>(M: Monoid<M>) =>
-    <A>(fa: Kind<U, A>, f: (a: A) => M): M =>
-      reduce(fa, M.empty, (acc, a) => M.concat(acc, f(a)));
-  const foldMapWithIndex =
-    <M>(M: Monoid<M>) =>
-    <A>(fa: Kind<U, A>, f: (i: LeafInfo, a: A) => M): M =>
-      reduceWithIndex(fa, M.empty, (i, acc, a) => M.concat(acc, f(i, a)));
-  const reduceRight = <A, B>(fa: Kind<U, A>, b: B, f: (a: A, b: B) => B): B =>
-    toArray(asAny(fa)).reduceRight((acc: B, a) => f(a as A, acc), b);
-  const reduceRightWithIndex = <A, B>(fa: Kind<U, A>, b: B, f: (i: LeafInfo, a: A, b: B) => B): B =>
-    leafEntries(asAny(fa)).reduceRight((acc: B, [i, a]) => f(i, a as A, acc), b);
-  const traverseWithIndex =
-    <G>(G: Applicative<G>) =>
-    <A, B>(ta: Kind<U, A>, f: (i: LeafInfo, a: A) => HKT<G, B>): HKT<G, Kind<U, B>> =>
-      traverseLeavesWithInfo(G)(asAny(ta), f) as unknown as HKT<G, Kind<U, B>>;
-  const traverse =
-    <G>(G: Applicative<G>) =>
-    <A, B>(ta: Kind<U, A>, f: (a: A) => HKT<G, B>): HKT<G, Kind<U, B>> =>
-      traverseWithIndex(G)(ta, (_, a: A) => f(a));
-  const sequence =
-    <G>(G: Applicative<G>) =>
-    <A>(ta: Kind<U, HKT<G, A>>): HKT<G, Kind<U, A>> =>
-      traverse(G)(ta, (x: HKT<G, A>) => x);
-
-  const Functor: Functor1<U> = { URI, map };
-  const FunctorWithIndex: FunctorWithIndex1<U, LeafInfo> = { URI, map, mapWithIndex };
-  const Foldable: Foldable1<U> = { URI, reduce, foldMap, reduceRight };
-  const FoldableWithIndex: FoldableWithIndex1<U, LeafInfo> = {
-    ...Foldable,
-    reduceWithIndex,
-    foldMapWithIndex,
-    reduceRightWithIndex,
-  };
-  const Traversable: Traversable1<U> = {
+  const I = instances<S>();
+  const def: ModuleDef<S> = {
+    spec,
     URI,
-    map,
-    reduce,
-    foldMap,
-    reduceRight,
-    traverse: traverse as unknown as Traversable1<U>['traverse'],
-    sequence: sequence as unknown as Traversable1<U>['sequence'],
-  };
-  const TraversableWithIndex: TraversableWithIndex1<U, LeafInfo> = {
-    ...Traversable,
-    ...FoldableWithIndex,
-    mapWithIndex,
-    traverseWithIndex: traverseWithIndex as unknown as TraversableWithIndex1<U, LeafInfo>['traverseWithIndex'],
-  };
-  return {
-    ...spec,
-    URI,
+    name: options.name,
     fields: options.fields,
     make,
-    forward,
-    forwardWithState,
+    forward: forward as ModuleDef<S>['forward'],
     apply:
-      (m: Kind<U, unknown>) =>
-      (...inputs: In) =>
-        forward(m, ...inputs),
-    Functor,
-    FunctorWithIndex,
-    Foldable,
-    FoldableWithIndex,
-    Traversable,
-    TraversableWithIndex,
+      (m) =>
+      (...inputs) =>
+        (forward as ModuleDef<S>['forward'])(m, ...inputs),
+    forwardWithState: forwardWithState as ModuleDef<S>['forwardWithState'],
+    ...I,
   };
-};
-
+  const create = options.create;
+  if (create === undefined) return def;
+  return { ...def, create: (...args: Args) => make(create(...args)) } as CreatableModuleDef<S, Args>;
+}

@@ -2,9 +2,11 @@
  * Running forward passes: the initialization check, error paths that name the failing submodule,
  * and `apply` / `applyWithState` for any module.
  *
+ * @category forward
  * @since 0.1.0
  */
-import type { AnyModule } from './Field.js';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { AnyModule, AnySpec, InputOf, ModuleOf, OutputOf } from './Field.js';
 import { ModuleError } from './ModuleError.js';
 import { isParamInit } from './ParamInit.js';
 import { toArray } from './leaves.js';
@@ -72,6 +74,7 @@ const assertLeavesInitialized = (m: AnyModule<unknown>): void => {
  * import { runForward, ModuleError, initialize, nn, random } from 'parallax-ts'
  * const layer = initialize(nn.Linear.create(2, 3))(random.key(0))
  * runForward(layer, () => { throw new ModuleError('bad input') }) // throws 'Linear at the root module: bad input'
+ * @category forward
  * @since 0.1.0
  */
 export const runForward = <R>(m: AnyModule<unknown>, run: () => R): R => {
@@ -100,17 +103,21 @@ const locate = (e: unknown, m: AnyModule<unknown>): ModuleError => {
 };
 
 /**
- * Calls any module's forward pass (data-first); the module must have been defined with `forward`.
+ * Calls any module's forward pass (data-first), typed from its kind: for a `Linear`, `(x: Tensor) => Tensor`;
+ * for a module of unknown kind (`AnyModule`), `unknown` in and out.
  * @example
- * const y = apply(model, x)
+ * import { apply, initialize, nn, random, tf } from 'parallax-ts'
+ * const layer = initialize(nn.Linear.create(2, 3))(random.key(0))
+ * const y = apply(layer, tf.ones([4, 2])) // Tensor of shape [4, 3]
+ * @category forward
  * @since 0.1.0
  */
-export const apply = <I extends ReadonlyArray<unknown>, O = unknown>(m: AnyModule<unknown>, ...inputs: I): O => {
+export const apply = <S extends AnySpec>(m: ModuleOf<S, Tensor>, ...inputs: InputOf<S>): OutputOf<S> => {
   const spec = specOf(m);
   if (spec.forward === undefined) {
     throw new Error(`apply: ${spec.name} has no forward pass; call its own functions instead`);
   }
-  return (spec.forward as unknown as (m: AnyModule<unknown>, ...i: I) => O)(m, ...inputs);
+  return (spec.forward as unknown as (m: ModuleOf<S, Tensor>, ...i: InputOf<S>) => OutputOf<S>)(m, ...inputs);
 };
 
 /**
@@ -118,17 +125,19 @@ export const apply = <I extends ReadonlyArray<unknown>, O = unknown>(m: AnyModul
  * updated (BatchNorm running statistics in train mode). Modules without state return themselves, so
  * containers (`Sequential`) thread state through every child with this one call.
  * @example
- * const [y, nextModel] = applyWithState(model, x)
+ * import { applyWithState, initialize, nn, random, tf } from 'parallax-ts'
+ * const bn = initialize(nn.BatchNorm1d.create(3))(random.key(0))
+ * const [y, nextBn] = applyWithState(bn, tf.ones([4, 3]))
+ * @category forward
  * @since 0.1.0
  */
-export const applyWithState = <M extends AnyModule<unknown>, I extends ReadonlyArray<unknown>, O = unknown>(
-  m: M,
-  ...inputs: I
-): readonly [O, M] => {
+export const applyWithState = <S extends AnySpec, A extends Tensor>(
+  m: ModuleOf<S, A>,
+  ...inputs: InputOf<S>
+): readonly [OutputOf<S>, ModuleOf<S, A>] => {
   const spec = specOf(m);
   if (spec.forwardWithState !== undefined) {
-    return (spec.forwardWithState as unknown as (m: M, ...i: I) => readonly [O, M])(m, ...inputs);
+    return (spec.forwardWithState as unknown as (m: ModuleOf<S, A>, ...i: InputOf<S>) => readonly [OutputOf<S>, ModuleOf<S, A>])(m, ...inputs);
   }
-  return [apply<I, O>(m, ...inputs), m];
+  return [apply(m, ...inputs), m];
 };
-

@@ -7,3 +7,5 @@ export * from './Module.js';
 export * from './ModuleError.js';
 export * from './ParamInit.js';
 export * from './Show.js';
+export * from './Eq.js';
+export * from './Semigroup.js';

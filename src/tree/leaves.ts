@@ -2,6 +2,7 @@
  * Data-first operations on any module's leaves: list them (with paths), rebuild from a list, map,
  * fold, count.
  *
+ * @category folding
  * @since 0.1.0
  */
 import type { AnyModule } from './Field.js';
@@ -14,7 +15,9 @@ import { forEachLeaf, type LeafInfo, type LeafOf, mapLeaves, type Relabel, specO
 /**
  * The leaves in traversal order.
  * @example
- * toArray(Linear.create(2, 3)).length // 2 (weight, bias)
+ * import { nn, toArray } from 'parallax-ts'
+ * toArray(nn.Linear.create(2, 3)).length // 2 (weight, bias)
+ * @category folding
  * @since 0.1.0
  */
 export const toArray = <M extends AnyModule<unknown>>(m: M): Array<LeafOf<M>> => {
@@ -27,7 +30,10 @@ export const toArray = <M extends AnyModule<unknown>>(m: M): Array<LeafOf<M>> =>
  * The leaves with their paths and kinds, in traversal order. With `withPaths = false` every path is
  * `''` — for hot loops that only need kinds (building path strings costs more than the walk).
  * @example
- * leafEntries(net).map(([info]) => info.path) // ['dense1.weight', 'dense1.bias', ...]
+ * import { leafEntries, nn } from 'parallax-ts'
+ * const net = nn.Sequential.create([nn.Linear.create(2, 3), nn.Linear.create(3, 1)])
+ * leafEntries(net).map(([info]) => info.path) // ['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']
+ * @category folding
  * @since 0.1.0
  */
 export const leafEntries = <M extends AnyModule<unknown>>(m: M, withPaths = true): Array<readonly [LeafInfo, LeafOf<M>]> => {
@@ -39,7 +45,9 @@ export const leafEntries = <M extends AnyModule<unknown>>(m: M, withPaths = true
 /**
  * The paths and kinds of the leaves, in traversal order.
  * @example
- * leafInfos(Linear.create(2, 3)) // [{ path: 'weight', kind: 'param' }, { path: 'bias', kind: 'param' }]
+ * import { leafInfos, nn } from 'parallax-ts'
+ * leafInfos(nn.Linear.create(2, 3)) // [{ path: 'weight', kind: 'param' }, { path: 'bias', kind: 'param' }]
+ * @category folding
  * @since 0.1.0
  */
 export const leafInfos = (m: AnyModule<unknown>): Array<LeafInfo> => leafEntries(m).map(([info]) => info);
@@ -47,7 +55,9 @@ export const leafInfos = (m: AnyModule<unknown>): Array<LeafInfo> => leafEntries
 /**
  * Maps every leaf (data-first; see {@link map} for the pipeable form).
  * @example
- * mapModule(params, (t) => t.shape) // the same module holding shapes
+ * import { mapModule, nn } from 'parallax-ts'
+ * const shapes = mapModule(nn.Linear.create(2, 3), (p) => p.shape) // the same module holding shapes
+ * @category folding
  * @since 0.1.0
  */
 export const mapModule = <M extends AnyModule<unknown>, B>(m: M, f: (a: LeafOf<M>) => B): Relabel<M, B> =>
@@ -56,7 +66,9 @@ export const mapModule = <M extends AnyModule<unknown>, B>(m: M, f: (a: LeafOf<M
 /**
  * Maps every leaf with its {@link LeafInfo} (data-first).
  * @example
- * mapModuleWithInfo(params, (info, t) => (info.kind === 'param' ? t : t.clone()))
+ * import { mapModuleWithInfo, nn } from 'parallax-ts'
+ * const paths = mapModuleWithInfo(nn.Linear.create(2, 3), (info, p) => `${info.path}: [${p.shape}]`)
+ * @category folding
  * @since 0.1.0
  */
 export const mapModuleWithInfo = <M extends AnyModule<unknown>, B>(
@@ -67,7 +79,10 @@ export const mapModuleWithInfo = <M extends AnyModule<unknown>, B>(
 /**
  * Rebuilds `m`'s shape from leaves given in traversal order (the inverse of {@link toArray}).
  * @example
- * fromArray(net, toArray(net)) // a copy of net
+ * import { fromArray, nn, toArray } from 'parallax-ts'
+ * const net = nn.Linear.create(2, 3)
+ * const copy = fromArray(net, toArray(net)) // a copy of net
+ * @category folding
  * @since 0.1.0
  */
 export const fromArray = <M extends AnyModule<unknown>, B>(m: M, leaves: ReadonlyArray<B>): Relabel<M, B> => {
@@ -82,7 +97,9 @@ export const fromArray = <M extends AnyModule<unknown>, B>(m: M, leaves: Readonl
 /**
  * The number of leaves (parameters and buffers), not of scalar elements.
  * @example
- * count(Linear.create(2, 3)) // 2
+ * import { count, nn } from 'parallax-ts'
+ * count(nn.Linear.create(2, 3)) // 2
+ * @category folding
  * @since 0.1.0
  */
 export const count = (m: AnyModule<unknown>): number => {
@@ -94,7 +111,9 @@ export const count = (m: AnyModule<unknown>): number => {
 /**
  * Left fold over the leaves in order (data-first).
  * @example
- * reduceModule(params, 0, (n, t) => n + t.size) // total scalar count
+ * import { nn, reduceModule } from 'parallax-ts'
+ * reduceModule(nn.Linear.create(2, 3), 0, (n, p) => n + p.shape.length) // 3
+ * @category folding
  * @since 0.1.0
  */
 export const reduceModule = <M extends AnyModule<unknown>, B>(m: M, b: B, f: (b: B, a: LeafOf<M>) => B): B => {

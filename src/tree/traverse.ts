@@ -2,6 +2,7 @@
  * Traversals in an fp-ts applicative: of the leaves (the engine of the `Traversable` instances) and
  * of the context slots (the engine of `newState`).
  *
+ * @category traversing
  * @since 0.1.0
  */
 import type { Applicative, Applicative2 } from 'fp-ts/lib/Applicative.js';
@@ -47,8 +48,10 @@ export const traverseLeavesWithInfo =
  * module's path. Leaves are copied untouched.
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { traverseContexts } from 'parallax-ts'
+ * import { nn, traverseContexts } from 'parallax-ts'
+ * const model = nn.Sequential.create([nn.Linear.create(2, 3), nn.Dropout.create(0.1)])
  * traverseContexts(E.Applicative)(model, (ctx) => E.right({ ...ctx, mode: 'eval' as const })) // right(model in eval mode)
+ * @category traversing
  * @since 0.1.0
  */
 export function traverseContexts<F extends URIS2>(

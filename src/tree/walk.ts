@@ -2,27 +2,29 @@
  * The one recursive walk over a module's fields that every tree operation is built on, and the
  * types that name leaves: {@link LeafInfo}, {@link LeafOf}, {@link Relabel}.
  *
+ * @category model
  * @since 0.1.0
  */
-import type { Kind, URIS } from 'fp-ts/HKT.js';
-import { type AnyModule, type LeafTag, type ModuleSpec, ModuleTag } from './Field.js';
+import { type AnyModule, type AnySpec, type LeafTag, type ModuleOf, ModuleTag } from './Field.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** Where a leaf sits: its dotted path (`"layers.0.weight"`) and whether it is a parameter or a buffer. @since 0.1.0 */
+/** Where a leaf sits: its dotted path (`"layers.0.weight"`) and whether it is a parameter or a buffer. @category model @since 0.1.0 */
 export interface LeafInfo {
   readonly path: string;
   readonly kind: 'param' | 'buffer';
 }
 
-/** The leaf type of a module record type. @since 0.1.0 */
-export type LeafOf<M> = M extends { readonly [LeafTag]?: infer A } ? A : never;
+/** The leaf type of a module record type. @category model @since 0.1.0 */
+export type LeafOf<M> = M extends { readonly [LeafTag]: infer A } ? A : never;
 
-/** The same module kind as `M`, with leaves `B`. @since 0.1.0 */
-export type Relabel<M, B> = M extends { readonly [ModuleTag]: { readonly URI: infer U extends URIS } }
-  ? Kind<U, B>
+/** The same module kind as `M`, with leaves `B` (`AnyModule<B>` when `M`'s kind is not known). @category model @since 0.1.0 */
+export type Relabel<M, B> = M extends { readonly [ModuleTag]: infer S extends AnySpec }
+  ? string extends S['URI']
+    ? AnyModule<B>
+    : ModuleOf<S, B>
   : AnyModule<B>;
 
 // -------------------------------------------------------------------------------------
@@ -32,7 +34,9 @@ export type Relabel<M, B> = M extends { readonly [ModuleTag]: { readonly URI: in
 /**
  * Whether a value is a module record.
  * @example
- * isModule(Linear.create(2, 3)) // true
+ * import { isModule, nn } from 'parallax-ts'
+ * isModule(nn.Linear.create(2, 3)) // true
+ * @category model
  * @since 0.1.0
  */
 export const isModule = (u: unknown): u is AnyModule<unknown> =>
@@ -41,10 +45,12 @@ export const isModule = (u: unknown): u is AnyModule<unknown> =>
 /**
  * The definition (name, fields, hooks) a module record was made from.
  * @example
- * specOf(Linear.create(2, 3)).name // 'Linear'
+ * import { nn, specOf } from 'parallax-ts'
+ * specOf(nn.Linear.create(2, 3)).name // 'Linear'
+ * @category model
  * @since 0.1.0
  */
-export const specOf = (m: AnyModule<unknown>): ModuleSpec => {
+export const specOf = (m: AnyModule<unknown>): AnySpec => {
   if (!isModule(m)) throw new Error(`expected a module record, got ${describeValue(m)}`);
   return m[ModuleTag];
 };

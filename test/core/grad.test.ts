@@ -8,7 +8,7 @@ import { initialize } from '../../src/init/initialize.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { fromArray, leafInfos, toArray } from '../../src/tree/Module.js';
-import { BinaryNetwork, build } from '../../src/examples/binaryNetworkModel.js';
+import { BinaryNetwork } from '../support/trees.js';
 import { setMode } from '../../src/random/newState.js';
 import { expectClose, values } from '../support/tensors.js';
 import { TwoLayer, twoLayer, type TwoLayer as TwoLayerT } from '../support/mlp.js';
@@ -57,7 +57,7 @@ describe('grad / valueAndGrad', () => {
 
   it('gives a shared submodule the sum of the gradients of its uses', () => {
     // BinaryNetwork uses dense2 twice. Unrolled, the same math with two separate copies of dense2:
-    const net = setMode(initialize(build(5, 4))(key(3)), 'eval');
+    const net = setMode(initialize(BinaryNetwork.create(5, 4))(key(3)), 'eval');
     const x = tf.randomNormal([5], 0, 1, 'float32', 9);
     const g = grad((m: BinaryNetwork<Tensor>, input: Tensor) => BinaryNetwork.forward(m, input))(net, x);
     const a = net.dense2.weight.clone();

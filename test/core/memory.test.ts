@@ -8,7 +8,7 @@ import { newState } from '../../src/random/newState.js';
 import { key, type PRNGKey } from '../../src/random/PRNGKey.js';
 import { split } from '../../src/random/split.js';
 import { zipWith } from '../../src/tree/Module.js';
-import { BinaryNetwork, build } from '../../src/examples/binaryNetworkModel.js';
+import { BinaryNetwork } from '../support/trees.js';
 
 type Tensor = tf.Tensor;
 
@@ -16,7 +16,7 @@ describe('memory', () => {
   it('keeps numTensors flat over 1,000 train-mode SGD steps', function () {
     this.timeout(120000);
     const x = tf.ones([5]);
-    let params = initialize(build(5, 10))(key(0));
+    let params = initialize(BinaryNetwork.create(5, 10))(key(0));
     let rng = key(1);
     const step = valueAndGrad((m: BinaryNetwork<Tensor>, input: Tensor) => BinaryNetwork.forward(m, input));
     const counts: number[] = [];
@@ -26,7 +26,7 @@ describe('memory', () => {
       const [net] = newState(params, 'train')(stepKey);
       const { next, loss } = tidy(() => {
         const { value, grads } = step(net, x);
-        return { next: zipWith(net, grads, (p: Tensor, g: Tensor) => tf.sub(p, tf.mul(g, 0.3))), loss: value };
+        return { next: zipWith(net, grads, (p, g) => tf.sub(p, tf.mul(g, 0.3))), loss: value };
       });
       dispose([params, loss]);
       params = next;

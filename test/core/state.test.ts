@@ -9,21 +9,14 @@ import { newState, reuse, setMode } from '../../src/random/newState.js';
 import { key, keyData, type PRNGKey } from '../../src/random/PRNGKey.js';
 import { foldIn } from '../../src/random/foldIn.js';
 import { split } from '../../src/random/split.js';
-import { anyModules, defineModule, type ModuleOf } from '../../src/tree/index.js';
+import { anyModules, defineModule } from '../../src/tree/index.js';
 import { values } from '../support/tensors.js';
 import { initialize } from '../../src/init/initialize.js';
-import { BinaryNetwork, build } from '../../src/examples/binaryNetworkModel.js';
+import { BinaryNetwork } from '../support/trees.js';
 
 type Tensor = tf.Tensor;
 const fields = { layers: anyModules() };
-const BagURI = 'test/Bag';
-type Bag<A> = ModuleOf<typeof BagURI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [BagURI]: Bag<A>;
-  }
-}
-const Bag = defineModule(BagURI, { name: 'Bag', fields });
+const Bag = defineModule('test/Bag', { name: 'Bag', fields });
 const keyOf = (d: Dropout<unknown>): PRNGKey => O.getOrElseW(() => undefined)(d.ctx.key)!;
 
 describe('newState / setMode / reuse', () => {
@@ -33,20 +26,20 @@ describe('newState / setMode / reuse', () => {
     const [trained, next] = newState(bag, 'train')(k);
     const [s1, own1] = split(k) as [PRNGKey, PRNGKey];
     const [s2, own2] = split(s1) as [PRNGKey, PRNGKey];
-    const [d1, d2] = trained.layers as [Dropout<unknown>, Dropout<unknown>];
+    const [d1, d2] = trained.layers as readonly [Dropout<never>, Dropout<never>];
     expect(keyData(keyOf(d1))).to.deep.equal(keyData(own1));
     expect(keyData(keyOf(d2))).to.deep.equal(keyData(own2));
     expect(keyData(next)).to.deep.equal(keyData(s2));
     expect(d1.ctx.mode).to.equal('train');
     expect(d1.rate).to.equal(0.5);
     // the input tree is untouched
-    expect((bag.layers[0] as Dropout<unknown>).ctx.mode).to.equal('eval');
+    expect((bag.layers[0] as Dropout<never>).ctx.mode).to.equal('eval');
   });
 
   it('setMode sets the mode everywhere and drops keys', () => {
     const [trained] = newState(Bag.make({ layers: [Dropout.create(0.5)] }), 'train')(key(0));
     const evald = setMode(trained, 'eval');
-    const d = evald.layers[0] as Dropout<unknown>;
+    const d = evald.layers[0] as Dropout<never>;
     expect(d.ctx).to.deep.equal({ mode: 'eval', key: O.none });
   });
 
@@ -81,7 +74,7 @@ describe('newState / setMode / reuse', () => {
   });
 
   it('names the path of a derived submodule record too (reuse(m.dropout, 0) is not the field itself)', () => {
-    const net = setMode(initialize(build(5, 4))(key(0)), 'train');
+    const net = setMode(initialize(BinaryNetwork.create(5, 4))(key(0)), 'train');
     const x = tf.ones([5]);
     expect(() => BinaryNetwork.forward(net, x)).to.throw(/^Dropout at "dropout": train mode needs a key/);
     dispose([net, x]);
@@ -89,10 +82,11 @@ describe('newState / setMode / reuse', () => {
 
   it('Dropout in train mode without a key is a clear error naming the path', () => {
     const bag = setMode(Bag.make({ layers: [Dropout.create(0.5)] }), 'train');
-    const Seq = defineModule(BagURI, {
-      name: 'Bag',
+    // a Bag with a forward pass: a kind of its own (its own URI), holding the same layers
+    const Seq = defineModule('test/CallableBag', {
+      name: 'CallableBag',
       fields,
-      forward: (m: Bag<Tensor>, x: Tensor) => Dropout.forward(m.layers[0] as Dropout<Tensor>, x),
+      forward: (m, x: Tensor) => Dropout.forward(m.layers[0] as Dropout<Tensor>, x),
     });
     const x = tf.ones([2]);
     expect(() => Seq.forward(Seq.make({ layers: bag.layers }), x)).to.throw(/Dropout at "layers.0": train mode needs a key/);

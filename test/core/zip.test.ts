@@ -1,15 +1,16 @@
 /** zipWith and structural checks, and printing. */
 import { expect } from 'chai';
+import { pipe } from 'fp-ts/lib/function.js';
 import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { initialize } from '../../src/init/initialize.js';
 import { Dropout } from '../../src/nn/Dropout.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { key } from '../../src/random/PRNGKey.js';
-import { count, leafInfos, mapModule, toArray, zipWith } from '../../src/tree/Module.js';
+import { count, leafInfos, mapModule, toArray, zipWith, zipWithIndex } from '../../src/tree/Module.js';
 import { parameterCount, show } from '../../src/tree/Show.js';
-import { build } from '../../src/examples/binaryNetworkModel.js';
 import { twoLayer } from '../support/mlp.js';
+import { BinaryNetwork } from '../support/trees.js';
 import { values } from '../support/tensors.js';
 
 type Tensor = tf.Tensor;
@@ -18,7 +19,7 @@ describe('zipWith', () => {
   it('combines leaf by leaf (the SGD update) and keeps constants', () => {
     const p = initialize(twoLayer([2, 3, 1], 2))(key(0));
     const g = mapModule(p, (t: Tensor) => tf.onesLike(t));
-    const next = zipWith(p, g, (a: Tensor, b: Tensor) => tf.sub(a, tf.mul(b, 0.5)));
+    const next = zipWith(p, g, (a, b) => tf.sub(a, tf.mul(b, 0.5)));
     (toArray(next) as Tensor[]).forEach((t, i) =>
       expect(values(t)).to.deep.equal(values(toArray(p)[i] as Tensor).map((v) => Math.fround(v - 0.5))),
     );
@@ -26,9 +27,24 @@ describe('zipWith', () => {
     dispose([p, g, next]);
   });
 
-  it('passes each leaf its path', () => {
+  it('calls f with exactly the two leaves, and data-last zipWith(b, f)(a) is the same zip', () => {
+    const a = mapModule(twoLayer([2, 3, 1]), (p) => p.shape.length);
+    const b = mapModule(a, (n) => n * 10);
+    const calls: number[][] = [];
+    const summed = zipWith(a, b, (...args: number[]) => (calls.push(args), args[0]! + args[1]!));
+    expect(calls).to.deep.equal([
+      [2, 20],
+      [1, 10],
+      [2, 20],
+      [1, 10],
+    ]);
+    expect(toArray(summed)).to.deep.equal([22, 11, 22, 11]);
+    expect(pipe(a, zipWith(b, (x, y) => x + y))).to.deep.equal(summed);
+  });
+
+  it('zipWithIndex passes each leaf its path, first', () => {
     const shapes = mapModule(twoLayer([2, 3, 1]), (p) => p.shape);
-    const paths = toArray(zipWith(shapes, shapes, (_a, _b, info) => info.path));
+    const paths = toArray(zipWithIndex(shapes, shapes, (info, x, y) => (expect(x).to.equal(y), info.path)));
     expect(paths).to.deep.equal(['first.weight', 'first.bias', 'rest.0.weight', 'rest.0.bias']);
     expect(leafInfos(shapes).map((i) => i.path)).to.deep.equal(paths);
   });
@@ -48,7 +64,7 @@ describe('zipWith', () => {
 
 describe('Show', () => {
   it('prints the nested structure, extra lines, leaves and the parameter count', () => {
-    const net = build(5, 10);
+    const net = BinaryNetwork.create(5, 10);
     const expected = [
       'BinaryNetwork(hidden=10,',
       '  (dense1): Linear(5, 10) { weight: uninitialized[10, 5], bias: uninitialized[10] }',
@@ -73,7 +89,7 @@ describe('Show', () => {
 
   it('prints a tree of shapes (or any array leaves) with brackets, not as "3,2"', () => {
     const p = initialize(Linear.create(2, 3))(key(0));
-    expect(show(mapModule(p, (t: Tensor) => t.shape))).to.equal('Linear(2, 3) { weight: [3, 2], bias: [3] }');
+    expect(show(mapModule(p, (t) => t.shape))).to.equal('Linear(2, 3) { weight: [3, 2], bias: [3] }');
     expect(show(mapModule(p, (t: Tensor): ReadonlyArray<unknown> => (t.rank === 1 ? [] : [[1, 2], 'a'])))).to.equal(
       'Linear(2, 3) { weight: [[1, 2], a], bias: [] }',
     );

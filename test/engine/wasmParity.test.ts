@@ -20,6 +20,7 @@ import * as optim from '../../src/optim/index.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { newState } from '../../src/random/newState.js';
 import type { AnyModule } from '../../src/tree/Field.js';
+import type { ParamInit } from '../../src/tree/ParamInit.js';
 import { applyWithState, fromArray, toArray } from '../../src/tree/Module.js';
 import { expectClose } from '../support/tensors.js';
 
@@ -58,7 +59,7 @@ const toData = (t: Tensor): Data => ({ shape: [...t.shape], dtype: t.dtype === '
 interface LayerCase {
   readonly name: string;
   /** The layer, uninitialized. */
-  readonly module: () => AnyModule<unknown>;
+  readonly module: () => AnyModule<ParamInit<Tensor>>;
   readonly inputs: ReadonlyArray<Data>;
   /** Threads keys and this mode through the layer before the forward pass. */
   readonly mode?: 'train' | 'eval';
@@ -102,8 +103,8 @@ const layerCases: LayerCase[] = [
     mode: 'train',
     inputs: [float([5, 3], 20)],
     run: (m, xs) => {
-      const [y, next] = applyWithState<Mod, Tensor[], Tensor>(m, ...xs);
-      return [y, ...toArray(next)];
+      const [y, next] = applyWithState(m, ...xs);
+      return [y as Tensor, ...toArray(next)];
     },
   },
   { name: 'BatchNorm2d (eval)', module: () => nn.BatchNorm2d.create(3), mode: 'eval', inputs: [float([2, 3, 3, 2], 21)], run: fwd(nn.BatchNorm2d) },
@@ -123,7 +124,7 @@ const layerCases: LayerCase[] = [
   },
   {
     name: 'Sequential (conv, max pool, flatten, linear)',
-    module: () => nn.Sequential.create<unknown>([nn.Conv2d.create(2, 3, 3, { padding: 1 }), nn.MaxPool2d.create(2), nn.Flatten.create(), nn.Linear.create(12, 2)]),
+    module: () => nn.Sequential.create([nn.Conv2d.create(2, 3, 3, { padding: 1 }), nn.MaxPool2d.create(2), nn.Flatten.create(), nn.Linear.create(12, 2)]),
     inputs: [float([2, 2, 4, 4], 29)],
     run: fwd(nn.Sequential),
   },

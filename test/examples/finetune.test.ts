@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initialize, io, leafEntries, nn, random, ready, tf } from '../../src/index.js';
-import { digitRange } from '../../src/examples/finetune/digits.js';
-import { fit } from '../../src/examples/finetune/fit.js';
-import { baseModel, headOnly, runFinetune, withNewHead } from '../../src/examples/finetune/run.js';
-import { type Digits, loadMnist, PIXELS, subset } from '../../src/examples/mnist/data.js';
+import { digitRange } from '../../examples/finetune/digits.js';
+import { fit } from '../../examples/finetune/fit.js';
+import { baseModel, headOnly, runFinetune, withNewHead } from '../../examples/finetune/run.js';
+import { type Digits, loadMnist, PIXELS, subset } from '../../examples/mnist/data.js';
 
 /** Each leaf's float32 bits by path, read with plain tfjs calls. */
 const bitsOf = (m: nn.Sequential<tf.Tensor>): Map<string, number[]> =>
@@ -67,6 +67,14 @@ describe('examples/finetune', function () {
     expect(await run(true)).to.deep.equal(['layers.2.bias', 'layers.2.weight']);
     expect(await run(false)).to.include.members(['layers.1.layers.0.weight', 'layers.1.layers.1.weight', 'layers.2.weight']);
     expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('withNewHead refuses a loaded model that is not the base model (its kind is only known at run time)', () => {
+    const head = initialize(nn.Linear.create(128, 5))(random.key(5));
+    const other = initialize(nn.Sequential.create([nn.Linear.create(784, 128), nn.Linear.create(128, 5)]))(random.key(6));
+    expect(() => withNewHead(head, head)).to.throw('expected a saved Sequential, got Linear');
+    expect(() => withNewHead(other, head)).to.throw('expected a saved Sequential of Flatten, MLP, Linear, got one of Linear, Linear');
+    tf.dispose([...leafEntries(head), ...leafEntries(other)].map(([, x]) => x));
   });
 
   it('runFinetune: end to end, frozen leaves unchanged, head changed, no leaks', async () => {

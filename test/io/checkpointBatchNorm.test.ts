@@ -25,8 +25,9 @@ const net = () => Sequential.create([Linear.create(3, 4), BatchNorm1d.create(4),
 const makeStep = () =>
   optim.trainStep({
     loss: (m: Net, b: Batch) => {
-      const [out, model] = applyWithState<Net, [Tensor], Tensor>(m, b.x);
-      return { loss: tf.mean(tf.square(tf.sub(out, b.y))), model };
+      // Net is a Sequential of any layers: its forward pass is typed `unknown` in and out.
+      const [out, model] = applyWithState(m, b.x);
+      return { loss: tf.mean(tf.square(tf.sub(out as Tensor, b.y))), model };
     },
     optimizer: optim.adamw(0.05, { weightDecay: 0.1 }),
   });
@@ -70,7 +71,7 @@ describe('io: checkpoints of a BatchNorm + Dropout model', () => {
     const half = train(step, start(), 2);
     const bytes = encodeCheckpoint(half);
     dispose([half.params, half.optState]);
-    const { state } = decodeCheckpoint(bytes, { params: net() as unknown as Net, optimizer: step.optimizer });
+    const { state } = decodeCheckpoint(bytes, { params: net(), optimizer: step.optimizer });
     const resumed = train(step, state, 2);
 
     expect(resumed.step).to.equal(4);

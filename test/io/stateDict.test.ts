@@ -7,7 +7,7 @@ import { stateDict, stateDictEntries, stateDictKeys } from '../../src/io/stateDi
 import { StateDictError } from '../../src/io/StateDictError.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { random } from '../../src/index.js';
-import { buffer, defineModule, isParamInit, leafInfos, type ModuleOf, param, paramInit, submodule, toArray } from '../../src/tree/index.js';
+import { buffer, defineModule, isParamInit, leafInfos, param, paramInit, submodule, toArray } from '../../src/tree/index.js';
 import { makeNet, netKeys, netShapes } from '../support/stateDictNet.js';
 
 type Tensor = tf.Tensor;
@@ -29,19 +29,12 @@ const netTensors = (): Map<string, Tensor> =>
     }),
   );
 
-// A module whose two leaves would both be called "x".
+// A module whose two leaves would both be called "x": the fields, declared once for each variant below.
 const clashFields = { a: param(), b: param() };
 const ClashURI = 'test/sd/Clash';
-type Clash<A> = ModuleOf<typeof ClashURI, typeof clashFields, A>;
-const wrapFields = { inner: submodule({ URI: ClashURI }), x: buffer() };
+const Clash = defineModule(ClashURI, { name: 'Clash', fields: clashFields });
+const wrapFields = { inner: submodule(Clash), x: buffer() };
 const WrapURI = 'test/sd/Wrap';
-type Wrap<A> = ModuleOf<typeof WrapURI, typeof wrapFields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [ClashURI]: Clash<A>;
-    readonly [WrapURI]: Wrap<A>;
-  }
-}
 
 describe('io/stateDict', () => {
   describe('keys', () => {

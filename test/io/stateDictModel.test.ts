@@ -10,13 +10,14 @@ import { parseSafetensors } from '../../src/io/safetensors.js';
 import { stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { encodeStateDict } from '../../src/io/stateDictFile.js';
 import { random } from '../../src/index.js';
-import { toConfig } from '../../src/nn/config.js';
+import { builtinLayers, ConfigError, configurable, toConfig } from '../../src/nn/config.js';
 import { Dropout } from '../../src/nn/Dropout.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { LSTM } from '../../src/nn/LSTM.js';
 import { MLP } from '../../src/nn/MLP.js';
 import { Sequential } from '../../src/nn/Sequential.js';
-import { type AnyModule, apply, specOf } from '../../src/tree/index.js';
+import * as t from 'io-ts/lib/index.js';
+import { type AnyModule, apply, constant, defineModule, param, paramInit, specOf } from '../../src/tree/index.js';
 import { makeNet, Net } from '../support/stateDictNet.js';
 
 type Tensor = tf.Tensor;
@@ -34,14 +35,14 @@ describe('io/model (architecture + weights in one file)', () => {
     try {
       const model = initialize(Sequential.create([Linear.create(3, 8), Dropout.create(0.1), Linear.create(8, 4)]))(random.key(5));
       const x = tf.tensor([[1, -2, 0.5], [0, 3, -1]]);
-      const y = apply<[Tensor], Tensor>(model, x);
+      const y = apply(model, x);
       const file = path.join(dir, 'model.safetensors');
       await saveModel(file, model, { metadata: { note: 'hello' } });
       const before = tf.memory().numTensors;
       const loaded = await loadModel(file);
       assert.equal(tf.memory().numTensors, before + 4);
       assert.equal(specOf(loaded).name, 'Sequential');
-      const y2 = apply<[Tensor], Tensor>(loaded, x);
+      const y2 = apply(loaded, x) as Tensor;
       sameBits(y2, y);
       // The file: a plain state dict under the model's keys, the architecture as JSON in the metadata.
       const parsed = parseSafetensors(new Uint8Array(fs.readFileSync(file)));
@@ -50,7 +51,7 @@ describe('io/model (architecture + weights in one file)', () => {
       assert.equal(parsed.metadata.note, 'hello');
       saveModelSync(path.join(dir, 'sync.safetensors'), loaded);
       const again = loadModelSync(path.join(dir, 'sync.safetensors'));
-      const y3 = apply<[Tensor], Tensor>(again, x);
+      const y3 = apply(again, x) as Tensor;
       sameBits(y3, y);
       dispose([model, x, y, loaded, y2, again, y3]);
     } finally {
@@ -64,12 +65,12 @@ describe('io/model (architecture + weights in one file)', () => {
     const lstm = initialize(LSTM.create(3, 5, { numLayers: 2 }))(random.key(2));
     const x = tf.tensor([[0.1, 0.2, -0.3, 0.4]]);
     const seq = tf.tensor([[[1, 0, -1], [0.5, 0.5, 0.5]]]);
-    const mlp2 = decodeModel(encodeModel(mlp));
-    const lstm2 = decodeModel(encodeModel(lstm));
-    const [a, b] = [apply<[Tensor], Tensor>(mlp, x), apply<[Tensor], Tensor>(mlp2, x)];
+    const mlp2 = decodeModel(encodeModel(mlp), { expect: MLP });
+    const lstm2 = decodeModel(encodeModel(lstm), { expect: LSTM });
+    const [a, b] = [apply(mlp, x), MLP.forward(mlp2, x)];
     sameBits(b, a);
-    const out1 = apply<[Tensor], readonly [Tensor, readonly [Tensor, Tensor]]>(lstm, seq);
-    const out2 = apply<[Tensor], readonly [Tensor, readonly [Tensor, Tensor]]>(lstm2, seq);
+    const out1 = apply(lstm, seq);
+    const out2 = LSTM.forward(lstm2, seq);
     sameBits(out2[0], out1[0]);
     sameBits(out2[1][0], out1[1][0]);
     sameBits(out2[1][1], out1[1][1]);
@@ -82,14 +83,14 @@ describe('io/model (architecture + weights in one file)', () => {
       toConfig: (m: AnyModule<unknown>) => ({ kind: specOf(m).name }),
       fromConfig: (json: unknown) => {
         assert.deepEqual(json, { kind: 'Net' });
-        return makeNet() as AnyModule<never>;
+        return makeNet();
       },
     };
     const net = initialize(makeNet())(random.key(9));
     const x = tf.tensor([[1, 2, 3]]);
-    const back = decodeModel(encodeModel(net, { architecture: codec }), { architecture: codec });
+    const back = decodeModel(encodeModel(net, { architecture: codec }), { architecture: codec, expect: Net });
     const y1 = Net.forward(net, x);
-    const y2 = Net.forward(back as typeof net, x);
+    const y2 = Net.forward(back, x);
     sameBits(y2, y1);
     dispose([net, x, back, y1, y2]);
   });
@@ -129,5 +130,88 @@ describe('io/model (architecture + weights in one file)', () => {
     });
     assert.equal(tf.memory().numTensors, before);
     dispose(lin);
+  });
+
+  it('typed loading: { expect: Def } gives a module of that kind, or a ConfigError naming both kinds before any tensor is made', async () => {
+    const dir = tmp();
+    try {
+      const model = initialize(Sequential.create([Linear.create(3, 8), Dropout.create(0.1), Linear.create(8, 4)]))(random.key(5));
+      const x = tf.tensor([[1, -2, 0.5]]);
+      const y = Sequential.forward(model, x);
+      const file = path.join(dir, 'model.safetensors');
+      await saveModel(file, model);
+      // The kind is checked at run time and typed at compile time: no cast to reach `layers`.
+      const loaded = await loadModel(file, { expect: Sequential });
+      assert.equal(loaded.layers.length, 3);
+      sameBits(Sequential.forward(loaded, x) as Tensor, y);
+      const sync = loadModelSync(file, { expect: Sequential });
+      sameBits(Sequential.forward(sync, x) as Tensor, y);
+      const bytes = encodeModel(model);
+      const decoded = decodeModel(bytes, { expect: Sequential });
+      assert.equal(specOf(decoded).URI, Sequential.URI);
+
+      // The wrong kind: a ConfigError with both kinds, nothing allocated, async, sync and from bytes.
+      const before = tf.memory().numTensors;
+      const mismatch = {
+        name: 'ConfigError',
+        message:
+          `${file}: the model is a Sequential, not the Linear expected:\n` +
+          '  type: expected a Linear (parallax-ts/nn/Linear), got a Sequential (parallax-ts/nn/Sequential)',
+      };
+      await assert.rejects(loadModel(file, { expect: Linear }), mismatch);
+      assert.throws(() => loadModelSync(file, { expect: Linear }), mismatch);
+      let error: unknown;
+      try {
+        decodeModel(bytes, { expect: MLP });
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems, ['type: expected a MLP (parallax-ts/nn/MLP), got a Sequential (parallax-ts/nn/Sequential)']);
+      assert.match(error.message, /^decodeModel: the model is a Sequential, not the MLP expected:/);
+      assert.equal(tf.memory().numTensors, before);
+      dispose([model, x, y, loaded, sync, decoded]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a registry option carries user layers through saveModel / loadModel; without it they are refused', async () => {
+    const OffsetDef = defineModule('test/io/Offset', {
+      name: 'Offset',
+      fields: { shift: param(), size: constant<number>() },
+      create: (size: number) => ({ shift: paramInit([size], (shape) => () => tf.fill([...shape], 0.25)), size }),
+      forward: (m, x: Tensor) => tf.add(x, m.shift),
+    });
+    const Offset = configurable(OffsetDef, t.type({ size: t.number }), { toConfig: (m) => ({ size: m.size }), fromConfig: (c) => OffsetDef.create(c.size) });
+    const registry = builtinLayers.with(Offset);
+    const dir = tmp();
+    try {
+      const model = initialize(Sequential.create([Linear.create(2, 3), Offset.create(3)]))(random.key(2));
+      const x = tf.tensor([[0.5, -1]]);
+      const y = Sequential.forward(model, x);
+      const file = path.join(dir, 'model.safetensors');
+      await assert.rejects(saveModel(file, model), { message: /toConfig: Offset is not a registered layer/ });
+      assert.deepEqual(fs.readdirSync(dir), []);
+      await saveModel(file, model, { registry });
+      assert.deepEqual(JSON.parse(parseSafetensors(new Uint8Array(fs.readFileSync(file))).metadata[ARCHITECTURE_KEY]!), toConfig(model, registry));
+      const before = tf.memory().numTensors;
+      await assert.rejects(loadModel(file), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.deepEqual(e.problems, [`config.layers.1.type: expected a registered layer name (${builtinLayers.names().join(', ')}), got "Offset"`]);
+        return true;
+      });
+      assert.equal(tf.memory().numTensors, before);
+      const loaded = await loadModel(file, { registry, expect: Sequential });
+      sameBits(Sequential.forward(loaded, x) as Tensor, y);
+      const again = decodeModel(encodeModel(loaded, { registry }), { registry });
+      sameBits(apply(again, x) as Tensor, y);
+      assert.throws(() => decodeModel(encodeModel(model, { registry }), { registry, architecture: { toConfig, fromConfig: () => Linear.create(2, 3) } }), {
+        message: 'decodeModel: give a registry or an architecture codec, not both',
+      });
+      dispose([model, x, y, loaded, again]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { dispose } from '../../src/engine/memory.js';
 import { AdaptiveAvgPool2d } from '../../src/nn/AdaptiveAvgPool2d.js';
 import { GlobalAvgPool2d, globalAvgPool2d } from '../../src/nn/GlobalAvgPool2d.js';
 import { assertSameShape } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 /** PyTorch's adaptive bins by definition: mean of x[.., floor(i·H/oh) : ceil((i+1)·H/oh), ...]. */
@@ -67,7 +68,7 @@ describe('nn.AdaptiveAvgPool2d and GlobalAvgPool2d', () => {
   });
 
   it('errors name the path and shapes; config round trips', () => {
-    const h = Holder.make({ body: [AdaptiveAvgPool2d.create(2), GlobalAvgPool2d.create()] });
+    const h = Holder.make<tf.Tensor>({ body: [AdaptiveAvgPool2d.create(2), GlobalAvgPool2d.create()] });
     const x = tf.zeros([3, 4]);
     expect(() => Holder.forward(h, x)).to.throw('AdaptiveAvgPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [3, 4]');
     const m = AdaptiveAvgPool2d.create([null, 3]);
@@ -77,5 +78,11 @@ describe('nn.AdaptiveAvgPool2d and GlobalAvgPool2d', () => {
     assertSameShape(GlobalAvgPool2d.fromConfig(GlobalAvgPool2d.toConfig(GlobalAvgPool2d.create())), GlobalAvgPool2d.create());
     expect(() => AdaptiveAvgPool2d.create(0)).to.throw('outputSize must be');
     dispose(x);
+  });
+
+  it('prints like PyTorch (None for a kept size)', () => {
+    expect(show(AdaptiveAvgPool2d.create(2)).split('\n')[0]).to.equal('AdaptiveAvgPool2d(output_size=(2, 2))');
+    expect(show(AdaptiveAvgPool2d.create([null, 3])).split('\n')[0]).to.equal('AdaptiveAvgPool2d(output_size=(None, 3))');
+    expect(show(GlobalAvgPool2d.create()).split('\n')[0]).to.equal('GlobalAvgPool2d()');
   });
 });

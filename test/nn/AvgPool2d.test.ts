@@ -4,6 +4,7 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { AvgPool2d } from '../../src/nn/AvgPool2d.js';
 import { assertSameShape } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 import { naiveAvgPool2d } from './pooling.js';
 
@@ -56,7 +57,7 @@ describe('nn.AvgPool2d', () => {
   });
 
   it('errors name the path and shapes; config round trip', () => {
-    const h = Holder.make({ body: [AvgPool2d.create(2)] });
+    const h = Holder.make<tf.Tensor>({ body: [AvgPool2d.create(2)] });
     const x = tf.zeros([1, 2, 3, 4, 5]);
     expect(() => Holder.forward(h, x)).to.throw('AvgPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [1, 2, 3, 4, 5]');
     const m = AvgPool2d.create([3, 2], { stride: 1, padding: [1, 0], ceilMode: true, countIncludePad: false, divisorOverride: 3 });
@@ -66,5 +67,15 @@ describe('nn.AvgPool2d', () => {
     expect(isRight(d)).to.equal(true);
     if (isRight(d)) assertSameShape(AvgPool2d.fromConfig(d.right), m);
     dispose(x);
+  });
+
+  it('prints like PyTorch; bad divisorOverride and padding are refused', () => {
+    expect(show(AvgPool2d.create(2)).split('\n')[0]).to.equal('AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))');
+    expect(show(AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false, divisorOverride: 3 })).split('\n')[0]).to.equal(
+      'AvgPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=true, count_include_pad=false, divisor_override=3)',
+    );
+    expect(() => AvgPool2d.create(2, { divisorOverride: 0 })).to.throw('AvgPool2d.create: divisorOverride must be a positive integer, got 0');
+    // the window is checked first
+    expect(() => AvgPool2d.create(2, { padding: 2, divisorOverride: 0 })).to.throw('AvgPool2d.create: padding should be at most half of the kernel size');
   });
 });

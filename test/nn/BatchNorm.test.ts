@@ -9,6 +9,7 @@ import { BatchNorm1d, BatchNorm2d } from '../../src/nn/BatchNorm.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { setMode } from '../../src/random/newState.js';
 import { applyWithState, assertSameShape, leafInfos } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { arr, checkGradients, expectClose, Holder, seeded, weightedSum } from './helpers.js';
 
 const EPS = 1e-5;
@@ -101,12 +102,31 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
   });
 
   it('BatchNorm1d on [N, C, L] and BatchNorm2d on [N, C, H, W]: statistics over every axis but C (loops)', () => {
-    for (const [def, shape] of [[BatchNorm1d, [3, 2, 4]], [BatchNorm2d, [2, 3, 2, 3]]] as const) {
-      const c = shape[1];
-      const m0 = initialize(def.create(c, { momentum: 0.25 }))(key(0));
-      const m = setMode({ ...m0, weight: seeded([c], 1), bias: seeded([c], 2) } as typeof m0, 'train');
-      const input = seeded([...shape], 3);
-      const [y, m1] = (def.forwardWithState as (mm: typeof m, xx: tf.Tensor) => readonly [tf.Tensor, typeof m])(m, input);
+    // One train-mode step of each kind, from a fresh layer with seeded weight and bias.
+    const cases = [
+      {
+        shape: [3, 2, 4],
+        step: (c: number, input: tf.Tensor) => {
+          const m0 = initialize(BatchNorm1d.create(c, { momentum: 0.25 }))(key(0));
+          dispose([m0.weight, m0.bias]);
+          const m = setMode(BatchNorm1d.make({ ...m0, weight: seeded([c], 1), bias: seeded([c], 2) }), 'train');
+          return [m, ...BatchNorm1d.forwardWithState(m, input)] as const;
+        },
+      },
+      {
+        shape: [2, 3, 2, 3],
+        step: (c: number, input: tf.Tensor) => {
+          const m0 = initialize(BatchNorm2d.create(c, { momentum: 0.25 }))(key(0));
+          dispose([m0.weight, m0.bias]);
+          const m = setMode(BatchNorm2d.make({ ...m0, weight: seeded([c], 1), bias: seeded([c], 2) }), 'train');
+          return [m, ...BatchNorm2d.forwardWithState(m, input)] as const;
+        },
+      },
+    ];
+    for (const { shape, step } of cases) {
+      const c = shape[1]!;
+      const input = seeded(shape, 3);
+      const [m, y, m1] = step(c, input);
       const xs = arr(input);
       const per = xs.length / shape[0] / c; // positions per (sample, channel)
       const w = arr(m.weight);
@@ -127,7 +147,7 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
       expectClose(y.dataSync(), expected, 1e-5);
       expectClose(m1.runningMean.dataSync(), rm, 1e-5);
       expectClose(m1.runningVar.dataSync(), rv, 1e-5);
-      dispose([m0, m, m1, input, y]);
+      dispose([m, m1, input, y]);
     }
   });
 
@@ -158,7 +178,7 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const m = setMode(initialize(BatchNorm2d.create(3))(key(0)), 'train');
     const input = seeded([2, 3, 2, 2], 1);
     const [y, m1] = applyWithState(m, input);
-    expect((m1 as typeof m).numBatchesTracked.dataSync()[0]).to.equal(1);
+    expect(m1.numBatchesTracked.dataSync()[0]).to.equal(1);
     const h = Holder.make({ body: [m] });
     const bad = tf.zeros([2, 3]);
     expect(() => Holder.forward(h, bad)).to.throw('BatchNorm2d at "body.0": expected input of shape [N, 3, H, W], got [2, 3]');
@@ -166,7 +186,28 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     expect(() => BatchNorm2d.forward(m, one)).to.throw('expected more than 1 value per channel');
     const h1 = Holder.make({ body: [initialize(BatchNorm1d.create(4))(key(0))] });
     expect(() => Holder.forward(h1, bad)).to.throw('BatchNorm1d at "body.0": expected input of shape [N, 4] or [N, 4, L], got [2, 3]');
-    dispose([m, input, y, (m1 as typeof m).runningMean, (m1 as typeof m).runningVar, (m1 as typeof m).numBatchesTracked, bad, one, h1]);
+    dispose([m, input, y, m1.runningMean, m1.runningVar, m1.numBatchesTracked, bad, one, h1]);
+  });
+
+  it('BatchNorm1d and BatchNorm2d are two kinds from one declaration: own names and URIs, each refuses the other\'s modules', () => {
+    expect([BatchNorm1d.name, BatchNorm1d.URI]).to.deep.equal(['BatchNorm1d', 'parallax-ts/nn/BatchNorm1d']);
+    expect([BatchNorm2d.name, BatchNorm2d.URI]).to.deep.equal(['BatchNorm2d', 'parallax-ts/nn/BatchNorm2d']);
+    expect(show(BatchNorm1d.create(3, { momentum: null })).split('\n')[0]).to.match(
+      /^BatchNorm1d\(3, eps=0\.00001, momentum=None, affine=true, track_running_stats=true\)/,
+    );
+    expect(show(BatchNorm2d.create(4, { affine: false })).split('\n')[0]).to.match(
+      /^BatchNorm2d\(4, eps=0\.00001, momentum=0\.1, affine=false, track_running_stats=true\)/,
+    );
+    const bn1 = initialize(BatchNorm1d.create(3))(key(0));
+    const bn2 = initialize(BatchNorm2d.create(3))(key(0));
+    const x2 = tf.zeros([2, 3]);
+    const x4 = tf.zeros([2, 3, 2, 2]);
+    expect(() => BatchNorm1d.forward(bn2 as never, x2)).to.throw('BatchNorm1d.forward: expected a BatchNorm1d module, got BatchNorm2d');
+    expect(() => BatchNorm2d.forwardWithState(bn1 as never, x4)).to.throw('BatchNorm2d.forwardWithState: expected a BatchNorm2d module, got BatchNorm1d');
+    // the same constructor checks, named after each kind
+    expect(() => BatchNorm1d.create(3, { momentum: 2 })).to.throw('BatchNorm1d.create: momentum must be a number in [0, 1] or null, got 2');
+    expect(() => BatchNorm2d.fromConfig({ numFeatures: 3, eps: -1 })).to.throw('BatchNorm2d.fromConfig: eps must be a finite number ≥ 0, got -1');
+    dispose([bn1, bn2, x2, x4]);
   });
 
   it('config round trip', () => {

@@ -6,6 +6,7 @@ import { initialize } from '../../src/init/initialize.js';
 import { Conv1d } from '../../src/nn/Conv1d.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { assertSameShape, fromArray, toArray } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 type Tensor = tf.Tensor;
@@ -89,5 +90,20 @@ describe('nn.Conv1d', () => {
     const decoded = Conv1d.configCodec.decode(JSON.parse(JSON.stringify(Conv1d.toConfig(m))));
     expect(isRight(decoded)).to.equal(true);
     dispose([p, bad]);
+  });
+
+  it('prints like PyTorch: arguments at their defaults are left out', () => {
+    expect(show(Conv1d.create(4, 8, 3))).to.include('Conv1d(4, 8, kernel_size=3, stride=1) {');
+    expect(show(Conv1d.create(4, 8, 3, { padding: 'valid', groups: 4 }))).to.include('Conv1d(4, 8, kernel_size=3, stride=1, groups=4) {');
+    expect(show(Conv1d.create(2, 4, 4, { padding: 'same' }))).to.include('Conv1d(2, 4, kernel_size=4, stride=1, padding=same) {');
+    expect(show(Conv1d.create(4, 8, 3, { stride: 2, padding: 2, dilation: 2, groups: 2, bias: false }))).to.include(
+      'Conv1d(4, 8, kernel_size=3, stride=2, padding=2, dilation=2, groups=2, bias=false) {',
+    );
+  });
+
+  it('toConfig spells out every option, in the codec\'s order', () => {
+    expect(JSON.stringify(Conv1d.toConfig(Conv1d.create(2, 4, 4, { padding: 'same' })))).to.equal(
+      '{"inChannels":2,"outChannels":4,"kernelSize":4,"stride":1,"padding":"same","dilation":1,"groups":1,"bias":true}',
+    );
   });
 });

@@ -7,6 +7,7 @@ import { initialize } from '../../src/init/initialize.js';
 import { Conv2d } from '../../src/nn/Conv2d.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { assertSameShape, fromArray, toArray } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, naiveConv2d, seeded, weightedSum } from './helpers.js';
 
 type Tensor = tf.Tensor;
@@ -147,5 +148,21 @@ describe('nn.Conv2d', () => {
     if (isRight(decoded)) assertSameShape(Conv2d.fromConfig(decoded.right), m);
     expect(isRight(Conv2d.configCodec.decode({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'full' }))).to.equal(false);
     expect(isRight(Conv2d.configCodec.decode({ inChannels: 1, outChannels: 1, kernelSize: 3, bais: true }))).to.equal(false);
+  });
+
+  it('prints like PyTorch (pairs as (h, w)); an int padding prints, \'valid\' does not', () => {
+    expect(show(Conv2d.create(3, 8, 3))).to.include('Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0)) {');
+    expect(show(Conv2d.create(1, 1, 2, { padding: 'valid' }))).to.include('Conv2d(1, 1, kernel_size=(2, 2), stride=(1, 1)) {');
+    expect(show(Conv2d.create(2, 2, [4, 3], { padding: 'same' }))).to.include('Conv2d(2, 2, kernel_size=(4, 3), stride=(1, 1), padding=same) {');
+    expect(show(Conv2d.create(4, 8, [3, 5], { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2, bias: false }))).to.include(
+      'Conv2d(4, 8, kernel_size=(3, 5), stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2, bias=false) {',
+    );
+  });
+
+  it('checks its arguments in order: channels, kernel, stride, dilation, groups, then padding', () => {
+    expect(() => Conv2d.create(3, 3, 3, { dilation: [1, 0], stride: 0 })).to.throw('Conv2d.create: stride must be an integer >= 1 or a pair of them, got 0');
+    expect(() => Conv2d.create(3, 3, 3, { dilation: 0, groups: 2 })).to.throw('Conv2d.create: dilation must be');
+    expect(() => Conv2d.create(3, 3, 3, { groups: 2, padding: -1 })).to.throw('Conv2d.create: inChannels (3) must be divisible by groups (2)');
+    expect(() => Conv2d.create(3, 3, 3, { padding: [1, -1] })).to.throw('Conv2d.create: padding must be an integer >= 0 or a pair of them, got [1,-1]');
   });
 });

@@ -6,6 +6,7 @@ import { initialize } from '../../src/init/initialize.js';
 import { ConvTranspose2d } from '../../src/nn/ConvTranspose2d.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { assertSameShape, fromArray, toArray } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 type Tensor = tf.Tensor;
@@ -113,5 +114,23 @@ describe('nn.ConvTranspose2d', () => {
     const decoded = ConvTranspose2d.configCodec.decode(JSON.parse(JSON.stringify(ConvTranspose2d.toConfig(m))));
     expect(isRight(decoded)).to.equal(true);
     dispose([p, bad]);
+  });
+
+  it('prints like PyTorch, output_padding after padding; toConfig keeps that order', () => {
+    expect(show(ConvTranspose2d.create(2, 3, 3))).to.include('ConvTranspose2d(2, 3, kernel_size=(3, 3), stride=(1, 1)) {');
+    expect(show(ConvTranspose2d.create(2, 2, 3, { outputPadding: [0, 1], dilation: [1, 2] }))).to.include(
+      'ConvTranspose2d(2, 2, kernel_size=(3, 3), stride=(1, 1), output_padding=(0, 1), dilation=(1, 2)) {',
+    );
+    const m = ConvTranspose2d.create(4, 8, [3, 4], { stride: 2, padding: [1, 0], outputPadding: [1, 0], dilation: [1, 2], groups: 4, bias: false });
+    expect(show(m)).to.include('ConvTranspose2d(4, 8, kernel_size=(3, 4), stride=(2, 2), padding=(1, 0), output_padding=(1, 0), dilation=(1, 2), groups=4, bias=false) {');
+    expect(JSON.stringify(ConvTranspose2d.toConfig(m))).to.equal(
+      '{"inChannels":4,"outChannels":8,"kernelSize":[3,4],"stride":[2,2],"padding":[1,0],"outputPadding":[1,0],"dilation":[1,2],"groups":4,"bias":false}',
+    );
+  });
+
+  it('checks padding and outputPadding right after stride, before dilation and groups', () => {
+    expect(() => ConvTranspose2d.create(2, 2, 3, { padding: -1, dilation: 0 })).to.throw('ConvTranspose2d.create: padding must be an integer >= 0 or a pair of them, got -1');
+    expect(() => ConvTranspose2d.create(2, 2, 3, { outputPadding: -1, groups: 3 })).to.throw('ConvTranspose2d.create: outputPadding must be an integer >= 0');
+    expect(() => ConvTranspose2d.create(2, 2, 3, { outputPadding: 5, groups: 3 })).to.throw('ConvTranspose2d.create: inChannels (2) must be divisible by groups (3)');
   });
 });

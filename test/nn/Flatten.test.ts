@@ -4,6 +4,7 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { Flatten } from '../../src/nn/Flatten.js';
 import { assertSameShape } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 describe('nn.Flatten', () => {
@@ -29,7 +30,7 @@ describe('nn.Flatten', () => {
   });
 
   it('too-small input names the path; config round trip', () => {
-    const h = Holder.make({ body: [Flatten.create()] });
+    const h = Holder.make<tf.Tensor>({ body: [Flatten.create()] });
     const x = tf.zeros([3]);
     expect(() => Holder.forward(h, x)).to.throw('Flatten at "body.0": expected input with axes 1 and -1');
     expect(() => Holder.forward(h, x)).to.throw('got [3]');
@@ -38,5 +39,10 @@ describe('nn.Flatten', () => {
     expect(isRight(d)).to.equal(true);
     if (isRight(d)) assertSameShape(Flatten.fromConfig(d.right), m);
     x.dispose();
+  });
+
+  it('prints like PyTorch; a non-integer dim is refused', () => {
+    expect(show(Flatten.create()).split('\n')[0]).to.equal('Flatten(start_dim=1, end_dim=-1)');
+    expect(() => Flatten.create({ startDim: 1.5 })).to.throw('Flatten.create: startDim must be an integer, got 1.5');
   });
 });

@@ -6,6 +6,7 @@ import { initialize } from '../../src/init/initialize.js';
 import { LayerNorm } from '../../src/nn/LayerNorm.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { assertSameShape } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { arr, checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 import { normalizeBlocks } from './norms.js';
 
@@ -44,6 +45,13 @@ describe('nn.LayerNorm', () => {
     const x = seeded([3, 5], 4);
     checkGradients((xx, w, b) => weightedSum(LayerNorm.forward(LayerNorm.make({ ...m, weight: w!, bias: b! }), xx!)), [x, m.weight, m.bias], { samples: 8 });
     dispose([m, x]);
+  });
+
+  it('prints as PyTorch: normalizedShape as a Python tuple', () => {
+    expect(show(LayerNorm.create(16)).split('\n')[0]).to.match(/^LayerNorm\(\(16,\), eps=0\.00001, elementwise_affine=true\) \{/);
+    expect(show(LayerNorm.create([2, 3], { eps: 1e-3, bias: false })).split('\n')[0]).to.match(
+      /^LayerNorm\(\(2, 3\), eps=0\.001, elementwise_affine=true, bias=false\) \{/,
+    );
   });
 
   it('wrong trailing shape names the path; config round trip', () => {

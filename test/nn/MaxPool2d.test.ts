@@ -4,6 +4,7 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { MaxPool2d } from '../../src/nn/MaxPool2d.js';
 import { assertSameShape } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 import { naiveMaxPool2d } from './pooling.js';
 
@@ -52,7 +53,7 @@ describe('nn.MaxPool2d', () => {
   });
 
   it('errors name the path and shapes; bad arguments; config round trip', () => {
-    const h = Holder.make({ body: [MaxPool2d.create(2)] });
+    const h = Holder.make<tf.Tensor>({ body: [MaxPool2d.create(2)] });
     const x = tf.zeros([4, 4]);
     expect(() => Holder.forward(h, x)).to.throw('MaxPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [4, 4]');
     const small = tf.zeros([1, 1, 1, 5]);
@@ -65,5 +66,11 @@ describe('nn.MaxPool2d', () => {
     expect(isRight(d) && MaxPool2d.fromConfig(d.right).stride).to.deep.equal([1, 1]);
     expect(MaxPool2d.create(3).stride).to.deep.equal([3, 3]);
     dispose([x, small]);
+  });
+
+  it('prints like PyTorch; toConfig spells out every option', () => {
+    expect(show(MaxPool2d.create(2)).split('\n')[0]).to.equal('MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))');
+    expect(show(MaxPool2d.create(3, { stride: 2, padding: 1, ceilMode: true })).split('\n')[0]).to.equal('MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=true)');
+    expect(JSON.stringify(MaxPool2d.toConfig(MaxPool2d.create(2)))).to.equal('{"kernelSize":[2,2],"stride":[2,2],"padding":[0,0],"ceilMode":false}');
   });
 });

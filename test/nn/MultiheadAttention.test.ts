@@ -24,7 +24,7 @@ type MHA = MultiheadAttention<Tensor>;
 const build = (E: number, H: number, opts: Parameters<typeof MultiheadAttention.create>[2] = {}, seed = 1): MHA => {
   const lazy = MultiheadAttention.create(E, H, opts);
   const shapes = toArray(lazy).map((p) => p.shape);
-  return fromArray(lazy, shapes.map((s, i) => tf.mul(seeded([...s], seed + i), 0.8))) as unknown as MHA;
+  return fromArray(lazy, shapes.map((s, i) => tf.mul(seeded([...s], seed + i), 0.8)));
 };
 
 interface RefMasks {
@@ -252,7 +252,7 @@ describe('nn.MultiheadAttention', () => {
 
   it('default init: PyTorch shapes and distributions (xavier-uniform in_proj, zero biases, U(±1/√E) out_proj)', () => {
     const E = 8;
-    const m = initialize(MultiheadAttention.create(E, 2))(key(3)) as MHA;
+    const m = initialize(MultiheadAttention.create(E, 2))(key(3));
     expect(leafEntries(m).map(([i, t]) => [i.path, t.shape])).to.deep.equal([
       ['in_proj_weight', [3 * E, E]],
       ['q_proj_weight', [0]],
@@ -271,6 +271,19 @@ describe('nn.MultiheadAttention', () => {
     expect(maxAbs(m.in_proj_bias)).to.equal(0);
     expect(maxAbs(m.out_proj.bias)).to.equal(0);
     tf.dispose(toArray(m));
+  });
+
+  it('attend runs through the forward wrapper, as forward does: an uninitialized layer is refused, errors name the module', () => {
+    const lazy = MultiheadAttention.create(4, 2);
+    const x = tf.zeros([2, 3, 4]);
+    const uninitialized = /MultiheadAttention at the root module: field "in_proj_weight" is uninitialized/;
+    expect(() => MultiheadAttention.attend(lazy as never, x)).to.throw(uninitialized);
+    expect(() => MultiheadAttention.forward(lazy as never, x)).to.throw(uninitialized);
+    const m = build(4, 2);
+    expect(() => MultiheadAttention.attend(m, tf.zeros([2, 3, 5]))).to.throw(
+      'MultiheadAttention at the root module: expected query of shape [N, L, 4] or [L, 4], got [2, 3, 5]',
+    );
+    tf.dispose([x, ...toArray(m)]);
   });
 
   it('forward and attend leak no tensors', () => {

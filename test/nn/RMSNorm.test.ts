@@ -6,6 +6,7 @@ import { initialize } from '../../src/init/initialize.js';
 import { RMSNorm } from '../../src/nn/RMSNorm.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { assertSameShape } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { arr, checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 describe('nn.RMSNorm', () => {
@@ -43,6 +44,13 @@ describe('nn.RMSNorm', () => {
     const x = seeded([3, 4], 3);
     checkGradients((xx, w) => weightedSum(RMSNorm.forward(RMSNorm.make({ ...m, weight: w! }), xx!)), [x, m.weight], { samples: 8 });
     dispose([m, x]);
+  });
+
+  it('prints as PyTorch: normalizedShape as a Python tuple, the default eps as None', () => {
+    expect(show(RMSNorm.create(16)).split('\n')[0]).to.match(/^RMSNorm\(\(16,\), eps=None, elementwise_affine=true\) \{/);
+    expect(show(RMSNorm.create([2, 3], { eps: 1e-6, elementwiseAffine: false })).split('\n')[0]).to.match(
+      /^RMSNorm\(\(2, 3\), eps=0\.000001, elementwise_affine=false\) \{/,
+    );
   });
 
   it('wrong shape names the path; config round trip', () => {

@@ -20,28 +20,20 @@ import { foldIn } from '../../src/random/foldIn.js';
 import { newState, setMode } from '../../src/random/newState.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { buffer, constant } from '../../src/tree/Field.js';
-import { type AnyModule, applyWithState, defineModule, fromArray, leafInfos, type ModuleDef, type ModuleOf, type Relabel, toArray } from '../../src/tree/Module.js';
+import { type AnyModule, applyWithState, defineModule, fromArray, leafInfos, type ModuleType, type Relabel, toArray } from '../../src/tree/Module.js';
 import { checkGradients, expectClose, expectNoLeak, seeded, weightedSum } from './helpers.js';
 
 type Tensor = tf.Tensor;
 
 // A tiny stateful layer: y = x + offset; in its stateful pass it counts calls and sums its inputs.
-const counterFields = { calls: buffer(), total: buffer(), offset: constant<number>() };
-const CounterURI = 'test/nn/Counter';
-type CounterURI = typeof CounterURI;
-type Counter<A> = ModuleOf<CounterURI, typeof counterFields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [CounterURI]: Counter<A>;
-  }
-}
-const Counter: ModuleDef<CounterURI, typeof counterFields, [x: Tensor], Tensor> = defineModule(CounterURI, {
+const Counter = defineModule('test/nn/Counter', {
   name: 'Counter',
-  fields: counterFields,
-  forward: (m: Counter<Tensor>, x: Tensor): Tensor => tf.add(x, m.offset),
-  forwardWithState: (m: Counter<Tensor>, x: Tensor): readonly [Tensor, Counter<Tensor>] =>
-    tf.tidy(() => [tf.add(x, m.offset), Counter.make({ ...m, calls: tf.add(m.calls, 1), total: tf.add(m.total, tf.sum(x)) })] as never),
+  fields: { calls: buffer(), total: buffer(), offset: constant<number>() },
+  forward: (m, x: Tensor): Tensor => tf.add(x, m.offset),
+  forwardWithState: (m, x: Tensor) =>
+    tf.tidy(() => [tf.add(x, m.offset), { ...m, calls: tf.add(m.calls, 1), total: tf.add(m.total, tf.sum(x)) }] as never) as readonly [Tensor, typeof m],
 });
+type Counter<A> = ModuleType<typeof Counter, A>;
 const counter = (offset: number): Counter<Tensor> => Counter.make({ calls: tf.scalar(0), total: tf.scalar(0), offset });
 
 const seededModule = <M extends AnyModule<unknown>>(lazy: M, seed: number): Relabel<M, Tensor> =>
@@ -54,10 +46,10 @@ describe('nn.Sequential', () => {
   it('forward applies the layers in order', () => {
     const a = seededModule(Linear.create(3, 4), 1);
     const b = seededModule(Linear.create(4, 2), 5);
-    const seq = Sequential.create<Tensor>([a, b]);
+    const seq = Sequential.create([a, b]);
     const x = seeded([5, 3], 9);
     expectClose(Sequential.forward(seq, x) as Tensor, dense(dense(x, a), b), 1e-5);
-    expect(Sequential.forward(Sequential.create<Tensor>([]), x)).to.equal(x);
+    expect(Sequential.forward(Sequential.create([]), x)).to.equal(x);
     expect(leafInfos(seq).map((i) => i.path)).to.deep.equal(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
     // PyTorch's nn.Sequential state-dict keys
     expect(stateDictKeys(seq)).to.deep.equal(['0.weight', '0.bias', '1.weight', '1.bias']);
@@ -68,7 +60,7 @@ describe('nn.Sequential', () => {
 
   it('forwardWithState threads every child through applyWithState (a stateful child inside gets updated); forward does not', () => {
     const lin = seededModule(Linear.create(2, 2), 3);
-    const seq = Sequential.create<Tensor>([counter(1), lin, counter(-2)]);
+    const seq = Sequential.create([counter(1), lin, counter(-2)]);
     const x = tf.tensor2d([[1, 2], [3, 4]]);
     const [y, next] = Sequential.forwardWithState(seq, x);
     const h = tf.add(x, 1);
@@ -86,14 +78,14 @@ describe('nn.Sequential', () => {
     // plain forward: same output, no state
     expectClose(Sequential.forward(seq, x) as Tensor, y as Tensor, 1e-6);
     // no stateful child: the same record comes back
-    const plain = Sequential.create<Tensor>([lin]);
+    const plain = Sequential.create([lin]);
     expect(Sequential.forwardWithState(plain, x)[1]).to.equal(plain);
   });
 
   it('a BatchNorm1d inside a Sequential gets its running statistics updated by forwardWithState (train mode)', () => {
     const lin = seededModule(Linear.create(2, 3), 2);
     const bn = initialize(BatchNorm1d.create(3))(key(0));
-    const seq = setMode(Sequential.create<Tensor>([lin, bn]), 'train');
+    const seq = setMode(Sequential.create([lin, bn]), 'train');
     const x = tf.tensor2d([[1, -2], [0.5, 3], [2, 1], [-1, 0]]);
     const [, next] = Sequential.forwardWithState(seq, x);
     const bnNext = next.layers[1] as typeof bn;
@@ -111,13 +103,13 @@ describe('nn.Sequential', () => {
   });
 
   it('a nested Sequential threads state too, and errors name the full path', () => {
-    const inner = Sequential.create<Tensor>([counter(0), seededModule(Linear.create(2, 3), 1)]);
-    const outer = Sequential.create<Tensor>([inner, seededModule(Linear.create(3, 1), 4)]);
+    const inner = Sequential.create([counter(0), seededModule(Linear.create(2, 3), 1)]);
+    const outer = Sequential.create([inner, seededModule(Linear.create(3, 1), 4)]);
     const [, next] = Sequential.forwardWithState(outer, tf.ones([1, 2]));
     const innerNext = next.layers[0] as typeof inner;
     expect((innerNext.layers[0] as Counter<Tensor>).calls.dataSync()[0]).to.equal(1);
     expect(() => Sequential.forward(outer, tf.ones([1, 5]))).to.throw(/Linear at "layers\.0\.layers\.1": expected input of shape \[\.\.\., 2\], got \[1, 5\]/);
-    const bad = Sequential.create<Tensor>([seededModule(Linear.create(2, 3), 1), seededModule(Linear.create(4, 1), 1)]);
+    const bad = Sequential.create([seededModule(Linear.create(2, 3), 1), seededModule(Linear.create(4, 1), 1)]);
     expect(() => Sequential.forward(bad, tf.ones([1, 2]))).to.throw(/Linear at "layers\.1": expected input of shape \[\.\.\., 4\], got \[1, 3\]/);
   });
 
@@ -126,10 +118,10 @@ describe('nn.Sequential', () => {
     const b = seededModule(Linear.create(2, 2), 4);
     const x = seeded([2, 3], 7);
     checkGradients(
-      (wa, bb) => weightedSum(Sequential.forward(Sequential.create<Tensor>([{ ...a, weight: wa } as Linear<Tensor>, { ...b, bias: bb } as Linear<Tensor>]), x) as Tensor),
+      (wa, bb) => weightedSum(Sequential.forward(Sequential.create([{ ...a, weight: wa } as Linear<Tensor>, { ...b, bias: bb } as Linear<Tensor>]), x) as Tensor),
       [a.weight, b.bias],
     );
-    const seq = Sequential.create<Tensor>([a, Dropout.create(0.5), b]);
+    const seq = Sequential.create([a, Dropout.create(0.5), b]);
     const [train] = newState(seq, 'train')(key(3));
     const d = train.layers[1] as Dropout<Tensor>;
     const k = O.isSome(d.ctx.key) ? d.ctx.key.value : expect.fail('no key');
@@ -141,7 +133,7 @@ describe('nn.Sequential', () => {
   });
 
   it('leaks no tensors (forward and forwardWithState)', () => {
-    const seq = Sequential.create<Tensor>([counter(1), seededModule(Linear.create(2, 2), 3)]);
+    const seq = Sequential.create([counter(1), seededModule(Linear.create(2, 2), 3)]);
     const x = seeded([3, 2], 1);
     expectNoLeak(() => Sequential.forward(seq, x) as Tensor).dispose();
     const [y, next] = expectNoLeak(() => {

@@ -1,21 +1,32 @@
 /**
- * Architecture as data: toConfig → JSON text → fromConfig round trips for every registered layer
+ * Architecture as data: toConfig → JSON text → fromConfig round trips for every built-in layer
  * (each needs a sample here, so a newly registered layer without one fails), Sequential nesting and
- * MLP (also property-based), and validation errors that name the JSON path.
+ * MLP (also property-based), validation errors that name the JSON path, and layer registries as
+ * values: immutable, extended with `.with`, passed to every function that reads them.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts/lib/index.js';
+import { tf } from '../../src/engine/backend.js';
+import { initialize } from '../../src/init/initialize.js';
+import { key } from '../../src/random/PRNGKey.js';
 import { AdaptiveAvgPool2d } from '../../src/nn/AdaptiveAvgPool2d.js';
 import { AvgPool2d } from '../../src/nn/AvgPool2d.js';
 import { BatchNorm1d, BatchNorm2d } from '../../src/nn/BatchNorm.js';
 import {
+  builtinLayers,
   ConfigError,
+  type ContainerLayer,
+  configurable,
   decodeLayerConfig,
   fromConfig,
   fromConfigEither,
-  registeredLayers,
-  registerLayer,
+  type LayerConfig,
+  layerConfigCodec,
+  layerRegistry,
+  SequentialConfig,
+  SequentialLayer,
   toConfig,
 } from '../../src/nn/config.js';
 import { Conv1d } from '../../src/nn/Conv1d.js';
@@ -37,7 +48,9 @@ import { MaxPool2d } from '../../src/nn/MaxPool2d.js';
 import { MLP } from '../../src/nn/MLP.js';
 import { MultiheadAttention } from '../../src/nn/MultiheadAttention.js';
 import { Sequential } from '../../src/nn/Sequential.js';
-import { type AnyModule, assertSameShape, leafEntries, specOf } from '../../src/tree/Module.js';
+import { anyModules, constant, param } from '../../src/tree/Field.js';
+import { type AnyModule, apply, assertSameShape, defineModule, leafEntries, type ModuleType, specOf } from '../../src/tree/Module.js';
+import { paramInit } from '../../src/tree/ParamInit.js';
 import { getShow } from '../../src/tree/Show.js';
 
 type Lazy = AnyModule<unknown>;
@@ -47,11 +60,11 @@ const samples: Record<string, ReadonlyArray<Lazy>> = {
   Linear: [Linear.create(3, 4), Linear.create(2, 5, { bias: false })],
   Dropout: [Dropout.create(0.3), Dropout.create(0)],
   Sequential: [
-    Sequential.create<unknown>([]),
-    Sequential.create<unknown>([
+    Sequential.create([]),
+    Sequential.create([
       Linear.create(4, 8),
       Dropout.create(0.1),
-      Sequential.create<unknown>([MLP.create([8, 6, 2], { activation: 'gelu' }), Dropout.create(0.2)]),
+      Sequential.create([MLP.create([8, 6, 2], { activation: 'gelu' }), Dropout.create(0.2)]),
     ]),
   ],
   MLP: [MLP.create([3, 2]), MLP.create([4, 16, 8, 2], { activation: 'silu', finalActivation: 'sigmoid', dropout: 0.25, bias: false })],
@@ -86,7 +99,7 @@ const roundTrip = (m: Lazy): Lazy => fromConfig(JSON.parse(JSON.stringify(toConf
 
 describe('nn config (architecture as data)', () => {
   it('every registered layer has a sample here', () => {
-    expect([...registeredLayers()].sort()).to.deep.equal(Object.keys(samples).sort());
+    expect([...builtinLayers.names()]).to.deep.equal(Object.keys(samples).sort());
   });
 
   for (const [name, ms] of Object.entries(samples)) {
@@ -104,7 +117,7 @@ describe('nn config (architecture as data)', () => {
   }
 
   it('a nested Sequential writes its children in the same { type, config } form', () => {
-    const json = toConfig(Sequential.create<unknown>([Linear.create(2, 3, { bias: false }), Sequential.create<unknown>([Dropout.create(0.5)])]));
+    const json = toConfig(Sequential.create([Linear.create(2, 3, { bias: false }), Sequential.create([Dropout.create(0.5)])]));
     expect(json).to.deep.equal({
       type: 'Sequential',
       config: {
@@ -132,10 +145,10 @@ describe('nn config (architecture as data)', () => {
       fc.tuple(size, size, fc.integer({ min: 1, max: 3 })).map(([i, h, numLayers]) => LSTM.create(i, h, { numLayers }) as Lazy),
       mlp,
     );
-    const seq = fc.array(fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }).map((ls) => Sequential.create<unknown>(ls) as Lazy)), { maxLength: 4 });
+    const seq = fc.array(fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }).map((ls) => Sequential.create(ls) as Lazy)), { maxLength: 4 });
     fc.assert(
       fc.property(seq, (layers) => {
-        const m = Sequential.create<unknown>(layers);
+        const m = Sequential.create(layers);
         const back = roundTrip(m);
         expect(architecture(back)).to.deep.equal(architecture(m));
         expect(toConfig(back)).to.deep.equal(toConfig(m));
@@ -213,10 +226,190 @@ describe('nn config (architecture as data)', () => {
 
   it('toConfig of an unregistered module says how to register it; a name clash is refused', () => {
     const fake = { ...Linear, URI: 'test/NotLinear' } as never;
-    expect(() => registerLayer(fake)).to.throw(/the name "Linear" is taken/);
-    registerLayer(Linear); // the same kind again: a no-op
+    expect(() => builtinLayers.with(fake)).to.throw(/the name "Linear" is taken by parallax-ts\/nn\/Linear, so test\/NotLinear cannot have it/);
+    expect(builtinLayers.with(Linear)).to.equal(builtinLayers, 'the same kind again: a no-op');
     expect(() => toConfig({ [Symbol.for('parallax-ts/ModuleDef')]: { URI: 'x/Y', name: 'Y', fields: {}, fieldNames: [] } } as never)).to.throw(
-      /Y is not a registered layer; give its definition configCodec, toConfig and fromConfig \(see ConfigurableLayer\) and register it with registerLayer\(Y\), or save the weights alone \(io\.saveStateDict\)/,
+      /Y is not a registered layer \(the registry holds AdaptiveAvgPool2d, .*, Sequential\); give its definition a config with nn\.configurable \(see ConfigurableLayer\) and add it to the registry \(registry\.with\(Y\)\), or save the weights alone \(io\.saveStateDict\)/,
     );
+  });
+});
+
+// -------------------------------------------------------------------------------------
+// registries as values
+// -------------------------------------------------------------------------------------
+
+/** A user layer made configurable: `y = x * factor`, one parameter-free constant. */
+const ScaleDef = defineModule('test/config/Scale', {
+  name: 'Scale',
+  fields: { factor: constant<number>() },
+  create: (factor: number) => ({ factor }),
+  forward: (m, x: tf.Tensor) => tf.mul(x, m.factor),
+});
+const Scale = configurable(ScaleDef, t.type({ factor: t.number }), {
+  toConfig: (m) => ({ factor: m.factor }),
+  fromConfig: (c) => {
+    if (c.factor === 0) throw new Error('Scale.create: factor must not be 0');
+    return ScaleDef.create(c.factor);
+  },
+});
+
+/** A user layer with a parameter, to check that a custom layer's leaves survive the round trip. */
+const BiasDef = defineModule('test/config/Bias', {
+  name: 'Bias',
+  fields: { bias: param(), size: constant<number>() },
+  create: (size: number) => ({ bias: paramInit([size], (shape) => () => tf.ones([...shape])), size }),
+  forward: (m, x: tf.Tensor) => tf.add(x, m.bias),
+});
+const Bias = configurable(BiasDef, t.type({ size: t.number }), { toConfig: (m) => ({ size: m.size }), fromConfig: (c) => BiasDef.create(c.size) });
+type Bias<A> = ModuleType<typeof Bias, A>;
+
+/** A user container: `x + layers(x)`; its children come from the registry it sits in. */
+const Residual = defineModule('test/config/Residual', {
+  name: 'Residual',
+  fields: { layers: anyModules() },
+  forward: (m, x: tf.Tensor) => tf.add(x, m.layers.reduce((h: tf.Tensor, l) => apply(l as AnyModule<tf.Tensor>, h) as tf.Tensor, x)),
+});
+const ResidualLayer: ContainerLayer<{ readonly layers: ReadonlyArray<LayerConfig> }> = {
+  container: true,
+  URI: Residual.URI,
+  name: Residual.name,
+  configCodec: (layer) => t.strict({ layers: t.readonlyArray(layer) }),
+  toConfig: (m: ModuleType<typeof Residual, unknown>, child) => ({ layers: m.layers.map(child) }),
+  fromConfig: (c, child) => Residual.make({ layers: c.layers.map((l, i) => child(l, `layers.${i}`)) }),
+};
+
+describe('nn config: layer registries are values', () => {
+  it('`with` returns a new registry and leaves the one it was called on unchanged', () => {
+    const small = layerRegistry([Linear]);
+    const bigger = small.with(Dropout);
+    const renamed = bigger.with(Linear, 'Dense');
+    expect(small.names()).to.deep.equal(['Linear']);
+    expect(bigger.names()).to.deep.equal(['Dropout', 'Linear']);
+    expect(renamed.names()).to.deep.equal(['Dense', 'Dropout', 'Linear']);
+    expect(bigger.names()).to.deep.equal(['Dropout', 'Linear'], 'adding a name made a new registry');
+    expect(Object.isFrozen(small)).to.equal(true);
+    // What each registry can build: `small` knows no Dropout, `bigger` does.
+    const dropout = { type: 'Dropout', config: { rate: 0.5 } };
+    expect(() => fromConfig(dropout, small)).to.throw(ConfigError, /type: expected a registered layer name \(Linear\), got "Dropout"/);
+    expect(specOf(fromConfig(dropout, bigger)).name).to.equal('Dropout');
+    // A kind registered under a second name is built from either, and written with the last one.
+    expect(specOf(fromConfig({ type: 'Dense', config: { inFeatures: 2, outFeatures: 3 } }, renamed)).URI).to.equal(Linear.URI);
+    expect(toConfig(Linear.create(2, 3), renamed).type).to.equal('Dense');
+    expect(toConfig(Linear.create(2, 3), bigger).type).to.equal('Linear');
+    // The built-in registry is never extended by what others add.
+    expect(builtinLayers.with(Scale).names()).to.include('Scale');
+    expect(builtinLayers.names()).to.not.include('Scale');
+  });
+
+  it('a name clash is an error and leaves the registry as it was; an entry that is no configurable layer is refused', () => {
+    const small = layerRegistry([Linear, Dropout]);
+    const impostor = { ...Dropout, URI: 'test/config/OtherDropout' };
+    expect(() => small.with(impostor)).to.throw(
+      'LayerRegistry.with: the name "Dropout" is taken by parallax-ts/nn/Dropout, so test/config/OtherDropout cannot have it; give it another name: registry.with(layer, \'Dropout2\')',
+    );
+    expect(small.names()).to.deep.equal(['Dropout', 'Linear']);
+    expect(small.with(impostor, 'OtherDropout').names()).to.deep.equal(['Dropout', 'Linear', 'OtherDropout']);
+    expect(() => layerRegistry([Linear, Linear.create(2, 3) as never])).to.throw(/LayerRegistry\.with: .*is not a configurable layer: it lacks URI, name, toConfig, fromConfig, configCodec/);
+    expect(() => layerRegistry([{ ...Linear, configCodec: undefined } as never])).to.throw(/Linear is not a configurable layer: it lacks configCodec \(give its definition a config with nn\.configurable\)/);
+    expect(() => small.with(Linear, '')).to.throw(/the name must be a non-empty string/);
+    expect(() => fromConfig({ type: 'Linear', config: {} }, {} as never)).to.throw(/expected a LayerRegistry/);
+  });
+
+  it('fromConfig / toConfig with a custom registry: a user layer inside a Sequential round trips, and only there', () => {
+    const registry = builtinLayers.with(Scale).with(Bias);
+    const json = {
+      type: 'Sequential',
+      config: {
+        layers: [
+          { type: 'Linear', config: { inFeatures: 2, outFeatures: 3, bias: true } },
+          { type: 'Scale', config: { factor: 0.5 } },
+          { type: 'Sequential', config: { layers: [{ type: 'Bias', config: { size: 3 } }] } },
+        ],
+      },
+    };
+    const m = fromConfig(json, registry);
+    expect(toConfig(m, registry)).to.deep.equal(json);
+    expect(leafEntries(m).map(([info]) => info.path)).to.deep.equal(['layers.0.weight', 'layers.0.bias', 'layers.2.layers.0.bias']);
+    expect(E.isRight(fromConfigEither(json, registry))).to.equal(true);
+    // It runs: Linear, then * 0.5, then + 1.
+    const net = initialize(m)(key(0));
+    const x = tf.tensor2d([[1, -1]]);
+    const lin = (net as unknown as Sequential<tf.Tensor>).layers[0] as Linear<tf.Tensor>;
+    const expected = tf.add(tf.mul(Linear.forward(lin, x), 0.5), 1);
+    expect(Array.from((apply(net as AnyModule<tf.Tensor>, x) as tf.Tensor).dataSync())).to.deep.equal(Array.from(expected.dataSync()));
+    expect(((net as unknown as Sequential<tf.Tensor>).layers[2] as unknown as Sequential<tf.Tensor>).layers[0]).to.satisfy(
+      (b: Bias<tf.Tensor>) => Array.from(b.bias.dataSync()).every((v) => v === 1),
+    );
+    // The built-in registry knows no Scale, at any depth, and says which names it knows.
+    expect(decodeLayerConfig(json)).to.satisfy(E.isLeft);
+    const r = decodeLayerConfig(json);
+    expect(E.isLeft(r) && r.left).to.deep.equal([
+      `config.layers.1.type: expected a registered layer name (${builtinLayers.names().join(', ')}), got "Scale"`,
+      `config.layers.2.config.layers.0.type: expected a registered layer name (${builtinLayers.names().join(', ')}), got "Bias"`,
+    ]);
+    expect(() => toConfig(m)).to.throw(/toConfig: Scale is not a registered layer/);
+    // Validation and build errors of a user layer name their JSON path.
+    expect(decodeLayerConfig({ type: 'Sequential', config: { layers: [{ type: 'Scale', config: { factor: 'x' } }] } }, registry)).to.deep.equal(
+      E.left(['config.layers.0.config.factor: expected number, got "x"']),
+    );
+    expect(() => fromConfig({ type: 'Sequential', config: { layers: [{ type: 'Scale', config: { factor: 0 } }] } }, registry)).to.throw(
+      ConfigError,
+      /config\.layers\.0: Scale\.create: factor must not be 0/,
+    );
+    tf.dispose([x, expected, ...leafEntries(net).map(([, l]) => l as tf.Tensor)]);
+  });
+
+  it('a registry made from scratch builds Sequentials only if it holds SequentialLayer; a user container decodes its children with its registry', () => {
+    const noSequential = layerRegistry([Linear]);
+    expect(() => fromConfig({ type: 'Sequential', config: { layers: [] } }, noSequential)).to.throw(/expected a registered layer name \(Linear\), got "Sequential"/);
+    const withSequential = layerRegistry([SequentialLayer, Linear]);
+    expect(specOf(fromConfig({ type: 'Sequential', config: { layers: [] } }, withSequential)).URI).to.equal(Sequential.URI);
+
+    const registry = layerRegistry([ResidualLayer, Linear, Scale]);
+    const json = {
+      type: 'Residual',
+      config: {
+        layers: [
+          { type: 'Linear', config: { inFeatures: 2, outFeatures: 2, bias: false } },
+          { type: 'Scale', config: { factor: 2 } },
+        ],
+      },
+    };
+    const m = fromConfig(json, registry);
+    expect(specOf(m).URI).to.equal(Residual.URI);
+    expect(toConfig(m, registry)).to.deep.equal(json);
+    // It runs: x + 2 (W x).
+    const net = initialize(m)(key(1)) as ModuleType<typeof Residual, tf.Tensor>;
+    const x = tf.tensor2d([[1, -2]]);
+    const w = net.layers[0] as Linear<tf.Tensor>;
+    const expected = tf.add(x, tf.mul(tf.matMul(x, w.weight, false, true), 2));
+    expect(Array.from(Residual.forward(net, x).dataSync())).to.deep.equal(Array.from(expected.dataSync()));
+    // Children are checked by the registry the container sits in, at their own paths; not by the built-in one.
+    expect(
+      decodeLayerConfig({ type: 'Residual', config: { layers: [{ type: 'Dropout', config: { rate: 0.1 } }, { type: 'Linear', config: { inFeatures: 0, outFeatures: 1 } }] } }, registry),
+    ).to.deep.equal(
+      E.left([
+        'config.layers.0.type: expected a registered layer name (Linear, Residual, Scale), got "Dropout"',
+        'config.layers.1.config.inFeatures: expected a positive integer, got 0',
+      ]),
+    );
+    expect(() => fromConfig({ type: 'Residual', config: { layers: [json.config.layers[0], { type: 'Scale', config: { factor: 0 } }] } }, registry)).to.throw(
+      ConfigError,
+      /config\.layers\.1: Scale\.create: factor must not be 0/,
+    );
+    // The container inside a built-in Sequential: the Sequential decodes its children with the same registry.
+    const nested = { type: 'Sequential', config: { layers: [json] } };
+    expect(toConfig(fromConfig(nested, builtinLayers.with(ResidualLayer).with(Scale)), builtinLayers.with(ResidualLayer).with(Scale))).to.deep.equal(nested);
+    tf.dispose([x, expected, w.weight, w.bias]);
+  });
+
+  it('layerConfigCodec is one codec per registry; SequentialConfig checks children against the built-in layers', () => {
+    const registry = builtinLayers.with(Scale);
+    expect(layerConfigCodec(registry)).to.equal(layerConfigCodec(registry));
+    expect(layerConfigCodec(registry)).to.not.equal(layerConfigCodec(builtinLayers));
+    expect(layerConfigCodec(registry).is({ type: 'Scale', config: { factor: 1 } })).to.equal(true);
+    expect(layerConfigCodec(builtinLayers).is({ type: 'Scale', config: { factor: 1 } })).to.equal(false);
+    expect(E.isRight(SequentialConfig.decode({ layers: [{ type: 'Linear', config: { inFeatures: 2, outFeatures: 3 } }] }))).to.equal(true);
+    expect(E.isLeft(SequentialConfig.decode({ layers: [{ type: 'Scale', config: { factor: 1 } }] }))).to.equal(true);
   });
 });

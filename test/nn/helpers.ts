@@ -149,20 +149,12 @@ export { toArray };
 
 // A tiny user-defined container, to check that a layer's shape error names its path in a tree.
 import { anyModules } from '../../src/tree/Field.js';
-import { apply, defineModule, type ModuleOf } from '../../src/tree/Module.js';
+import { apply, defineModule, type ModuleType } from '../../src/tree/Module.js';
 
-const holderFields = { body: anyModules() };
-export const HolderURI = 'test/nn/Holder';
-export type HolderURI = typeof HolderURI;
-export type Holder<A> = ModuleOf<HolderURI, typeof holderFields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [HolderURI]: Holder<A>;
-  }
-}
 /** `Holder.forward(h, x)` runs `body[0]`, `body[1]`, ... in turn; errors come out at `"body.<i>"`. */
-export const Holder = defineModule(HolderURI, {
+export const Holder = defineModule('test/nn/Holder', {
   name: 'Holder',
-  fields: holderFields,
-  forward: (m: Holder<unknown>, x: unknown): unknown => m.body.reduce((h: unknown, layer) => apply(layer, h), x),
+  fields: { body: anyModules() },
+  forward: (m, x: unknown): unknown => m.body.reduce((h: unknown, layer) => apply(layer, h), x),
 });
+export type Holder<A> = ModuleType<typeof Holder, A>;

@@ -131,7 +131,7 @@ describe('nn: PyTorch edge cases', () => {
     const d = E / H;
     const lazy = MultiheadAttention.create(E, H);
     const leaves = toArray(lazy).map((p, i) => tf.tensor(seededValues(p.shape.reduce((a, b) => a * b, 1), 10 + i), [...p.shape]));
-    const m = fromArray(lazy, leaves) as unknown as MultiheadAttention<Tensor>;
+    const m = fromArray(lazy, leaves);
     const [N, L, S] = [2, 3, 3];
     const qv = seededValues(N * L * E, 20);
     const kv = seededValues(N * S * E, 21);

@@ -19,6 +19,7 @@ import { newState } from '../../src/random/newState.js';
 import { key } from '../../src/random/PRNGKey.js';
 import type { AnyModule } from '../../src/tree/Field.js';
 import { fromArray, leafEntries, type Relabel, toArray } from '../../src/tree/Module.js';
+import { show } from '../../src/tree/Show.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 type Tensor = tf.Tensor;
@@ -136,7 +137,7 @@ describe('nn.LSTMCell / nn.GRUCell', () => {
 
   it("default init is PyTorch's U(±1/√hidden) for every parameter; names and shapes are PyTorch's", () => {
     const H = 16;
-    const cell = initialize(LSTMCell.create(5, H))(key(0)) as LSTMCell<Tensor>;
+    const cell: LSTMCell<Tensor> = initialize(LSTMCell.create(5, H))(key(0));
     expect(leafEntries(cell).map(([i, t]) => [i.path, t.shape])).to.deep.equal([
       ['weight_ih', [4 * H, 5]],
       ['weight_hh', [4 * H, H]],
@@ -147,7 +148,7 @@ describe('nn.LSTMCell / nn.GRUCell', () => {
       const a = Array.from(t.dataSync()).map(Math.abs);
       expect(Math.max(...a), info.path).to.be.at.most(1 / Math.sqrt(H)).and.above(0.8 / Math.sqrt(H));
     }
-    const gru = initialize(GRUCell.create(5, H))(key(0)) as GRUCell<Tensor>;
+    const gru: GRUCell<Tensor> = initialize(GRUCell.create(5, H))(key(0));
     expect(gru.weight_ih.shape).to.deep.equal([3 * H, 5]);
     tf.dispose([...toArray(cell), ...toArray(gru)]);
   });
@@ -296,6 +297,53 @@ describe('nn.LSTM / nn.GRU', () => {
     const gru = seededModule(GRU.create(3, 4), 7);
     expect(() => GRU.forward(gru, tf.zeros([2, 5, 3]), tf.zeros([2, 4]))).to.throw(/expected h0 of shape \[1, 2, 4\], got \[2, 4\]/);
     expect(() => LSTM.forward(LSTM.create(3, 4) as never, tf.zeros([1, 2, 3]))).to.throw(/uninitialized/);
+  });
+
+  it('unbatched GRUCell and GRU, and a bias-free 2-layer LSTM, match the references', () => {
+    const cell = seededModule(GRUCell.create(3, 4), 13);
+    const x = seeded([3], 80);
+    const h = seeded([4], 81);
+    const h1 = GRUCell.forward(cell, x, h);
+    expect(h1.shape).to.deep.equal([4]);
+    expectClose(h1.dataSync(), gruRef(params(cell), vec(x), vec(h)), 1e-5);
+    expectClose(GRUCell.forward(cell, x).dataSync(), gruRef(params(cell), vec(x), zeros(4)), 1e-5);
+    const gru = seededModule(GRU.create(3, 4), 14);
+    const xs = seeded([5, 3], 82);
+    const [out, hn] = GRU.forward(gru, xs);
+    expect(out.shape).to.deep.equal([5, 4]);
+    expect(hn.shape).to.deep.equal([1, 4]);
+    let hr = zeros(4);
+    const steps = mat(xs).map((xt) => (hr = gruRef(params(gru.layers[0]!), xt, hr)));
+    expectClose(out.dataSync(), steps.flat(), 1e-5);
+    expectClose(hn.dataSync(), hr, 1e-5);
+    const lstm = seededModule(LSTM.create(3, 4, { numLayers: 2, bias: false }), 15);
+    expect(lstm.layers[1]!.bias_hh.shape).to.deep.equal([0]);
+    const x3 = seeded([2, 3, 3], 83);
+    const [o3, [h3, c3]] = LSTM.forward(lstm, x3);
+    const ref = runLstmRef(lstm.layers.map(params), x3.arraySync() as number[][][]);
+    expectClose(o3.dataSync(), ref.out.flat(2), 1e-5);
+    expectClose(h3.dataSync(), ref.hn.flat(2), 1e-5);
+    expectClose(c3.dataSync(), ref.cn.flat(2), 1e-5);
+  });
+
+  it('constructor arguments are checked and printed; a state of the wrong form is a ModuleError', () => {
+    expect(() => LSTMCell.create(0, 4)).to.throw('LSTMCell.create: inputSize must be a positive integer, got 0');
+    expect(() => GRUCell.create(3, 2.5)).to.throw('GRUCell.create: hiddenSize must be a positive integer, got 2.5');
+    expect(() => LSTM.create(3, 4, { numLayers: 0 })).to.throw('LSTM.create: numLayers must be a positive integer, got 0');
+    expect(() => GRU.create(3, 4, { dropout: 1 })).to.throw('GRU.create: dropout must be in [0, 1), got 1');
+    expect(() => GRU.create(-1, 4)).to.throw('GRU.create: inputSize must be a positive integer, got -1');
+    const firstLine = (m: Parameters<typeof show>[0]): string => show(m).split('\n')[0]!;
+    expect(firstLine(LSTMCell.create(3, 4))).to.match(/^LSTMCell\(3, 4\) \{ weight_ih: /);
+    expect(firstLine(GRUCell.create(3, 4, { bias: false }))).to.match(/^GRUCell\(3, 4, bias=false\) \{ weight_ih: /);
+    expect(firstLine(LSTM.create(3, 4))).to.equal('LSTM(3, 4,');
+    expect(firstLine(GRU.create(3, 4, { numLayers: 2, bias: false, dropout: 0.5 }))).to.equal('GRU(3, 4, numLayers=2, bias=false, dropout=0.5,');
+    const cell = seededModule(LSTMCell.create(3, 4), 1);
+    expect(() => LSTMCell.forward(cell, tf.zeros([2, 3]), [tf.zeros([2, 4])] as never)).to.throw(/LSTMCell at the root module: expected state to be a pair \[h, c\]/);
+    const lstm = seededModule(LSTM.create(3, 4), 1);
+    expect(() => LSTM.forward(lstm, tf.zeros([2, 5, 3]), tf.zeros([1, 2, 4]) as never)).to.throw(/LSTM at the root module: expected state to be a pair \[h0, c0\]/);
+    const gru = seededModule(GRUCell.create(3, 4), 1);
+    expect(() => GRUCell.forward(gru, tf.zeros([3]), tf.zeros([1, 4]))).to.throw(/expected h of shape \[4\], got \[1, 4\]/);
+    expect(() => GRU.forward(seededModule(GRU.create(3, 4), 1), tf.zeros([2, 0, 3]))).to.throw(/expected a sequence of length ≥ 1/);
   });
 
   it('forward passes leak no tensors', () => {

@@ -9,7 +9,7 @@ import { Sequential } from '../../src/nn/Sequential.js';
 import * as optim from '../../src/optim/index.js';
 import { key, keyData } from '../../src/random/PRNGKey.js';
 import { split } from '../../src/random/split.js';
-import { applyWithState } from '../../src/tree/Module.js';
+import { applyWithState, specOf } from '../../src/tree/Module.js';
 import { expectClose, values } from '../support/tensors.js';
 import { Toy, toy, type Toy as ToyT } from './toy.js';
 
@@ -21,7 +21,7 @@ describe('optim: trainStep', () => {
     // loss = sum(a * x) + b[0]: d/da = x, d/db = [1, 0]; stat ← 0.9 stat + 0.1 mean(x).
     const step = optim.trainStep({
       loss: (m: ToyT<Tensor>, x: Tensor) => {
-        const [y, next] = applyWithState<ToyT<Tensor>, [Tensor], Tensor>(m, x);
+        const [y, next] = applyWithState(m, x);
         return { loss: y, metrics: { twice: tf.mul(y, 2), const: 7 }, model: next };
       },
       optimizer: optim.sgd(0.1),
@@ -56,8 +56,10 @@ describe('optim: trainStep', () => {
     for (let i = 0; i < 3; i++) s = step(s, x)[0];
     expect(values(s.params.a)).to.deep.equal(Array.from(new Float32Array([0.5, -1.5, 2])));
     expect(values(s.params.b)[0]).to.not.equal(Math.fround(0.25));
-    const mu = (s.optState[0] as optim.ScaleByAdamState).mu as ToyT<Tensor | null>;
+    // The state is typed for the model: Adam's moments are Toys, no cast.
+    const mu: ToyT<Tensor | null> = s.optState[0].mu;
     expect(mu.a).to.equal(null);
+    expect(mu.b).to.be.instanceOf(tf.Tensor);
     dispose([s.params, s.optState, x]);
     expect(tf.memory().numTensors).to.equal(before);
   });
@@ -89,5 +91,48 @@ describe('optim: trainStep', () => {
     expect(tf.memory().numTensors).to.equal(first);
     expect(lastLoss).to.be.lessThan(firstLoss, 'it trains');
     dispose([s.params, s.optState, x, y]);
+  });
+
+  it('an optimizer step keeps the model: updates and moments are trees of its kind, applyUpdates and trainStep return its type', () => {
+    const before = tf.memory().numTensors;
+    const params: ToyT<Tensor> = toy([0.5, -1.5, 2], [0.25, -0.75], [1]);
+    const opt = optim.chain(optim.clipByGlobalNorm(10), optim.adam(0.1));
+    const state = opt.init(params);
+    const grads = Toy.make({ a: tf.tensor1d([1, 1, 1]), b: tf.tensor1d([1, 0]), stat: tf.tensor1d([9]), label: 'toy' });
+    const [updates, next] = opt.update(grads, state, params);
+    // The updates are a Toy (same kind, same constants), with null at the buffer.
+    const u: ToyT<Tensor | null> = updates;
+    expect(specOf(u).URI).to.equal(Toy.URI);
+    expect(u.label).to.equal('toy');
+    expect(u.stat).to.equal(null);
+    expect(u.a).to.be.instanceOf(tf.Tensor);
+    // So is every moment of the new state, at its typed place.
+    const [, [adamState, lrState]] = next;
+    const nu: ToyT<Tensor | null> = adamState.nu;
+    expect(specOf(nu).URI).to.equal(Toy.URI);
+    expect(lrState.count).to.equal(1);
+    const stepped: ToyT<Tensor> = optim.applyUpdates(params, updates);
+    expect(specOf(stepped).URI).to.equal(Toy.URI);
+    expect(stepped.label).to.equal('toy');
+    expect(values(stepped.stat)).to.deep.equal([1], 'buffers are kept');
+    dispose([params, state, grads, updates, next, stepped]);
+
+    // trainStep: the state's params have the type (and kind) the step was given, step after step.
+    const net = initialize(Sequential.create([Linear.create(3, 4), Dropout.create(0.5), Linear.create(4, 2)]))(key(3));
+    const step = optim.trainStep({
+      loss: (m: typeof net, x: Tensor) => tf.sum(Sequential.forward(m, x)),
+      optimizer: optim.sgd(0.1, { momentum: 0.9 }),
+    });
+    const x = tf.ones([2, 3]);
+    let s = step.init(net, key(4));
+    for (let i = 0; i < 2; i++) s = step(s, x)[0];
+    const trained: typeof net = s.params;
+    expect(specOf(trained).URI).to.equal(Sequential.URI);
+    expect(trained.layers.map((l) => specOf(l).name)).to.deep.equal(['Linear', 'Dropout', 'Linear']);
+    expect(trained.layers[0].weight.shape).to.deep.equal([4, 3]);
+    const [momentum] = s.optState;
+    expect('trace' in momentum && specOf(momentum.trace).URI).to.equal(Sequential.URI);
+    dispose([s.params, s.optState, x]);
+    expect(tf.memory().numTensors).to.equal(before);
   });
 });

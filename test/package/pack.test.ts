@@ -54,6 +54,15 @@ describe('package: packed tarball installed into another project', function () {
     expect(out.chained).to.equal('function');
   };
 
+  it('holds the build and nothing else: no examples, benchmarks, tests or scripts', () => {
+    const [pack] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--silent'], repo)) as Array<{ files: Array<{ path: string }> }>;
+    const paths = pack!.files.map((f) => f.path);
+    expect(paths).to.include.members(['package.json', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts']);
+    const outside = paths.filter((p) => !p.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(p));
+    expect(outside, 'files outside dist/').to.deep.equal([]);
+    expect(paths.filter((p) => /(^|\/)examples\//.test(p)), 'example files in the package').to.deep.equal([]);
+  });
+
   it('plain node ESM import', () => {
     writeFileSync(join(project, 'esm.mjs'), forwardPass("import { initialize, nn, random, tf } from 'parallax-ts';"));
     expectForward(run('node', ['esm.mjs'], project));
@@ -103,26 +112,29 @@ console.log(JSON.stringify({ a: keyData(a), isModule: isModule(nn.Linear.create(
       writeFileSync(
         join(dir, 'main.ts'),
         `import * as O from 'fp-ts/lib/Option.js';
-import { constant, defineModule, initialize, type ModuleDef, type ModuleOf, nn, random, submodule, tf } from 'parallax-ts';
-const fields = { inner: submodule(nn.Linear), scale: constant<number>() };
-export const URI = 'consumer/Scaled';
-export type URI = typeof URI;
-export type Scaled<A> = ModuleOf<URI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> { readonly [URI]: Scaled<A> }
-}
-export const Scaled: ModuleDef<URI, typeof fields, [x: tf.Tensor], tf.Tensor> = defineModule(URI, {
+import { apply, constant, defineModule, initialize, type ModuleType, nn, random, submodule, tf, zipWith } from 'parallax-ts';
+export const Scaled = defineModule('consumer/Scaled', {
   name: 'Scaled',
-  fields,
-  forward: (m: Scaled<tf.Tensor>, x: tf.Tensor) => tf.mul(nn.Linear.forward(m.inner, x), m.scale),
+  fields: { inner: submodule(nn.Linear), scale: constant<number>() },
+  create: (inFeatures: number, outFeatures: number, scale: number) => ({ inner: nn.Linear.create(inFeatures, outFeatures), scale }),
+  forward: (m, x: tf.Tensor) => tf.mul(nn.Linear.forward(m.inner, x), m.scale),
 });
-const params: Scaled<tf.Tensor> = initialize(Scaled.make({ inner: nn.Linear.create(2, 2), scale: 2 }))(random.key(0));
+export type Scaled<A> = ModuleType<typeof Scaled, A>;
+const params: Scaled<tf.Tensor> = initialize(Scaled.create(2, 2, 2))(random.key(0));
 const shapes: Scaled<readonly number[]> = Scaled.Functor.map(params, (t) => t.shape);
 const all: O.Option<Scaled<number>> = Scaled.Traversable.traverse(O.Applicative)(Scaled.Functor.map(shapes, (s) => s.length), O.some);
 const y: tf.Tensor = Scaled.forward(params, tf.ones([1, 2]));
+const y2: tf.Tensor = apply(params, tf.ones([1, 2]));
+const next: Scaled<tf.Tensor> = zipWith(params, params, (p, q) => tf.add(p, q));
+const seq = initialize(nn.Sequential.create([nn.Linear.create(2, 4), nn.Dropout.create(0.1), Scaled.create(4, 1, 3)]))(random.key(1));
+const y3: tf.Tensor = nn.Sequential.forward(seq, tf.ones([1, 2]));
 // @ts-expect-error a Linear is not a Scaled
 Scaled.forward(params.inner, tf.ones([1, 2]));
-export { all, y };
+// @ts-expect-error a module of lazy parameters cannot run
+Scaled.forward(Scaled.create(2, 2, 2), tf.ones([1, 2]));
+// @ts-expect-error a Linear's leaves cannot be zipped with a Scaled's
+zipWith(params, params.inner, (p, q) => tf.add(p, q));
+export { all, y, y2, y3, next };
 `,
       );
       const tsc = join(repo, 'node_modules', '.bin', 'tsc');

@@ -8,12 +8,13 @@ import { Dropout } from '../../src/nn/Dropout.js';
 import { Linear } from '../../src/nn/Linear.js';
 import {
   anyModules,
+  type AnySpec,
   apply,
   buffer,
   constant,
   defineModule,
-  type ModuleDef,
   type ModuleOf,
+  type ModuleType,
   param,
   paramInit,
   submodule,
@@ -26,96 +27,66 @@ const fill = (value: number, dtype: 'float32' | 'int32' | 'bool' = 'float32') =>
   tf.fill([...shape], value, dtype);
 
 // --- Norm: eval-mode batch norm over the last axis ------------------------------------------------
-const normFields = {
-  weight: param(),
-  bias: param(),
-  runningMean: buffer(),
-  runningVar: buffer(),
-  numBatchesTracked: buffer(),
-  size: constant<number>(),
-};
-export const NormURI = 'test/sd/Norm';
-export type NormURI = typeof NormURI;
-export type Norm<A> = ModuleOf<NormURI, typeof normFields, A>;
-
-// --- Stack: a Sequential twin ----------------------------------------------------------------------
-const stackFields = { layers: anyModules() };
-export const StackURI = 'test/sd/Stack';
-export type StackURI = typeof StackURI;
-export type Stack<A> = ModuleOf<StackURI, typeof stackFields, A>;
-
-// --- Cell / Recurrent: an LSTM twin's weights -------------------------------------------------------
-const cellFields = { weightIh: param(), weightHh: param(), biasIh: param(), biasHh: param() };
-export const CellURI = 'test/sd/Cell';
-export type CellURI = typeof CellURI;
-export type Cell<A> = ModuleOf<CellURI, typeof cellFields, A>;
-
-const recurrentFields = { cells: submodules({ URI: CellURI }) };
-export const RecurrentURI = 'test/sd/Recurrent';
-export type RecurrentURI = typeof RecurrentURI;
-export type Recurrent<A> = ModuleOf<RecurrentURI, typeof recurrentFields, A>;
-
-// --- Net ---------------------------------------------------------------------------------------------
-const netFields = {
-  encoder: submodule(Linear),
-  norm: submodule({ URI: NormURI }),
-  body: submodule({ URI: StackURI }),
-  rnn: submodule({ URI: RecurrentURI }),
-  head: submodule(Linear),
-  mask: buffer(),
-};
-export const NetURI = 'test/sd/Net';
-export type NetURI = typeof NetURI;
-export type Net<A> = ModuleOf<NetURI, typeof netFields, A>;
-
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [NormURI]: Norm<A>;
-    readonly [StackURI]: Stack<A>;
-    readonly [CellURI]: Cell<A>;
-    readonly [RecurrentURI]: Recurrent<A>;
-    readonly [NetURI]: Net<A>;
-  }
-}
-
-export const Norm: ModuleDef<NormURI, typeof normFields, [x: Tensor], Tensor> = defineModule(NormURI, {
+export const Norm = defineModule('test/sd/Norm', {
   name: 'Norm',
-  fields: normFields,
+  fields: {
+    weight: param(),
+    bias: param(),
+    runningMean: buffer(),
+    runningVar: buffer(),
+    numBatchesTracked: buffer(),
+    size: constant<number>(),
+  },
   stateDictKeys: { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' },
-  forward: (m: Norm<Tensor>, x: Tensor): Tensor =>
+  forward: (m, x: Tensor): Tensor =>
     tf.tidy(() => tf.add(tf.mul(tf.div(tf.sub(x, m.runningMean), tf.sqrt(tf.add(m.runningVar, 1e-5))), m.weight), m.bias)),
 });
+export type Norm<A> = ModuleType<typeof Norm, A>;
 
-export const Stack: ModuleDef<StackURI, typeof stackFields, [x: Tensor], Tensor> = defineModule(StackURI, {
+// --- Stack: a Sequential twin ----------------------------------------------------------------------
+export const Stack = defineModule('test/sd/Stack', {
   name: 'Stack',
-  fields: stackFields,
+  fields: { layers: anyModules() },
   stateDictKeys: { layers: '' },
-  forward: (m: Stack<Tensor>, x: Tensor): Tensor => m.layers.reduce<Tensor>((h, layer) => apply(layer, h), x),
+  forward: (m, x: Tensor): Tensor => m.layers.reduce<Tensor>((h, layer) => apply(layer as ModuleOf<AnySpec, Tensor>, h) as Tensor, x),
 });
+export type Stack<A> = ModuleType<typeof Stack, A>;
 
-export const Cell: ModuleDef<CellURI, typeof cellFields> = defineModule(CellURI, {
+// --- Cell / Recurrent: an LSTM twin's weights -------------------------------------------------------
+export const Cell = defineModule('test/sd/Cell', {
   name: 'Cell',
-  fields: cellFields,
+  fields: { weightIh: param(), weightHh: param(), biasIh: param(), biasHh: param() },
   stateDictKeys: { weightIh: 'weight_ih', weightHh: 'weight_hh', biasIh: 'bias_ih', biasHh: 'bias_hh' },
 });
+export type Cell<A> = ModuleType<typeof Cell, A>;
 
-export const Recurrent: ModuleDef<RecurrentURI, typeof recurrentFields> = defineModule(RecurrentURI, {
+export const Recurrent = defineModule('test/sd/Recurrent', {
   name: 'Recurrent',
-  fields: recurrentFields,
+  fields: { cells: submodules(Cell) },
   stateDictKeys: { cells: (key, i) => `${key}_l${i}` },
 });
+export type Recurrent<A> = ModuleType<typeof Recurrent, A>;
 
-export const Net: ModuleDef<NetURI, typeof netFields, [x: Tensor], Tensor> = defineModule(NetURI, {
+// --- Net ---------------------------------------------------------------------------------------------
+export const Net = defineModule('test/sd/Net', {
   name: 'Net',
-  fields: netFields,
+  fields: {
+    encoder: submodule(Linear),
+    norm: submodule(Norm),
+    body: submodule(Stack),
+    rnn: submodule(Recurrent),
+    head: submodule(Linear),
+    mask: buffer(),
+  },
   stateDictKeys: { encoder: 'enc' },
-  forward: (m: Net<Tensor>, x: Tensor): Tensor =>
+  forward: (m, x: Tensor): Tensor =>
     tf.tidy(() => {
       const h = Stack.forward(m.body, Norm.forward(m.norm, Linear.forward(m.encoder, x)));
       const y = Linear.forward(m.head, tf.relu(h));
       return tf.where(tf.broadcastTo(m.mask, y.shape), y, tf.zerosLike(y));
     }),
 });
+export type Net<A> = ModuleType<typeof Net, A>;
 
 const norm = (n: number) =>
   Norm.make({

@@ -1,48 +1,51 @@
 /**
  * Test modules and fast-check generators of module trees: nested submodules, arrays of submodules,
- * heterogeneous arrays, constants and contexts — leaves of any type.
+ * heterogeneous arrays, constants and contexts — leaves of any type. Also the original Parallax
+ * example's network as the core tests know it (three Linears, dense2 used twice, a Dropout).
  */
 import fc from 'fast-check';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as O from 'fp-ts/lib/Option.js';
+import { tf } from '../../src/engine/backend.js';
+import * as init from '../../src/init/index.js';
+import { Dropout } from '../../src/nn/Dropout.js';
+import { Linear } from '../../src/nn/Linear.js';
+import { reuse } from '../../src/random/newState.js';
 import {
+  type AnyModule,
   anyModules,
   buffer,
   constant,
   context,
   defineModule,
-  type ModuleOf,
+  type ModuleType,
   param,
   submodule,
   submodules,
-  type AnyModule,
 } from '../../src/tree/index.js';
 
-const leafFields = { w: param(), b: buffer(), tag: constant<string>() };
-export const LeafURI = 'test/Leaf';
-export type LeafURI = typeof LeafURI;
-export type Leaf<A> = ModuleOf<LeafURI, typeof leafFields, A>;
+type Tensor = tf.Tensor;
 
-const nodeFields = {
-  first: submodule<LeafURI>({ URI: LeafURI }),
-  scale: constant<number>(),
-  children: submodules<LeafURI>({ URI: LeafURI }),
-  p: param(),
-  ctx: context(),
-  rest: anyModules(),
-};
-export const NodeURI = 'test/Node';
-export type NodeURI = typeof NodeURI;
-export type Node<A> = ModuleOf<NodeURI, typeof nodeFields, A>;
+export const Leaf = defineModule('test/Leaf', {
+  name: 'Leaf',
+  fields: { w: param(), b: buffer(), tag: constant<string>() },
+  extraRepr: (m) => m.tag,
+});
+export type Leaf<A> = ModuleType<typeof Leaf, A>;
 
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [LeafURI]: Leaf<A>;
-    readonly [NodeURI]: Node<A>;
-  }
-}
-
-export const Leaf = defineModule(LeafURI, { name: 'Leaf', fields: leafFields, extraRepr: (m) => m.tag });
-export const Node = defineModule(NodeURI, { name: 'Node', fields: nodeFields, extraRepr: (m) => `scale=${m.scale}` });
+export const Node = defineModule('test/Node', {
+  name: 'Node',
+  fields: {
+    first: submodule(Leaf),
+    scale: constant<number>(),
+    children: submodules(Leaf),
+    p: param(),
+    ctx: context(),
+    rest: anyModules(),
+  },
+  extraRepr: (m) => `scale=${m.scale}`,
+});
+export type Node<A> = ModuleType<typeof Node, A>;
 
 export const leafArb = <A>(a: fc.Arbitrary<A>): fc.Arbitrary<Leaf<A>> =>
   fc.record({ w: a, b: a, tag: fc.string({ maxLength: 3 }) }).map((v) => Leaf.make(v));
@@ -65,3 +68,42 @@ export const nodeArb = <A>(a: fc.Arbitrary<A>, depth = 2): fc.Arbitrary<Node<A>>
     })
     .map((v) => Node.make({ ...v, ctx: { mode: 'eval' as const, key: O.none } }));
 };
+
+/** The original example's Dense: a Linear drawn xavier-normal (weight) and normal (bias). */
+const dense = (inFeatures: number, outFeatures: number) =>
+  Linear.create(inFeatures, outFeatures, { weightInit: init.xavierNormal({ inAxis: -1, outAxis: -2 }), biasInit: init.normal() });
+
+/** The original Parallax example's network: dense2 is used twice (shared parameters), then dropout. */
+export const BinaryNetwork = defineModule('test/BinaryNetwork', {
+  name: 'BinaryNetwork',
+  fields: {
+    dense1: submodule(Linear),
+    dense2: submodule(Linear),
+    dense3: submodule(Linear),
+    dropout: submodule(Dropout),
+    hiddenSize: constant<number>(),
+  },
+  create: (inputSize: number, hiddenSize: number) => ({
+    dense1: dense(inputSize, hiddenSize),
+    dense2: dense(hiddenSize, hiddenSize),
+    dense3: dense(hiddenSize, 1),
+    dropout: Dropout.create(0.2),
+    hiddenSize,
+  }),
+  extraRepr: (m) => `hidden=${m.hiddenSize}`,
+  forward: (m, x: Tensor) =>
+    pipe(
+      x,
+      Linear.apply(m.dense1),
+      tf.relu,
+      Linear.apply(m.dense2),
+      tf.relu,
+      Linear.apply(m.dense2),
+      Dropout.apply(reuse(m.dropout, 0)),
+      tf.relu,
+      Linear.apply(m.dense3),
+      tf.sigmoid,
+      (y) => tf.reshape(y, []),
+    ),
+});
+export type BinaryNetwork<A> = ModuleType<typeof BinaryNetwork, A>;

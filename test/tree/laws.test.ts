@@ -1,132 +1,167 @@
 /**
- * Functor, Foldable and Traversable laws for derived module instances, property-based over
- * generated trees (fp-ts-laws has no Foldable/Traversable laws, so they are written here).
+ * Functor, Foldable and Traversable laws of the module instances, property-based with arbitrary
+ * functions (fc.func, which see every argument they are given), through the library's own testing
+ * kit: on generated nested trees and on built-in layers. Then what the laws leave unsaid (constants
+ * kept, paths, the any-module and per-definition instances agree), and that the kit can fail.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import * as A from 'fp-ts/lib/Array.js';
-import { flow, identity, pipe } from 'fp-ts/lib/function.js';
 import * as I from 'fp-ts/lib/Identity.js';
-import * as N from 'fp-ts/lib/number.js';
 import * as O from 'fp-ts/lib/Option.js';
-import * as S from 'fp-ts/lib/string.js';
-import { type Applicative, getApplicativeComposition } from 'fp-ts/lib/Applicative.js';
-import type { HKT } from 'fp-ts/HKT.js';
+import { Dropout } from '../../src/nn/Dropout.js';
+import { Linear } from '../../src/nn/Linear.js';
+import { LSTM } from '../../src/nn/LSTM.js';
+import { Sequential } from '../../src/nn/Sequential.js';
+import {
+  counterexampleShow,
+  describeModuleLaws,
+  foldableLaws,
+  functorLaws,
+  type Law,
+  LawError,
+  traversableLaws,
+} from '../../src/testing/index.js';
 import * as M from '../../src/tree/Module.js';
 import { Node, nodeArb } from '../support/trees.js';
 
-const T = Node.Traversable;
 const trees = nodeArb(fc.integer({ min: -1000, max: 1000 }));
-const f = (n: number): string => `<${n}>`;
-const g = (s: string): number => s.length;
+const strings = fc.string({ maxLength: 3 });
 
-describe('tree laws (property-based, generated nested trees)', () => {
-  describe('Functor', () => {
-    it('identity: map(fa, id) = fa', () => {
-      fc.assert(fc.property(trees, (fa) => void expect(T.map(fa, identity)).to.deep.equal(fa)));
-    });
-    it('composition: map(fa, g ∘ f) = map(map(fa, f), g)', () => {
-      fc.assert(fc.property(trees, (fa) => void expect(T.map(fa, flow(f, g))).to.deep.equal(T.map(T.map(fa, f), g))));
-    });
+describe('tree laws (property-based, fc.func, through parallax-ts/testing)', () => {
+  describeModuleLaws('generated nested trees, any-module instances', trees);
+  describeModuleLaws('generated nested trees, a definition’s own instances (Node.Functor, …)', trees, { instances: Node });
+  describeModuleLaws('nn.Linear', Linear.create(3, 2));
+  describeModuleLaws('nn.Sequential of Linear and Dropout', Sequential.create([Linear.create(3, 4), Dropout.create(0.1), Linear.create(4, 2)]));
+  describeModuleLaws('nn.LSTM (two layers)', LSTM.create(3, 4, { numLayers: 2, dropout: 0.1 }));
+
+  describe('beyond the laws', () => {
     it('the any-module instance agrees with the derived one', () => {
-      fc.assert(fc.property(trees, (fa) => void expect(M.Functor.map(fa, f)).to.deep.equal(T.map(fa, f))));
-    });
-    it('keeps constants and contexts, changes only leaves', () => {
       fc.assert(
-        fc.property(trees, (fa) => {
-          const fb = T.map(fa, f);
+        fc.property(trees, fc.func(strings), (fa, f) => {
+          expect(M.Functor.map(fa, f)).to.deep.equal(Node.Functor.map(fa, f));
+          expect(M.Traversable.traverse(O.Applicative)(fa, (a) => O.some(f(a)))).to.deep.equal(
+            Node.Traversable.traverse(O.Applicative)(fa, (a) => O.some(f(a))),
+          );
+        }),
+      );
+    });
+
+    it('map keeps constants and contexts, changes only leaves', () => {
+      fc.assert(
+        fc.property(trees, fc.func(strings), (fa, f) => {
+          const fb = Node.Functor.map(fa, f);
           expect(fb.scale).to.equal(fa.scale);
           expect(fb.ctx).to.equal(fa.ctx);
           expect(fb.first.tag).to.equal(fa.first.tag);
+          expect(fb.children.map((c) => c.tag)).to.deep.equal(fa.children.map((c) => c.tag));
           expect(fb.p).to.equal(f(fa.p));
         }),
       );
     });
-  });
 
-  describe('Foldable', () => {
-    it('reduce agrees with toArray().reduce and with foldMap', () => {
-      fc.assert(
-        fc.property(trees, (fa) => {
-          const viaReduce = T.reduce(fa, '', (acc, n) => `${acc}|${n}`);
-          expect(viaReduce).to.equal(M.toArray(fa).reduce((acc, n) => `${acc}|${n}`, ''));
-          expect(T.foldMap(S.Monoid)(fa, (n) => `|${n}`)).to.equal(viaReduce);
-        }),
-      );
-    });
-    it('reduceRight is reduce over the reversed leaves', () => {
-      fc.assert(
-        fc.property(trees, (fa) => {
-          const right = T.reduceRight(fa, [] as number[], (n, acc) => [...acc, n]);
-          expect(right).to.deep.equal([...M.toArray(fa)].reverse());
-        }),
-      );
-    });
-    it('toArray has one entry per leaf, matching leafInfos', () => {
+    it('toArray has one entry per leaf, matching leafInfos, count and foldMap', () => {
       fc.assert(
         fc.property(trees, (fa) => {
           expect(M.toArray(fa).length).to.equal(M.count(fa));
           expect(M.leafInfos(fa).length).to.equal(M.count(fa));
-          expect(T.foldMap(N.MonoidSum)(fa, () => 1)).to.equal(M.count(fa));
+          expect(Node.Foldable.foldMap({ concat: (x: number, y: number) => x + y, empty: 0 })(fa, () => 1)).to.equal(M.count(fa));
+        }),
+      );
+    });
+
+    it('traverseWithIndex sees each leaf with its path, and its function gets exactly (info, leaf)', () => {
+      fc.assert(
+        fc.property(trees, (fa) => {
+          const arities: number[] = [];
+          const paths = Node.TraversableWithIndex.traverseWithIndex(I.Applicative)(fa, (...args: [M.LeafInfo, number]) => {
+            arities.push(args.length);
+            return args[0].path;
+          });
+          expect(M.toArray(paths)).to.deep.equal(M.leafInfos(fa).map((i) => i.path));
+          expect(arities.every((n) => n === 2)).to.equal(true);
+        }),
+      );
+    });
+
+    it('effects run in leaf order', () => {
+      fc.assert(
+        fc.property(trees, (fa) => {
+          const visited: number[] = [];
+          Node.Traversable.traverse(I.Applicative)(fa, (n) => (visited.push(n), n));
+          expect(visited).to.deep.equal(M.toArray(fa));
         }),
       );
     });
   });
 
-  describe('Traversable', () => {
-    it('identity: traverse(Identity)(fa, of) = fa', () => {
-      fc.assert(fc.property(trees, (fa) => void expect(T.traverse(I.Applicative)(fa, I.of)).to.deep.equal(fa)));
+  describe('the kit can fail', () => {
+    // Lawless on purpose: each callback also gets the leaf's path, which fp-ts's contract does not give.
+    const extraArgument = {
+      ...M.Functor,
+      map: (fa: M.AnyModule<unknown>, f: (a: unknown, extra?: unknown) => unknown) => M.mapModuleWithInfo(fa, (info, a) => f(a, info.path)),
+    };
+    const reduceWithIndexToo = {
+      ...M.Foldable,
+      reduce: (fa: M.AnyModule<unknown>, b: unknown, f: (b: unknown, a: unknown, i?: number) => unknown) =>
+        M.toArray(fa).reduce((acc: unknown, a, i) => f(acc, a, i), b),
+    };
+    const byName = (laws: ReadonlyArray<Law>, prefix: string): Law => laws.find((l) => l.name.startsWith(prefix))!;
+    const failureOf = (law: Law): LawError => {
+      try {
+        law.check();
+      } catch (e) {
+        if (e instanceof LawError) return e;
+        throw e;
+      }
+      throw new Error(`expected ${law.name} to fail`);
+    };
+
+    it('an instance that passes an extra argument to the callback fails the Functor composition law', () => {
+      const composition = byName(functorLaws(Linear.create(3, 2), { instances: { Functor: extraArgument }, parameters: { seed: 42 } }), 'composition');
+      expect(() => composition.check()).to.throw(LawError, /Functor composition/);
+      // the lawful instance passes the same law with the same seed
+      byName(functorLaws(Linear.create(3, 2), { parameters: { seed: 42 } }), 'composition').check();
     });
 
-    it('composition: traverse(F∘G)(fa, x => F.map(f(x), g)) = F.map(traverse(F)(fa, f), t => traverse(G)(t, g))', () => {
-      // F = Array (non-deterministic, order-sensitive), G = Option.
-      const FG = getApplicativeComposition(A.Applicative, O.Applicative);
-      const fx = (n: number): Array<number> => (n % 3 === 0 ? [n, n + 1] : [n]);
-      const gx = (n: number): O.Option<string> => (n % 7 === 0 ? O.none : O.some(String(n)));
-      fc.assert(
-        fc.property(nodeArb(fc.integer({ min: -50, max: 50 }), 1), (fa) => {
-          // The composed applicative has no fp-ts URI; use the HKT-generic overload.
-          const FGh = FG as unknown as Applicative<'ArrayOption'>;
-          const left: unknown = T.traverse(FGh)(fa, (x) => A.Functor.map(fx(x), gx) as unknown as HKT<'ArrayOption', string>);
-          const right = pipe(
-            T.traverse(A.Applicative)(fa, fx),
-            A.map((t) => T.traverse(O.Applicative)(t, gx)),
-          );
-          expect(left).to.deep.equal(right);
-        }),
+    it('it fails on generated trees too, and the extra argument fails the Foldable and Traversable laws', () => {
+      expect(() => byName(functorLaws(trees, { instances: { Functor: extraArgument }, parameters: { seed: 7 } }), 'composition').check()).to.throw(
+        LawError,
       );
+      expect(() => byName(foldableLaws(trees, { instances: { Foldable: reduceWithIndexToo }, parameters: { seed: 7 } }), 'reduce:').check()).to.throw(
+        LawError,
+        /Foldable reduce/,
+      );
+      const traverseWithPath = {
+        ...M.Traversable,
+        traverse: M.TraversableWithIndex.traverseWithIndex as unknown as typeof M.Traversable.traverse,
+      };
+      expect(() =>
+        byName(traversableLaws(Linear.create(3, 2), { instances: { Traversable: traverseWithPath }, parameters: { seed: 7 } }), 'effects in leaf order').check(),
+      ).to.throw(LawError, /Traversable effects in leaf order/);
     });
 
-    it('naturality: t(traverse(F)(fa, f)) = traverse(G)(fa, x => t(f(x))) for t = Array.head', () => {
-      const fx = (n: number): Array<number> => (n % 2 === 0 ? [n, -n] : n % 5 === 0 ? [] : [n]);
-      fc.assert(
-        fc.property(nodeArb(fc.integer({ min: -50, max: 50 }), 1), (fa) => {
-          const left = A.head(T.traverse(A.Applicative)(fa, fx));
-          const right = T.traverse(O.Applicative)(fa, (x) => A.head(fx(x)));
-          expect(left).to.deep.equal(right);
-        }),
-      );
+    it('the failure message prints the module through Show, both sides of the law, and no function source', () => {
+      const e = failureOf(byName(functorLaws(Linear.create(3, 2), { instances: { Functor: extraArgument }, parameters: { seed: 42 } }), 'composition'));
+      expect(e.module).to.not.equal(undefined);
+      const shown = counterexampleShow.show(e.module!);
+      expect(shown).to.match(/^Linear\(3, 2\) \{ weight: -?\d+, bias: -?\d+ \}$/);
+      expect(e.message).to.contain(shown);
+      expect(e.message).to.contain('map(fa, g ∘ f):');
+      expect(e.message).to.contain('map(map(fa, f), g):');
+      expect(e.message).to.contain(`seed: ${e.seed}`);
+      // neither fc.func's generated source nor the lawless instance's own text
+      expect(e.message).to.not.match(/=>|function\s*\(|return |outs\[|hash\(|stringify\(/);
+      expect(e.message).to.not.contain(String(extraArgument.map));
+      expect(e.message).to.contain('f, g: generated functions (fc.func), not printed');
     });
 
-    it('sequence = traverse(identity), and effects run in leaf order', () => {
-      fc.assert(
-        fc.property(trees, (fa) => {
-          const optTree = T.map(fa, (n) => (n > 900 ? O.none : O.some(n)));
-          expect(T.sequence(O.Applicative)(optTree)).to.deep.equal(T.traverse(O.Applicative)(optTree, identity));
-          const visited: number[] = [];
-          T.traverse(I.Applicative)(fa, (n) => (visited.push(n), n));
-          expect(visited).to.deep.equal(M.toArray(fa));
-        }),
-      );
-    });
-
-    it('traverseWithIndex sees each leaf with its path', () => {
-      fc.assert(
-        fc.property(trees, (fa) => {
-          const paths = Node.TraversableWithIndex.traverseWithIndex(I.Applicative)(fa, (i, _n: number) => i.path);
-          expect(M.toArray(paths)).to.deep.equal(M.leafInfos(fa).map((i) => i.path));
-        }),
-      );
+    it('on a nested tree the message shows the nesting and leaf values of the counterexample', () => {
+      const e = failureOf(byName(functorLaws(trees, { instances: { Functor: extraArgument }, parameters: { seed: 3 } }), 'composition'));
+      const shown = counterexampleShow.show(e.module!);
+      expect(shown).to.match(/^Node\(scale=-?\d+,/);
+      expect(shown).to.contain('(first): Leaf(');
+      expect(e.message).to.contain(shown);
+      expect(e.message).to.not.match(/=>|function\s*\(|outs\[/);
     });
   });
 });

@@ -1,35 +1,16 @@
-/** Case 1 as the example writes it (minus Dropout): `valueAndGrad` + `zipWith` SGD inside `tidy`. */
+/** Case 1 the README way (the example's network, minus Dropout): `valueAndGrad` + `zipWith` SGD inside `tidy`. */
 import { pipe } from 'fp-ts/lib/function.js';
-import {
-  defineModule,
-  initialize,
-  type ModuleOf,
-  nn,
-  random,
-  submodule,
-  tf,
-  valueAndGrad,
-} from '../../../src/index.js';
+import { defineModule, initialize, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
 import { fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { BINARY, binaryData } from './spec.js';
 
 type Tensor = tf.Tensor;
 
-const fields = { dense1: submodule(nn.Linear), dense2: submodule(nn.Linear), dense3: submodule(nn.Linear) };
-const URI = 'bench/BinaryNetwork';
-type URI = typeof URI;
-type BinaryNetwork<A> = ModuleOf<URI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: BinaryNetwork<A>;
-  }
-}
-
-const BinaryNetwork = defineModule(URI, {
+const BinaryNetwork = defineModule('bench/BinaryNetwork', {
   name: 'BinaryNetwork',
-  fields,
-  forward: (m: BinaryNetwork<Tensor>, x: Tensor): Tensor =>
+  fields: { dense1: submodule(nn.Linear), dense2: submodule(nn.Linear), dense3: submodule(nn.Linear) },
+  forward: (m, x: Tensor) =>
     pipe(
       x,
       nn.Linear.apply(m.dense1),
@@ -43,8 +24,9 @@ const BinaryNetwork = defineModule(URI, {
       (y) => tf.reshape(y, []),
     ),
 });
+type BinaryNetwork<A> = ModuleType<typeof BinaryNetwork, A>;
 
-const lossAndGrad = valueAndGrad((m: BinaryNetwork<Tensor>, x: Tensor) => BinaryNetwork.forward(m, x) as tf.Scalar);
+const lossAndGrad = valueAndGrad((m: BinaryNetwork<Tensor>, x: Tensor) => BinaryNetwork.forward(m, x));
 
 export const setup = (): Runner => {
   const d = binaryData();

@@ -1,11 +1,13 @@
 /**
- * Case 1: the original Parallax example's `BinaryNetwork` training step (src/examples/binaryNetwork.ts):
- * one input vector of 5 → dense1 (5→10) → relu → dense2 (10→10) → relu → dense2 again (shared
- * weights, gradient summed over both uses) → relu → dense3 (10→1) → sigmoid → scalar; the "loss" is
- * that output, SGD with learning rate 0.3. Tiny tensors: this case measures dispatch and bookkeeping.
+ * Case 1: a training step of the original Parallax example's `BinaryNetwork` shape
+ * (examples/binaryNetwork.ts): one input vector of 5 → dense1 (5→10) → relu → dense2 (10→10) → relu →
+ * dense2 again (shared weights, gradient summed over both uses) → relu → dense3 (10→1) → sigmoid →
+ * scalar; the "loss" is that output, SGD with learning rate 0.3. Tiny tensors: this case measures
+ * dispatch and bookkeeping. (The example itself, like the original, uses tanh, a zero input and
+ * Dropout; this case keeps the math it was measured with.)
  *
- * Dropout is left out of every contender (the example has Dropout(0.2) after the second dense2):
- * with it, the contenders would draw different masks and no longer do identical math.
+ * Dropout is left out of every contender: with it, the contenders would draw different masks and no
+ * longer do identical math.
  */
 import { denseWeights, type DenseWeights } from '../../data.js';
 
@@ -18,7 +20,7 @@ export interface BinaryData {
   readonly dense3: DenseWeights;
 }
 
-/** The example's input `ones([5])` and the same starting weights for every contender. */
+/** An input of ones (`[5]`) and the same starting weights for every contender. */
 export const binaryData = (): BinaryData => ({
   x: new Float32Array(BINARY.inputSize).fill(1),
   dense1: denseWeights(21, BINARY.inputSize, BINARY.hiddenSize),

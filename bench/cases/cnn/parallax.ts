@@ -2,16 +2,7 @@
  * Case 3 the README way with `nn.Conv2d` (NCHW, PyTorch's layout) and `nn.Linear`:
  * `valueAndGrad` + `zipWith` SGD inside `tidy`.
  */
-import {
-  defineModule,
-  initialize,
-  type ModuleOf,
-  nn,
-  random,
-  submodule,
-  tf,
-  valueAndGrad,
-} from '../../../src/index.js';
+import { defineModule, initialize, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import { Conv2d } from '../../../src/nn/Conv2d.js';
 import type { Runner } from '../../harness.js';
 import { fixedInit, fixedLinear, sgdRunner } from '../parallaxSgd.js';
@@ -19,25 +10,16 @@ import { CNN, cnnData, type ConvWeights } from './spec.js';
 
 type Tensor = tf.Tensor;
 
-const fields = { conv1: submodule(Conv2d), conv2: submodule(Conv2d), fc: submodule(nn.Linear) };
-const URI = 'bench/SmallCnn';
-type URI = typeof URI;
-type SmallCnn<A> = ModuleOf<URI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: SmallCnn<A>;
-  }
-}
-
-const SmallCnn = defineModule(URI, {
+const SmallCnn = defineModule('bench/SmallCnn', {
   name: 'SmallCnn',
-  fields,
-  forward: (m: SmallCnn<Tensor>, x: Tensor): Tensor => {
+  fields: { conv1: submodule(Conv2d), conv2: submodule(Conv2d), fc: submodule(nn.Linear) },
+  forward: (m, x: Tensor) => {
     const h1 = tf.relu(Conv2d.forward(m.conv1, x));
     const h2 = tf.relu(Conv2d.forward(m.conv2, h1));
     return nn.Linear.forward(m.fc, tf.reshape(h2, [h2.shape[0]!, -1]));
   },
 });
+type SmallCnn<A> = ModuleType<typeof SmallCnn, A>;
 
 const fixedConv = (w: ConvWeights, stride: number) =>
   Conv2d.create(w.inChannels, w.outChannels, w.k, {

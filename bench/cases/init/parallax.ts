@@ -1,18 +1,12 @@
 /** Case 4 the README way: `initialize(model)(key)` of a module holding two `nn.Linear` (default init). */
-import { defineModule, dispose, initialize, type ModuleOf, nn, random, submodule, tf } from '../../../src/index.js';
+import { defineModule, dispose, initialize, nn, random, submodule } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
 import { INIT } from './spec.js';
 
-const fields = { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear) };
-const URI = 'bench/TenMillion';
-type URI = typeof URI;
-type TenMillion<A> = ModuleOf<URI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: TenMillion<A>;
-  }
-}
-const TenMillion = defineModule(URI, { name: 'TenMillion', fields });
+const TenMillion = defineModule('bench/TenMillion', {
+  name: 'TenMillion',
+  fields: { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear) },
+});
 
 export const setup = (): Runner => {
   const [[a, b], [c, d]] = INIT.layers as [[number, number], [number, number]];
@@ -28,5 +22,3 @@ export const setup = (): Runner => {
     dispose: () => undefined,
   };
 };
-
-export type { tf };

@@ -2,37 +2,19 @@
  * Case 2 the README way: a user-declared module of two `nn.Linear`, `valueAndGrad` for the gradient
  * tree, and SGD as `zipWith(params, grads, (p, g) => p - lr·g)` inside `tidy`.
  */
-import {
-  defineModule,
-  initialize,
-  type ModuleOf,
-  nn,
-  random,
-  submodule,
-  tf,
-  valueAndGrad,
-} from '../../../src/index.js';
+import { defineModule, initialize, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
 import { fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { MLP, mlpData } from './spec.js';
 
 type Tensor = tf.Tensor;
 
-const fields = { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear) };
-const URI = 'bench/Mlp';
-type URI = typeof URI;
-type Mlp<A> = ModuleOf<URI, typeof fields, A>;
-declare module 'fp-ts/HKT.js' {
-  interface URItoKind<A> {
-    readonly [URI]: Mlp<A>;
-  }
-}
-
-const Mlp = defineModule(URI, {
+const Mlp = defineModule('bench/Mlp', {
   name: 'Mlp',
-  fields,
-  forward: (m: Mlp<Tensor>, x: Tensor): Tensor => nn.Linear.forward(m.fc2, tf.relu(nn.Linear.forward(m.fc1, x))),
+  fields: { fc1: submodule(nn.Linear), fc2: submodule(nn.Linear) },
+  forward: (m, x: Tensor) => nn.Linear.forward(m.fc2, tf.relu(nn.Linear.forward(m.fc1, x))),
 });
+type Mlp<A> = ModuleType<typeof Mlp, A>;
 
 const lossAndGrad = valueAndGrad((m: Mlp<Tensor>, x: Tensor, y: Tensor) =>
   tf.losses.softmaxCrossEntropy(y, Mlp.forward(m, x)) as tf.Scalar,

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { tf } from '../../engine/backend.js';
+import { tf } from '../../src/engine/backend.js';
 
 /**
  * Mean softmax cross-entropy of `logits` `[B, C]` against integer `labels` `[B]`:

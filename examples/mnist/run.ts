@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { type AnyModule, dispose, initialize, io, parameterCount, random, ready, tf } from '../../index.js';
+import { dispose, initialize, io, parameterCount, random, ready, tf } from '../../src/index.js';
 import { type Run, curvePanels } from './curves.js';
 import { loadMnist } from './data.js';
 import { type Flags, parseFlags, usage } from './flags.js';
@@ -17,13 +17,13 @@ import { type ModelName, MnistCnn, MnistMlp, modelNames } from './models.js';
 import { type Progress, terminalProgress } from './progress.js';
 import { exampleOptimizer } from './optimizer.js';
 import { lineChartSvg } from './svg.js';
-import { evaluate, train } from './train.js';
-
-type Tensor = tf.Tensor;
+import { type Classifier, evaluate, train } from './train.js';
 
 const colors: Record<ModelName, string> = { cnn: '#d62728', mlp: '#1f77b4' };
 
-const createModel = (name: ModelName): AnyModule<unknown> => (name === 'cnn' ? MnistCnn.create() : MnistMlp.create());
+/** A new model of the given name, initialized from `key`. */
+const initialModel = (name: ModelName, key: random.PRNGKey): Classifier =>
+  name === 'cnn' ? initialize(MnistCnn.create())(key) : initialize(MnistMlp.create())(key);
 
 /** One trained model, as reported at the end. @since 0.1.0 */
 export interface Summary {
@@ -74,7 +74,7 @@ export const runExample = async (flags: Flags, out: Output = terminalOutput): Pr
   for (const name of names) {
     // One independent key per model (same model + seed ⇒ same run, whatever else is trained).
     const [initKey, trainKey] = random.split(random.foldIn(root, modelNames.indexOf(name))) as [random.PRNGKey, random.PRNGKey];
-    const params = initialize(createModel(name) as AnyModule<never>)(initKey) as AnyModule<Tensor>;
+    const params = initialModel(name, initKey);
     const parameters = parameterCount(params);
     out.log(`\n${name}: ${parameters.toLocaleString('en-US')} parameters, ${flags.epochs} epoch${flags.epochs === 1 ? "" : "s"} of batch ${flags.batchSize}, Adam lr ${flags.lr} cosine-decayed to 0`);
     const result = await train(

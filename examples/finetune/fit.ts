@@ -4,9 +4,9 @@
  *
  * @since 0.1.0
  */
-import { type AnyModule, dispose, optim, random, tf } from '../../index.js';
+import { dispose, optim, random } from '../../src/index.js';
 import { type Batch, batchOf, type Digits, shuffledIndices } from '../mnist/data.js';
-import { classifierLoss } from '../mnist/train.js';
+import { type Classifier, classifierLoss } from '../mnist/train.js';
 
 /** Options of {@link fit}. @since 0.1.0 */
 export interface FitOptions {
@@ -26,7 +26,7 @@ export interface FitOptions {
  * const { model } = fit(params, train, { epochs: 2, batchSize: 64, learningRate: 1e-3, seed: 0 })
  * @since 0.1.0
  */
-export const fit = <M extends AnyModule<tf.Tensor>>(
+export const fit = <M extends Classifier>(
   params: M,
   data: Digits,
   options: FitOptions,

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { optim } from '../../index.js';
+import { optim } from '../../src/index.js';
 
 /**
  * Adam with a cosine-decayed learning rate, `peak` at step 0 and 0 at `totalSteps`.

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { sequenceS } from 'fp-ts/lib/Apply.js';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BackendName } from '../../index.js';
+import type { BackendName } from '../../src/index.js';
 import type { ModelName } from './models.js';
 
 /** The example's settings. @since 0.1.0 */

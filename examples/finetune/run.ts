@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { type AnyModule, dispose, initialize, io, type LeafInfo, nn, random, specOf, tf } from '../../index.js';
+import { type AnyModule, dispose, initialize, io, type LeafInfo, nn, random, type Relabel, specOf, tf } from '../../src/index.js';
 import type { Digits } from '../mnist/data.js';
 import { evaluate } from '../mnist/train.js';
 import { digitRange } from './digits.js';
@@ -66,17 +66,25 @@ export const baseModel = () =>
 export const headOnly = (m: nn.Sequential<unknown>) => (info: LeafInfo): boolean =>
   info.path.startsWith(`layers.${m.layers.length - 1}.`);
 
+/** The base model's kind with leaves `A`: Flatten → MLP → Linear head, a classifier. @since 0.2.0 */
+export type BaseModel<A> = Relabel<ReturnType<typeof baseModel>, A>;
+
 /**
  * A loaded model swapped onto a new head: the loaded layers but the last, then `head`. The body's
- * tensors are the loaded ones (shared, not copied). Throws unless `loaded` is a `Sequential`.
+ * tensors are the loaded ones (shared, not copied). Throws unless `loaded` is a `Sequential` of the
+ * base model's layer kinds: a loaded model's kind is only known at run time, so it is checked here,
+ * and from here on the compiler knows it (a {@link BaseModel}, hence a classifier).
  * @example
  * const model = withNewHead(await io.loadModel(path), head)
  * @since 0.1.0
  */
-export const withNewHead = (loaded: AnyModule<Tensor>, head: nn.Linear<Tensor>): nn.Sequential<Tensor> => {
+export const withNewHead = (loaded: AnyModule<Tensor>, head: nn.Linear<Tensor>): BaseModel<Tensor> => {
   if (specOf(loaded).name !== 'Sequential') throw new Error(`expected a saved Sequential, got ${specOf(loaded).name}`);
-  const body = (loaded as nn.Sequential<Tensor>).layers.slice(0, -1);
-  return nn.Sequential.create<Tensor>([...body, head]);
+  const kinds = (loaded as nn.Sequential<Tensor>).layers.map((layer) => specOf(layer).name);
+  const expected = baseModel().layers.map((layer) => specOf(layer).name);
+  if (kinds.join() !== expected.join()) throw new Error(`expected a saved Sequential of ${expected.join(', ')}, got one of ${kinds.join(', ')}`);
+  const [flatten, body] = (loaded as BaseModel<Tensor>).layers;
+  return nn.Sequential.create([flatten, body, head]);
 };
 
 /**

@@ -6,7 +6,7 @@
  * Run: `npm run example:finetune` (about 10 s on the wasm backend).
  */
 import { mkdirSync } from 'node:fs';
-import { ready, tf } from '../index.js';
+import { ready, tf } from '../src/index.js';
 import { runFinetune } from './finetune/run.js';
 import { loadMnist } from './mnist/data.js';
 

@@ -9,12 +9,20 @@
  *
  * @since 0.1.0
  */
-import { type AnyModule, apply, dispose, optim, random, tf, tidy } from '../../index.js';
+import { apply, dispose, type Fields, type ModuleOf, type ModuleSpec, optim, random, tf, tidy } from '../../src/index.js';
 import { type Batch, batchOf, type Digits, shuffledIndices } from './data.js';
 import { correctCount, softmaxCrossEntropy } from './loss.js';
 import type { Progress } from './progress.js';
 
 type Tensor = tf.Tensor;
+
+/**
+ * Any classifier, whatever its kind: a module of tensors whose forward pass maps images to logits.
+ * Both MNIST models are classifiers, and so is a `Sequential` whose layers chain from a tensor to a
+ * tensor; `apply` on one is typed.
+ * @since 0.2.0
+ */
+export type Classifier = ModuleOf<ModuleSpec<string, Fields, [x: Tensor], Tensor>, Tensor>;
 
 /** Settings of one training run. @since 0.1.0 */
 export interface TrainConfig {
@@ -46,8 +54,8 @@ export interface TrainResult<M, S> {
  * const step = optim.trainStep({ loss: classifierLoss, optimizer: optim.adam(1e-3) })
  * @since 0.1.0
  */
-export const classifierLoss = <M extends AnyModule<Tensor>>(model: M, batch: Batch): optim.LossResult<M> => {
-  const logits = apply<[Tensor], Tensor>(model, batch.x);
+export const classifierLoss = <M extends Classifier>(model: M, batch: Batch): optim.LossResult<M> => {
+  const logits = apply(model, batch.x);
   return { loss: softmaxCrossEntropy(logits, batch.y), metrics: { correct: correctCount(logits, batch.y) } };
 };
 
@@ -58,7 +66,7 @@ export const classifierLoss = <M extends AnyModule<Tensor>>(model: M, batch: Bat
  * const { state, history } = await train(params, digits.train, optim.adam(1e-3), random.key(1), { epochs: 1, batchSize: 64, seed: 0 }, silentProgress)
  * @since 0.1.0
  */
-export const train = async <M extends AnyModule<Tensor>, S>(
+export const train = async <M extends Classifier, S>(
   params: M,
   data: Digits,
   optimizer: optim.GradientTransformation<S>,
@@ -105,12 +113,12 @@ export const train = async <M extends AnyModule<Tensor>, S>(
  * await evaluate(trained, test) // e.g. 0.975
  * @since 0.1.0
  */
-export const evaluate = async (params: AnyModule<Tensor>, data: Digits, batchSize = 500): Promise<number> => {
+export const evaluate = async (params: Classifier, data: Digits, batchSize = 500): Promise<number> => {
   let correct = 0;
   for (let start = 0; start < data.count; start += batchSize) {
     const indices = Int32Array.from({ length: Math.min(batchSize, data.count - start) }, (_, i) => start + i);
     const batch = batchOf(data, indices);
-    const c = tidy(() => correctCount(apply<[Tensor], Tensor>(params, batch.x), batch.y));
+    const c = tidy(() => correctCount(apply(params, batch.x), batch.y));
     correct += (await c.data())[0]!;
     dispose([c, batch]);
   }
