@@ -91,11 +91,13 @@ export const runCase = async (c: BenchCase, backend: string, log: (s: string) =>
         max_ms: round(Math.max(...ts)),
         ratio_vs_raw: rawMedian === undefined ? null : Math.round((med / rawMedian) * 1000) / 1000,
         cpu_ms: round(median(cpuTimes.get(contender)!)),
-        cpu_ratio_vs_raw:
-          rawCpuMedian === undefined ? null : Math.round((median(cpuTimes.get(contender)!) / rawCpuMedian) * 1000) / 1000,
+        cpu_ratio_vs_raw: rawCpuMedian === undefined ? null : Math.round((median(cpuTimes.get(contender)!) / rawCpuMedian) * 1000) / 1000,
       };
     });
-    for (const row of rows) log(`  ${row.case} ${row.contender}: ${row.median_ms} ms (x${row.ratio_vs_raw ?? '-'}), cpu ${row.cpu_ms} ms (x${row.cpu_ratio_vs_raw ?? '-'})`);
+    for (const row of rows)
+      log(
+        `  ${row.case} ${row.contender}: ${row.median_ms} ms (x${row.ratio_vs_raw ?? '-'}), cpu ${row.cpu_ms} ms (x${row.cpu_ratio_vs_raw ?? '-'})`,
+      );
     return rows;
   } finally {
     for (const [, r] of runners) r.dispose();

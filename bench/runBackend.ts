@@ -39,7 +39,8 @@ const main = async (): Promise<void> => {
   const made = tf.memory().numTensors - before;
   probe.dispose();
   const layersEngineShared = coreOfLayers === ours && made > 0 && tf.getBackend() === backend;
-  if (!layersEngineShared) throw new Error(`tfjs-layers does not share parallax-ts's engine (${coreOfLayers} vs ${ours}, ${made} tensors seen)`);
+  if (!layersEngineShared)
+    throw new Error(`tfjs-layers does not share parallax-ts's engine (${coreOfLayers} vs ${ours}, ${made} tensors seen)`);
 
   const withJax = backend === 'wasm';
   if (withJax) {
@@ -59,7 +60,8 @@ const main = async (): Promise<void> => {
   if (process.argv.includes('--memory')) {
     log('memory: 1000 steps of case 2 per contender');
     memory = await measureMemory('mlp-784-256-10-b64', backend, mlpContenders(withJax), 1000);
-    for (const m of memory) log(`  ${m.contender}: tensors ${m.tensors_before} -> ${m.tensors_after}, rss ${m.rss_before_mb} -> ${m.rss_after_mb} MB`);
+    for (const m of memory)
+      log(`  ${m.contender}: tensors ${m.tensors_before} -> ${m.tensors_after}, rss ${m.rss_before_mb} -> ${m.rss_after_mb} MB`);
   }
 
   let profile: ProfileRow[] = [];
@@ -67,7 +69,7 @@ const main = async (): Promise<void> => {
     for (const [name, contenders] of profiledCases(backend)) {
       if (only !== undefined && !name.startsWith(only)) continue;
       log(`profile ${name}`);
-      profile.push(...(await profileSteps(name, backend, contenders, name.startsWith("cnn") ? 2 : 5)));
+      profile.push(...(await profileSteps(name, backend, contenders, name.startsWith('cnn') ? 2 : 5)));
     }
   }
 

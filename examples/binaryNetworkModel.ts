@@ -11,7 +11,12 @@ type Tensor = tf.Tensor;
 export const Dense = defineModule('examples/Dense', {
   name: 'Dense',
   fields: { weight: param(), bias: param(), inSize: constant<number>(), outSize: constant<number>() },
-  create: (inSize: number, outSize: number) => ({ weight: paramInit([outSize, inSize], init.xavierNormal()), bias: paramInit([outSize], init.normal()), inSize, outSize }),
+  create: (inSize: number, outSize: number) => ({
+    weight: paramInit([outSize, inSize], init.xavierNormal()),
+    bias: paramInit([outSize], init.normal()),
+    inSize,
+    outSize,
+  }),
   forward: (m, input: Tensor) => tf.add(tf.dot(m.weight, input), m.bias),
   extraRepr: (m) => `${m.inSize}, ${m.outSize}`,
 });

@@ -57,11 +57,23 @@ let n = 0;
 const emit = (from, line, code) => {
   const name = `${String(n++).padStart(4, '0')}_${path.relative(root, from).replace(/[^A-Za-z0-9]+/g, '_')}_L${line}.ts`;
   origin.set(name, `${path.relative(root, from)}:${line}`);
+  // An internal helper's example imports it from its own folder ('./spatial.js'): resolve that
+  // against the source file, since the example is compiled from .docs-check/.
+  const resolved = code.replace(/(from\s+')(\.\.?\/[^']+)'/g, (_, pre, spec) => {
+    const target = path
+      .relative(out, path.resolve(path.dirname(from), spec))
+      .split(path.sep)
+      .join('/');
+    return `${pre}${target.startsWith('.') ? target : `./${target}`}'`;
+  });
   // `export {}` makes every example a module of its own, so names do not clash between examples.
-  writeFileSync(path.join(out, name), `${code}\nexport {};\n`);
+  writeFileSync(path.join(out, name), `${resolved}\nexport {};\n`);
 };
 // `--only=src/random` (repeatable) checks only the sources under those paths, and no markdown.
-const only = process.argv.slice(2).filter((a) => a.startsWith('--only=')).map((a) => a.slice('--only='.length));
+const only = process.argv
+  .slice(2)
+  .filter((a) => a.startsWith('--only='))
+  .map((a) => a.slice('--only='.length));
 const wanted = (file) => only.length === 0 || only.some((p) => path.relative(root, file).startsWith(p));
 for (const file of sourceFiles(path.join(root, 'src'))) if (wanted(file)) for (const ex of examplesOf(file)) emit(file, ex.line, ex.code);
 const markdown = only.length === 0 ? ['README.md', ...process.argv.slice(2).filter((a) => !a.startsWith('--'))] : [];

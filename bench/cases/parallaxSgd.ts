@@ -10,11 +10,7 @@ import type { Runner } from '../harness.js';
 type Tensor = tf.Tensor;
 
 /** An initializer that ignores its key and returns `values` in the requested shape. */
-export const fixedInit =
-  (values: Float32Array) =>
-  (shape: ReadonlyArray<number>) =>
-  (): Tensor =>
-    tf.tensor(values, [...shape]);
+export const fixedInit = (values: Float32Array) => (shape: ReadonlyArray<number>) => (): Tensor => tf.tensor(values, [...shape]);
 
 /** A `Linear` holding the given weights (PyTorch layout). */
 export const fixedLinear = (w: DenseWeights) =>

@@ -26,11 +26,7 @@ export interface FitOptions {
  * const { model } = fit(params, train, { epochs: 2, batchSize: 64, learningRate: 1e-3, seed: 0 })
  * @since 0.1.0
  */
-export const fit = <M extends Classifier>(
-  params: M,
-  data: Digits,
-  options: FitOptions,
-): { readonly model: M; readonly loss: number } => {
+export const fit = <M extends Classifier>(params: M, data: Digits, options: FitOptions): { readonly model: M; readonly loss: number } => {
   const step = optim.trainStep<M, Batch, unknown>({
     loss: classifierLoss,
     optimizer: optim.adam(options.learningRate) as optim.GradientTransformation<unknown>,

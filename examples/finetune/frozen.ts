@@ -29,7 +29,9 @@ export const snapshotBits = (m: AnyModule<tf.Tensor>, select: (info: LeafInfo) =
  * @since 0.1.0
  */
 export const changedLeaves = (before: Bits, after: Bits): ReadonlyArray<string> =>
-  [...before].filter(([path, bits]) => {
-    const other = after.get(path);
-    return other === undefined || other.length !== bits.length || other.some((b, i) => b !== bits[i]);
-  }).map(([path]) => path);
+  [...before]
+    .filter(([path, bits]) => {
+      const other = after.get(path);
+      return other === undefined || other.length !== bits.length || other.some((b, i) => b !== bits[i]);
+    })
+    .map(([path]) => path);

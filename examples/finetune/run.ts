@@ -63,8 +63,10 @@ export const baseModel = () =>
  * headOnly(model)({ path: 'layers.2.weight', kind: 'param' }) // true
  * @since 0.1.0
  */
-export const headOnly = (m: nn.Sequential<unknown>) => (info: LeafInfo): boolean =>
-  info.path.startsWith(`layers.${m.layers.length - 1}.`);
+export const headOnly =
+  (m: nn.Sequential<unknown>) =>
+  (info: LeafInfo): boolean =>
+    info.path.startsWith(`layers.${m.layers.length - 1}.`);
 
 /** The base model's kind with leaves `A`: Flatten → MLP → Linear head, a classifier. @since 0.2.0 */
 export type BaseModel<A> = Relabel<ReturnType<typeof baseModel>, A>;
@@ -82,7 +84,8 @@ export const withNewHead = (loaded: AnyModule<Tensor>, head: nn.Linear<Tensor>):
   if (specOf(loaded).name !== 'Sequential') throw new Error(`expected a saved Sequential, got ${specOf(loaded).name}`);
   const kinds = (loaded as nn.Sequential<Tensor>).layers.map((layer) => specOf(layer).name);
   const expected = baseModel().layers.map((layer) => specOf(layer).name);
-  if (kinds.join() !== expected.join()) throw new Error(`expected a saved Sequential of ${expected.join(', ')}, got one of ${kinds.join(', ')}`);
+  if (kinds.join() !== expected.join())
+    throw new Error(`expected a saved Sequential of ${expected.join(', ')}, got one of ${kinds.join(', ')}`);
   const [flatten, body] = (loaded as BaseModel<Tensor>).layers;
   return nn.Sequential.create([flatten, body, head]);
 };
@@ -123,9 +126,14 @@ export const runFinetune = async (o: FinetuneOptions): Promise<FinetuneReport> =
   const headAccuracy = await evaluate(tuned.model, upper.test);
   log(`fine-tuned, digits 5-9: train loss ${tuned.loss.toFixed(4)}, test accuracy ${(100 * headAccuracy).toFixed(2)}%`);
 
-  const changedFrozen = changedLeaves(frozenBefore, snapshotBits(tuned.model, (info) => !trainable(info)));
+  const changedFrozen = changedLeaves(
+    frozenBefore,
+    snapshotBits(tuned.model, (info) => !trainable(info)),
+  );
   const headChanged = changedLeaves(headBefore, snapshotBits(tuned.model, trainable)).length > 0;
-  log(`frozen leaves bit-identical to the loaded ones: ${changedFrozen.length === 0 ? 'yes' : `no (${changedFrozen.join(', ')})`} (${frozenBefore.size} leaves)`);
+  log(
+    `frozen leaves bit-identical to the loaded ones: ${changedFrozen.length === 0 ? 'yes' : `no (${changedFrozen.join(', ')})`} (${frozenBefore.size} leaves)`,
+  );
   log(`head changed: ${headChanged ? 'yes' : 'no'}`);
   // The old head of the loaded model was not part of `model`: free it here.
   dispose((loaded as nn.Sequential<Tensor>).layers.at(-1));

@@ -49,6 +49,13 @@ export const curvePanels = (runs: ReadonlyArray<Run>, alpha = 0.1): Panel[] => {
     });
   return [
     { title: 'Training loss (moving average)', xLabel: 'epoch', yLabel: 'cross-entropy', series: series((r) => r.loss) },
-    { title: 'Training accuracy (moving average)', xLabel: 'epoch', yLabel: 'accuracy', series: series((r) => r.accuracy), yRange: [0, 1], legend: 'bottom' },
+    {
+      title: 'Training accuracy (moving average)',
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      series: series((r) => r.accuracy),
+      yRange: [0, 1],
+      legend: 'bottom',
+    },
   ];
 };

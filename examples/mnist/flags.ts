@@ -64,7 +64,9 @@ const integer = (name: string, s: string | undefined, fallback: number, min: num
 const positive = (name: string, s: string | undefined, fallback: number): E.Either<string, number> => {
   if (s === undefined) return E.right(fallback);
   const n = Number(s);
-  return s.trim() !== '' && Number.isFinite(n) && n > 0 ? E.right(n) : E.left(`--${name} must be a positive number, got ${JSON.stringify(s)}`);
+  return s.trim() !== '' && Number.isFinite(n) && n > 0
+    ? E.right(n)
+    : E.left(`--${name} must be a positive number, got ${JSON.stringify(s)}`);
 };
 
 const oneOf = <A extends string>(name: string, s: string | undefined, fallback: A, allowed: ReadonlyArray<A>): E.Either<string, A> => {

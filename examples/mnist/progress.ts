@@ -71,9 +71,7 @@ export const lineProgress = (label: string, write: (line: string) => void, lines
       const l = loss(r.loss);
       const a = acc(r.accuracy);
       if (r.step % every === 0 || r.step === total) {
-        write(
-          `${label} step ${r.step}/${total} epoch ${r.epoch} loss ${l.toFixed(4)} acc ${(100 * a).toFixed(1)}% ${eps.toFixed(0)} ex/s`,
-        );
+        write(`${label} step ${r.step}/${total} epoch ${r.epoch} loss ${l.toFixed(4)} acc ${(100 * a).toFixed(1)}% ${eps.toFixed(0)} ex/s`);
       }
     },
     stop: () => undefined,

@@ -76,7 +76,9 @@ export const runExample = async (flags: Flags, out: Output = terminalOutput): Pr
     const [initKey, trainKey] = random.split(random.foldIn(root, modelNames.indexOf(name))) as [random.PRNGKey, random.PRNGKey];
     const params = initialModel(name, initKey);
     const parameters = parameterCount(params);
-    out.log(`\n${name}: ${parameters.toLocaleString('en-US')} parameters, ${flags.epochs} epoch${flags.epochs === 1 ? "" : "s"} of batch ${flags.batchSize}, Adam lr ${flags.lr} cosine-decayed to 0`);
+    out.log(
+      `\n${name}: ${parameters.toLocaleString('en-US')} parameters, ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'} of batch ${flags.batchSize}, Adam lr ${flags.lr} cosine-decayed to 0`,
+    );
     const result = await train(
       params,
       data.train,
@@ -95,7 +97,13 @@ export const runExample = async (flags: Flags, out: Output = terminalOutput): Pr
       `${name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% (${data.test.count} digits), ` +
         `trained in ${result.seconds.toFixed(1)} s; checkpoint ${checkpoint}`,
     );
-    runs.push({ name, color: colors[name], history: result.history, stepsPerEpoch: Math.ceil(data.train.count / flags.batchSize), testAccuracy });
+    runs.push({
+      name,
+      color: colors[name],
+      history: result.history,
+      stepsPerEpoch: Math.ceil(data.train.count / flags.batchSize),
+      testAccuracy,
+    });
     summaries.push({ name, parameters, testAccuracy, trainSeconds: result.seconds, checkpoint });
   }
 
@@ -131,4 +139,3 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   }
   await runExample(parsed.right.flags);
 };
-

@@ -63,7 +63,9 @@ const renderPanel = (panel: Panel, offsetY: number): string[] => {
   const sy = (y: number) => offsetY + MARGIN.top + plotH - ((Math.min(Math.max(y, y0), y1) - y0) / (y1 - y0 || 1)) * plotH;
   const out: string[] = [];
   out.push(`<g class="panel">`);
-  out.push(`<text x="${PANEL_W / 2}" y="${offsetY + 22}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(panel.title)}</text>`);
+  out.push(
+    `<text x="${PANEL_W / 2}" y="${offsetY + 22}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(panel.title)}</text>`,
+  );
   out.push(`<rect x="${MARGIN.left}" y="${offsetY + MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
   for (const t of niceTicks(y0, y1)) {
     const y = sy(t).toFixed(1);
@@ -74,13 +76,17 @@ const renderPanel = (panel: Panel, offsetY: number): string[] => {
     const x = sx(t).toFixed(1);
     out.push(`<text x="${x}" y="${offsetY + MARGIN.top + plotH + 16}" text-anchor="middle" font-size="11">${fmt(t)}</text>`);
   }
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${offsetY + PANEL_H - 8}" text-anchor="middle" font-size="12">${escapeXml(panel.xLabel)}</text>`);
+  out.push(
+    `<text x="${MARGIN.left + plotW / 2}" y="${offsetY + PANEL_H - 8}" text-anchor="middle" font-size="12">${escapeXml(panel.xLabel)}</text>`,
+  );
   out.push(
     `<text x="16" y="${offsetY + MARGIN.top + plotH / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${offsetY + MARGIN.top + plotH / 2})">${escapeXml(panel.yLabel)}</text>`,
   );
   panel.series.forEach((s) => {
     const pts = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-    out.push(`<polyline fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.5" points="${pts}"><title>${escapeXml(s.name)}</title></polyline>`);
+    out.push(
+      `<polyline fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.5" points="${pts}"><title>${escapeXml(s.name)}</title></polyline>`,
+    );
   });
   // The legend, on a white box so that lines passing under it stay readable.
   const legendW = 30 + 6.2 * Math.max(0, ...panel.series.map((s) => s.name.length));
@@ -88,11 +94,15 @@ const renderPanel = (panel: Panel, offsetY: number): string[] => {
   const lx = MARGIN.left + plotW - legendW - 8;
   const ly0 = panel.legend === 'bottom' ? offsetY + MARGIN.top + plotH - legendH - 8 : offsetY + MARGIN.top + 8;
   if (panel.series.length > 0) {
-    out.push(`<rect x="${lx.toFixed(1)}" y="${ly0}" width="${legendW.toFixed(1)}" height="${legendH}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
+    out.push(
+      `<rect x="${lx.toFixed(1)}" y="${ly0}" width="${legendW.toFixed(1)}" height="${legendH}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`,
+    );
   }
   panel.series.forEach((s, i) => {
     const ly = ly0 + 12 + i * 16;
-    out.push(`<line x1="${(lx + 6).toFixed(1)}" y1="${ly}" x2="${(lx + 22).toFixed(1)}" y2="${ly}" stroke="${escapeXml(s.color)}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${(lx + 6).toFixed(1)}" y1="${ly}" x2="${(lx + 22).toFixed(1)}" y2="${ly}" stroke="${escapeXml(s.color)}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${(lx + 26).toFixed(1)}" y="${ly}" dominant-baseline="middle" font-size="11">${escapeXml(s.name)}</text>`);
   });
   out.push(`</g>`);

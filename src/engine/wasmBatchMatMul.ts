@@ -53,8 +53,7 @@ const SPLIT_MACS = 1 << 19;
  * `op(a)ᵀ` (`k·m`) instead of `op(b)` (`k·n`). Measured for `[64, 784] · [256, 784]ᵀ` (a layer's
  * forward with PyTorch's weight layout): direct 1.8 ms, swapped 1.1 ms (the original kernel 11 ms).
  */
-const directCost = (m: number, k: number, n: number, ta: boolean, tb: boolean): number =>
-  (ta ? m * k : 0) + (tb ? k * n : 0) + 2 * k * n;
+const directCost = (m: number, k: number, n: number, ta: boolean, tb: boolean): number => (ta ? m * k : 0) + (tb ? k * n : 0) + 2 * k * n;
 const swappedCost = (m: number, k: number, n: number, ta: boolean, tb: boolean): number =>
   (ta ? 0 : m * k) + (tb ? 0 : k * n) + m * n + 2 * k * m;
 
@@ -79,7 +78,11 @@ const batchMatMul: tf.KernelFunc = (args) => {
   const ra = a.shape.length;
   const rb = b.shape.length;
   // The common small cases first, cheaply: dispatch-bound steps call this kernel dozens of times.
-  if (ra === 2 && rb === 2 && (!(transposeA || transposeB) || a.shape[0]! * a.shape[1]! * (transposeB ? b.shape[0]! : b.shape[1]!) < SMALL)) {
+  if (
+    ra === 2 &&
+    rb === 2 &&
+    (!(transposeA || transposeB) || a.shape[0]! * a.shape[1]! * (transposeB ? b.shape[0]! : b.shape[1]!) < SMALL)
+  ) {
     return fallback();
   }
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || ra < 2 || rb < 2) return fallback();

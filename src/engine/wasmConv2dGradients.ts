@@ -108,7 +108,12 @@ const backpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return scoped(backend as tf.KernelBackend, (run) => {
     const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [I, H, W, N]
     const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, N, O]
-    const pad = [[0, 0], [pt, Math.max(pb, 0)], [pl, Math.max(pr, 0)], [0, 0]];
+    const pad = [
+      [0, 0],
+      [pt, Math.max(pb, 0)],
+      [pl, Math.max(pr, 0)],
+      [0, 0],
+    ];
     const full = run('Conv2D', { x: xT, filter: dyT }, { strides: 1, pad, dataFormat: 'NHWC', dilations: [sh, sw] }); // [I, ≥kH, ≥kW, O]
     const g = pb < 0 || pr < 0 ? run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [inC, kh, kw, outC] }) : full;
     return run('Transpose', { x: g }, { perm: [1, 2, 0, 3] });
@@ -140,15 +145,35 @@ const backpropInput: tf.KernelFunc = (args) => {
     const spread =
       sh === 1 && sw === 1
         ? dy
-        : run('Reshape', {
-            x: run('PadV2', { x: run('Reshape', { x: dy }, { shape: [n, ho, 1, wo, 1, o] }) }, {
-              paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-              constantValue: 0,
-            }),
-          }, { shape: [n, ho * sh, wo * sw, o] });
+        : run(
+            'Reshape',
+            {
+              x: run(
+                'PadV2',
+                { x: run('Reshape', { x: dy }, { shape: [n, ho, 1, wo, 1, o] }) },
+                {
+                  paddings: [
+                    [0, 0],
+                    [0, 0],
+                    [0, sh - 1],
+                    [0, 0],
+                    [0, sw - 1],
+                    [0, 0],
+                  ],
+                  constantValue: 0,
+                },
+              ),
+            },
+            { shape: [n, ho * sh, wo * sw, o] },
+          );
     const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kH, kW, O, I]
-    const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    const pad = [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ];
     return run('Conv2D', { x: spread, filter: swapped }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 });
   });
 };

@@ -74,8 +74,7 @@ const backpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const ws = wasm.readSync(filter.dataId) as Float32Array;
   const dx = new Float32Array(a.inputShape.reduce((p, q) => p * q, 1));
   forEachTerm(info, (xo, wo, yo) => {
-    for (let k = 0; k < c; k++)
-      for (let m = 0; m < mult; m++) dx[xo + k] += ws[wo + k * mult + m]! * dys[yo + k * mult + m]!;
+    for (let k = 0; k < c; k++) for (let m = 0; m < mult; m++) dx[xo + k] += ws[wo + k * mult + m]! * dys[yo + k * mult + m]!;
   });
   return { dataId: wasm.write(dx, a.inputShape, 'float32'), shape: a.inputShape, dtype: 'float32' };
 };
@@ -91,8 +90,7 @@ const backpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const dys = wasm.readSync(dy.dataId) as Float32Array;
   const dw = new Float64Array(a.filterShape.reduce((p, q) => p * q, 1));
   forEachTerm(info, (xo, wo, yo) => {
-    for (let k = 0; k < c; k++)
-      for (let m = 0; m < mult; m++) dw[wo + k * mult + m] += xs[xo + k]! * dys[yo + k * mult + m]!;
+    for (let k = 0; k < c; k++) for (let m = 0; m < mult; m++) dw[wo + k * mult + m] += xs[xo + k]! * dys[yo + k * mult + m]!;
   });
   return { dataId: wasm.write(Float32Array.from(dw), a.filterShape, 'float32'), shape: a.filterShape, dtype: 'float32' };
 };

@@ -65,7 +65,14 @@ const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const a = attrs as unknown as MaxPoolGradAttrs;
   const wasm = backend as tf.KernelBackend;
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad as 'valid', a.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad as 'valid',
+    a.dimRoundingMode,
+  );
   const dx = maxPoolGradValues(wasm.readSync(input.dataId) as Float32Array, wasm.readSync(dy.dataId) as Float32Array, info);
   return { dataId: wasm.write(dx, input.shape, 'float32'), shape: input.shape, dtype: 'float32' };
 };

@@ -163,7 +163,7 @@ export const valueAndGrad =
     const seen = new Set<Tensor>();
     const leaves = entries.map(([, leaf]) => {
       const t = leaf as Tensor;
-      if (!seen.has(t)) return seen.add(t), t;
+      if (!seen.has(t)) return (seen.add(t), t);
       const c = t.clone();
       clones.push(c);
       return c;
@@ -193,7 +193,9 @@ export const valueAndGrad =
         }
         if (!(l instanceof tf.Tensor)) throw new Error(`valueAndGrad: the loss function must return a tensor, got ${typeof l}`);
         if (l.rank !== 0) {
-          throw new Error(`valueAndGrad: the loss must be a scalar (shape []), got shape [${l.shape.join(', ')}]; reduce it, e.g. with tf.mean`);
+          throw new Error(
+            `valueAndGrad: the loss must be a scalar (shape []), got shape [${l.shape.join(', ')}]; reduce it, e.g. with tf.mean`,
+          );
         }
         return l as tf.Scalar;
       };

@@ -15,8 +15,7 @@ import { type FanAxes, varianceScaling } from './varianceScaling.js';
  * @category initializers
  * @since 0.1.0
  */
-export const glorotNormal = (axes: FanAxes = {}): Initializer =>
-  varianceScaling(1, 'fanAvg', 'truncatedNormal', axes, 'glorotNormal');
+export const glorotNormal = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fanAvg', 'truncatedNormal', axes, 'glorotNormal');
 
 /**
  * `jax.nn.initializers.glorot_uniform()`: `varianceScaling(1, 'fanAvg', 'uniform', axes)`,
@@ -28,8 +27,7 @@ export const glorotNormal = (axes: FanAxes = {}): Initializer =>
  * @category initializers
  * @since 0.1.0
  */
-export const glorotUniform = (axes: FanAxes = {}): Initializer =>
-  varianceScaling(1, 'fanAvg', 'uniform', axes, 'glorotUniform');
+export const glorotUniform = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fanAvg', 'uniform', axes, 'glorotUniform');
 
 /**
  * Alias of {@link glorotNormal}.

@@ -17,8 +17,7 @@ import { type FanAxes, varianceScaling } from './varianceScaling.js';
  * @category initializers
  * @since 0.1.0
  */
-export const heNormal = (axes: FanAxes = {}): Initializer =>
-  varianceScaling(2, 'fanIn', 'truncatedNormal', axes, 'heNormal');
+export const heNormal = (axes: FanAxes = {}): Initializer => varianceScaling(2, 'fanIn', 'truncatedNormal', axes, 'heNormal');
 
 /**
  * `jax.nn.initializers.he_uniform()`: `varianceScaling(2, 'fanIn', 'uniform', axes)`.
@@ -29,8 +28,7 @@ export const heNormal = (axes: FanAxes = {}): Initializer =>
  * @category initializers
  * @since 0.1.0
  */
-export const heUniform = (axes: FanAxes = {}): Initializer =>
-  varianceScaling(2, 'fanIn', 'uniform', axes, 'heUniform');
+export const heUniform = (axes: FanAxes = {}): Initializer => varianceScaling(2, 'fanIn', 'uniform', axes, 'heUniform');
 
 /**
  * Alias of {@link heNormal}.

@@ -48,8 +48,7 @@ export const pathHash = (s: string): number => {
  */
 export const leafKey = (root: PRNGKey, path: string): PRNGKey => foldIn(root, pathHash(path));
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Draws every lazy parameter of `m`. Tensors in the result are new and owned by the caller (free
@@ -92,5 +91,4 @@ export const initialize =
     }
   };
 
-const describeLeaf = (u: unknown): string =>
-  u instanceof tf.Tensor ? `a ${u.dtype} tensor of shape [${u.shape.join(', ')}]` : typeof u;
+const describeLeaf = (u: unknown): string => (u instanceof tf.Tensor ? `a ${u.dtype} tensor of shape [${u.shape.join(', ')}]` : typeof u);

@@ -15,8 +15,7 @@ import { type FanAxes, varianceScaling } from './varianceScaling.js';
  * @category initializers
  * @since 0.1.0
  */
-export const lecunNormal = (axes: FanAxes = {}): Initializer =>
-  varianceScaling(1, 'fanIn', 'truncatedNormal', axes, 'lecunNormal');
+export const lecunNormal = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fanIn', 'truncatedNormal', axes, 'lecunNormal');
 
 /**
  * `jax.nn.initializers.lecun_uniform()`: `varianceScaling(1, 'fanIn', 'uniform', axes)`.
@@ -27,5 +26,4 @@ export const lecunNormal = (axes: FanAxes = {}): Initializer =>
  * @category initializers
  * @since 0.1.0
  */
-export const lecunUniform = (axes: FanAxes = {}): Initializer =>
-  varianceScaling(1, 'fanIn', 'uniform', axes, 'lecunUniform');
+export const lecunUniform = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fanIn', 'uniform', axes, 'lecunUniform');

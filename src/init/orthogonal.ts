@@ -80,7 +80,9 @@ export const orthogonal = (scale = 1, columnAxis = -1): Initializer => {
       throw new Error(`orthogonal: needs a shape with at least 2 axes, got [${shape.join(', ')}]`);
     }
     if (!Number.isInteger(columnAxis) || columnAxis < -rank || columnAxis >= rank) {
-      throw new Error(`orthogonal: columnAxis must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(columnAxis)}`);
+      throw new Error(
+        `orthogonal: columnAxis must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(columnAxis)}`,
+      );
     }
     const col = columnAxis < 0 ? columnAxis + rank : columnAxis;
     const dims = [...shape];

@@ -86,11 +86,7 @@ const DISTRIBUTIONS: ReadonlyArray<Distribution> = ['truncatedNormal', 'normal',
  * @category utils
  * @since 0.1.0
  */
-export const computeFans = (
-  shape: Shape,
-  axes: FanAxes = {},
-  fn = 'computeFans',
-): { readonly fanIn: number; readonly fanOut: number } => {
+export const computeFans = (shape: Shape, axes: FanAxes = {}, fn = 'computeFans'): { readonly fanIn: number; readonly fanOut: number } => {
   const rank = shape.length;
   if (rank < 2) {
     throw new Error(

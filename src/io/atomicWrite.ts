@@ -44,18 +44,14 @@ export interface AtomicWriteOptions {
 }
 
 const temporaryPathFor = (path: string): string =>
-  nodePath.join(
-    nodePath.dirname(path),
-    `.${nodePath.basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
+  nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 
 const chunksOf = (data: WriteSource): Iterable<Uint8Array> => (data instanceof Uint8Array ? [data] : data);
 
 /** Error codes of platforms whose directories cannot be opened or fsynced (Windows, some FUSE). */
 const directorySyncUnsupported = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP', 'EACCES']);
 
-const isUnsupported = (e: unknown): boolean =>
-  directorySyncUnsupported.has((e as NodeJS.ErrnoException | null)?.code ?? '');
+const isUnsupported = (e: unknown): boolean => directorySyncUnsupported.has((e as NodeJS.ErrnoException | null)?.code ?? '');
 
 /**
  * A failure because the target's directory does not exist, reported against the target: the
@@ -130,7 +126,7 @@ export const atomicWriteFileSync = (path: string, data: WriteSource, options: At
     fd = fs.openSync(temporary, 'wx', mode ?? 0o666);
     if (mode !== undefined) fs.fchmodSync(fd, mode);
     for (const chunk of chunksOf(data)) {
-      for (let written = 0; written < chunk.length; ) {
+      for (let written = 0; written < chunk.length;) {
         written += fs.writeSync(fd, chunk, written, chunk.length - written);
       }
     }
@@ -174,7 +170,7 @@ export const atomicWriteFile = async (
     if (mode !== undefined) await handle.chmod(mode);
     const chunks = data instanceof Uint8Array ? [data] : data;
     for await (const chunk of chunks) {
-      for (let written = 0; written < chunk.length; ) {
+      for (let written = 0; written < chunk.length;) {
         written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
       }
     }

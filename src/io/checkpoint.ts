@@ -236,7 +236,8 @@ const slotDtype = (s: TensorSlot): string => (s instanceof tf.Tensor ? s.dtype :
 
 const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckpointOptions) => {
   assertPRNGKey('saveCheckpoint', 'state.key', state.key);
-  if (!Number.isSafeInteger(state.step) || state.step < 0) throw new Error(`saveCheckpoint: step must be a non-negative integer, got ${state.step}`);
+  if (!Number.isSafeInteger(state.step) || state.step < 0)
+    throw new Error(`saveCheckpoint: step must be a non-negative integer, got ${state.step}`);
   const params = namedLeaves(state.params, 'params');
   const opt = namedLeaves(state.optState, 'optState');
   const tensors = new Map<string, Tensor>();
@@ -285,7 +286,11 @@ export const encodeCheckpoint = <M, S>(state: CheckpointState<M, S>, options: Sa
  * @category files
  * @since 0.1.0
  */
-export const saveCheckpoint = async <M, S>(path: string, state: CheckpointState<M, S>, options: SaveCheckpointOptions = {}): Promise<void> => {
+export const saveCheckpoint = async <M, S>(
+  path: string,
+  state: CheckpointState<M, S>,
+  options: SaveCheckpointOptions = {},
+): Promise<void> => {
   const { raw, metadata } = buildCheckpoint(state, options);
   await writeSafetensorsFile(path, raw, metadata);
 };
@@ -383,22 +388,28 @@ const restore = (file: Safetensors, template: AnyTemplate, where: string): Resto
       const got = describeSlot(readsAs[raw.dtype], raw.shape);
       const want = describeSlot(wantDtype, slot.shape);
       const sameShape = raw.shape.length === slot.shape.length && raw.shape.every((d, i) => d === slot.shape[i]);
-      if (got !== want) problems.push(`wrong ${sameShape ? 'dtype' : 'shape'}: "${path}" is ${got} in the checkpoint, the model expects ${want}`);
+      if (got !== want)
+        problems.push(`wrong ${sameShape ? 'dtype' : 'shape'}: "${path}" is ${got} in the checkpoint, the model expects ${want}`);
     }
     for (const [path, raw] of entries) {
-      if (!expected.has(path)) problems.push(`unexpected: "${path}" (${describeSlot(readsAs[raw.dtype], raw.shape)}) has no place in the model`);
+      if (!expected.has(path))
+        problems.push(`unexpected: "${path}" (${describeSlot(readsAs[raw.dtype], raw.shape)}) has no place in the model`);
     }
     const scalarsExpected = new Map<string, ScalarLeaf>(o.scalars);
     for (const [path, v] of scalarsExpected) {
       const got = header.optState.scalars[path];
       if (got === undefined) problems.push(`missing: optimizer value "${path}" is not in the checkpoint`);
-      else if (typeof got !== typeof v) problems.push(`wrong type: optimizer value "${path}" is a ${typeof got} in the checkpoint, expected a ${typeof v}`);
+      else if (typeof got !== typeof v)
+        problems.push(`wrong type: optimizer value "${path}" is a ${typeof got} in the checkpoint, expected a ${typeof v}`);
     }
     for (const path of Object.keys(header.optState.scalars)) {
       if (!scalarsExpected.has(path)) problems.push(`unexpected: optimizer value "${path}" has no place in the optimizer state`);
     }
     if (problems.length > 0) {
-      throw new CheckpointError(`${where}: the checkpoint does not fit the model/optimizer (${problems.length} mismatch${problems.length === 1 ? '' : 'es'})`, problems);
+      throw new CheckpointError(
+        `${where}: the checkpoint does not fit the model/optimizer (${problems.length} mismatch${problems.length === 1 ? '' : 'es'})`,
+        problems,
+      );
     }
     const created: Tensor[] = [];
     try {
@@ -450,7 +461,10 @@ export function loadCheckpoint<M, S>(
   template: OptimizerTemplate<M, S>,
 ): Promise<RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>>;
 export function loadCheckpoint<M, S>(path: string, template: StateTemplate<M, S>): Promise<RestoredCheckpoint<Relabel<M, Tensor>, S>>;
-export async function loadCheckpoint(path: string, template: CheckpointTemplate<unknown, unknown>): Promise<RestoredCheckpoint<unknown, unknown>> {
+export async function loadCheckpoint(
+  path: string,
+  template: CheckpointTemplate<unknown, unknown>,
+): Promise<RestoredCheckpoint<unknown, unknown>> {
   const t = checkTemplate(template);
   return restore(await readSafetensorsFile(path), t, path);
 }

@@ -44,7 +44,15 @@ export type Dtype = t.TypeOf<typeof DtypeCodec>;
 export const dtypes: ReadonlyArray<Dtype> = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I8', 'U8', 'BOOL'];
 
 const itemSizes: Readonly<Record<Dtype, number>> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 
 /**
@@ -64,7 +72,15 @@ export const itemSize = (dtype: Dtype): number => itemSizes[dtype];
  * same order makes our files byte-identical to that writer's.
  */
 const referenceRank: Readonly<Record<Dtype, number>> = {
-  BOOL: 0, U8: 4, I8: 5, F16: 13, BF16: 14, I32: 15, F32: 17, F64: 19, I64: 20,
+  BOOL: 0,
+  U8: 4,
+  I8: 5,
+  F16: 13,
+  BF16: 14,
+  I32: 15,
+  F32: 17,
+  F64: 19,
+  I64: 20,
 };
 
 /**

@@ -27,8 +27,7 @@ import { DtypeCodec, itemSize } from './dtype.js';
  */
 export const METADATA_KEY = '__metadata__';
 
-const isNonNegativeInteger = (u: unknown): u is number =>
-  typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
+const isNonNegativeInteger = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
 
 /**
  * A dimension or an offset: a non-negative integer JavaScript holds exactly (below 2^53).
@@ -206,12 +205,14 @@ export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
             : `"${METADATA_KEY}" entry ${JSON.stringify(rest[0])}`
           : rest.length === 0
             ? `tensor ${JSON.stringify(top)}`
-            : `tensor ${JSON.stringify(top)}, ${rest[0]}${rest.slice(1).map((k) => `[${k}]`).join('')}`;
+            : `tensor ${JSON.stringify(top)}, ${rest[0]}${rest
+                .slice(1)
+                .map((k) => `[${k}]`)
+                .join('')}`;
     return `${where}: expected ${expected}; got ${show(e.value)}`;
   });
 
-const describeSpan = (name: string, [begin, end]: readonly [number, number]): string =>
-  `tensor ${JSON.stringify(name)} [${begin}, ${end})`;
+const describeSpan = (name: string, [begin, end]: readonly [number, number]): string => `tensor ${JSON.stringify(name)} [${begin}, ${end})`;
 
 /**
  * The number of elements of a shape (1 for a scalar). May exceed 2^53 for absurd shapes: callers
@@ -277,9 +278,7 @@ export const checkLayout = (header: Header, dataLength: number): ReadonlyArray<s
     const [name, info] = entry;
     const [begin, end] = info.data_offsets;
     if (begin < covered && previous !== undefined) {
-      problems.push(
-        `${describeSpan(name, info.data_offsets)} overlaps ${describeSpan(previous[0], previous[1].data_offsets)}`,
-      );
+      problems.push(`${describeSpan(name, info.data_offsets)} overlaps ${describeSpan(previous[0], previous[1].data_offsets)}`);
     } else if (begin > covered) {
       problems.push(
         `data bytes [${covered}, ${begin}) belong to no tensor (hole before ${describeSpan(name, info.data_offsets)}); ` +

@@ -14,14 +14,7 @@
  * @since 0.1.0
  */
 export { DtypeCodec, dtypes, itemSize, type Dtype } from './dtype.js';
-export {
-  HeaderCodec,
-  MetadataCodec,
-  TensorInfoCodec,
-  type Header,
-  type Metadata,
-  type TensorInfo,
-} from './header.js';
+export { HeaderCodec, MetadataCodec, TensorInfoCodec, type Header, type Metadata, type TensorInfo } from './header.js';
 export { rawTensor, type RawTensor } from './RawTensor.js';
 export {
   MAX_HEADER_BYTES,

@@ -92,8 +92,7 @@ export interface StateDictSource<S> {
 
 const placeholderKey = prngKey(0);
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 const fieldNote = (key: string, path: string): string => (key === path ? '' : ` (field ${path})`);
 const withNote = (info: SourceInfo): string => (info.note === undefined ? info.dtype : `${info.dtype} (${info.note})`);
@@ -144,7 +143,8 @@ export const placeStateDict = <M extends AnyModule<unknown>, S>(
     const expected = expectedOf(leaf, info.path);
     const expectedText = `shape ${formatShape(expected.shape)}${expected.dtype === undefined ? '' : `, ${expected.dtype}`}`;
     if (!given.has(key)) {
-      if (strict) missing.push({ kind: 'missing', key, message: `missing key "${key}"${fieldNote(key, info.path)}: expected ${expectedText}` });
+      if (strict)
+        missing.push({ kind: 'missing', key, message: `missing key "${key}"${fieldNote(key, info.path)}: expected ${expectedText}` });
       return;
     }
     const s = given.get(key) as S;
@@ -257,10 +257,6 @@ export function loadStateDict<M extends AnyModule<unknown>>(
   tensors: TensorEntries,
   options: LoadStateDictOptions,
 ): Relabel<M, Tensor | LeafOf<M>>;
-export function loadStateDict<M extends AnyModule<unknown>>(
-  m: M,
-  tensors: TensorEntries,
-  options: LoadStateDictOptions = {},
-): unknown {
+export function loadStateDict<M extends AnyModule<unknown>>(m: M, tensors: TensorEntries, options: LoadStateDictOptions = {}): unknown {
   return placeStateDict(m, entriesOf(tensors), tensorSource, options);
 }

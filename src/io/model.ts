@@ -156,7 +156,11 @@ const checkKind = (skeleton: AnyModule<unknown>, expected: { readonly spec: AnyS
   }
 };
 
-const modelFrom = (file: Safetensors, options: LoadModelOptions & { readonly expect?: { readonly spec: AnySpec } }, where: string): AnyModule<Tensor> => {
+const modelFrom = (
+  file: Safetensors,
+  options: LoadModelOptions & { readonly expect?: { readonly spec: AnySpec } },
+  where: string,
+): AnyModule<Tensor> => {
   const text = file.metadata[ARCHITECTURE_KEY];
   if (text === undefined) {
     throw new Error(
@@ -260,7 +264,10 @@ export const saveModelSync = (path: string, m: AnyModule<unknown>, options: Save
  * @category files
  * @since 0.1.0
  */
-export function loadModel<D extends { readonly spec: AnySpec }>(path: string, options: ExpectModelOptions<D>): Promise<ModuleType<D, Tensor>>;
+export function loadModel<D extends { readonly spec: AnySpec }>(
+  path: string,
+  options: ExpectModelOptions<D>,
+): Promise<ModuleType<D, Tensor>>;
 export function loadModel(path: string, options?: LoadModelOptions): Promise<AnyModule<Tensor>>;
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<AnyModule<Tensor>> {
   return modelFrom(await readSafetensorsFile(path), options, path);

@@ -72,8 +72,15 @@ export const writableAs: Readonly<Record<TfDtype, ReadonlyArray<Dtype>>> = {
  * @since 0.1.0
  */
 export const readsAs: Readonly<Record<Dtype, TfDtype>> = {
-  F64: 'float32', F32: 'float32', F16: 'float32', BF16: 'float32',
-  I64: 'int32', I32: 'int32', I8: 'int32', U8: 'int32', BOOL: 'bool',
+  F64: 'float32',
+  F32: 'float32',
+  F16: 'float32',
+  BF16: 'float32',
+  I64: 'int32',
+  I32: 'int32',
+  I8: 'int32',
+  U8: 'int32',
+  BOOL: 'bool',
 };
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -86,8 +93,7 @@ const swapToOrFromLittleEndian = (bytes: Uint8Array, size: number): Uint8Array =
 };
 
 /** A fresh, aligned, host-ordered copy of little-endian elements. */
-const hostBuffer = (data: Uint8Array, size: number): ArrayBuffer =>
-  swapToOrFromLittleEndian(data.slice(), size).buffer as ArrayBuffer;
+const hostBuffer = (data: Uint8Array, size: number): ArrayBuffer => swapToOrFromLittleEndian(data.slice(), size).buffer as ArrayBuffer;
 
 /** The little-endian bytes of a typed array (the array is consumed: it may be byte-swapped). */
 const littleEndianBytes = (values: { readonly buffer: ArrayBufferLike; readonly BYTES_PER_ELEMENT: number }): Uint8Array =>
@@ -158,9 +164,7 @@ const checkIntegerRange = (name: string, values: Int32Array, target: Dtype, low:
 const checkNoOverflow = (name: string, values: Float32Array, bits: Uint16Array, target: Dtype, infinity: number, max: string): void => {
   for (let i = 0; i < values.length; i++) {
     if ((bits[i] & 0x7fff) === infinity && Number.isFinite(values[i])) {
-      throw new RangeError(
-        `${tensorName(name)}: value ${values[i]} at flat index ${i} overflows ${target} (largest finite ${max})`,
-      );
+      throw new RangeError(`${tensorName(name)}: value ${values[i]} at flat index ${i} overflows ${target} (largest finite ${max})`);
     }
   }
 };

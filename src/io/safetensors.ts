@@ -62,8 +62,7 @@ export class SafetensorsError extends Error {
 }
 
 const fail = (context: string, problems: ReadonlyArray<string>): never => {
-  const message =
-    problems.length === 1 ? `${context}: ${problems[0]}` : `${context}:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+  const message = problems.length === 1 ? `${context}: ${problems[0]}` : `${context}:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
   throw new SafetensorsError(message, problems);
 };
 
@@ -114,7 +113,10 @@ export const parseSafetensors = (bytes: Uint8Array): Safetensors => {
     ]);
   }
   const headerBytes = bytes.subarray(8, 8 + headerLength);
-  if (headerBytes[0] !== 0x7b) fail(context, [`header must begin with "{" (byte 0x7b), got ${headerBytes.length === 0 ? 'an empty header' : `byte 0x${headerBytes[0].toString(16)}`}`]);
+  if (headerBytes[0] !== 0x7b)
+    fail(context, [
+      `header must begin with "{" (byte 0x7b), got ${headerBytes.length === 0 ? 'an empty header' : `byte 0x${headerBytes[0].toString(16)}`}`,
+    ]);
   let text = '';
   try {
     text = utf8Decoder.decode(headerBytes);
@@ -188,9 +190,7 @@ export const safetensorsChunks = (entries: RawTensorEntries, metadata: Metadata 
     }
   }
   if (problems.length > 0) fail(context, problems);
-  const ordered = [...list].sort(
-    ([nameA, a], [nameB, b]) => compareLayoutOrder(a.dtype, b.dtype) || compareCodePoints(nameA, nameB),
-  );
+  const ordered = [...list].sort(([nameA, a], [nameB, b]) => compareLayoutOrder(a.dtype, b.dtype) || compareCodePoints(nameA, nameB));
   let offset = 0;
   const infos: Array<readonly [string, TensorInfo]> = ordered.map(([name, tensor]) => {
     const begin = offset;

@@ -96,13 +96,21 @@ export function loadStateDictRaw<M extends AnyModule<unknown>>(
  * @category state dicts
  * @since 0.1.0
  */
-export const stateDictToRaw = (m: AnyModule<unknown>, options: Pick<SaveStateDictOptions, 'dtypes'> = {}): ReadonlyMap<string, RawTensor> => {
+export const stateDictToRaw = (
+  m: AnyModule<unknown>,
+  options: Pick<SaveStateDictOptions, 'dtypes'> = {},
+): ReadonlyMap<string, RawTensor> => {
   const entries = stateDictEntries(m);
   const uninitialized = entries.filter((e) => isParamInit(e.leaf)).map((e) => `"${e.key}"`);
   if (uninitialized.length > 0) {
-    throw new Error(`cannot save an uninitialized module: ${uninitialized.join(', ')} ${uninitialized.length === 1 ? 'is a ParamInit' : 'are ParamInits'}; initialize it first`);
+    throw new Error(
+      `cannot save an uninitialized module: ${uninitialized.join(', ')} ${uninitialized.length === 1 ? 'is a ParamInit' : 'are ParamInits'}; initialize it first`,
+    );
   }
-  return tensorsToRaw(new Map(entries.map((e) => [e.key, e.leaf as Tensor] as const)), options.dtypes === undefined ? {} : { dtypes: options.dtypes });
+  return tensorsToRaw(
+    new Map(entries.map((e) => [e.key, e.leaf as Tensor] as const)),
+    options.dtypes === undefined ? {} : { dtypes: options.dtypes },
+  );
 };
 
 /**
@@ -131,12 +139,12 @@ export function decodeStateDict<M extends AnyModule<unknown>>(
   m: M,
   options?: LoadStateDictOptions & { readonly strict?: true },
 ): Relabel<M, Tensor>;
-export function decodeStateDict<M extends AnyModule<unknown>>(bytes: Uint8Array, m: M, options: LoadStateDictOptions): Relabel<M, Tensor | LeafOf<M>>;
 export function decodeStateDict<M extends AnyModule<unknown>>(
   bytes: Uint8Array,
   m: M,
-  options: LoadStateDictOptions = {},
-): unknown {
+  options: LoadStateDictOptions,
+): Relabel<M, Tensor | LeafOf<M>>;
+export function decodeStateDict<M extends AnyModule<unknown>>(bytes: Uint8Array, m: M, options: LoadStateDictOptions = {}): unknown {
   return loadStateDictRaw(m, parseSafetensors(bytes).tensors, options);
 }
 
@@ -178,7 +186,11 @@ export async function loadStateDictFile<M extends AnyModule<unknown>>(
   m: M,
   options?: LoadStateDictOptions & { readonly strict?: true },
 ): Promise<Relabel<M, Tensor>>;
-export async function loadStateDictFile<M extends AnyModule<unknown>>(path: string, m: M, options: LoadStateDictOptions): Promise<Relabel<M, Tensor | LeafOf<M>>>;
+export async function loadStateDictFile<M extends AnyModule<unknown>>(
+  path: string,
+  m: M,
+  options: LoadStateDictOptions,
+): Promise<Relabel<M, Tensor | LeafOf<M>>>;
 export async function loadStateDictFile<M extends AnyModule<unknown>>(
   path: string,
   m: M,
@@ -200,11 +212,11 @@ export function loadStateDictFileSync<M extends AnyModule<unknown>>(
   m: M,
   options?: LoadStateDictOptions & { readonly strict?: true },
 ): Relabel<M, Tensor>;
-export function loadStateDictFileSync<M extends AnyModule<unknown>>(path: string, m: M, options: LoadStateDictOptions): Relabel<M, Tensor | LeafOf<M>>;
 export function loadStateDictFileSync<M extends AnyModule<unknown>>(
   path: string,
   m: M,
-  options: LoadStateDictOptions = {},
-): unknown {
+  options: LoadStateDictOptions,
+): Relabel<M, Tensor | LeafOf<M>>;
+export function loadStateDictFileSync<M extends AnyModule<unknown>>(path: string, m: M, options: LoadStateDictOptions = {}): unknown {
   return loadStateDictRaw(m, readSafetensorsFileSync(path).tensors, options);
 }

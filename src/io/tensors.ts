@@ -69,9 +69,7 @@ const tensorValues = (name: string, tensor: tf.Tensor): TfValues => {
     case 'bool':
       return { dtype: 'bool', values: tensor.dataSync<'bool'>() };
     default:
-      throw new TypeError(
-        `tensor ${JSON.stringify(name)}: safetensors stores numbers and booleans, not ${tensor.dtype} tensors`,
-      );
+      throw new TypeError(`tensor ${JSON.stringify(name)}: safetensors stores numbers and booleans, not ${tensor.dtype} tensors`);
   }
 };
 

@@ -80,7 +80,9 @@ const AdaptiveAvgPool2dDef = defineModule('parallax-ts/nn/AdaptiveAvgPool2d', {
   create: (outputSize: AdaptiveOutputSize) => {
     const pair = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
     if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
-      throw new Error(`AdaptiveAvgPool2d.create: outputSize must be a positive integer or a pair of them (or null), got ${JSON.stringify(outputSize)}`);
+      throw new Error(
+        `AdaptiveAvgPool2d.create: outputSize must be a positive integer or a pair of them (or null), got ${JSON.stringify(outputSize)}`,
+      );
     }
     return { outputSize: [pair[0] as number | null, pair[1] as number | null] as const };
   },

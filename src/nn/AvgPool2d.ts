@@ -97,7 +97,12 @@ const AvgPool2dDef = defineModule('parallax-ts/nn/AvgPool2d', {
     return tf.tidy(() => {
       const x4 = tf.reshape(x, [...shape]);
       const pool = (t4: Tensor): Tensor => tf.avgPool(t4 as tf.Tensor4D, [kh, kw], stride, 'valid');
-      const xh = tf.pad(tf.transpose(x4, [0, 2, 3, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
+      const xh = tf.pad(tf.transpose(x4, [0, 2, 3, 1]), [
+        [0, 0],
+        [ph, ph + eh],
+        [pw, pw + ew],
+        [0, 0],
+      ]);
       const mean = pool(xh); // sum / (kH·kW)
       let y: Tensor;
       if (m.divisorOverride !== null) {
@@ -107,8 +112,18 @@ const AvgPool2dDef = defineModule('parallax-ts/nn/AvgPool2d', {
       } else {
         // the fraction of each window that PyTorch counts in its divisor
         const counted = m.countIncludePad
-          ? tf.pad(tf.ones([1, h + 2 * ph, w + 2 * pw, 1]), [[0, 0], [0, eh], [0, ew], [0, 0]])
-          : tf.pad(tf.ones([1, h, w, 1]), [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]]);
+          ? tf.pad(tf.ones([1, h + 2 * ph, w + 2 * pw, 1]), [
+              [0, 0],
+              [0, eh],
+              [0, ew],
+              [0, 0],
+            ])
+          : tf.pad(tf.ones([1, h, w, 1]), [
+              [0, 0],
+              [ph, ph + eh],
+              [pw, pw + ew],
+              [0, 0],
+            ]);
         y = tf.div(mean, pool(counted));
       }
       const out = tf.transpose(y, [0, 3, 1, 2]);

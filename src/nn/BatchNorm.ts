@@ -146,7 +146,9 @@ interface BatchNormLayout {
 const checkInput = (m: Values<Tensor>, x: unknown, layout: BatchNormLayout): Tensor => {
   const x0 = checkTensor(x);
   if (!layout.ranks.includes(x0.rank) || x0.shape[1] !== m.numFeatures) {
-    throw new ModuleError(`expected input of shape ${layout.expected.replaceAll('C', String(m.numFeatures))}, got ${formatShape(x0.shape)}`);
+    throw new ModuleError(
+      `expected input of shape ${layout.expected.replaceAll('C', String(m.numFeatures))}, got ${formatShape(x0.shape)}`,
+    );
   }
   return x0;
 };
@@ -163,7 +165,9 @@ const normalize = (m: Values<Tensor>, x: Tensor): { y: Tensor; mean?: Tensor; va
   let batch: { mean?: Tensor; variance?: Tensor } = {};
   if (usesBatchStats(m)) {
     if (count <= 1) {
-      throw new ModuleError(`expected more than 1 value per channel when using batch statistics, got input of shape ${formatShape(x.shape)}`);
+      throw new ModuleError(
+        `expected more than 1 value per channel when using batch statistics, got input of shape ${formatShape(x.shape)}`,
+      );
     }
     const moments = tf.moments(x, axes);
     mean = moments.mean;
@@ -228,7 +232,13 @@ const declareBatchNorm = <const U extends string>(URI: U, name: string, layout: 
     stateDictKeys: { runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked' },
   });
   return configurable(def, BatchNormConfig, {
-    toConfig: (m) => ({ numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.affine, trackRunningStats: m.trackRunningStats }),
+    toConfig: (m) => ({
+      numFeatures: m.numFeatures,
+      eps: m.eps,
+      momentum: m.momentum,
+      affine: m.affine,
+      trackRunningStats: m.trackRunningStats,
+    }),
     fromConfig: (c) => def.make(fieldValues(`${name}.fromConfig`, c.numFeatures, c)),
   });
 };
@@ -245,7 +255,10 @@ const declareBatchNorm = <const U extends string>(URI: U, name: string, layout: 
  * @category layers
  * @since 0.1.0
  */
-export const BatchNorm1d = declareBatchNorm('parallax-ts/nn/BatchNorm1d', 'BatchNorm1d', { ranks: [2, 3], expected: '[N, C] or [N, C, L]' });
+export const BatchNorm1d = declareBatchNorm('parallax-ts/nn/BatchNorm1d', 'BatchNorm1d', {
+  ranks: [2, 3],
+  expected: '[N, C] or [N, C, L]',
+});
 /**
  * A `BatchNorm1d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).
  * @example

@@ -128,10 +128,12 @@ const ConvTranspose2dDef = defineModule('parallax-ts/nn/ConvTranspose2d', {
       const left = m.dilation[1] * (kw - 1) - m.padding[1];
       // [C_in, C_out/g, kH, kW] -> the equivalent convolution's [C_out, C_in/g, kH, kW], kernel flipped
       const w = tf.reverse(
-        tf.reshape(
-          tf.transpose(tf.reshape(m.weight, [g, m.inChannels / g, m.outChannels / g, kh, kw]), [0, 2, 1, 3, 4]),
-          [m.outChannels, m.inChannels / g, kh, kw],
-        ),
+        tf.reshape(tf.transpose(tf.reshape(m.weight, [g, m.inChannels / g, m.outChannels / g, kh, kw]), [0, 2, 1, 3, 4]), [
+          m.outChannels,
+          m.inChannels / g,
+          kh,
+          kw,
+        ]),
         [2, 3],
       );
       const y = conv2dNchw(spread, w, m.useBias ? m.bias : null, {

@@ -54,7 +54,9 @@ const DropoutDef = defineModule('parallax-ts/nn/Dropout', {
     if (!(x instanceof tf.Tensor)) throw new ModuleError(`expected input to be a tensor, got ${typeof x}`);
     if (m.ctx.mode === 'eval' || m.rate === 0) return x;
     if (O.isNone(m.ctx.key)) {
-      throw new ModuleError('train mode needs a key: thread one through the model with newState(model, "train")(key) before the forward pass');
+      throw new ModuleError(
+        'train mode needs a key: thread one through the model with newState(model, "train")(key) before the forward pass',
+      );
     }
     if (x.dtype !== 'float32') throw new ModuleError(`expected input of dtype float32, got ${x.dtype}`);
     const keep = 1 - m.rate;

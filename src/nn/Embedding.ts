@@ -113,7 +113,10 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
         : (shape) => (key) =>
             tf.tidy(() => {
               const w = base(shape)(key);
-              const keep = tf.tensor2d(Array.from({ length: numEmbeddings }, (_, i) => (i === paddingIdx ? 0 : 1)), [numEmbeddings, 1]);
+              const keep = tf.tensor2d(
+                Array.from({ length: numEmbeddings }, (_, i) => (i === paddingIdx ? 0 : 1)),
+                [numEmbeddings, 1],
+              );
               return tf.mul(w, keep);
             });
     return { weight: paramInit([numEmbeddings, embeddingDim], weightInit), numEmbeddings, embeddingDim, paddingIdx };
@@ -129,7 +132,9 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
         if (v > hi) hi = v;
       }
       if (lo < 0 || hi >= m.numEmbeddings) {
-        throw new ModuleError(`index ${lo < 0 ? lo : hi} out of range [0, ${m.numEmbeddings}) in indices of shape ${formatShape(indices.shape)}`);
+        throw new ModuleError(
+          `index ${lo < 0 ? lo : hi} out of range [0, ${m.numEmbeddings}) in indices of shape ${formatShape(indices.shape)}`,
+        );
       }
     }
     return tf.tidy(() => {

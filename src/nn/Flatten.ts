@@ -67,7 +67,10 @@ const FlattenDef = defineModule('parallax-ts/nn/Flatten', {
   create: (options: FlattenOptions = {}) => {
     const startDim = options.startDim ?? 1;
     const endDim = options.endDim ?? -1;
-    for (const [name, v] of [['startDim', startDim], ['endDim', endDim]] as const) {
+    for (const [name, v] of [
+      ['startDim', startDim],
+      ['endDim', endDim],
+    ] as const) {
       if (!Number.isInteger(v)) throw new Error(`Flatten.create: ${name} must be an integer, got ${JSON.stringify(v)}`);
     }
     return { startDim, endDim };

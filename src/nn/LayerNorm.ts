@@ -95,7 +95,8 @@ const LayerNormDef = defineModule('parallax-ts/nn/LayerNorm', {
     });
   },
   extraRepr: (m) =>
-    `${normalizedShapeRepr(m.normalizedShape)}, eps=${m.eps}, elementwise_affine=${m.elementwiseAffine}` + (m.useBias ? '' : ', bias=false'),
+    `${normalizedShapeRepr(m.normalizedShape)}, eps=${m.eps}, elementwise_affine=${m.elementwiseAffine}` +
+    (m.useBias ? '' : ', bias=false'),
 });
 
 /**

@@ -77,7 +77,10 @@ const LinearDef = defineModule('parallax-ts/nn/Linear', {
     checkSize('Linear.create', 'outFeatures', outFeatures);
     const useBias = options.bias ?? true;
     return {
-      weight: paramInit([outFeatures, inFeatures], options.weightInit ?? varianceScaling(1 / 3, 'fanIn', 'uniform', { inAxis: -1, outAxis: -2 })),
+      weight: paramInit(
+        [outFeatures, inFeatures],
+        options.weightInit ?? varianceScaling(1 / 3, 'fanIn', 'uniform', { inAxis: -1, outAxis: -2 }),
+      ),
       bias: optionalParam(useBias, [outFeatures], options.biasInit ?? pytorchBiasInit(inFeatures)),
       inFeatures,
       outFeatures,

@@ -71,10 +71,9 @@ export const MLPConfig = configObject(
 export type MLPConfig = t.TypeOf<typeof MLPConfig>;
 
 /** The sizes an MLP was built with: `[in, hidden…, out]`. */
-const sizesOf = (m: { readonly layers: ReadonlyArray<{ readonly inFeatures: number; readonly outFeatures: number }> }): ReadonlyArray<number> => [
-  m.layers[0]!.inFeatures,
-  ...m.layers.map((l) => l.outFeatures),
-];
+const sizesOf = (m: {
+  readonly layers: ReadonlyArray<{ readonly inFeatures: number; readonly outFeatures: number }>;
+}): ReadonlyArray<number> => [m.layers[0]!.inFeatures, ...m.layers.map((l) => l.outFeatures)];
 
 const MLPDef = defineModule('parallax-ts/nn/MLP', {
   name: 'MLP',
@@ -90,7 +89,10 @@ const MLPDef = defineModule('parallax-ts/nn/MLP', {
     }
     const act = options.activation ?? 'relu';
     const finalAct = options.finalActivation ?? 'identity';
-    for (const [what, name] of [['activation', act], ['finalActivation', finalAct]] as const) {
+    for (const [what, name] of [
+      ['activation', act],
+      ['finalActivation', finalAct],
+    ] as const) {
       if (!ActivationNameCodec.is(name)) {
         throw new Error(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${JSON.stringify(name)}`);
       }

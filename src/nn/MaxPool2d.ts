@@ -68,7 +68,19 @@ const MaxPool2dDef = defineModule('parallax-ts/nn/MaxPool2d', {
     return tf.tidy(() => {
       const x4 = tf.reshape(x, [...shape]);
       const xh = tf.transpose(x4, [0, 2, 3, 1]);
-      const padded = ph + pw + eh + ew > 0 ? tf.pad(xh, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], -Infinity) : xh;
+      const padded =
+        ph + pw + eh + ew > 0
+          ? tf.pad(
+              xh,
+              [
+                [0, 0],
+                [ph, ph + eh],
+                [pw, pw + ew],
+                [0, 0],
+              ],
+              -Infinity,
+            )
+          : xh;
       const y = tf.transpose(tf.maxPool(padded as tf.Tensor4D, [kh, kw], [m.stride[0], m.stride[1]], 'valid'), [0, 3, 1, 2]);
       return unbatched ? tf.squeeze(y, [0]) : y;
     });

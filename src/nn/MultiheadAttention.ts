@@ -153,8 +153,7 @@ const checkFloat = (x: unknown, what: string): Tensor => {
   return x;
 };
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Checks every input's shape against the others and returns the batched `[N, L, S]` sizes. */
 const checkInputs = (
@@ -218,13 +217,7 @@ const splitHeads = (x: Tensor, numHeads: number): Tensor => {
   return tf.transpose(tf.reshape(x, [n, len, numHeads, e / numHeads]), [0, 2, 1, 3]);
 };
 
-const attendImpl = (
-  m: Attention<Tensor>,
-  query: Tensor,
-  key: Tensor,
-  value: Tensor,
-  options: AttentionOptions,
-): AttentionResult => {
+const attendImpl = (m: Attention<Tensor>, query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions): AttentionResult => {
   const { batched, N, L, S } = checkInputs(m, query, key, value, options);
   const train = m.ctx.mode === 'train' && m.dropout > 0;
   if (train && O.isNone(m.ctx.key)) {

@@ -17,7 +17,17 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tidy } from '../engine/memory.js';
-import { anyModules, ModuleTag, type AnySpec, type InputOf, type ModuleOf, type ModuleSpec, type OutputOf, type SpecOf, type TupleField } from '../tree/Field.js';
+import {
+  anyModules,
+  ModuleTag,
+  type AnySpec,
+  type InputOf,
+  type ModuleOf,
+  type ModuleSpec,
+  type OutputOf,
+  type SpecOf,
+  type TupleField,
+} from '../tree/Field.js';
 import { type AnyModule, apply, applyWithState, defineModule, isModule, type LeafOf, specOf } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
 
@@ -98,14 +108,14 @@ export interface LayerTakesOneInput<Index extends number, Inputs> {
 type CheckChain<Ls extends ReadonlyArray<unknown>, X, Done extends ReadonlyArray<unknown> = []> = number extends Ls['length']
   ? readonly [...Done, ...Ls] // an array of unknown length (built at run time): nothing to check at compile time
   : Ls extends readonly [infer H, ...infer T]
-  ? ChainParam<InputOf<SpecOf<H>>> extends { readonly x: infer I }
-    ? unknown extends X // after a layer of unknown kind there is nothing to check
-      ? CheckChain<T, OutputOf<SpecOf<H>>, [...Done, H]>
-      : [X] extends [I]
+    ? ChainParam<InputOf<SpecOf<H>>> extends { readonly x: infer I }
+      ? unknown extends X // after a layer of unknown kind there is nothing to check
         ? CheckChain<T, OutputOf<SpecOf<H>>, [...Done, H]>
-        : readonly [...Done, LayerDoesNotFit<Done['length'], I, X>, ...T]
-    : readonly [...Done, LayerTakesOneInput<Done['length'], InputOf<SpecOf<H>>>, ...T]
-  : Done;
+        : [X] extends [I]
+          ? CheckChain<T, OutputOf<SpecOf<H>>, [...Done, H]>
+          : readonly [...Done, LayerDoesNotFit<Done['length'], I, X>, ...T]
+      : readonly [...Done, LayerTakesOneInput<Done['length'], InputOf<SpecOf<H>>>, ...T]
+    : Done;
 
 /** The first layer's input, which the chain check starts from. */
 type FirstInput<Ls extends ReadonlyArray<unknown>> = Ls extends readonly [infer H, ...ReadonlyArray<unknown>]
@@ -206,5 +216,6 @@ export const Sequential = {
   forwardWithState: <Ss extends ReadonlyArray<AnySpec>, A extends Tensor>(
     m: Sequential<A, Ss>,
     x: ChainInput<Ss>,
-  ): readonly [ChainOutput<Ss>, Sequential<A, Ss>] => def.forwardWithState(m as never, x) as unknown as readonly [ChainOutput<Ss>, Sequential<A, Ss>],
+  ): readonly [ChainOutput<Ss>, Sequential<A, Ss>] =>
+    def.forwardWithState(m as never, x) as unknown as readonly [ChainOutput<Ss>, Sequential<A, Ss>],
 };

@@ -33,8 +33,7 @@ export const relu = (x: Tensor): Tensor => tf.relu(x);
  * @category activations
  * @since 0.1.0
  */
-export const gelu = (x: Tensor): Tensor =>
-  tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+export const gelu = (x: Tensor): Tensor => tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
 
 /**
  * GELU, tanh approximation: `x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))` (PyTorch's
@@ -143,4 +142,3 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => tf.leakyRe
  */
 export const elu = (x: Tensor, alpha = 1): Tensor =>
   alpha === 1 ? tf.elu(x) : tf.tidy(() => tf.add(tf.relu(x), tf.mul(alpha, tf.expm1(tf.minimum(x, 0)))));
-

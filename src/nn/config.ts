@@ -210,7 +210,8 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
 
 const join = (prefix: string, rest: string): string => (prefix === '' ? rest : `${prefix}.${rest}`);
 
-const isContainer = (layer: RegistrableLayer): layer is ContainerLayer<unknown> => (layer as { readonly container?: unknown }).container === true;
+const isContainer = (layer: RegistrableLayer): layer is ContainerLayer<unknown> =>
+  (layer as { readonly container?: unknown }).container === true;
 
 /** Refuses what cannot be a registry entry, with what is missing (e.g. a layer file not yet made `configurable`). */
 const checkLayer = (layer: unknown, name: unknown): void => {
@@ -221,10 +222,15 @@ const checkLayer = (layer: unknown, name: unknown): void => {
   const missing = ['URI', 'name'].filter((k) => typeof l[k] !== 'string' || l[k] === '');
   missing.push(...['toConfig', 'fromConfig'].filter((k) => typeof l[k] !== 'function'));
   const codec = l.configCodec;
-  const codecOk = l.container === true ? typeof codec === 'function' : typeof codec === 'object' && codec !== null && typeof (codec as { validate?: unknown }).validate === 'function';
+  const codecOk =
+    l.container === true
+      ? typeof codec === 'function'
+      : typeof codec === 'object' && codec !== null && typeof (codec as { validate?: unknown }).validate === 'function';
   if (!codecOk) missing.push('configCodec');
   if (missing.length > 0) {
-    throw new Error(`${where}: ${label} is not a configurable layer: it lacks ${missing.join(', ')} (give its definition a config with nn.configurable)`);
+    throw new Error(
+      `${where}: ${label} is not a configurable layer: it lacks ${missing.join(', ')} (give its definition a config with nn.configurable)`,
+    );
   }
   if (typeof name !== 'string' || name === '') throw new Error(`${where}: the name must be a non-empty string, got ${describeJson(name)}`);
 };
@@ -276,7 +282,11 @@ const makeRegistry = (entries: ReadonlyMap<string, Entry>): LayerRegistry => {
           codec: layer.configCodec(registry[RegistryTag].codec()),
           toConfig: (m) => layer.toConfig(m as never, (child) => toDecoded(child, registry)),
           fromConfig: (config, path) =>
-            atPath(path, () => layer.fromConfig(config, (child, at) => build(child, join(path, `config.${at}`), registry)) as AnyModule<ParamInit<Tensor>>),
+            atPath(
+              path,
+              () =>
+                layer.fromConfig(config, (child, at) => build(child, join(path, `config.${at}`), registry)) as AnyModule<ParamInit<Tensor>>,
+            ),
         }
       : {
           name: e.name,
@@ -307,7 +317,8 @@ export const layerRegistry = (layers: ReadonlyArray<RegistrableLayer>): LayerReg
 /** The lookups of a registry, or an error saying what was passed instead. */
 const lookups = (registry: LayerRegistry, where: string): RegistryLookups => {
   const l = (registry as Partial<LayerRegistry> | null | undefined)?.[RegistryTag];
-  if (l === undefined) throw new Error(`${where}: expected a LayerRegistry (nn.layerRegistry, nn.builtinLayers), got ${describeJson(registry)}`);
+  if (l === undefined)
+    throw new Error(`${where}: expected a LayerRegistry (nn.layerRegistry, nn.builtinLayers), got ${describeJson(registry)}`);
   return l;
 };
 
@@ -325,7 +336,11 @@ const makeLayerConfigCodec = (registry: LayerRegistry): t.Type<LayerConfig, Laye
       const errors: t.Errors = [];
       for (const k of Object.keys(u)) {
         if (k !== 'type' && k !== 'config') {
-          errors.push({ value: u[k], context: t.appendContext(c, k, t.never, u[k]), message: 'unknown key (a layer config has "type" and "config")' });
+          errors.push({
+            value: u[k],
+            context: t.appendContext(c, k, t.never, u[k]),
+            message: 'unknown key (a layer config has "type" and "config")',
+          });
         }
       }
       const type = u.type;
@@ -344,7 +359,8 @@ const makeLayerConfigCodec = (registry: LayerRegistry): t.Type<LayerConfig, Laye
     },
     (a) => {
       const entry = find(a.type);
-      if (entry === undefined) throw new Error(`layerConfigCodec.encode: "${a.type}" is not a registered layer name (${registry.names().join(', ')})`);
+      if (entry === undefined)
+        throw new Error(`layerConfigCodec.encode: "${a.type}" is not a registered layer name (${registry.names().join(', ')})`);
       return { type: a.type, config: entry.codec.encode(a.config) };
     },
   );
@@ -362,7 +378,8 @@ const makeLayerConfigCodec = (registry: LayerRegistry): t.Type<LayerConfig, Laye
  * @category codecs
  * @since 0.2.0
  */
-export const layerConfigCodec = (registry: LayerRegistry): t.Type<LayerConfig, LayerConfig, unknown> => lookups(registry, 'layerConfigCodec').codec();
+export const layerConfigCodec = (registry: LayerRegistry): t.Type<LayerConfig, LayerConfig, unknown> =>
+  lookups(registry, 'layerConfigCodec').codec();
 
 // -------------------------------------------------------------------------------------
 // architecture ⇄ JSON
@@ -381,7 +398,10 @@ const atPath = <A>(path: string, make: () => A): A => {
 /** Builds a decoded config at a JSON path (children of containers get theirs). */
 const build = (lc: LayerConfig, path: string, registry: LayerRegistry): AnyModule<ParamInit<Tensor>> => {
   const entry = registry[RegistryTag].byName(lc.type);
-  if (entry === undefined) throw new ConfigError([`${join(path, 'type')}: expected a registered layer name (${registry.names().join(', ')}), got ${describeJson(lc.type)}`]);
+  if (entry === undefined)
+    throw new ConfigError([
+      `${join(path, 'type')}: expected a registered layer name (${registry.names().join(', ')}), got ${describeJson(lc.type)}`,
+    ]);
   return entry.fromConfig(lc.config, path);
 };
 
@@ -427,7 +447,10 @@ export const fromConfig = (json: unknown, registry: LayerRegistry = builtinLayer
  * @category config
  * @since 0.1.0
  */
-export const fromConfigEither = (json: unknown, registry: LayerRegistry = builtinLayers): E.Either<ReadonlyArray<string>, AnyModule<ParamInit<Tensor>>> =>
+export const fromConfigEither = (
+  json: unknown,
+  registry: LayerRegistry = builtinLayers,
+): E.Either<ReadonlyArray<string>, AnyModule<ParamInit<Tensor>>> =>
   E.tryCatch(
     () => fromConfig(json, registry),
     (e) => (e instanceof ConfigError ? e.problems : [e instanceof Error ? e.message : String(e)]),
@@ -464,7 +487,8 @@ const toDecoded = (m: AnyModule<unknown>, registry: LayerRegistry): LayerConfig 
 // Sequential: a container, its children decoded and built by the registry it sits in
 // -------------------------------------------------------------------------------------
 
-const sequentialConfigCodec = (layer: t.Type<LayerConfig, LayerConfig, unknown>) => configObject('Sequential config', { layers: t.array(layer) });
+const sequentialConfigCodec = (layer: t.Type<LayerConfig, LayerConfig, unknown>) =>
+  configObject('Sequential config', { layers: t.array(layer) });
 
 /**
  * `Sequential` as a {@link ContainerLayer}: `{ layers: LayerConfig[] }`, each child a layer of the

@@ -84,13 +84,27 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
   const nchw = tf.getBackend() !== 'wasm';
   const dataFormat = nchw ? 'NCHW' : 'NHWC';
   const spatialPad = (top: number, bottom: number, left: number, right: number): number[][] =>
-    nchw ? [[0, 0], [0, 0], [top, bottom], [left, right]] : [[0, 0], [top, bottom], [left, right], [0, 0]];
+    nchw
+      ? [
+          [0, 0],
+          [0, 0],
+          [top, bottom],
+          [left, right],
+        ]
+      : [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ];
   const conv = { strides: [sh, sw], pad: padded ? spatialPad(t, b, l, r) : 'valid', dataFormat, dimRoundingMode: undefined };
   // Rank 3 (`nn.Conv1d`'s `[N, C, L]`, weight `[O, I, k]`) runs as height 1; the reshapes happen
   // inside the op (views, off the tape).
   const flat = x.rank === 3;
   const [n, cIn, h, w] = flat ? [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!] : (x.shape as [number, number, number, number]);
-  const [cOut, , kh, kw] = flat ? [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!] : (weight.shape as [number, number, number, number]);
+  const [cOut, , kh, kw] = flat
+    ? [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!]
+    : (weight.shape as [number, number, number, number]);
   const as4d = (v: Tensor, shape: number[]): Tensor => (flat ? reshape(v, shape) : v);
   const as3d = (v: Tensor): Tensor => (flat ? reshape(v, [v.shape[0]!, v.shape[1]!, v.shape[3]!]) : v);
   const ho = Math.floor((h + t + b - kh) / sh) + 1;
@@ -129,7 +143,11 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
       // both backends' Sum kernels transpose all of dy first.
       if (bias !== undefined) {
         grads['bias'] = () =>
-          runKernel('Sum', { x: runKernel('Sum', { x: reshape(dy, [n, cOut, ho * wo]) }, { axis: [2], keepDims: false }) }, { axis: [0], keepDims: false });
+          runKernel(
+            'Sum',
+            { x: runKernel('Sum', { x: reshape(dy, [n, cOut, ho * wo]) }, { axis: [2], keepDims: false }) },
+            { axis: [0], keepDims: false },
+          );
       }
       return grads;
     },
@@ -177,8 +195,17 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
       }
     }
     const combined = tf.tensor4d(fv, [mh, mw, cOut, phases * cIn]);
-    const pad = [[0, 0], [mh - 1, rowsA - ho], [mw - 1, colsB - wo], [0, 0]];
-    const all = runKernel('Conv2D', { x: dyk, filter: combined }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined });
+    const pad = [
+      [0, 0],
+      [mh - 1, rowsA - ho],
+      [mw - 1, colsB - wo],
+      [0, 0],
+    ];
+    const all = runKernel(
+      'Conv2D',
+      { x: dyk, filter: combined },
+      { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined },
+    );
     // [N·A, B, φh, (φw, C)] → [N·A, φh, B, (φw, C)] = NHWC [N, A·sh, B·sw, C]
     const woven = reshape(transpose(reshape(all, [n * rowsA, colsB, sh, sw * cIn]), [0, 2, 1, 3]), [n, rowsA * sh, colsB * sw, cIn]);
     const cut =
@@ -206,13 +233,17 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
     const pr = kw + (wo - 1) * sw - w - l;
     const xT = transpose(xs, nchw ? [1, 0, 2, 3] : [1, 2, 3, 0]); // [I, N, H, W] or [I, H, W, N]
     const dyT = transpose(dyk, nchw ? [2, 3, 0, 1] : [1, 2, 0, 3]); // [Ho, Wo, N, O] from NCHW or NHWC
-    const full = runKernel('Conv2D', { x: xT, filter: dyT }, {
-      strides: 1,
-      pad: spatialPad(t, Math.max(pb, 0), l, Math.max(pr, 0)),
-      dataFormat,
-      dilations: [sh, sw],
-      dimRoundingMode: undefined,
-    });
+    const full = runKernel(
+      'Conv2D',
+      { x: xT, filter: dyT },
+      {
+        strides: 1,
+        pad: spatialPad(t, Math.max(pb, 0), l, Math.max(pr, 0)),
+        dataFormat,
+        dilations: [sh, sw],
+        dimRoundingMode: undefined,
+      },
+    );
     const cut =
       pb >= 0 && pr >= 0
         ? full

@@ -67,9 +67,15 @@ export const interleaveZeros = (x: Tensor, axis: number, factor: number): Tensor
 /** Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor. */
 const padOrCrop = (x: Tensor, padding: readonly [SidePadding, SidePadding]): Tensor => {
   const [[t, b], [l, r]] = padding;
-  const padded = t > 0 || b > 0 || l > 0 || r > 0
-    ? tf.pad(x, [[0, 0], [Math.max(t, 0), Math.max(b, 0)], [Math.max(l, 0), Math.max(r, 0)], [0, 0]])
-    : x;
+  const padded =
+    t > 0 || b > 0 || l > 0 || r > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [Math.max(t, 0), Math.max(b, 0)],
+          [Math.max(l, 0), Math.max(r, 0)],
+          [0, 0],
+        ])
+      : x;
   if (t >= 0 && b >= 0 && l >= 0 && r >= 0) return padded;
   const [n, h, w, c] = padded.shape as [number, number, number, number];
   const top = Math.max(-t, 0);
@@ -109,7 +115,13 @@ export const conv2dNchw = (x: Tensor, weight: Tensor, bias: Tensor | null, args:
         t >= 0 && b >= 0 && l >= 0 && r >= 0 ? x : cropNchw(x, padding),
         interleaveZeros(interleaveZeros(weight, 2, dilation[0]), 3, dilation[1]),
         bias ?? undefined,
-        { stride: args.stride, padding: [[Math.max(t, 0), Math.max(b, 0)], [Math.max(l, 0), Math.max(r, 0)]] },
+        {
+          stride: args.stride,
+          padding: [
+            [Math.max(t, 0), Math.max(b, 0)],
+            [Math.max(l, 0), Math.max(r, 0)],
+          ],
+        },
       ),
     );
   }

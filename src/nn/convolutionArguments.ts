@@ -198,7 +198,8 @@ export const convolutionConfigOf = <Size, Padding>(m: ConvolutionConstants<Size,
 const formatSize = (s: number | string | Pair): string => (typeof s === 'object' ? formatPair(s) : String(s));
 const isAll = (s: number | Pair, n: number): boolean => (typeof s === 'number' ? s === n : s[0] === n && s[1] === n);
 /** `, name=value` as PyTorch prints a keyword argument, or nothing where it has its default. */
-const keyword = (name: string, value: number | string | Pair, isDefault: boolean): string => (isDefault ? '' : `, ${name}=${formatSize(value)}`);
+const keyword = (name: string, value: number | string | Pair, isDefault: boolean): string =>
+  isDefault ? '' : `, ${name}=${formatSize(value)}`;
 
 /**
  * A convolution's printout, PyTorch-like: `in, out, kernel_size=k, stride=s`, then `padding` unless

@@ -5,12 +5,7 @@
  */
 export { Linear, type LinearOptions, pytorchBiasInit } from './Linear.js';
 export { Dropout } from './Dropout.js';
-export {
-  MultiheadAttention,
-  type MultiheadAttentionOptions,
-  type AttentionOptions,
-  type AttentionResult,
-} from './MultiheadAttention.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionOptions, type AttentionResult } from './MultiheadAttention.js';
 export { LSTMCell, type LSTMState, type RecurrentCellOptions } from './LSTMCell.js';
 export { GRUCell } from './GRUCell.js';
 export { LSTM, type LSTMOutput, type RecurrentOptions, pytorchRecurrentName } from './LSTM.js';

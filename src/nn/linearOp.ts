@@ -102,7 +102,5 @@ export const linearOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined): T
   if (x.rank === 2) return matrix(x, weight, bias);
   if (x.rank === 1) return vector(x, weight, bias);
   const [outFeatures, inFeatures] = weight.shape as [number, number];
-  return tf.tidy(() =>
-    tf.reshape(matrix(tf.reshape(x, [-1, inFeatures]), weight, bias), [...x.shape.slice(0, -1), outFeatures]),
-  );
+  return tf.tidy(() => tf.reshape(matrix(tf.reshape(x, [-1, inFeatures]), weight, bias), [...x.shape.slice(0, -1), outFeatures]));
 };

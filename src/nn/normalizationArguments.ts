@@ -46,7 +46,8 @@ export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
  * @since 0.1.0
  */
 export const checkEps = (fn: string, eps: unknown): number => {
-  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new Error(`${fn}: eps must be a finite number ≥ 0, got ${JSON.stringify(eps)}`);
+  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
+    throw new Error(`${fn}: eps must be a finite number ≥ 0, got ${JSON.stringify(eps)}`);
   return eps;
 };
 

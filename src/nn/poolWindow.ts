@@ -64,7 +64,9 @@ export const poolWindowArguments = (fn: string, kernelSize: IntOrPair, options: 
   const stride = toPair(fn, 'stride', options.stride ?? kernel);
   const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
   if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
-    throw new Error(`${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`);
+    throw new Error(
+      `${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`,
+    );
   }
   return { kernelSize: kernel, stride, padding, ceilMode: options.ceilMode ?? false };
 };
@@ -95,7 +97,8 @@ export const poolWindowConfigProps = { stride: PositiveIntOrPair, padding: NonNe
  * @since 0.2.0
  */
 export const poolWindowRepr = (m: PoolWindow): string =>
-  `kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}, padding=${formatPair(m.padding)}` + (m.ceilMode ? ', ceil_mode=true' : '');
+  `kernel_size=${formatPair(m.kernelSize)}, stride=${formatPair(m.stride)}, padding=${formatPair(m.padding)}` +
+  (m.ceilMode ? ', ceil_mode=true' : '');
 
 /** PyTorch's pooling output size along one axis (`pooling_output_shape`, dilation 1): with `ceilMode`, a last partial window counts if it starts inside the input or the left padding. */
 const poolOutputSize = (size: number, kernel: number, stride: number, padding: number, ceilMode: boolean): number => {
@@ -150,15 +153,15 @@ export const poolInput = (m: PoolWindow, x: Tensor): PoolInput => {
   const [kh, kw] = m.kernelSize;
   const [ph, pw] = m.padding;
   if (h + 2 * ph < kh || w + 2 * pw < kw) {
-    throw new ModuleError(`input of spatial size [${h}, ${w}] is smaller than the kernel ${JSON.stringify(m.kernelSize)} (padding ${JSON.stringify(m.padding)})`);
+    throw new ModuleError(
+      `input of spatial size [${h}, ${w}] is smaller than the kernel ${JSON.stringify(m.kernelSize)} (padding ${JSON.stringify(m.padding)})`,
+    );
   }
   return {
     unbatched,
     shape: [n, c, h, w],
     extra: [ceilModeExtra(h, kh, m.stride[0], ph, m.ceilMode), ceilModeExtra(w, kw, m.stride[1], pw, m.ceilMode)],
     emptyOutputShape:
-      n === 0
-        ? [0, c, poolOutputSize(h, kh, m.stride[0], ph, m.ceilMode), poolOutputSize(w, kw, m.stride[1], pw, m.ceilMode)]
-        : undefined,
+      n === 0 ? [0, c, poolOutputSize(h, kh, m.stride[0], ph, m.ceilMode), poolOutputSize(w, kw, m.stride[1], pw, m.ceilMode)] : undefined,
   };
 };

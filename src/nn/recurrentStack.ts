@@ -78,9 +78,7 @@ export const pytorchRecurrentName = (path: string): string => {
 const checkSequence = (input: unknown, inputSize: number): { readonly batched: boolean; readonly n: number; readonly len: number } => {
   const x = checkFloat32(input, 'input');
   if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== inputSize) {
-    throw new ModuleError(
-      `expected input of shape [N, L, ${inputSize}] (batch first) or [L, ${inputSize}], got ${formatShape(x.shape)}`,
-    );
+    throw new ModuleError(`expected input of shape [N, L, ${inputSize}] (batch first) or [L, ${inputSize}], got ${formatShape(x.shape)}`);
   }
   const batched = x.rank === 3;
   const len = x.shape[x.rank - 2]!;
@@ -221,7 +219,11 @@ export const runStack = <S>(r: Recurrence<S>, m: StackRecord<Tensor>, x: Tensor,
  * @since 0.1.0
  */
 export const recurrentStackConfig = (name: string) =>
-  configObject(name, { inputSize: PositiveInt, hiddenSize: PositiveInt }, { numLayers: PositiveInt, dropout: DropoutRate, bias: t.boolean });
+  configObject(
+    name,
+    { inputSize: PositiveInt, hiddenSize: PositiveInt },
+    { numLayers: PositiveInt, dropout: DropoutRate, bias: t.boolean },
+  );
 
 /**
  * A sequence layer's constructor arguments as JSON (the `toConfig` of both layers).

@@ -163,7 +163,8 @@ export const resolvePadding = (
 ): ReadonlyArray<SidePadding> => {
   if (padding === 'valid') return kernel.map(() => [0, 0] as const);
   if (padding === 'same') {
-    if (stride.some((s) => s !== 1)) throw new Error(`${fn}: padding 'same' needs stride 1 (as in PyTorch), got stride ${JSON.stringify(stride)}`);
+    if (stride.some((s) => s !== 1))
+      throw new Error(`${fn}: padding 'same' needs stride 1 (as in PyTorch), got stride ${JSON.stringify(stride)}`);
     return kernel.map((k, i) => {
       const total = dilation[i]! * (k - 1);
       const before = Math.floor(total / 2);
@@ -171,7 +172,8 @@ export const resolvePadding = (
     });
   }
   if (kernel.length === 1) {
-    if (!isInt(padding, 0)) throw new Error(`${fn}: padding must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(padding)}`);
+    if (!isInt(padding, 0))
+      throw new Error(`${fn}: padding must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(padding)}`);
     return [[padding, padding]];
   }
   const p = toPair(fn, 'padding', padding, 0);

@@ -154,7 +154,9 @@ export const stateless = (
       if (needsParams && params === undefined) {
         throw new Error(`${name}: update needs the current params (call update(grads, state, params))`);
       }
-      const out = tidy(() => (params === undefined ? mapActive(updates, (g) => f(g, null)) : zipActive(updates, params, (g, p) => f(g, p))));
+      const out = tidy(() =>
+        params === undefined ? mapActive(updates, (g) => f(g, null)) : zipActive(updates, params, (g, p) => f(g, p)),
+      );
       return [out, state];
     },
   });

@@ -60,8 +60,7 @@ export type Moments<M = AnyModule<Tensor | null>> = Relabel<M, Tensor | null>;
  * @category utils
  * @since 0.1.0
  */
-export const isActive = (info: LeafInfo, x: Tensor | null | undefined): x is Tensor =>
-  info.kind === 'param' && x instanceof tf.Tensor;
+export const isActive = (info: LeafInfo, x: Tensor | null | undefined): x is Tensor => info.kind === 'param' && x instanceof tf.Tensor;
 
 /**
  * Maps the active leaves of a tree; inactive leaves become `null`. The result has the tree's kind.
@@ -125,6 +124,8 @@ export const updateMoments = <M extends AnyModule<Tensor | null>>(
 ): Moments<M> =>
   // Zipped moments-first so the new moments keep their own record (constants, contexts), not the
   // gradient tree's (which carries the step's train-mode keys).
-  zipWithIndex(moments as AnyModule<Tensor | null>, grads as AnyModule<Tensor | null>, (info: LeafInfo, m: Tensor | null, g: Tensor | null) =>
-    m === null ? null : isActive(info, g) ? f(g, m) : m.clone(),
+  zipWithIndex(
+    moments as AnyModule<Tensor | null>,
+    grads as AnyModule<Tensor | null>,
+    (info: LeafInfo, m: Tensor | null, g: Tensor | null) => (m === null ? null : isActive(info, g) ? f(g, m) : m.clone()),
   ) as Moments<M>;

@@ -48,8 +48,4 @@ export interface AdamWOptions extends ScaleByAdamOptions {
  * @since 0.1.0
  */
 export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) =>
-  chain(
-    scaleByAdam(options),
-    addDecayedWeights(options.weightDecay ?? 1e-4, options.mask),
-    scaleByLearningRate(learningRate),
-  );
+  chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4, options.mask), scaleByLearningRate(learningRate));

@@ -29,7 +29,9 @@ export type ChainState<Ts extends ReadonlyArray<GradientTransformation<unknown>>
  * @category combinators
  * @since 0.1.0
  */
-export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>(...transforms: Ts): GradientTransformation<ChainState<Ts>> => {
+export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>(
+  ...transforms: Ts
+): GradientTransformation<ChainState<Ts>> => {
   // The links, seen as they are written: for trees of any kind (see `gradientTransformation`).
   const links = transforms as unknown as ReadonlyArray<{
     readonly init: (params: Updates) => unknown;
@@ -40,7 +42,9 @@ export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>
     update: (updates, state, params) => {
       const states = state as unknown as ReadonlyArray<unknown>;
       if (!Array.isArray(states) || states.length !== links.length) {
-        throw new Error(`chain: expected a state with ${links.length} entries, got ${Array.isArray(states) ? states.length : typeof states}`);
+        throw new Error(
+          `chain: expected a state with ${links.length} entries, got ${Array.isArray(states) ? states.length : typeof states}`,
+        );
       }
       let u: Updates = updates;
       const next: unknown[] = [];

@@ -43,9 +43,7 @@ export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyS
         // A zero norm means all-zero updates, already within any bound: keep them rather than take
         // 0 / 0 (NaN) when maxNorm is 0 too. Otherwise as optax: keep below maxNorm, else rescale.
         const trigger = tf.logicalOr(tf.less(norm, maxNorm), tf.equal(norm, 0));
-        const out = mapActive(updates, (g) =>
-          tf.where(tf.broadcastTo(trigger, g.shape), g.clone(), tf.mul(tf.div(g, norm), maxNorm)),
-        );
+        const out = mapActive(updates, (g) => tf.where(tf.broadcastTo(trigger, g.shape), g.clone(), tf.mul(tf.div(g, norm), maxNorm)));
         return [out, state];
       }),
   });

@@ -33,8 +33,4 @@ export interface LionOptions extends ScaleByLionOptions {
  * @since 0.1.0
  */
 export const lion = (learningRate: ScalarOrSchedule, options: LionOptions = {}) =>
-  chain(
-    scaleByLion(options),
-    addDecayedWeights(options.weightDecay ?? 1e-3, options.mask),
-    scaleByLearningRate(learningRate),
-  );
+  chain(scaleByLion(options), addDecayedWeights(options.weightDecay ?? 1e-3, options.mask), scaleByLearningRate(learningRate));

@@ -71,13 +71,17 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
   const checked = (info: LeafInfo): string => {
     const l = labelOf(info);
     if (!Object.hasOwn(transforms, l)) {
-      throw new Error(`partition: leaf "${info.path}" has label ${JSON.stringify(l)}, but only ${names.map((n) => JSON.stringify(n)).join(', ')} have transformations`);
+      throw new Error(
+        `partition: leaf "${info.path}" has label ${JSON.stringify(l)}, but only ${names.map((n) => JSON.stringify(n)).join(', ')} have transformations`,
+      );
     }
     return l;
   };
   return gradientTransformation<PartitionState<T>>({
     init: (params) =>
-      Object.fromEntries(names.map((n) => [n, transforms[n]!.init(selectLeaves(params, (info) => checked(info) === n))])) as PartitionState<T>,
+      Object.fromEntries(
+        names.map((n) => [n, transforms[n]!.init(selectLeaves(params, (info) => checked(info) === n))]),
+      ) as PartitionState<T>,
     update: (updates, state, params) => {
       const next: Record<string, unknown> = {};
       const merged: Array<tf.Tensor | null> = toArray(updates).map(() => null);

@@ -70,8 +70,7 @@ export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformat
         const t = state.count + 1;
         const correction = biasCorrection ? 1 - decay ** t : 1;
         const nu = updateMoments(updates, state.nu, (g, v) => tf.add(tf.mul(tf.square(g), 1 - decay), tf.mul(v, decay)));
-        const mu =
-          state.mu === null ? null : updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - decay), tf.mul(m, decay)));
+        const mu = state.mu === null ? null : updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - decay), tf.mul(m, decay)));
         let variance = biasCorrection ? zipActive(nu, nu, (v) => tf.div(v, correction)) : nu;
         if (mu !== null) {
           variance = zipActive(variance, mu, (v, m) => tf.sub(v, tf.square(biasCorrection ? tf.div(m, correction) : m)));

@@ -23,9 +23,10 @@ export const trainOnly = <S>(inner: GradientTransformation<S>, mask: Mask): Grad
   return gradientTransformation<S>({
     init: (params) => inner.init(selectLeaves(params, select)) as S,
     update: (updates, state, params) =>
-      inner.update(selectLeaves(updates, select), state as never, params === undefined ? undefined : selectLeaves(params, select)) as readonly [
-        Updates,
-        S,
-      ],
+      inner.update(
+        selectLeaves(updates, select),
+        state as never,
+        params === undefined ? undefined : selectLeaves(params, select),
+      ) as readonly [Updates, S],
   });
 };

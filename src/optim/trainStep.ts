@@ -207,7 +207,13 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
       const { value, grads, aux } = vg(model, batch);
       const [updates, optState] = update(grads as Updates, state.optState, model);
       const applied = applyUpdates(state.params, updates as Updates<M>);
-      const params = aux.buffers.length === 0 ? applied : (fromArray(applied, toArray(applied).map((x, i) => aux.buffers[i] ?? x)) as unknown as M);
+      const params =
+        aux.buffers.length === 0
+          ? applied
+          : (fromArray(
+              applied,
+              toArray(applied).map((x, i) => aux.buffers[i] ?? x),
+            ) as unknown as M);
       return { params, optState, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
     });
     const metrics: Record<string, number> = { loss: out.value.dataSync()[0]! };

@@ -54,8 +54,7 @@ export interface KeyOptions {
 // guards
 // -------------------------------------------------------------------------------------
 
-const isUint32 = (x: unknown): x is number =>
-  typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+const isUint32 = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
 
 /**
  * Whether `u` is a well-formed `PRNGKey`.
@@ -72,12 +71,7 @@ export const isPRNGKey = (u: unknown): u is PRNGKey => {
   const k = u as Record<string, unknown>;
   const d = k.data;
   return (
-    k._tag === 'PRNGKey' &&
-    typeof k.partitionable === 'boolean' &&
-    Array.isArray(d) &&
-    d.length === 2 &&
-    isUint32(d[0]) &&
-    isUint32(d[1])
+    k._tag === 'PRNGKey' && typeof k.partitionable === 'boolean' && Array.isArray(d) && d.length === 2 && isUint32(d[0]) && isUint32(d[1])
   );
 };
 
@@ -95,9 +89,7 @@ export const isPRNGKey = (u: unknown): u is PRNGKey => {
  */
 export function assertPRNGKey(fn: string, argName: string, u: unknown): asserts u is PRNGKey {
   if (!isPRNGKey(u)) {
-    throw new Error(
-      `${fn}: ${argName} must be a PRNGKey (made by key, split or foldIn), got ${describe(u)}`,
-    );
+    throw new Error(`${fn}: ${argName} must be a PRNGKey (made by key, split or foldIn), got ${describe(u)}`);
   }
 }
 
@@ -220,8 +212,7 @@ export const keyData = (k: PRNGKey): readonly [number, number] => {
  * @since 0.1.0
  */
 export const Eq: EqT<PRNGKey> = {
-  equals: (a, b) =>
-    a.data[0] === b.data[0] && a.data[1] === b.data[1] && a.partitionable === b.partitionable,
+  equals: (a, b) => a.data[0] === b.data[0] && a.data[1] === b.data[1] && a.partitionable === b.partitionable,
 };
 
 /**

@@ -55,11 +55,7 @@ const rowMajorStrides = (shape: ReadonlyArray<number>): number[] => {
  * @category sampling
  * @since 0.1.0
  */
-export const categorical = (
-  k: PRNGKey,
-  logits: tf.Tensor | ReadonlyArray<number>,
-  options?: CategoricalOptions,
-): tf.Tensor => {
+export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number>, options?: CategoricalOptions): tf.Tensor => {
   assertPRNGKey('categorical', 'key', k);
   let values: ArrayLike<number>;
   let logitsShape: number[];
@@ -91,8 +87,7 @@ export const categorical = (
   const shape = options?.shape ?? batchShape;
   const size = shapeSize('categorical', shape);
   const prefixLen = shape.length - batchShape.length;
-  const compatible =
-    prefixLen >= 0 && batchShape.every((d, i) => d === 1 || d === shape[prefixLen + i]);
+  const compatible = prefixLen >= 0 && batchShape.every((d, i) => d === 1 || d === shape[prefixLen + i]);
   if (!compatible) {
     throw new Error(
       `categorical: shape [${shape.join(', ')}] must end with the logits' batch shape [${batchShape.join(', ')}] (size-1 dimensions broadcast)`,

@@ -11,20 +11,32 @@ const f = Math.fround;
 
 /** Coefficients for w = -log1p(-x^2) < 5, highest degree first, in float32. */
 const CENTRAL = [
-  2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503,
-  -0.00417768164, 0.246640727, 1.50140941,
+  2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941,
 ].map(f);
 
 /** Coefficients for the tails, w >= 5, in the variable sqrt(w) - 3. */
 const TAIL = [
-  -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
-  0.00943887047, 1.00167406, 2.83297682,
+  -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682,
 ].map(f);
 
-const C0 = CENTRAL[0]!, C1 = CENTRAL[1]!, C2 = CENTRAL[2]!, C3 = CENTRAL[3]!, C4 = CENTRAL[4]!;
-const C5 = CENTRAL[5]!, C6 = CENTRAL[6]!, C7 = CENTRAL[7]!, C8 = CENTRAL[8]!;
-const T0 = TAIL[0]!, T1 = TAIL[1]!, T2 = TAIL[2]!, T3 = TAIL[3]!, T4 = TAIL[4]!;
-const T5 = TAIL[5]!, T6 = TAIL[6]!, T7 = TAIL[7]!, T8 = TAIL[8]!;
+const C0 = CENTRAL[0]!,
+  C1 = CENTRAL[1]!,
+  C2 = CENTRAL[2]!,
+  C3 = CENTRAL[3]!,
+  C4 = CENTRAL[4]!;
+const C5 = CENTRAL[5]!,
+  C6 = CENTRAL[6]!,
+  C7 = CENTRAL[7]!,
+  C8 = CENTRAL[8]!;
+const T0 = TAIL[0]!,
+  T1 = TAIL[1]!,
+  T2 = TAIL[2]!,
+  T3 = TAIL[3]!,
+  T4 = TAIL[4]!;
+const T5 = TAIL[5]!,
+  T6 = TAIL[6]!,
+  T7 = TAIL[7]!,
+  T8 = TAIL[8]!;
 
 /** float32's largest finite value: XLA returns `x * max` at |x| = 1 instead of infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -72,8 +84,14 @@ export const erfinvLogTerm = (x: number): number => Math.fround(negLogUnit(1 - M
 const erfinvTail = (x: number, w0: number): number => {
   const w = Math.fround(Math.fround(Math.sqrt(w0)) - 3);
   let p = T0;
-  p = Math.fround(p * w + T1); p = Math.fround(p * w + T2); p = Math.fround(p * w + T3); p = Math.fround(p * w + T4);
-  p = Math.fround(p * w + T5); p = Math.fround(p * w + T6); p = Math.fround(p * w + T7); p = Math.fround(p * w + T8);
+  p = Math.fround(p * w + T1);
+  p = Math.fround(p * w + T2);
+  p = Math.fround(p * w + T3);
+  p = Math.fround(p * w + T4);
+  p = Math.fround(p * w + T5);
+  p = Math.fround(p * w + T6);
+  p = Math.fround(p * w + T7);
+  p = Math.fround(p * w + T8);
   return Math.fround(p * x);
 };
 
@@ -92,8 +110,13 @@ export const erfinvPolynomial = (x: number, w0: number): number => {
   if (w0 >= 5) return erfinvTail(x, w0);
   const w = Math.fround(w0 - 2.5);
   let p = Math.fround(C0 * w + C1);
-  p = Math.fround(p * w + C2); p = Math.fround(p * w + C3); p = Math.fround(p * w + C4);
-  p = Math.fround(p * w + C5); p = Math.fround(p * w + C6); p = Math.fround(p * w + C7); p = Math.fround(p * w + C8);
+  p = Math.fround(p * w + C2);
+  p = Math.fround(p * w + C3);
+  p = Math.fround(p * w + C4);
+  p = Math.fround(p * w + C5);
+  p = Math.fround(p * w + C6);
+  p = Math.fround(p * w + C7);
+  p = Math.fround(p * w + C8);
   return Math.fround(p * x);
 };
 

@@ -9,8 +9,7 @@ import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 import { split } from './split.js';
 
-const isInt32 = (x: unknown): x is number =>
-  typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x <= 2 ** 31 - 1;
+const isInt32 = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x <= 2 ** 31 - 1;
 
 /**
  * `n` draws of `randint(key, [n], minval, maxval)`, bounds already checked. JAX's algorithm, in

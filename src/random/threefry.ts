@@ -13,14 +13,11 @@
 /** The key-schedule parity constant of Threefish/threefry (`0x1BD11BDA`). */
 const PARITY = 0x1bd11bda;
 
-const isUint32 = (x: unknown): x is number =>
-  typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+const isUint32 = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
 
 const checkPair = (fn: string, name: string, pair: ReadonlyArray<number>): void => {
   if (!Array.isArray(pair) || pair.length !== 2 || !isUint32(pair[0]) || !isUint32(pair[1])) {
-    throw new Error(
-      `${fn}: ${name} must be a pair of uint32 integers [hi, lo], got ${JSON.stringify(pair)}`,
-    );
+    throw new Error(`${fn}: ${name} must be a pair of uint32 integers [hi, lo], got ${JSON.stringify(pair)}`);
   }
 };
 
@@ -61,35 +58,80 @@ export const threefry2x32Blocks = (
     let a = (x0[i]! + ks0) | 0;
     let b = (x1[i]! + ks1) | 0;
     // group 1: rotations 13 15 26 6
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks1) | 0; b = (b + ks2 + 1) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks1) | 0;
+    b = (b + ks2 + 1) | 0;
     // group 2: rotations 17 29 16 24
-    a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
-    a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
-    a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
-    a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
-    a = (a + ks2) | 0; b = (b + ks0 + 2) | 0;
+    a = (a + b) | 0;
+    b = (b << 17) | (b >>> 15);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 29) | (b >>> 3);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 16) | (b >>> 16);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 24) | (b >>> 8);
+    b ^= a;
+    a = (a + ks2) | 0;
+    b = (b + ks0 + 2) | 0;
     // group 3
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks0) | 0; b = (b + ks1 + 3) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks0) | 0;
+    b = (b + ks1 + 3) | 0;
     // group 4
-    a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
-    a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
-    a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
-    a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
-    a = (a + ks1) | 0; b = (b + ks2 + 4) | 0;
+    a = (a + b) | 0;
+    b = (b << 17) | (b >>> 15);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 29) | (b >>> 3);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 16) | (b >>> 16);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 24) | (b >>> 8);
+    b ^= a;
+    a = (a + ks1) | 0;
+    b = (b + ks2 + 4) | 0;
     // group 5
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks2) | 0; b = (b + ks0 + 5) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks2) | 0;
+    b = (b + ks0 + 5) | 0;
     out0[i] = a;
     out1[i] = b;
   }
@@ -110,44 +152,83 @@ export const threefry2x32Blocks = (
  * @since 0.1.0
  * @internal
  */
-export const threefryXorCounters = (
-  k0: number,
-  k1: number,
-  out: Uint32Array,
-  start = 0,
-  count = out.length,
-): void => {
+export const threefryXorCounters = (k0: number, k1: number, out: Uint32Array, start = 0, count = out.length): void => {
   const ks0 = k0 | 0;
   const ks1 = k1 | 0;
   const ks2 = (ks0 ^ ks1 ^ PARITY) | 0;
   for (let i = 0; i < count; i++) {
     let a = ks0;
     let b = (start + i + ks1) | 0;
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks1) | 0; b = (b + ks2 + 1) | 0;
-    a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
-    a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
-    a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
-    a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
-    a = (a + ks2) | 0; b = (b + ks0 + 2) | 0;
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks0) | 0; b = (b + ks1 + 3) | 0;
-    a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
-    a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
-    a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
-    a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
-    a = (a + ks1) | 0; b = (b + ks2 + 4) | 0;
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks2) | 0; b = (b + ks0 + 5) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks1) | 0;
+    b = (b + ks2 + 1) | 0;
+    a = (a + b) | 0;
+    b = (b << 17) | (b >>> 15);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 29) | (b >>> 3);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 16) | (b >>> 16);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 24) | (b >>> 8);
+    b ^= a;
+    a = (a + ks2) | 0;
+    b = (b + ks0 + 2) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks0) | 0;
+    b = (b + ks1 + 3) | 0;
+    a = (a + b) | 0;
+    b = (b << 17) | (b >>> 15);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 29) | (b >>> 3);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 16) | (b >>> 16);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 24) | (b >>> 8);
+    b ^= a;
+    a = (a + ks1) | 0;
+    b = (b + ks2 + 4) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks2) | 0;
+    b = (b + ks0 + 5) | 0;
     out[i] = a ^ b;
   }
 };
@@ -178,31 +259,76 @@ export const threefryIotaHalves = (k0: number, k1: number, out: Uint32Array): vo
     const j = m + i;
     let a = (i + ks0) | 0;
     let b = ((j < n ? j : 0) + ks1) | 0;
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks1) | 0; b = (b + ks2 + 1) | 0;
-    a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
-    a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
-    a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
-    a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
-    a = (a + ks2) | 0; b = (b + ks0 + 2) | 0;
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks0) | 0; b = (b + ks1 + 3) | 0;
-    a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
-    a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
-    a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
-    a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
-    a = (a + ks1) | 0; b = (b + ks2 + 4) | 0;
-    a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
-    a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
-    a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
-    a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
-    a = (a + ks2) | 0; b = (b + ks0 + 5) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks1) | 0;
+    b = (b + ks2 + 1) | 0;
+    a = (a + b) | 0;
+    b = (b << 17) | (b >>> 15);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 29) | (b >>> 3);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 16) | (b >>> 16);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 24) | (b >>> 8);
+    b ^= a;
+    a = (a + ks2) | 0;
+    b = (b + ks0 + 2) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks0) | 0;
+    b = (b + ks1 + 3) | 0;
+    a = (a + b) | 0;
+    b = (b << 17) | (b >>> 15);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 29) | (b >>> 3);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 16) | (b >>> 16);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 24) | (b >>> 8);
+    b ^= a;
+    a = (a + ks1) | 0;
+    b = (b + ks2 + 4) | 0;
+    a = (a + b) | 0;
+    b = (b << 13) | (b >>> 19);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 15) | (b >>> 17);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 26) | (b >>> 6);
+    b ^= a;
+    a = (a + b) | 0;
+    b = (b << 6) | (b >>> 26);
+    b ^= a;
+    a = (a + ks2) | 0;
+    b = (b + ks0 + 5) | 0;
     out[i] = a;
     if (j < n) out[j] = b;
   }
@@ -218,10 +344,7 @@ export const threefryIotaHalves = (k0: number, k1: number, out: Uint32Array): vo
  * @category threefry
  * @since 0.1.0
  */
-export const threefry2x32 = (
-  key: readonly [number, number],
-  count: readonly [number, number],
-): [number, number] => {
+export const threefry2x32 = (key: readonly [number, number], count: readonly [number, number]): [number, number] => {
   checkPair('threefry2x32', 'key', key);
   checkPair('threefry2x32', 'count', count);
   const x0 = new Uint32Array([count[0]]);

@@ -49,15 +49,7 @@ export const WASM_CHUNK = 8192;
  */
 export interface ThreefryWasm {
   readonly bits: (k0: number, k1: number, start: number, count: number) => void;
-  readonly uniform: (
-    k0: number,
-    k1: number,
-    start: number,
-    count: number,
-    scale: number,
-    offset: number,
-    mult: number,
-  ) => void;
+  readonly uniform: (k0: number, k1: number, start: number, count: number, scale: number, offset: number, mult: number) => void;
   /** The output region as uint32 words (after `bits`) ... */
   readonly words: Uint32Array;
   /** ... and as float32 (after `uniform`); both start at byte 0. */
@@ -159,7 +151,13 @@ const ROTATIONS = [
  * slower under V8.)
  */
 const rotl = (b: number, r: number): number[] => [
-  ...get(b), ...i32Const(r), ...i32x4Shl, ...get(b), ...i32Const(32 - r), ...i32x4ShrU, ...v128Or,
+  ...get(b),
+  ...i32Const(r),
+  ...i32x4Shl,
+  ...get(b),
+  ...i32Const(32 - r),
+  ...i32x4ShrU,
+  ...v128Or,
 ];
 
 /** Byte address `4 i` of an output vector. */
@@ -219,11 +217,25 @@ const kernelBody = (): number[] => {
   streams.forEach(([a, b]) => emit(get(a), get(b), v128Xor, set(a)));
   // store words, or floats ((w >>> 9) * scale + offset) * mult
   emit(get(AS_FLOATS), ifBlock);
-  streams.forEach(([a], s) => emit(
-    address(I), get(a), i32Const(9), i32x4ShrU, f32x4ConvertI32x4U,
-    get(SCALE), f32x4Splat, f32x4Mul, get(OFFSET), f32x4Splat, f32x4Add, get(MULT), f32x4Splat, f32x4Mul,
-    v128Store(16 * s),
-  ));
+  streams.forEach(([a], s) =>
+    emit(
+      address(I),
+      get(a),
+      i32Const(9),
+      i32x4ShrU,
+      f32x4ConvertI32x4U,
+      get(SCALE),
+      f32x4Splat,
+      f32x4Mul,
+      get(OFFSET),
+      f32x4Splat,
+      f32x4Add,
+      get(MULT),
+      f32x4Splat,
+      f32x4Mul,
+      v128Store(16 * s),
+    ),
+  );
   emit(elseBlock);
   streams.forEach(([a], s) => emit(address(I), get(a), v128Store(16 * s)));
   emit(end);
@@ -248,10 +260,13 @@ const moduleBytes = (): Uint8Array =>
     // memory 0: exactly one page (limits flag 1: min 1, max 1)
     ...section(5, vec([[1, 1, 1]])),
     // exports: "memory" (kind 2, memory 0), "fill" (kind 0, function 0)
-    ...section(7, vec([
-      [...name('memory'), 2, 0],
-      [...name('fill'), 0, 0],
-    ])),
+    ...section(
+      7,
+      vec([
+        [...name('memory'), 2, 0],
+        [...name('fill'), 0, 0],
+      ]),
+    ),
     ...section(10, vec([kernelBody()].map((body) => [...uleb(body.length), ...body]))),
   ]);
 

@@ -37,10 +37,7 @@ export interface UniformOptions {
  * WebAssembly kernel's separate float32 multiply and add give the same floats.
  */
 const isExactAffine = (lo: number, span: number): boolean =>
-  span >= 2 ** -100 &&
-  span <= 2 ** 100 &&
-  span === 2 ** Math.round(Math.log2(span)) &&
-  (lo === 0 || lo === -span / 2);
+  span >= 2 ** -100 && span <= 2 ** 100 && span === 2 ** Math.round(Math.log2(span)) && (lo === 0 || lo === -span / 2);
 
 /**
  * `n` float32 draws of `uniform(key, [n], minval, maxval)`, bounds already checked and rounded to

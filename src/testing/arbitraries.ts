@@ -92,9 +92,12 @@ export const initializedOf = <S extends AnySpec>(
     return fc.float32Array({ minLength: size, maxLength: size, min, max, noNaN: true });
   });
   // Tensors are made in the last step only, so no intermediate value holds any.
-  return fc
-    .tuple(...elements)
-    .map((data) =>
-      printable(fromArray(module, data.map((values, i) => tf.tensor(values, [...shapes[i]!], 'float32'))) as ModuleOf<S, Tensor>),
-    );
+  return fc.tuple(...elements).map((data) =>
+    printable(
+      fromArray(
+        module,
+        data.map((values, i) => tf.tensor(values, [...shapes[i]!], 'float32')),
+      ) as ModuleOf<S, Tensor>,
+    ),
+  );
 };

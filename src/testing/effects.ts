@@ -74,8 +74,7 @@ export const OptionEffect: Effect = {
 export const EitherEffect: Effect = {
   name: 'Either',
   A: untyped(E.Applicative),
-  arbitrary: (b) =>
-    fc.oneof({ weight: 1, arbitrary: fc.string({ maxLength: 2 }).map(E.left) }, { weight: 4, arbitrary: b.map(E.right) }),
+  arbitrary: (b) => fc.oneof({ weight: 1, arbitrary: fc.string({ maxLength: 2 }).map(E.left) }, { weight: 4, arbitrary: b.map(E.right) }),
   observe: (fx, inner) => {
     const e = fx as E.Either<unknown, unknown>;
     return E.isLeft(e) ? e : E.right(inner(e.right));
@@ -121,7 +120,11 @@ export const compose = (F: Effect, G: Effect): Effect => {
     URI: `${F.name}∘${G.name}`,
     of: (a) => outer.of(inner.of(a)),
     map: (fga, f) => outer.map(fga, (ga) => inner.map(ga, f)),
-    ap: (fgab, fga) => outer.ap(outer.map(fgab, (gab) => (ga: unknown) => inner.ap(gab, ga)), fga),
+    ap: (fgab, fga) =>
+      outer.ap(
+        outer.map(fgab, (gab) => (ga: unknown) => inner.ap(gab, ga)),
+        fga,
+      ),
   };
   return {
     name: `${F.name}∘${G.name}`,
@@ -152,7 +155,12 @@ export const transformations: ReadonlyArray<Transformation> = [
       return O.isSome(o) ? [o.value] : [];
     },
   },
-  { name: 'Option.fromEither: Either ~> Option', from: EitherEffect, to: OptionEffect, run: (fx) => O.fromEither(fx as E.Either<unknown, unknown>) },
+  {
+    name: 'Option.fromEither: Either ~> Option',
+    from: EitherEffect,
+    to: OptionEffect,
+    run: (fx) => O.fromEither(fx as E.Either<unknown, unknown>),
+  },
   {
     name: 'Either.fromOption: Option ~> Either',
     from: OptionEffect,

@@ -223,12 +223,30 @@ export const functorLaws = <A = number>(subject: LawSubject<A>, options: LawOpti
   const g = fc.func<unknown[], unknown>(resultsOfG);
   const p = options.parameters;
   return [
-    law('Functor', 'identity: map(fa, a ↦ a) = fa', fc.record({ fa }), (t) => expectSame('map(fa, a ↦ a)', F.map(t.fa, (a) => a), 'fa', t.fa), p),
+    law(
+      'Functor',
+      'identity: map(fa, a ↦ a) = fa',
+      fc.record({ fa }),
+      (t) =>
+        expectSame(
+          'map(fa, a ↦ a)',
+          F.map(t.fa, (a) => a),
+          'fa',
+          t.fa,
+        ),
+      p,
+    ),
     law(
       'Functor',
       'composition: map(fa, g ∘ f) = map(map(fa, f), g)',
       fc.record({ fa, f, g }),
-      (t) => expectSame('map(fa, g ∘ f)', F.map(t.fa, (a) => t.g(t.f(a))), 'map(map(fa, f), g)', F.map(F.map(t.fa, t.f), t.g)),
+      (t) =>
+        expectSame(
+          'map(fa, g ∘ f)',
+          F.map(t.fa, (a) => t.g(t.f(a))),
+          'map(map(fa, f), g)',
+          F.map(F.map(t.fa, t.f), t.g),
+        ),
       p,
     ),
     law(
@@ -236,7 +254,15 @@ export const functorLaws = <A = number>(subject: LawSubject<A>, options: LawOpti
       'leafwise: map(fa, f) is fa with each leaf a replaced by f(a)',
       fc.record({ fa, f }),
       (t) =>
-        expectSame('map(fa, f)', F.map(t.fa, t.f), 'fa with each leaf a replaced by f(a)', fromArray(t.fa, toArray(t.fa).map((a) => t.f(a)))),
+        expectSame(
+          'map(fa, f)',
+          F.map(t.fa, t.f),
+          'fa with each leaf a replaced by f(a)',
+          fromArray(
+            t.fa,
+            toArray(t.fa).map((a) => t.f(a)),
+          ),
+        ),
       p,
     ),
   ];
@@ -340,8 +366,13 @@ export const traversableLaws = <A = number>(subject: LawSubject<A>, options: Law
   const I = IdentityEffect;
 
   const identityLaws = [
-    law('Traversable', 'identity: traverse(Identity)(fa, of) = fa', fc.record({ fa }), (t) =>
-      expectSame('traverse(Identity)(fa, of)', T.traverse(I.A)(t.fa, I.A.of), 'fa', t.fa), p),
+    law(
+      'Traversable',
+      'identity: traverse(Identity)(fa, of) = fa',
+      fc.record({ fa }),
+      (t) => expectSame('traverse(Identity)(fa, of)', T.traverse(I.A)(t.fa, I.A.of), 'fa', t.fa),
+      p,
+    ),
     law(
       'Traversable',
       'traverse in Identity is map: traverse(Identity)(fa, f) = map(fa, f)',
@@ -360,7 +391,13 @@ export const traversableLaws = <A = number>(subject: LawSubject<A>, options: Law
       (t) => {
         const leaves = toArray(t.fa);
         const f = F.branches ? bounded(t.f, leaves, limit) : t.f;
-        const g = G.branches ? bounded(t.g, leaves.flatMap((a) => F.contents!(f(a))), limit) : t.g;
+        const g = G.branches
+          ? bounded(
+              t.g,
+              leaves.flatMap((a) => F.contents!(f(a))),
+              limit,
+            )
+          : t.g;
         const left = T.traverse(FG.A)(t.fa, (x) => F.A.map(f(x) as never, g));
         const right = F.A.map(T.traverse(F.A)(t.fa, f) as never, (ta) => T.traverse(G.A)(ta, g));
         expectSame(
@@ -385,7 +422,10 @@ export const traversableLaws = <A = number>(subject: LawSubject<A>, options: Law
           `t(traverse(${nt.from.name})(fa, f))`,
           nt.to.observe(nt.run(T.traverse(nt.from.A)(t.fa, f)), identity),
           `traverse(${nt.to.name})(fa, t ∘ f)`,
-          nt.to.observe(T.traverse(nt.to.A)(t.fa, (x) => nt.run(f(x))), identity),
+          nt.to.observe(
+            T.traverse(nt.to.A)(t.fa, (x) => nt.run(f(x))),
+            identity,
+          ),
         );
       },
       p,
@@ -400,7 +440,10 @@ export const traversableLaws = <A = number>(subject: LawSubject<A>, options: Law
       (t) => {
         const leaves = toArray(t.fa);
         const f = E.branches ? bounded(t.f, leaves, limit) : t.f;
-        const effects = fromArray(t.fa, leaves.map((a) => f(a)));
+        const effects = fromArray(
+          t.fa,
+          leaves.map((a) => f(a)),
+        );
         expectSame(
           `sequence(${E.name})(fa with each leaf a replaced by f(a))`,
           E.observe(T.sequence(E.A)(effects), identity),

@@ -161,7 +161,13 @@ export const lawReporter =
     const inputs = details.counterexample?.[0];
     if (inputs === undefined) {
       // interrupted, or too many skipped runs: fast-check's own report says which
-      throw new LawError(`${law}: ${fc.defaultReportMessage(details)}`, law, undefined, details.seed, details.counterexamplePath ?? undefined);
+      throw new LawError(
+        `${law}: ${fc.defaultReportMessage(details)}`,
+        law,
+        undefined,
+        details.seed,
+        details.counterexamplePath ?? undefined,
+      );
     }
     const entries = Object.entries(inputs).filter(([k]) => k !== 'fa');
     const functions = entries.filter(([, v]) => typeof v === 'function').map(([k]) => k);

@@ -154,9 +154,9 @@ export const submodules = <S extends AnySpec>(_def: HasSpec<S>): SubmodulesField
  * @category fields
  * @since 0.1.0
  */
-export const tuple = <const Ss extends ReadonlyArray<AnySpec>>(
-  ..._defs: { readonly [I in keyof Ss]: HasSpec<Ss[I]> }
-): TupleField<Ss> => ({ _tag: 'tuple' });
+export const tuple = <const Ss extends ReadonlyArray<AnySpec>>(..._defs: { readonly [I in keyof Ss]: HasSpec<Ss[I]> }): TupleField<Ss> => ({
+  _tag: 'tuple',
+});
 
 /**
  * A readonly array of modules of any kinds (what `Sequential` holds at run time).

@@ -43,14 +43,7 @@ export { count, fromArray, leafEntries, leafInfos, mapModule, mapModuleWithInfo,
 export { assertSameShape, zipWith, zipWithIndex } from './zip.js';
 export { traverseContexts } from './traverse.js';
 export { apply, applyWithState, runForward } from './forward.js';
-export {
-  defineModule,
-  type CreatableModuleDef,
-  type CreatedLeaf,
-  type ModuleDef,
-  type ModuleOptions,
-  type Self,
-} from './defineModule.js';
+export { defineModule, type CreatableModuleDef, type CreatedLeaf, type ModuleDef, type ModuleOptions, type Self } from './defineModule.js';
 export { Foldable, FoldableWithIndex, Functor, FunctorWithIndex, Traversable, TraversableWithIndex, URI } from './instances.js';
 
 // -------------------------------------------------------------------------------------

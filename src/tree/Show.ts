@@ -57,13 +57,17 @@ const showValue = (a: unknown): string =>
  */
 export const defaultLeafShow: Required<LeafShow<unknown>> = {
   show: showValue,
-  size: (a) =>
-    isTensorLike(a) ? a.size : isParamInit(a) ? a.shape.reduce((n, d) => n * d, 1) : undefined,
+  size: (a) => (isTensorLike(a) ? a.size : isParamInit(a) ? a.shape.reduce((n, d) => n * d, 1) : undefined),
 };
 
 type Rec = Record<string, unknown>;
 
-const render = <A>(m: AnyModule<A>, L: LeafShow<A>, indent: string, totals: { params: number; buffers: number; known: boolean }): string => {
+const render = <A>(
+  m: AnyModule<A>,
+  L: LeafShow<A>,
+  indent: string,
+  totals: { params: number; buffers: number; known: boolean },
+): string => {
   const spec = specOf(m);
   const extra = spec.extraRepr !== undefined ? spec.extraRepr(m as never) : '';
   const leaves: string[] = [];

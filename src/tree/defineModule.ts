@@ -112,7 +112,13 @@ export interface CreatableModuleDef<S extends AnySpec, Args extends ReadonlyArra
  * @category model
  * @since 0.2.0
  */
-export interface ModuleOptions<U extends string, F extends Fields, In extends ReadonlyArray<unknown>, Out, Args extends ReadonlyArray<unknown>> {
+export interface ModuleOptions<
+  U extends string,
+  F extends Fields,
+  In extends ReadonlyArray<unknown>,
+  Out,
+  Args extends ReadonlyArray<unknown>,
+> {
   /** The name printed by `Show` and used in error messages. */
   readonly name: string;
   /** The field declarations, in traversal order. */
@@ -141,7 +147,8 @@ const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<
     if (decl === undefined) throw new Error(`${where} names no declared field`);
     if (decl._tag === 'constant' || decl._tag === 'context') throw new Error(`${where}: a ${decl._tag} field has no state-dict entries`);
     if (typeof key === 'function') {
-      if (decl._tag === 'param' || decl._tag === 'buffer') throw new Error(`${where}: a ${decl._tag} field takes a string key, not a function`);
+      if (decl._tag === 'param' || decl._tag === 'buffer')
+        throw new Error(`${where}: a ${decl._tag} field takes a string key, not a function`);
     } else if (typeof key !== 'string') {
       throw new Error(`${where}: expected a string or a function, got ${describeValue(key)}`);
     } else if (key === '' && (decl._tag === 'param' || decl._tag === 'buffer')) {
@@ -228,7 +235,8 @@ export function defineModule<
     ...(stateDictKeys !== undefined ? { stateDictKeys: { ...stateDictKeys } } : {}),
   };
   const make = <A>(values: FieldValues<F, A>): ModuleOf<S, A> => {
-    if (typeof values !== 'object' || values === null) throw new Error(`${options.name}: expected an object of field values, got ${describeValue(values)}`);
+    if (typeof values !== 'object' || values === null)
+      throw new Error(`${options.name}: expected an object of field values, got ${describeValue(values)}`);
     const v = values as unknown as Rec;
     const extra = Object.keys(v).filter((k) => !(k in options.fields));
     if (extra.length > 0) throw new Error(`${options.name}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}`);
@@ -240,7 +248,10 @@ export function defineModule<
       if (decl._tag === 'submodule' && !isModule(value)) {
         throw new Error(`${options.name}: field "${name}" must be a module, got ${describeValue(value)}`);
       }
-      if ((decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') && !(Array.isArray(value) && value.every(isModule))) {
+      if (
+        (decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') &&
+        !(Array.isArray(value) && value.every(isModule))
+      ) {
         throw new Error(`${options.name}: field "${name}" must be an array of modules`);
       }
       out[name] = value;

@@ -26,9 +26,7 @@ const fieldHolding = (parent: AnyModule<unknown>, child: AnyModule<unknown>): st
   const derived: string[][] = [];
   const childLeaves = toArray(child);
   const sameOrigin = (value: unknown): boolean =>
-    isModule(value) &&
-    specOf(value).URI === specOf(child).URI &&
-    toArray(value).every((leaf, i) => leaf === childLeaves[i]);
+    isModule(value) && specOf(value).URI === specOf(child).URI && toArray(value).every((leaf, i) => leaf === childLeaves[i]);
   for (const name of spec.fieldNames) {
     const decl = spec.fields[name]!;
     const value = field(parent, name);
@@ -87,10 +85,7 @@ export const runForward = <R>(m: AnyModule<unknown>, run: () => R): R => {
 };
 
 const locate = (e: unknown, m: AnyModule<unknown>): ModuleError => {
-  const err =
-    e instanceof ModuleError
-      ? e
-      : new ModuleError(e instanceof Error ? e.message : String(e), { cause: e });
+  const err = e instanceof ModuleError ? e : new ModuleError(e instanceof Error ? e.message : String(e), { cause: e });
   if (err.at === undefined) {
     err.moduleName = specOf(m).name;
   } else if (err.at !== m) {
@@ -137,7 +132,10 @@ export const applyWithState = <S extends AnySpec, A extends Tensor>(
 ): readonly [OutputOf<S>, ModuleOf<S, A>] => {
   const spec = specOf(m);
   if (spec.forwardWithState !== undefined) {
-    return (spec.forwardWithState as unknown as (m: ModuleOf<S, A>, ...i: InputOf<S>) => readonly [OutputOf<S>, ModuleOf<S, A>])(m, ...inputs);
+    return (spec.forwardWithState as unknown as (m: ModuleOf<S, A>, ...i: InputOf<S>) => readonly [OutputOf<S>, ModuleOf<S, A>])(
+      m,
+      ...inputs,
+    );
   }
   return [apply(m, ...inputs), m];
 };

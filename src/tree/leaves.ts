@@ -71,10 +71,8 @@ export const mapModule = <M extends AnyModule<unknown>, B>(m: M, f: (a: LeafOf<M
  * @category folding
  * @since 0.1.0
  */
-export const mapModuleWithInfo = <M extends AnyModule<unknown>, B>(
-  m: M,
-  f: (info: LeafInfo, a: LeafOf<M>) => B,
-): Relabel<M, B> => mapLeaves(m as AnyModule<LeafOf<M>>, (a, info) => f(info, a), true, '') as Relabel<M, B>;
+export const mapModuleWithInfo = <M extends AnyModule<unknown>, B>(m: M, f: (info: LeafInfo, a: LeafOf<M>) => B): Relabel<M, B> =>
+  mapLeaves(m as AnyModule<LeafOf<M>>, (a, info) => f(info, a), true, '') as Relabel<M, B>;
 
 /**
  * Rebuilds `m`'s shape from leaves given in traversal order (the inverse of {@link toArray}).
@@ -121,4 +119,3 @@ export const reduceModule = <M extends AnyModule<unknown>, B>(m: M, b: B, f: (b:
   forEachLeaf(m as AnyModule<LeafOf<M>>, (a) => void (acc = f(acc, a)), false, '');
   return acc;
 };
-

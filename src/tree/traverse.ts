@@ -56,21 +56,12 @@ export const traverseLeavesWithInfo =
  */
 export function traverseContexts<F extends URIS2>(
   F: Applicative2<F>,
-): <E, M extends AnyModule<unknown>>(
-  m: M,
-  f: (ctx: Context, stochastic: boolean, path: string) => Kind2<F, E, Context>,
-) => Kind2<F, E, M>;
+): <E, M extends AnyModule<unknown>>(m: M, f: (ctx: Context, stochastic: boolean, path: string) => Kind2<F, E, Context>) => Kind2<F, E, M>;
 export function traverseContexts<F>(
   F: Applicative<F>,
-): <M extends AnyModule<unknown>>(
-  m: M,
-  f: (ctx: Context, stochastic: boolean, path: string) => HKT<F, Context>,
-) => HKT<F, M>;
+): <M extends AnyModule<unknown>>(m: M, f: (ctx: Context, stochastic: boolean, path: string) => HKT<F, Context>) => HKT<F, M>;
 export function traverseContexts<F>(F: Applicative<F>) {
-  return   <M extends AnyModule<unknown>>(
-    m: M,
-    f: (ctx: Context, stochastic: boolean, path: string) => HKT<F, Context>,
-  ): HKT<F, M> => {
+  return <M extends AnyModule<unknown>>(m: M, f: (ctx: Context, stochastic: boolean, path: string) => HKT<F, Context>): HKT<F, M> => {
     const go = (node: AnyModule<unknown>, prefix: string): HKT<F, AnyModule<unknown>> => {
       const spec = specOf(node);
       let acc: HKT<F, Rec> = F.of({ [ModuleTag]: spec });
@@ -91,7 +82,7 @@ export function traverseContexts<F>(F: Applicative<F>) {
             fv = go(value as AnyModule<unknown>, path);
             break;
           case 'submodules':
-      case 'tuple':
+          case 'tuple':
           case 'anyModules': {
             let arr: HKT<F, List<AnyModule<unknown>>> = F.of<List<AnyModule<unknown>>>(null);
             (value as ReadonlyArray<AnyModule<unknown>>).forEach((child, i) => {
@@ -113,4 +104,3 @@ export function traverseContexts<F>(F: Applicative<F>) {
     return go(m, '') as HKT<F, M>;
   };
 }
-

@@ -39,8 +39,7 @@ export type Relabel<M, B> = M extends { readonly [ModuleTag]: infer S extends An
  * @category model
  * @since 0.1.0
  */
-export const isModule = (u: unknown): u is AnyModule<unknown> =>
-  typeof u === 'object' && u !== null && ModuleTag in u;
+export const isModule = (u: unknown): u is AnyModule<unknown> => typeof u === 'object' && u !== null && ModuleTag in u;
 
 /**
  * The definition (name, fields, hooks) a module record was made from.
@@ -75,12 +74,7 @@ export const joinPath = (prefix: string, name: string | number): string => (pref
  * `withInfo` is false when the caller does not need paths, which saves building strings per leaf.
  * @internal
  */
-export const mapLeaves = <A, B>(
-  m: AnyModule<A>,
-  f: (a: A, info: LeafInfo) => B,
-  withInfo: boolean,
-  prefix: string,
-): AnyModule<B> => {
+export const mapLeaves = <A, B>(m: AnyModule<A>, f: (a: A, info: LeafInfo) => B, withInfo: boolean, prefix: string): AnyModule<B> => {
   const spec = specOf(m);
   const out: Rec = { [ModuleTag]: spec };
   for (const name of spec.fieldNames) {
@@ -136,4 +130,3 @@ export const forEachLeaf = <A>(m: AnyModule<A>, f: (a: A, info: LeafInfo) => voi
     }
   }
 };
-

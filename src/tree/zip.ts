@@ -109,4 +109,3 @@ export const assertSameShape = (a: AnyModule<unknown>, b: AnyModule<unknown>, pr
     }
   }
 };
-

@@ -45,9 +45,7 @@ describe('grad / valueAndGrad', () => {
           const g = grad(loss)(params, x);
           const leaves = toArray(params) as Tensor[];
           const fd = finiteDifferences(leaves, (ls) => loss(fromArray(params, ls), x).dataSync()[0]!);
-          (toArray(g) as Tensor[]).forEach((gl, i) =>
-            expectClose(values(gl), fd[i]!, 3e-2, 3e-3, leafInfos(params)[i]!.path),
-          );
+          (toArray(g) as Tensor[]).forEach((gl, i) => expectClose(values(gl), fd[i]!, 3e-2, 3e-3, leafInfos(params)[i]!.path));
           dispose([params, x, g]);
         },
       ),

@@ -39,7 +39,12 @@ describe('zipWith', () => {
       [1, 10],
     ]);
     expect(toArray(summed)).to.deep.equal([22, 11, 22, 11]);
-    expect(pipe(a, zipWith(b, (x, y) => x + y))).to.deep.equal(summed);
+    expect(
+      pipe(
+        a,
+        zipWith(b, (x, y) => x + y),
+      ),
+    ).to.deep.equal(summed);
   });
 
   it('zipWithIndex passes each leaf its path, first', () => {
@@ -51,12 +56,20 @@ describe('zipWith', () => {
 
   it('names the first differing path: array length, constant, kind', () => {
     const a = mapModule(twoLayer([2, 3, 1]), () => 0);
-    expect(() => zipWith(a, mapModule(twoLayer([2, 3, 1, 1]), () => 0), (x, y) => x + y)).to.throw(
-      /trees differ at "rest": 1 vs 2 submodules/,
-    );
-    expect(() => zipWith(a, mapModule(twoLayer([2, 4, 1]), () => 0), (x, y) => x + y)).to.throw(
-      /trees differ at "first.outFeatures": 3 vs 4/,
-    );
+    expect(() =>
+      zipWith(
+        a,
+        mapModule(twoLayer([2, 3, 1, 1]), () => 0),
+        (x, y) => x + y,
+      ),
+    ).to.throw(/trees differ at "rest": 1 vs 2 submodules/);
+    expect(() =>
+      zipWith(
+        a,
+        mapModule(twoLayer([2, 4, 1]), () => 0),
+        (x, y) => x + y,
+      ),
+    ).to.throw(/trees differ at "first.outFeatures": 3 vs 4/);
     const other = { ...a, first: Dropout.create(0.5) };
     expect(() => zipWith(a, other as never, (x: number, y: number) => x + y)).to.throw(/trees differ at "first": Linear vs Dropout/);
   });

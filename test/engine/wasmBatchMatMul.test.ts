@@ -99,7 +99,20 @@ describe('engine: wasm BatchMatMul', () => {
 
   it('matches a hand-computed product with both flags: [[1, 3], [2, 4]]ᵀ · [[5, 6], [7, 8]]ᵀ', async () => {
     await tf.setBackend('wasm');
-    const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 3], [2, 4]]), tf.tensor2d([[5, 6], [7, 8]]), true, true));
+    const y = tf.tidy(() =>
+      tf.matMul(
+        tf.tensor2d([
+          [1, 3],
+          [2, 4],
+        ]),
+        tf.tensor2d([
+          [5, 6],
+          [7, 8],
+        ]),
+        true,
+        true,
+      ),
+    );
     // aᵀ = [[1, 2], [3, 4]], bᵀ = [[5, 7], [6, 8]]
     expect(Array.from(y.dataSync())).to.deep.equal([17, 23, 39, 53]);
     y.dispose();

@@ -54,7 +54,12 @@ describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegment
     it("overlapping windows accumulate; equals the cpu backend's kernel (valid and same padding, strides 1-2)", async () => {
       const shape: Shape4 = [2, 7, 6, 3];
       const x = Array.from({ length: 2 * 7 * 6 * 3 }, (_, i) => Math.sin(i * 1.7) * 2 - 0.5);
-      for (const [k, s, pad] of [[2, 1, 'valid'], [3, 1, 'same'], [3, 2, 'same'], [2, 2, 'valid']] as const) {
+      for (const [k, s, pad] of [
+        [2, 1, 'valid'],
+        [3, 1, 'same'],
+        [3, 2, 'same'],
+        [2, 2, 'valid'],
+      ] as const) {
         await tf.setBackend('cpu');
         const expected = poolGrad(x, shape, k, s, pad);
         const actual = await onWasmWithoutLeaks(() => poolGrad(x, shape, k, s, pad));
@@ -69,9 +74,17 @@ describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegment
   describe('DepthwiseConv2dNativeBackpropInput / BackpropFilter', () => {
     const grads = (xs: Shape4, ws: Shape4, stride: number, pad: 'valid' | 'same', dilation: number): [number[], number[]] =>
       tf.tidy(() => {
-        const x = tf.tensor4d(Array.from({ length: xs.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.7)), xs);
-        const w = tf.tensor4d(Array.from({ length: ws.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 1.3)), ws);
-        const r = tf.tensor(Array.from({ length: tf.depthwiseConv2d(x, w, stride, pad, 'NHWC', dilation).size }, (_, i) => Math.cos(i * 2.1)));
+        const x = tf.tensor4d(
+          Array.from({ length: xs.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.7)),
+          xs,
+        );
+        const w = tf.tensor4d(
+          Array.from({ length: ws.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 1.3)),
+          ws,
+        );
+        const r = tf.tensor(
+          Array.from({ length: tf.depthwiseConv2d(x, w, stride, pad, 'NHWC', dilation).size }, (_, i) => Math.cos(i * 2.1)),
+        );
         const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
           const y = tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, 'NHWC', dilation);
           return tf.sum(tf.mul(y, tf.reshape(r, y.shape)));
@@ -84,7 +97,9 @@ describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegment
         tf.tidy(() => {
           const x = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 1, 3, 2]); // channels: [1, 3, 5] and [2, 4, 6]
           const w = tf.tensor4d([7, 8], [1, 1, 2, 1]);
-          const [a, b] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.depthwiseConv2d(p as tf.Tensor4D, q as tf.Tensor4D, 1, 'valid')))([x, w]);
+          const [a, b] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+            tf.sum(tf.depthwiseConv2d(p as tf.Tensor4D, q as tf.Tensor4D, 1, 'valid')),
+          )([x, w]);
           return [values(a!), values(b!)];
         }),
       );
@@ -110,7 +125,16 @@ describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegment
   // The cpu kernels ignore dilation (tfjs-core refuses these gradients for dilation > 1), so the
   // reference here is the adjoint identity of a linear map: ⟨dy, conv(x, w)⟩ = ⟨dx, x⟩ = ⟨dw, w⟩.
   for (const [strides, dilations, pad] of [
-    [[1, 1], [2, 2], [[0, 0], [2, 1], [1, 0], [0, 0]]],
+    [
+      [1, 1],
+      [2, 2],
+      [
+        [0, 0],
+        [2, 1],
+        [1, 0],
+        [0, 0],
+      ],
+    ],
     [[2, 1], [1, 1], 'same'],
   ] as Array<[[number, number], [number, number], tf.backend_util.ExplicitPadding | 'same']>) {
     it(`the kernels are the adjoints of the forward convolution: strides ${strides}, dilations ${dilations}, padding ${JSON.stringify(pad)}`, async () => {
@@ -119,12 +143,25 @@ describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegment
       const attrs = { strides, dilations, pad };
       const [lhs, viaX, viaW] = await onWasmWithoutLeaks(() =>
         tf.tidy(() => {
-          const x = tf.tensor4d(Array.from({ length: 2 * 9 * 8 * 3 }, (_, i) => Math.cos(i * 0.3)), xShape);
-          const w = tf.tensor4d(Array.from({ length: 3 * 2 * 3 * 2 }, (_, i) => Math.sin(i * 0.8)), fShape);
+          const x = tf.tensor4d(
+            Array.from({ length: 2 * 9 * 8 * 3 }, (_, i) => Math.cos(i * 0.3)),
+            xShape,
+          );
+          const w = tf.tensor4d(
+            Array.from({ length: 3 * 2 * 3 * 2 }, (_, i) => Math.sin(i * 0.8)),
+            fShape,
+          );
           const y = tf.depthwiseConv2d(x, w, strides, pad, 'NHWC', dilations);
-          const dy = tf.tensor(Array.from({ length: y.size }, (_, i) => Math.cos(i * 1.1)), y.shape);
-          const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape } as never) as tf.Tensor;
-          const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: fShape } as never) as tf.Tensor;
+          const dy = tf.tensor(
+            Array.from({ length: y.size }, (_, i) => Math.cos(i * 1.1)),
+            y.shape,
+          );
+          const dx = tf
+            .engine()
+            .runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape } as never) as tf.Tensor;
+          const dw = tf
+            .engine()
+            .runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: fShape } as never) as tf.Tensor;
           expect(dx.shape).to.deep.equal(xShape);
           expect(dw.shape).to.deep.equal(fShape);
           return [tf.sum(tf.mul(dy, y)), tf.sum(tf.mul(dx, x)), tf.sum(tf.mul(dw, w))].map((t) => t.dataSync()[0]!);
@@ -152,12 +189,23 @@ describe('engine: wasm kernels MaxPoolGrad, depthwise gradients, UnsortedSegment
         if (id >= 0 && id < 6) for (let k = 0; k < 6; k++) expected[id * 6 + k] += xs[i * 6 + k]!;
       });
       for (const dtype of ['float32', 'int32'] as const) {
-        const want = dtype === 'int32' ? expected.map((_, j) => ids.reduce((acc, id, i) => (id === Math.floor(j / 6) ? acc + Math.trunc(xs[i * 6 + (j % 6)]!) : acc), 0)) : expected;
+        const want =
+          dtype === 'int32'
+            ? expected.map((_, j) =>
+                ids.reduce((acc, id, i) => (id === Math.floor(j / 6) ? acc + Math.trunc(xs[i * 6 + (j % 6)]!) : acc), 0),
+              )
+            : expected;
         const run = () => tf.tidy(() => values(tf.unsortedSegmentSum(tf.tensor3d(xs, [7, 2, 3], dtype), tf.tensor1d(ids, 'int32'), 6)));
         await tf.setBackend('cpu');
-        expect(run().map((v) => Math.fround(v))).to.deep.equal(want.map((v) => Math.fround(v)), `cpu ${dtype}`);
+        expect(run().map((v) => Math.fround(v))).to.deep.equal(
+          want.map((v) => Math.fround(v)),
+          `cpu ${dtype}`,
+        );
         const actual = await onWasmWithoutLeaks(run);
-        expect(actual.map((v) => Math.fround(v))).to.deep.equal(want.map((v) => Math.fround(v)), `wasm ${dtype}`);
+        expect(actual.map((v) => Math.fround(v))).to.deep.equal(
+          want.map((v) => Math.fround(v)),
+          `wasm ${dtype}`,
+        );
       }
     });
 

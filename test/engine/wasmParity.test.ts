@@ -54,7 +54,11 @@ const float = (shape: number[], seed: number, scale = 1, offset = 0): Data => ({
 });
 const ints = (shape: number[], values: number[]): Data => ({ shape, dtype: 'int32', values });
 const toTensor = (d: Data): Tensor => tf.tensor(d.values, d.shape, d.dtype);
-const toData = (t: Tensor): Data => ({ shape: [...t.shape], dtype: t.dtype === 'int32' ? 'int32' : 'float32', values: Array.from(t.dataSync()) });
+const toData = (t: Tensor): Data => ({
+  shape: [...t.shape],
+  dtype: t.dtype === 'int32' ? 'int32' : 'float32',
+  values: Array.from(t.dataSync()),
+});
 
 interface LayerCase {
   readonly name: string;
@@ -78,22 +82,87 @@ const fwd =
 const layerCases: LayerCase[] = [
   { name: 'Linear', module: () => nn.Linear.create(4, 3), inputs: [float([2, 4], 1)], run: fwd(nn.Linear) },
   { name: 'MLP', module: () => nn.MLP.create([4, 6, 3]), inputs: [float([3, 4], 2)], run: fwd(nn.MLP) },
-  { name: 'Conv1d (stride 2, dilation 2, groups 2)', module: () => nn.Conv1d.create(4, 6, 3, { stride: 2, dilation: 2, groups: 2, padding: 1 }), inputs: [float([2, 4, 11], 3)], run: fwd(nn.Conv1d) },
-  { name: 'Conv1d (depthwise, groups = in)', module: () => nn.Conv1d.create(3, 6, 3, { groups: 3, padding: 1 }), inputs: [float([2, 3, 7], 4)], run: fwd(nn.Conv1d) },
-  { name: 'Conv2d (padding 1)', module: () => nn.Conv2d.create(3, 4, 3, { padding: 1 }), inputs: [float([2, 3, 6, 5], 5)], run: fwd(nn.Conv2d) },
-  { name: 'Conv2d (depthwise, stride 2)', module: () => nn.Conv2d.create(4, 8, 3, { stride: 2, padding: 1, groups: 4 }), inputs: [float([2, 4, 7, 6], 6)], run: fwd(nn.Conv2d) },
-  { name: 'Conv2d (groups 2, dilation 2, unbatched)', module: () => nn.Conv2d.create(4, 6, [3, 2], { dilation: 2, groups: 2 }), inputs: [float([4, 8, 7], 7)], run: fwd(nn.Conv2d) },
-  { name: 'ConvTranspose2d (stride 2, output padding)', module: () => nn.ConvTranspose2d.create(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), inputs: [float([2, 4, 4, 3], 8)], run: fwd(nn.ConvTranspose2d) },
-  { name: 'ConvTranspose2d (groups 2, unbatched)', module: () => nn.ConvTranspose2d.create(4, 4, 3, { groups: 2, stride: 2 }), inputs: [float([4, 3, 3], 9)], run: fwd(nn.ConvTranspose2d) },
-  { name: 'ConvTranspose2d (depthwise)', module: () => nn.ConvTranspose2d.create(3, 3, 2, { groups: 3 }), inputs: [float([1, 3, 4, 4], 10)], run: fwd(nn.ConvTranspose2d) },
+  {
+    name: 'Conv1d (stride 2, dilation 2, groups 2)',
+    module: () => nn.Conv1d.create(4, 6, 3, { stride: 2, dilation: 2, groups: 2, padding: 1 }),
+    inputs: [float([2, 4, 11], 3)],
+    run: fwd(nn.Conv1d),
+  },
+  {
+    name: 'Conv1d (depthwise, groups = in)',
+    module: () => nn.Conv1d.create(3, 6, 3, { groups: 3, padding: 1 }),
+    inputs: [float([2, 3, 7], 4)],
+    run: fwd(nn.Conv1d),
+  },
+  {
+    name: 'Conv2d (padding 1)',
+    module: () => nn.Conv2d.create(3, 4, 3, { padding: 1 }),
+    inputs: [float([2, 3, 6, 5], 5)],
+    run: fwd(nn.Conv2d),
+  },
+  {
+    name: 'Conv2d (depthwise, stride 2)',
+    module: () => nn.Conv2d.create(4, 8, 3, { stride: 2, padding: 1, groups: 4 }),
+    inputs: [float([2, 4, 7, 6], 6)],
+    run: fwd(nn.Conv2d),
+  },
+  {
+    name: 'Conv2d (groups 2, dilation 2, unbatched)',
+    module: () => nn.Conv2d.create(4, 6, [3, 2], { dilation: 2, groups: 2 }),
+    inputs: [float([4, 8, 7], 7)],
+    run: fwd(nn.Conv2d),
+  },
+  {
+    name: 'ConvTranspose2d (stride 2, output padding)',
+    module: () => nn.ConvTranspose2d.create(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }),
+    inputs: [float([2, 4, 4, 3], 8)],
+    run: fwd(nn.ConvTranspose2d),
+  },
+  {
+    name: 'ConvTranspose2d (groups 2, unbatched)',
+    module: () => nn.ConvTranspose2d.create(4, 4, 3, { groups: 2, stride: 2 }),
+    inputs: [float([4, 3, 3], 9)],
+    run: fwd(nn.ConvTranspose2d),
+  },
+  {
+    name: 'ConvTranspose2d (depthwise)',
+    module: () => nn.ConvTranspose2d.create(3, 3, 2, { groups: 3 }),
+    inputs: [float([1, 3, 4, 4], 10)],
+    run: fwd(nn.ConvTranspose2d),
+  },
   // Windows of negative values only, next to -Infinity padding: where wasm's own MaxPoolGrad was wrong.
-  { name: 'MaxPool2d (overlapping, padding, ceil mode, negative windows)', module: () => nn.MaxPool2d.create(2, { stride: 1, padding: 1, ceilMode: true }), inputs: [float([2, 3, 5, 4], 11)], run: fwd(nn.MaxPool2d) },
-  { name: 'MaxPool2d (unbatched, all values below zero)', module: () => nn.MaxPool2d.create(3, { stride: 2 }), inputs: [float([2, 7, 7], 12, 0.5, -1)], run: fwd(nn.MaxPool2d) },
-  { name: 'AvgPool2d (padding, ceil mode, excluding pad)', module: () => nn.AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), inputs: [float([2, 3, 6, 5], 13)], run: fwd(nn.AvgPool2d) },
-  { name: 'AdaptiveAvgPool2d', module: () => nn.AdaptiveAvgPool2d.create([2, 3]), inputs: [float([2, 3, 5, 7], 14)], run: fwd(nn.AdaptiveAvgPool2d) },
+  {
+    name: 'MaxPool2d (overlapping, padding, ceil mode, negative windows)',
+    module: () => nn.MaxPool2d.create(2, { stride: 1, padding: 1, ceilMode: true }),
+    inputs: [float([2, 3, 5, 4], 11)],
+    run: fwd(nn.MaxPool2d),
+  },
+  {
+    name: 'MaxPool2d (unbatched, all values below zero)',
+    module: () => nn.MaxPool2d.create(3, { stride: 2 }),
+    inputs: [float([2, 7, 7], 12, 0.5, -1)],
+    run: fwd(nn.MaxPool2d),
+  },
+  {
+    name: 'AvgPool2d (padding, ceil mode, excluding pad)',
+    module: () => nn.AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    inputs: [float([2, 3, 6, 5], 13)],
+    run: fwd(nn.AvgPool2d),
+  },
+  {
+    name: 'AdaptiveAvgPool2d',
+    module: () => nn.AdaptiveAvgPool2d.create([2, 3]),
+    inputs: [float([2, 3, 5, 7], 14)],
+    run: fwd(nn.AdaptiveAvgPool2d),
+  },
   { name: 'GlobalAvgPool2d', module: () => nn.GlobalAvgPool2d.create(), inputs: [float([2, 3, 4, 5], 15)], run: fwd(nn.GlobalAvgPool2d) },
   { name: 'Flatten', module: () => nn.Flatten.create(), inputs: [float([2, 3, 2, 2], 16)], run: fwd(nn.Flatten) },
-  { name: 'Embedding (repeated rows, padding index)', module: () => nn.Embedding.create(6, 3, { paddingIdx: 0 }), inputs: [ints([2, 4], [1, 3, 3, 0, 5, 1, 1, 2])], run: fwd(nn.Embedding) },
+  {
+    name: 'Embedding (repeated rows, padding index)',
+    module: () => nn.Embedding.create(6, 3, { paddingIdx: 0 }),
+    inputs: [ints([2, 4], [1, 3, 3, 0, 5, 1, 1, 2])],
+    run: fwd(nn.Embedding),
+  },
   { name: 'LayerNorm', module: () => nn.LayerNorm.create([3, 4]), inputs: [float([2, 3, 4], 17)], run: fwd(nn.LayerNorm) },
   { name: 'RMSNorm', module: () => nn.RMSNorm.create(5), inputs: [float([3, 5], 18)], run: fwd(nn.RMSNorm) },
   { name: 'GroupNorm', module: () => nn.GroupNorm.create(2, 4), inputs: [float([2, 4, 3, 3], 19)], run: fwd(nn.GroupNorm) },
@@ -107,11 +176,23 @@ const layerCases: LayerCase[] = [
       return [y as Tensor, ...toArray(next)];
     },
   },
-  { name: 'BatchNorm2d (eval)', module: () => nn.BatchNorm2d.create(3), mode: 'eval', inputs: [float([2, 3, 3, 2], 21)], run: fwd(nn.BatchNorm2d) },
+  {
+    name: 'BatchNorm2d (eval)',
+    module: () => nn.BatchNorm2d.create(3),
+    mode: 'eval',
+    inputs: [float([2, 3, 3, 2], 21)],
+    run: fwd(nn.BatchNorm2d),
+  },
   { name: 'Dropout (train)', module: () => nn.Dropout.create(0.3), mode: 'train', inputs: [float([4, 5], 22)], run: fwd(nn.Dropout) },
   { name: 'LSTMCell', module: () => nn.LSTMCell.create(3, 4), inputs: [float([2, 3], 23)], run: fwd(nn.LSTMCell) },
   { name: 'GRUCell', module: () => nn.GRUCell.create(3, 4), inputs: [float([2, 3], 24), float([2, 4], 25)], run: fwd(nn.GRUCell) },
-  { name: 'LSTM (2 layers, dropout, train)', module: () => nn.LSTM.create(3, 4, { numLayers: 2, dropout: 0.25 }), mode: 'train', inputs: [float([2, 5, 3], 26)], run: fwd(nn.LSTM) },
+  {
+    name: 'LSTM (2 layers, dropout, train)',
+    module: () => nn.LSTM.create(3, 4, { numLayers: 2, dropout: 0.25 }),
+    mode: 'train',
+    inputs: [float([2, 5, 3], 26)],
+    run: fwd(nn.LSTM),
+  },
   { name: 'GRU', module: () => nn.GRU.create(3, 4), inputs: [float([2, 4, 3], 27)], run: fwd(nn.GRU) },
   {
     name: 'MultiheadAttention (causal, weights per head)',
@@ -124,7 +205,13 @@ const layerCases: LayerCase[] = [
   },
   {
     name: 'Sequential (conv, max pool, flatten, linear)',
-    module: () => nn.Sequential.create([nn.Conv2d.create(2, 3, 3, { padding: 1 }), nn.MaxPool2d.create(2), nn.Flatten.create(), nn.Linear.create(12, 2)]),
+    module: () =>
+      nn.Sequential.create([
+        nn.Conv2d.create(2, 3, 3, { padding: 1 }),
+        nn.MaxPool2d.create(2),
+        nn.Flatten.create(),
+        nn.Linear.create(12, 2),
+      ]),
     inputs: [float([2, 2, 4, 4], 29)],
     run: fwd(nn.Sequential),
   },
@@ -132,7 +219,10 @@ const layerCases: LayerCase[] = [
     name: 'activations (relu, gelu, geluTanh, silu, tanh, sigmoid, softmax, logSoftmax, leakyRelu, elu)',
     module: () => nn.Flatten.create({ startDim: 0 }),
     inputs: [float([3, 4], 30, 3)],
-    run: (_m, [x]) => [nn.relu, nn.gelu, nn.geluTanh, nn.silu, nn.tanh, nn.sigmoid, nn.softmax, nn.logSoftmax, nn.leakyRelu, nn.elu].map((f) => (f as (t: Tensor) => Tensor)(x!)),
+    run: (_m, [x]) =>
+      [nn.relu, nn.gelu, nn.geluTanh, nn.silu, nn.tanh, nn.sigmoid, nn.softmax, nn.logSoftmax, nn.leakyRelu, nn.elu].map((f) =>
+        (f as (t: Tensor) => Tensor)(x!),
+      ),
   },
 ];
 
@@ -169,7 +259,9 @@ const measure = async (backend: Backend, c: LayerCase, leaves: Data[], inputs: R
     const inputGrads =
       floatAt.length === 0
         ? []
-        : tf.grads((...fs: Tensor[]) => loss(m, ...xs.map((x, i) => (floatAt.includes(i) ? fs[floatAt.indexOf(i)]! : x))))(floatAt.map((i) => xs[i]!));
+        : tf.grads((...fs: Tensor[]) => loss(m, ...xs.map((x, i) => (floatAt.includes(i) ? fs[floatAt.indexOf(i)]! : x))))(
+            floatAt.map((i) => xs[i]!),
+          );
     return {
       outputs: outs.map((y) => Array.from(y.dataSync())),
       paramGrads: toArray(grads).map((g) => Array.from(g.dataSync())),
@@ -200,13 +292,17 @@ describe('engine: wasm parity — every nn layer and optimizer as on cpu', () =>
       expectSame(actual.paramGrads, expected.paramGrads, 'parameter gradient');
       expectSame(actual.inputGrads, expected.inputGrads, 'input gradient');
       // A case whose gradients were all zero would compare nothing useful.
-      expect([...expected.paramGrads, ...expected.inputGrads].some((g) => g.some((v) => v !== 0)), 'some gradient is nonzero').to.equal(true);
+      expect(
+        [...expected.paramGrads, ...expected.inputGrads].some((g) => g.some((v) => v !== 0)),
+        'some gradient is nonzero',
+      ).to.equal(true);
     });
   }
 
   describe('optimizers: three training steps of a small MLP', () => {
     // The state type does not matter here: states are only passed back and disposed.
-    const erase = <S>(t: optim.GradientTransformation<S>): optim.GradientTransformation<unknown> => t as optim.GradientTransformation<unknown>;
+    const erase = <S>(t: optim.GradientTransformation<S>): optim.GradientTransformation<unknown> =>
+      t as optim.GradientTransformation<unknown>;
     const opts: Array<[string, () => optim.GradientTransformation<unknown>]> = [
       ['sgd (nesterov momentum)', () => erase(optim.sgd(0.1, { momentum: 0.9, nesterov: true }))],
       ['adam', () => erase(optim.adam(0.01))],
@@ -220,7 +316,11 @@ describe('engine: wasm parity — every nn layer and optimizer as on cpu', () =>
     const y = float([6, 3], 41);
     const loss = (m: Mod, xs: Tensor, ys: Tensor): tf.Scalar => tf.mean(tf.square(tf.sub(nn.MLP.forward(m as never, xs), ys)));
 
-    const train = async (backend: Backend, opt: optim.GradientTransformation<unknown>, leaves: Data[]): Promise<{ losses: number[]; params: number[][] }> => {
+    const train = async (
+      backend: Backend,
+      opt: optim.GradientTransformation<unknown>,
+      leaves: Data[],
+    ): Promise<{ losses: number[]; params: number[][] }> => {
       await tf.setBackend(backend);
       const numTensors = tf.memory().numTensors;
       const numDataIds = tf.backend().numDataIds();

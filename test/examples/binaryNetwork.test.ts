@@ -203,7 +203,10 @@ describe('examples/binaryNetwork (the original Parallax example)', function () {
           forwardF64(f64, which === 'second' ? d2 : bump(d2, field, i, by), which === 'first' ? d2 : bump(d2, field, i, by), mask, x);
         return (at(eps) - at(-eps)) / (2 * eps);
       };
-      for (const [field, grad] of [['w', grads.dense2.weight], ['b', grads.dense2.bias]] as const) {
+      for (const [field, grad] of [
+        ['w', grads.dense2.weight],
+        ['b', grads.dense2.bias],
+      ] as const) {
         const g = values(grad);
         const first = g.map((_, i) => fd(field, i, 'first'));
         const second = g.map((_, i) => fd(field, i, 'second'));

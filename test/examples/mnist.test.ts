@@ -102,8 +102,14 @@ describe('examples/mnist', function () {
       expect(b.x.shape).to.deep.equal([3, 1, 28, 28]);
       expect(b.x.dtype).to.equal('float32');
       expect(b.y.dtype).to.equal('int32');
-      expect(Array.from(b.y.dataSync())).to.deep.equal([data.train.labels[0], data.train.labels[5], data.train.labels[data.train.count - 1]]);
-      expect(Array.from(b.x.dataSync().subarray(PIXELS, 2 * PIXELS))).to.deep.equal(Array.from(data.train.images.subarray(5 * PIXELS, 6 * PIXELS)));
+      expect(Array.from(b.y.dataSync())).to.deep.equal([
+        data.train.labels[0],
+        data.train.labels[5],
+        data.train.labels[data.train.count - 1],
+      ]);
+      expect(Array.from(b.x.dataSync().subarray(PIXELS, 2 * PIXELS))).to.deep.equal(
+        Array.from(data.train.images.subarray(5 * PIXELS, 6 * PIXELS)),
+      );
       dispose(b);
     });
 
@@ -121,9 +127,22 @@ describe('examples/mnist', function () {
       expect(l1.dataSync()[0]).to.be.closeTo(Math.LN2, 1e-6);
       // mean of -log softmax: row 1 [1, 2, 3] label 2, row 2 [0, 0, 0] label 0
       const expected = (-(3 - Math.log(Math.E + Math.E ** 2 + Math.E ** 3)) + Math.log(3)) / 2;
-      const l2 = softmaxCrossEntropy(tf.tensor2d([[1, 2, 3], [0, 0, 0]]), tf.tensor1d([2, 0], 'int32'));
+      const l2 = softmaxCrossEntropy(
+        tf.tensor2d([
+          [1, 2, 3],
+          [0, 0, 0],
+        ]),
+        tf.tensor1d([2, 0], 'int32'),
+      );
       expect(l2.dataSync()[0]).to.be.closeTo(expected, 1e-5);
-      const c = correctCount(tf.tensor2d([[0, 1], [1, 0], [3, 2]]), tf.tensor1d([1, 1, 0], 'int32'));
+      const c = correctCount(
+        tf.tensor2d([
+          [0, 1],
+          [1, 0],
+          [3, 2],
+        ]),
+        tf.tensor1d([1, 1, 0], 'int32'),
+      );
       expect(c.dataSync()[0]).to.equal(2);
     });
   });
@@ -135,11 +154,34 @@ describe('examples/mnist', function () {
         xLabel: 'epoch',
         yLabel: 'loss',
         series: [
-          { name: 'a & b', color: '#d62728', points: [[0, 2.3], [0.5, 1.2], [1, 0.4]] as Array<[number, number]> },
+          {
+            name: 'a & b',
+            color: '#d62728',
+            points: [
+              [0, 2.3],
+              [0.5, 1.2],
+              [1, 0.4],
+            ] as Array<[number, number]>,
+          },
           { name: 'mlp', color: '#1f77b4', points: Array.from({ length: 37 }, (_, i) => [i / 36, Math.exp(-i / 9)] as [number, number]) },
         ],
       },
-      { title: 'accuracy', xLabel: 'epoch', yLabel: 'acc', yRange: [0, 1] as [number, number], series: [{ name: 'cnn', color: 'red', points: [[0, 0.1], [1, 0.97]] as Array<[number, number]> }] },
+      {
+        title: 'accuracy',
+        xLabel: 'epoch',
+        yLabel: 'acc',
+        yRange: [0, 1] as [number, number],
+        series: [
+          {
+            name: 'cnn',
+            color: 'red',
+            points: [
+              [0, 0.1],
+              [1, 0.97],
+            ] as Array<[number, number]>,
+          },
+        ],
+      },
     ];
     const svg = lineChartSvg(panels);
 
@@ -179,7 +221,9 @@ describe('examples/mnist', function () {
 
     it('defaults, values and --help', () => {
       expect(ok([])).to.deep.equal({ _tag: 'run', flags: defaultFlags });
-      expect(ok(['--epochs', '2', '--batch-size=32', '--lr', '0.01', '--backend', 'cpu', '--seed', '7', '--out', 'x', '--model', 'mlp'])).to.deep.equal({
+      expect(
+        ok(['--epochs', '2', '--batch-size=32', '--lr', '0.01', '--backend', 'cpu', '--seed', '7', '--out', 'x', '--model', 'mlp']),
+      ).to.deep.equal({
         _tag: 'run',
         flags: { epochs: 2, batchSize: 32, lr: 0.01, backend: 'cpu', seed: 7, out: 'x', model: 'mlp' },
       });
@@ -214,12 +258,22 @@ describe('examples/mnist', function () {
 
     it('one epoch on 200 digits lowers the loss on them, without leaking tensors', async () => {
       const small = subset(data.train, 200, 1);
-      const all = batchOf(small, Int32Array.from({ length: small.count }, (_, i) => i));
+      const all = batchOf(
+        small,
+        Int32Array.from({ length: small.count }, (_, i) => i),
+      );
       const lossOf = (m: MnistMlp<tf.Tensor>) => tf.tidy(() => softmaxCrossEntropy(MnistMlp.forward(m, all.x), all.y).dataSync()[0]!);
       const before = tf.memory().numTensors;
       const params = initialize(MnistMlp.create(32))(random.key(0));
       const initial = lossOf(params);
-      const { state, history } = await train(params, small, optim.adam(3e-3), random.key(1), { epochs: 1, batchSize: 20, seed: 0 }, silentProgress);
+      const { state, history } = await train(
+        params,
+        small,
+        optim.adam(3e-3),
+        random.key(1),
+        { epochs: 1, batchSize: 20, seed: 0 },
+        silentProgress,
+      );
       expect(history.length).to.equal(10);
       const final = lossOf(state.params);
       expect(final).to.be.lessThan(initial - 0.2);
@@ -239,7 +293,14 @@ describe('examples/mnist', function () {
       const y = MnistCnn.forward(params, b.x);
       expect(y.shape).to.deep.equal([2, 10]);
       dispose([y, b]);
-      const { state, history } = await train(params, small, optim.adam(1e-3), random.key(1), { epochs: 1, batchSize: 16, seed: 0 }, silentProgress);
+      const { state, history } = await train(
+        params,
+        small,
+        optim.adam(1e-3),
+        random.key(1),
+        { epochs: 1, batchSize: 16, seed: 0 },
+        silentProgress,
+      );
       expect(history.length).to.equal(1);
       expect(Number.isFinite(history[0]!.loss)).to.equal(true);
       dispose(state);

@@ -19,8 +19,12 @@ const take = (t: tf.Tensor): number[] => {
 };
 
 const stats = (v: ReadonlyArray<number>) => {
-  let s = 0, s2 = 0;
-  for (const x of v) { s += x; s2 += x * x; }
+  let s = 0,
+    s2 = 0;
+  for (const x of v) {
+    s += x;
+    s2 += x * x;
+  }
   const mean = s / v.length;
   return { mean, variance: s2 / v.length - mean * mean, min: Math.min(...v), max: Math.max(...v) };
 };
@@ -105,11 +109,14 @@ describe('init', () => {
     const [k1, k2] = split(key(3)) as [PRNGKey, PRNGKey];
     assert.deepEqual(take(draw(k1)), take(draw(k1)));
     assert.notDeepEqual(take(draw(k1)), take(draw(k2)));
-    fc.assert(fc.property(fc.nat(), (seed) => {
-      const t = init.lecunNormal()([3, 5])(key(seed));
-      const ok = t.shape[0] === 3 && t.shape[1] === 5 && take(t).every(Number.isFinite);
-      return ok;
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(fc.nat(), (seed) => {
+        const t = init.lecunNormal()([3, 5])(key(seed));
+        const ok = t.shape[0] === 3 && t.shape[1] === 5 && take(t).every(Number.isFinite);
+        return ok;
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('constants: zeros, ones, constant(v)', () => {
@@ -138,12 +145,13 @@ describe('init', () => {
     const gram = (m: number[], rows: number, cols: number, byRows: boolean): number[][] => {
       const n = byRows ? rows : cols;
       const g = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
-        let s = 0;
-        const len = byRows ? cols : rows;
-        for (let i = 0; i < len; i++) s += byRows ? m[a * cols + i]! * m[b * cols + i]! : m[i * cols + a]! * m[i * cols + b]!;
-        g[a]![b] = s;
-      }
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++) {
+          let s = 0;
+          const len = byRows ? cols : rows;
+          for (let i = 0; i < len; i++) s += byRows ? m[a * cols + i]! * m[b * cols + i]! : m[i * cols + a]! * m[i * cols + b]!;
+          g[a]![b] = s;
+        }
       return g;
     };
     const isIdentity = (g: number[][], scale2: number) =>
@@ -165,11 +173,21 @@ describe('init', () => {
 
   it('rejects bad parameters, shapes and keys with clear errors; no tensor leaks', () => {
     const before = tf.memory().numTensors;
-    assert.throws(() => init.varianceScaling(0, 'fanIn', 'normal'), { message: 'varianceScaling: scale must be a positive finite number, got 0' });
-    assert.throws(() => init.varianceScaling(1, 'fan_in' as init.FanMode, 'normal'), /varianceScaling: mode must be one of "fanIn", "fanOut", "fanAvg", "fanGeoAvg", got "fan_in"/);
-    assert.throws(() => init.varianceScaling(1, 'fanIn', 'truncated_normal' as init.Distribution), /varianceScaling: distribution must be one of/);
+    assert.throws(() => init.varianceScaling(0, 'fanIn', 'normal'), {
+      message: 'varianceScaling: scale must be a positive finite number, got 0',
+    });
+    assert.throws(
+      () => init.varianceScaling(1, 'fan_in' as init.FanMode, 'normal'),
+      /varianceScaling: mode must be one of "fanIn", "fanOut", "fanAvg", "fanGeoAvg", got "fan_in"/,
+    );
+    assert.throws(
+      () => init.varianceScaling(1, 'fanIn', 'truncated_normal' as init.Distribution),
+      /varianceScaling: distribution must be one of/,
+    );
     assert.throws(() => init.glorotNormal()([5]), /glorotNormal: cannot tell input and output sizes of a rank-1 shape \[5\]/);
-    assert.throws(() => init.heUniform({ inAxis: 2 })([3, 4]), { message: 'heUniform: inAxis must be an integer in [-2, 1] for shape [3, 4], got 2' });
+    assert.throws(() => init.heUniform({ inAxis: 2 })([3, 4]), {
+      message: 'heUniform: inAxis must be an integer in [-2, 1] for shape [3, 4], got 2',
+    });
     assert.throws(() => init.lecunNormal({ inAxis: -1, outAxis: 1 })([3, 4]), /lecunNormal: inAxis and outAxis must be different axes/);
     assert.throws(() => init.glorotUniform()([3, -4]), { message: 'glorotUniform: shape[1] must be a non-negative integer, got -4' });
     assert.throws(() => init.normal(-1), { message: 'normal: stddev must be a positive finite number, got -1' });

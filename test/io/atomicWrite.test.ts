@@ -5,12 +5,7 @@ import * as path from 'node:path';
 import { atomicWriteFile, atomicWriteFileSync } from '../../src/io/atomicWrite.js';
 import { rawTensor } from '../../src/io/RawTensor.js';
 import { SafetensorsError, serializeSafetensors } from '../../src/io/safetensors.js';
-import {
-  readSafetensorsFile,
-  readSafetensorsFileSync,
-  writeSafetensorsFile,
-  writeSafetensorsFileSync,
-} from '../../src/io/files.js';
+import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from '../../src/io/files.js';
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 
@@ -76,13 +71,16 @@ describe('io/atomicWrite and files', () => {
 
       it('when the directory does not exist, fails naming the target and its directory (not the temporary file), creating nothing', async () => {
         const target = path.join(dir, 'missing', 'a.bin');
-        await assert.rejects(async () => write(target, bytes(1)), (e: NodeJS.ErrnoException) => {
-          assert.equal(e.code, 'ENOENT');
-          assert.equal(e.path, target);
-          assert.ok(e.message.includes(`${target}: the directory ${path.join(dir, 'missing')} does not exist`), e.message);
-          assert.ok(!e.message.includes('.tmp'), e.message);
-          return true;
-        });
+        await assert.rejects(
+          async () => write(target, bytes(1)),
+          (e: NodeJS.ErrnoException) => {
+            assert.equal(e.code, 'ENOENT');
+            assert.equal(e.path, target);
+            assert.ok(e.message.includes(`${target}: the directory ${path.join(dir, 'missing')} does not exist`), e.message);
+            assert.ok(!e.message.includes('.tmp'), e.message);
+            return true;
+          },
+        );
         assert.deepEqual(listing(), []);
       });
 
@@ -150,8 +148,14 @@ describe('io/atomicWrite and files', () => {
     it('a malformed file is reported with its path', async () => {
       const target = path.join(dir, 'cut.safetensors');
       fs.writeFileSync(target, expected.subarray(0, expected.length - 1));
-      assert.throws(() => readSafetensorsFileSync(target), (e: unknown) => e instanceof SafetensorsError && e.message.startsWith(`${target}: invalid safetensors file`));
-      await assert.rejects(readSafetensorsFile(target), /cut\.safetensors: invalid safetensors file: .*runs past the end of the data region/);
+      assert.throws(
+        () => readSafetensorsFileSync(target),
+        (e: unknown) => e instanceof SafetensorsError && e.message.startsWith(`${target}: invalid safetensors file`),
+      );
+      await assert.rejects(
+        readSafetensorsFile(target),
+        /cut\.safetensors: invalid safetensors file: .*runs past the end of the data region/,
+      );
     });
   });
 });

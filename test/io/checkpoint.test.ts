@@ -216,11 +216,9 @@ describe('io: checkpoints', () => {
     this.timeout(60_000);
     const SIZE = 2 ** 22; // 16 MB per tree, so a save takes a while
     const path = nodePath.join(dir, 'ckpt.safetensors');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', nodePath.join(here, 'fixtures', 'checkpointWriter.ts'), path, String(SIZE)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', nodePath.join(here, 'fixtures', 'checkpointWriter.ts'), path, String(SIZE)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let lastSaved = 0;
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

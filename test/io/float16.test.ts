@@ -127,9 +127,7 @@ describe('io/float16', () => {
         fc.property(fc.float32Array({ noNaN: true, maxLength: 20 }), (values) => {
           const bits = float16FromFloat32(values);
           const back = float16ToFloat32(bits);
-          return values.every(
-            (x, i) => bits[i] === float16BitsFromNumber(x) && Object.is(back[i], float16BitsToNumber(bits[i])),
-          );
+          return values.every((x, i) => bits[i] === float16BitsFromNumber(x) && Object.is(back[i], float16BitsToNumber(bits[i])));
         }),
       );
     });

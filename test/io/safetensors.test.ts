@@ -3,13 +3,7 @@ import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { HeaderCodec } from '../../src/io/header.js';
 import { rawTensor, type RawTensor } from '../../src/io/RawTensor.js';
-import {
-  MAX_HEADER_BYTES,
-  SafetensorsError,
-  parseSafetensors,
-  safetensorsChunks,
-  serializeSafetensors,
-} from '../../src/io/safetensors.js';
+import { MAX_HEADER_BYTES, SafetensorsError, parseSafetensors, safetensorsChunks, serializeSafetensors } from '../../src/io/safetensors.js';
 import type { Dtype } from '../../src/io/dtype.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -25,8 +19,7 @@ const fileFrom = (header: string | Uint8Array, data: ArrayLike<number> = [], dec
   return out;
 };
 
-const entry = (dtype: string, shape: unknown, offsets: unknown): string =>
-  JSON.stringify({ dtype, shape, data_offsets: offsets });
+const entry = (dtype: string, shape: unknown, offsets: unknown): string => JSON.stringify({ dtype, shape, data_offsets: offsets });
 
 const expectRejected = (bytes: Uint8Array, ...patterns: ReadonlyArray<RegExp>): SafetensorsError => {
   let caught: unknown;
@@ -50,11 +43,30 @@ describe('io/safetensors', () => {
       '"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
       '"b":{"dtype":"U8","shape":[],"data_offsets":[8,9]}}';
     const expected = new Uint8Array([
-      0x88, 0, 0, 0, 0, 0, 0, 0,
+      0x88,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
       ...utf8(headerText),
-      0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+      0x20,
+      0x20,
+      0x20,
+      0x20,
+      0x20,
+      0x20,
       // a = [1.0, -2.0] as little-endian float32: 0x3f800000, 0xc0000000
-      0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0,
+      0x00,
+      0x00,
+      0x80,
+      0x3f,
+      0x00,
+      0x00,
+      0x00,
+      0xc0,
       // b = 7
       0x07,
     ]);
@@ -68,7 +80,16 @@ describe('io/safetensors', () => {
 
     it('serializes to exactly those bytes, whatever the entries order', () => {
       assert.deepEqual(serializeSafetensors({ b, a }, { k: 'v' }), expected);
-      assert.deepEqual(serializeSafetensors(new Map([['a', a], ['b', b]]), { k: 'v' }), expected);
+      assert.deepEqual(
+        serializeSafetensors(
+          new Map([
+            ['a', a],
+            ['b', b],
+          ]),
+          { k: 'v' },
+        ),
+        expected,
+      );
     });
 
     it('parses back to the same tensors and metadata', () => {
@@ -84,7 +105,7 @@ describe('io/safetensors', () => {
       assert.deepEqual(serializeSafetensors(parsed.tensors, parsed.metadata), expected);
     });
 
-    it('chunks concatenate to the same bytes and reuse the tensors\' arrays', () => {
+    it("chunks concatenate to the same bytes and reuse the tensors' arrays", () => {
       const chunks = safetensorsChunks({ a, b }, { k: 'v' });
       assert.equal(chunks.length, 3);
       assert.equal(chunks[1], a.data);
@@ -107,21 +128,34 @@ describe('io/safetensors', () => {
     });
 
     it('lays tensors out by decreasing alignment, then by name in code point order', () => {
-      const t = (dtype: Dtype, n: number): RawTensor => ({ dtype, shape: [n], data: new Uint8Array(n * { I64: 8, F64: 8, F32: 4, I32: 4, BF16: 2, F16: 2, I8: 1, U8: 1, BOOL: 1 }[dtype]) });
+      const t = (dtype: Dtype, n: number): RawTensor => ({
+        dtype,
+        shape: [n],
+        data: new Uint8Array(n * { I64: 8, F64: 8, F32: 4, I32: 4, BF16: 2, F16: 2, I8: 1, U8: 1, BOOL: 1 }[dtype]),
+      });
       const parsed = parseSafetensors(
         serializeSafetensors({
-          bool: t('BOOL', 1), u8: t('U8', 1), i8: t('I8', 1), f16: t('F16', 1), bf16: t('BF16', 1),
-          i32: t('I32', 1), f32: t('F32', 1), f64: t('F64', 1), i64: t('I64', 1),
+          bool: t('BOOL', 1),
+          u8: t('U8', 1),
+          i8: t('I8', 1),
+          f16: t('F16', 1),
+          bf16: t('BF16', 1),
+          i32: t('I32', 1),
+          f32: t('F32', 1),
+          f64: t('F64', 1),
+          i64: t('I64', 1),
           // U+FFFD sorts before U+1F600 by code point, though not by UTF-16 code unit.
-          'z\u{1F600}': t('F32', 1), 'z\uFFFD': t('F32', 1),
+          'z\u{1F600}': t('F32', 1),
+          'z\uFFFD': t('F32', 1),
         }),
       );
-      assert.deepEqual([...parsed.tensors.keys()], [
-        'i64', 'f64', 'f32', 'z\uFFFD', 'z\u{1F600}', 'i32', 'bf16', 'f16', 'i8', 'u8', 'bool',
-      ]);
+      assert.deepEqual(
+        [...parsed.tensors.keys()],
+        ['i64', 'f64', 'f32', 'z\uFFFD', 'z\u{1F600}', 'i32', 'bf16', 'f16', 'i8', 'u8', 'bool'],
+      );
     });
 
-    it('reads the reference implementation\'s own test file (unpadded 60-byte header)', () => {
+    it("reads the reference implementation's own test file (unpadded 60-byte header)", () => {
       // From huggingface safetensors' tensor.rs tests: b"<\0\0\0\0\0\0\0{...}" + 16 zero bytes.
       const bytes = fileFrom('{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}', new Uint8Array(16));
       assert.equal(bytes[0], 0x3c);
@@ -162,7 +196,11 @@ describe('io/safetensors', () => {
     });
 
     it('a header length past the end of the file', () => {
-      expectRejected(fileFrom(okHeader, new Uint8Array(8), 500), /header length 500 runs past the end of the file/, /expected at least 508 bytes, got/);
+      expectRejected(
+        fileFrom(okHeader, new Uint8Array(8), 500),
+        /header length 500 runs past the end of the file/,
+        /expected at least 508 bytes, got/,
+      );
     });
 
     it('a header that is not a JSON object', () => {
@@ -191,14 +229,23 @@ describe('io/safetensors', () => {
 
     it('negative, fractional or non-numeric dimensions', () => {
       expectRejected(fileFrom(`{"w":${entry('F32', [-1], [0, 0])}}`), /tensor "w", shape\[0\]: expected a non-negative integer; got -1/);
-      expectRejected(fileFrom(`{"w":${entry('F32', [2, 1.5], [0, 12])}}`, new Uint8Array(12)), /tensor "w", shape\[1\]: expected a non-negative integer; got 1.5/);
+      expectRejected(
+        fileFrom(`{"w":${entry('F32', [2, 1.5], [0, 12])}}`, new Uint8Array(12)),
+        /tensor "w", shape\[1\]: expected a non-negative integer; got 1.5/,
+      );
       expectRejected(fileFrom(`{"w":${entry('F32', ['2'], [0, 8])}}`, new Uint8Array(8)), /shape\[0\]/, /got "2"/);
       expectRejected(fileFrom(`{"w":${entry('F32', 2, [0, 8])}}`, new Uint8Array(8)), /tensor "w", shape: expected/);
-      expectRejected(fileFrom(`{"w":{"dtype":"F32","data_offsets":[0,8]}}`, new Uint8Array(8)), /tensor "w", shape: expected .*; got nothing/);
+      expectRejected(
+        fileFrom(`{"w":{"dtype":"F32","data_offsets":[0,8]}}`, new Uint8Array(8)),
+        /tensor "w", shape: expected .*; got nothing/,
+      );
     });
 
     it('data_offsets that are not two non-negative integers', () => {
-      expectRejected(fileFrom(`{"w":${entry('F32', [2], [0, 8, 16])}}`, new Uint8Array(16)), /tensor "w", data_offsets: expected \[begin, end\]/);
+      expectRejected(
+        fileFrom(`{"w":${entry('F32', [2], [0, 8, 16])}}`, new Uint8Array(16)),
+        /tensor "w", data_offsets: expected \[begin, end\]/,
+      );
       expectRejected(fileFrom(`{"w":${entry('F32', [2], [-8, 0])}}`), /tensor "w", data_offsets/);
       expectRejected(fileFrom(`{"w":${entry('F32', [2], [0])}}`), /tensor "w", data_offsets/);
     });
@@ -212,7 +259,10 @@ describe('io/safetensors', () => {
     });
 
     it('data_offsets that end before they begin', () => {
-      expectRejected(fileFrom(`{"w":${entry('U8', [0], [4, 0])}}`, new Uint8Array(4)), /tensor "w" \[4, 0\): data_offsets end before they begin/);
+      expectRejected(
+        fileFrom(`{"w":${entry('U8', [0], [4, 0])}}`, new Uint8Array(4)),
+        /tensor "w" \[4, 0\): data_offsets end before they begin/,
+      );
     });
 
     it('overlapping tensors, naming both', () => {
@@ -224,7 +274,10 @@ describe('io/safetensors', () => {
 
     it('offsets past the end of the data (a truncated file)', () => {
       const full = fileFrom(okHeader, new Uint8Array(8));
-      expectRejected(full.subarray(0, full.length - 1), /tensor "w" \[0, 8\) runs past the end of the data region \(7 bytes\): expected end <= 7, got 8/);
+      expectRejected(
+        full.subarray(0, full.length - 1),
+        /tensor "w" \[0, 8\) runs past the end of the data region \(7 bytes\): expected end <= 7, got 8/,
+      );
       expectRejected(fileFrom(okHeader), /runs past the end of the data region \(0 bytes\)/);
     });
 
@@ -259,8 +312,13 @@ describe('io/safetensors', () => {
 
     it('reports every problem at once', () => {
       const header = `{"__metadata__":{"n":1},"a":${entry('F99', [1], [0, 4])},"b":${entry('F32', [-2], [0, 8])}}`;
-      const error = expectRejected(fileFrom(header, new Uint8Array(8)), /"__metadata__" entry "n"/, /tensor "a", dtype/, /tensor "b", shape\[0\]/);
-      assert.equal((error.problems).length, 3);
+      const error = expectRejected(
+        fileFrom(header, new Uint8Array(8)),
+        /"__metadata__" entry "n"/,
+        /tensor "a", dtype/,
+        /tensor "b", shape\[0\]/,
+      );
+      assert.equal(error.problems.length, 3);
     });
 
     it('never throws anything but a SafetensorsError on random bytes', () => {
@@ -285,13 +343,20 @@ describe('io/safetensors', () => {
   describe('writing rejects bad input before producing bytes', () => {
     it('data of the wrong size, unknown dtypes, bad shapes, the reserved name, non-string metadata', () => {
       const good = rawTensor('U8', [1], new Uint8Array(1));
-      assert.throws(() => serializeSafetensors({ w: { dtype: 'F32', shape: [2], data: new Uint8Array(6) } }), 
+      assert.throws(
+        () => serializeSafetensors({ w: { dtype: 'F32', shape: [2], data: new Uint8Array(6) } }),
         /tensor "w": F32 shape \[2\] needs 8 bytes, got 6/,
       );
-      assert.throws(() => serializeSafetensors({ w: { dtype: 'F8' as Dtype, shape: [1], data: new Uint8Array(1) } }), /tensor "w": expected a dtype/);
+      assert.throws(
+        () => serializeSafetensors({ w: { dtype: 'F8' as Dtype, shape: [1], data: new Uint8Array(1) } }),
+        /tensor "w": expected a dtype/,
+      );
       assert.throws(() => serializeSafetensors({ w: { dtype: 'U8', shape: [-1], data: new Uint8Array(0) } }), /non-negative integers/);
       assert.throws(() => serializeSafetensors({ __metadata__: good }), /reserved/);
-      assert.throws(() => serializeSafetensors({ w: good }, { n: 1 as unknown as string }), /metadata entry "n": expected a string, got number/);
+      assert.throws(
+        () => serializeSafetensors({ w: good }, { n: 1 as unknown as string }),
+        /metadata entry "n": expected a string, got number/,
+      );
       assert.throws(() => rawTensor('I32', [2], new Uint8Array(4)), /needs 8 bytes, got 4/);
     });
   });
@@ -307,12 +372,21 @@ describe('io/safetensors', () => {
         const n = shape.reduce((a, b) => a * b, 1) * sizes[dtype];
         return fc.uint8Array({ minLength: n, maxLength: n }).map((data) => ({ dtype, shape, data }));
       });
-    const arbEntries = fc.uniqueArray(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 6 }).filter((s) => s !== '__metadata__'), arbRaw), {
-      selector: ([name]) => name,
-      maxLength: 6,
-    });
+    const arbEntries = fc.uniqueArray(
+      fc.tuple(
+        fc.string({ unit: 'grapheme', maxLength: 6 }).filter((s) => s !== '__metadata__'),
+        arbRaw,
+      ),
+      {
+        selector: ([name]) => name,
+        maxLength: 6,
+      },
+    );
     const arbMetadata = fc
-      .uniqueArray(fc.tuple(fc.string({ maxLength: 5 }), fc.string({ unit: 'binary', maxLength: 8 })), { selector: ([k]) => k, maxLength: 4 })
+      .uniqueArray(fc.tuple(fc.string({ maxLength: 5 }), fc.string({ unit: 'binary', maxLength: 8 })), {
+        selector: ([k]) => k,
+        maxLength: 4,
+      })
       .map((pairs) => Object.fromEntries(pairs));
 
     it('parse(serialize(x)) gives x back, and serialize(parse(bytes)) gives the same bytes', () => {

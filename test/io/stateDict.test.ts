@@ -56,7 +56,10 @@ describe('io/stateDict', () => {
 
     it('keeps the field path beside each key', () => {
       const entries = stateDictEntries(makeNet());
-      assert.deepEqual(entries.map((e) => e.info.path), leafInfos(makeNet()).map((i) => i.path));
+      assert.deepEqual(
+        entries.map((e) => e.info.path),
+        leafInfos(makeNet()).map((i) => i.path),
+      );
       const byKey = new Map(entries.map((e) => [e.key, e.info] as const));
       assert.deepEqual(byKey.get('norm.running_mean'), { path: 'norm.runningMean', kind: 'buffer' });
       assert.deepEqual(byKey.get('body.2.weight'), { path: 'body.layers.2.weight', kind: 'param' });
@@ -85,7 +88,11 @@ describe('io/stateDict', () => {
     it('a function on a single submodule names each child key (index 0); a string prefix replaces the field name', () => {
       const Clash = defineModule(ClashURI, { name: 'Clash', fields: clashFields });
       const p = paramInit([1], () => () => 0);
-      const byFunction = defineModule(WrapURI, { name: 'Wrap', fields: wrapFields, stateDictKeys: { inner: (k, i) => `${k}_${i}`, x: 'y' } });
+      const byFunction = defineModule(WrapURI, {
+        name: 'Wrap',
+        fields: wrapFields,
+        stateDictKeys: { inner: (k, i) => `${k}_${i}`, x: 'y' },
+      });
       assert.deepEqual(stateDictKeys(byFunction.make({ inner: Clash.make({ a: p, b: p }), x: p })), ['a_0', 'b_0', 'y']);
       const byPrefix = defineModule(WrapURI, { name: 'Wrap', fields: wrapFields, stateDictKeys: { inner: 'core.sub' } });
       assert.deepEqual(stateDictKeys(byPrefix.make({ inner: Clash.make({ a: p, b: p }), x: p })), ['core.sub.a', 'core.sub.b', 'x']);
@@ -95,10 +102,9 @@ describe('io/stateDict', () => {
       assert.throws(() => defineModule(ClashURI, { name: 'Clash', fields: clashFields, stateDictKeys: { c: 'x' } as never }), {
         message: 'Clash: stateDictKeys.c names no declared field',
       });
-      assert.throws(
-        () => defineModule(ClashURI, { name: 'Clash', fields: clashFields, stateDictKeys: { a: (() => 'y') as never } }),
-        { message: 'Clash: stateDictKeys.a: a param field takes a string key, not a function' },
-      );
+      assert.throws(() => defineModule(ClashURI, { name: 'Clash', fields: clashFields, stateDictKeys: { a: (() => 'y') as never } }), {
+        message: 'Clash: stateDictKeys.a: a param field takes a string key, not a function',
+      });
       assert.throws(() => defineModule(ClashURI, { name: 'Clash', fields: clashFields, stateDictKeys: { a: '' } }), {
         message: 'Clash: stateDictKeys.a: a param key cannot be empty',
       });
@@ -117,7 +123,11 @@ describe('io/stateDict', () => {
         assert.notEqual(t, tensors.get(k), `${k} is a copy`);
         assert.deepEqual(t.shape, netShapes[k], k);
         if (k === 'mask') assert.deepEqual(Array.from(t.dataSync()), [1, 1]);
-        else assert.ok(Array.from(t.dataSync()).every((v) => v === i), k);
+        else
+          assert.ok(
+            Array.from(t.dataSync()).every((v) => v === i),
+            k,
+          );
       });
       assert.equal(sd.get('norm.num_batches_tracked')!.dtype, 'int32');
       // Disposing the inputs leaves the loaded module intact, and vice versa.

@@ -43,7 +43,11 @@ const torchStyleFile = (
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const [name, shape, values, dtype = 'F32'] of tensors) {
-    assert.equal(values.length, shape.reduce((a, b) => a * b, 1), name);
+    assert.equal(
+      values.length,
+      shape.reduce((a, b) => a * b, 1),
+      name,
+    );
     const bytes = (dtype === 'F32' ? 4 : 8) * values.length;
     header[name] = { dtype, shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
@@ -100,8 +104,16 @@ describe('io/state dicts skip zero-size placeholder leaves (PyTorch None)', () =
       ['MultiheadAttention(4, 2, bias=False)', MultiheadAttention.create(4, 2, { bias: false }), ['in_proj_weight', 'out_proj.weight']],
       ['LSTMCell(bias=False)', LSTMCell.create(2, 3, { bias: false }), ['weight_ih', 'weight_hh']],
       ['GRUCell(bias=False)', GRUCell.create(2, 3, { bias: false }), ['weight_ih', 'weight_hh']],
-      ['LSTM(num_layers=2, bias=False)', LSTM.create(2, 3, { numLayers: 2, bias: false }), ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1']],
-      ['GRU(num_layers=2, bias=False)', GRU.create(2, 3, { numLayers: 2, bias: false }), ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1']],
+      [
+        'LSTM(num_layers=2, bias=False)',
+        LSTM.create(2, 3, { numLayers: 2, bias: false }),
+        ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1'],
+      ],
+      [
+        'GRU(num_layers=2, bias=False)',
+        GRU.create(2, 3, { numLayers: 2, bias: false }),
+        ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1'],
+      ],
       [
         'Sequential(Linear(bias=False), LayerNorm(elementwise_affine=False), Linear)',
         Sequential.create([Linear.create(2, 3, { bias: false }), LayerNorm.create(3, { elementwiseAffine: false }), Linear.create(3, 1)]),
@@ -126,7 +138,11 @@ describe('io/state dicts skip zero-size placeholder leaves (PyTorch None)', () =
       ['2.weight', [1, 3], w2],
       ['2.bias', [1], b2],
     ]);
-    const skeleton = Sequential.create([Linear.create(2, 3, { bias: false }), LayerNorm.create(3, { elementwiseAffine: false }), Linear.create(3, 1)]);
+    const skeleton = Sequential.create([
+      Linear.create(2, 3, { bias: false }),
+      LayerNorm.create(3, { elementwiseAffine: false }),
+      Linear.create(3, 1),
+    ]);
     const before = tf.memory().numTensors;
     const model = decodeStateDict(bytes, skeleton);
     // every leaf is a new tensor, the zero-size ones too (drawn from their ParamInit)
@@ -153,7 +169,15 @@ describe('io/state dicts skip zero-size placeholder leaves (PyTorch None)', () =
       const conv = decodeStateDict(torchStyleFile([['weight', [3, 2, 2, 2], w]]), Conv2d.create(2, 3, 2, { bias: false }));
       const x = tf.tensor4d(valuesFor([1, 2, 3, 3], 6), [1, 2, 3, 3]);
       const expected = tf.tidy(() =>
-        tf.transpose(tf.conv2d(tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D, tf.transpose(tf.tensor4d(w, [3, 2, 2, 2]), [2, 3, 1, 0]) as tf.Tensor4D, 1, 'valid'), [0, 3, 1, 2]),
+        tf.transpose(
+          tf.conv2d(
+            tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D,
+            tf.transpose(tf.tensor4d(w, [3, 2, 2, 2]), [2, 3, 1, 0]) as tf.Tensor4D,
+            1,
+            'valid',
+          ),
+          [0, 3, 1, 2],
+        ),
       );
       const y = Conv2d.forward(conv, x);
       closeTo(y, expected);
@@ -240,10 +264,19 @@ describe('io/state dicts skip zero-size placeholder leaves (PyTorch None)', () =
       () => loadStateDict(layer, { weight: w, bias }),
       (e: unknown) =>
         e instanceof StateDictError &&
-        /unexpected key "bias": shape \[3\], float32 \(the module has no tensor there: field bias is a zero-size placeholder\)/.test(e.message),
+        /unexpected key "bias": shape \[3\], float32 \(the module has no tensor there: field bias is a zero-size placeholder\)/.test(
+          e.message,
+        ),
     );
     assert.throws(
-      () => decodeStateDict(torchStyleFile([['weight', [3, 2], valuesFor([3, 2], 1)], ['bias', [3], [1, 2, 3]]]), layer),
+      () =>
+        decodeStateDict(
+          torchStyleFile([
+            ['weight', [3, 2], valuesFor([3, 2], 1)],
+            ['bias', [3], [1, 2, 3]],
+          ]),
+          layer,
+        ),
       /unexpected key "bias"/,
     );
     assert.equal(tf.memory().numTensors, before, 'a failed load allocates nothing');

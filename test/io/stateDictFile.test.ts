@@ -44,7 +44,10 @@ const buildFile = (
   const out = new Uint8Array(8 + json.length + offset);
   new DataView(out.buffer).setUint32(0, json.length, true);
   out.set(new TextEncoder().encode(json), 8);
-  out.set(tensors.flatMap(([, , , bytes]) => bytes), 8 + json.length);
+  out.set(
+    tensors.flatMap(([, , , bytes]) => bytes),
+    8 + json.length,
+  );
   return out;
 };
 
@@ -114,10 +117,7 @@ describe('io/stateDictFile', () => {
     // The loaded layer computes (x - mean) / sqrt(var + 1e-5) * weight + bias, by hand:
     const x = tf.tensor([[1, 2]]);
     const y = Norm.forward(m, x);
-    const expected = [
-      ((1 - Math.fround(0.1)) / Math.sqrt(4 + 1e-5)) * 1 + 0.5,
-      ((2 + 3) / Math.sqrt(0.25 + 1e-5)) * -2 + 3.140625,
-    ];
+    const expected = [((1 - Math.fround(0.1)) / Math.sqrt(4 + 1e-5)) * 1 + 0.5, ((2 + 3) / Math.sqrt(0.25 + 1e-5)) * -2 + 3.140625];
     Array.from(y.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-5, `${v} vs ${expected[i]}`));
     dispose([m, x, y]);
     assert.equal(tf.memory().numTensors, before);
@@ -130,22 +130,26 @@ describe('io/stateDictFile', () => {
       ['extra', 'U8', [3], [1, 2, 3]],
     ]);
     const before = tf.memory().numTensors;
-    assert.throws(() => decodeStateDict(bytes, Linear.create(3, 1)), (e: unknown) => {
-      assert.ok(e instanceof StateDictError);
-      assert.equal(
-        e.message,
-        [
-          'cannot load state dict into Linear: 2 problems',
-          '  - unexpected key "extra": shape [3], int32 (U8 in the file)',
-          '  - shape mismatch for "weight": expected [1, 3], got [1, 2]',
-        ].join('\n'),
-      );
-      return true;
-    });
+    assert.throws(
+      () => decodeStateDict(bytes, Linear.create(3, 1)),
+      (e: unknown) => {
+        assert.ok(e instanceof StateDictError);
+        assert.equal(
+          e.message,
+          [
+            'cannot load state dict into Linear: 2 problems',
+            '  - unexpected key "extra": shape [3], int32 (U8 in the file)',
+            '  - shape mismatch for "weight": expected [1, 3], got [1, 2]',
+          ].join('\n'),
+        );
+        return true;
+      },
+    );
     // Into an initialized Linear, the I64 bias is also a dtype mismatch (int32 vs float32).
     const params = initialize(Linear.create(2, 1))(random.key(0));
     assert.throws(() => decodeStateDict(bytes, params, { strict: false }), {
-      message: 'cannot load state dict into Linear: 1 problem\n  - dtype mismatch for "bias": expected float32, got int32 (I64 in the file)',
+      message:
+        'cannot load state dict into Linear: 1 problem\n  - dtype mismatch for "bias": expected float32, got int32 (I64 in the file)',
     });
     dispose(params);
     assert.equal(tf.memory().numTensors, before);
@@ -239,7 +243,10 @@ describe('io/stateDictFile', () => {
     try {
       const net = awkwardNet();
       const clean = initialize(makeNet())(random.key(11));
-      const x = tf.tensor([[0.5, -1, 2], [3, 0, -0.25]]);
+      const x = tf.tensor([
+        [0.5, -1, 2],
+        [3, 0, -0.25],
+      ]);
       const y0 = Net.forward(clean, x);
       await saveStateDict(path.join(dir, 'a.safetensors'), clean);
       saveStateDictSync(path.join(dir, 'b.safetensors'), net);

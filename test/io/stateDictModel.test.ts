@@ -24,7 +24,10 @@ type Tensor = tf.Tensor;
 
 const sameBits = (a: Tensor, b: Tensor): void => {
   assert.deepEqual(a.shape, b.shape);
-  assert.deepEqual(new Uint32Array((a.dataSync() as Float32Array).slice().buffer), new Uint32Array((b.dataSync() as Float32Array).slice().buffer));
+  assert.deepEqual(
+    new Uint32Array((a.dataSync() as Float32Array).slice().buffer),
+    new Uint32Array((b.dataSync() as Float32Array).slice().buffer),
+  );
 };
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'parallax-model-'));
@@ -34,7 +37,10 @@ describe('io/model (architecture + weights in one file)', () => {
     const dir = tmp();
     try {
       const model = initialize(Sequential.create([Linear.create(3, 8), Dropout.create(0.1), Linear.create(8, 4)]))(random.key(5));
-      const x = tf.tensor([[1, -2, 0.5], [0, 3, -1]]);
+      const x = tf.tensor([
+        [1, -2, 0.5],
+        [0, 3, -1],
+      ]);
       const y = apply(model, x);
       const file = path.join(dir, 'model.safetensors');
       await saveModel(file, model, { metadata: { note: 'hello' } });
@@ -64,7 +70,12 @@ describe('io/model (architecture + weights in one file)', () => {
     const mlp = initialize(MLP.create([4, 6, 3]))(random.key(1));
     const lstm = initialize(LSTM.create(3, 5, { numLayers: 2 }))(random.key(2));
     const x = tf.tensor([[0.1, 0.2, -0.3, 0.4]]);
-    const seq = tf.tensor([[[1, 0, -1], [0.5, 0.5, 0.5]]]);
+    const seq = tf.tensor([
+      [
+        [1, 0, -1],
+        [0.5, 0.5, 0.5],
+      ],
+    ]);
     const mlp2 = decodeModel(encodeModel(mlp), { expect: MLP });
     const lstm2 = decodeModel(encodeModel(lstm), { expect: LSTM });
     const [a, b] = [apply(mlp, x), MLP.forward(mlp2, x)];
@@ -183,7 +194,10 @@ describe('io/model (architecture + weights in one file)', () => {
       create: (size: number) => ({ shift: paramInit([size], (shape) => () => tf.fill([...shape], 0.25)), size }),
       forward: (m, x: Tensor) => tf.add(x, m.shift),
     });
-    const Offset = configurable(OffsetDef, t.type({ size: t.number }), { toConfig: (m) => ({ size: m.size }), fromConfig: (c) => OffsetDef.create(c.size) });
+    const Offset = configurable(OffsetDef, t.type({ size: t.number }), {
+      toConfig: (m) => ({ size: m.size }),
+      fromConfig: (c) => OffsetDef.create(c.size),
+    });
     const registry = builtinLayers.with(Offset);
     const dir = tmp();
     try {
@@ -194,11 +208,16 @@ describe('io/model (architecture + weights in one file)', () => {
       await assert.rejects(saveModel(file, model), { message: /toConfig: Offset is not a registered layer/ });
       assert.deepEqual(fs.readdirSync(dir), []);
       await saveModel(file, model, { registry });
-      assert.deepEqual(JSON.parse(parseSafetensors(new Uint8Array(fs.readFileSync(file))).metadata[ARCHITECTURE_KEY]!), toConfig(model, registry));
+      assert.deepEqual(
+        JSON.parse(parseSafetensors(new Uint8Array(fs.readFileSync(file))).metadata[ARCHITECTURE_KEY]!),
+        toConfig(model, registry),
+      );
       const before = tf.memory().numTensors;
       await assert.rejects(loadModel(file), (e: unknown) => {
         assert.ok(e instanceof ConfigError);
-        assert.deepEqual(e.problems, [`config.layers.1.type: expected a registered layer name (${builtinLayers.names().join(', ')}), got "Offset"`]);
+        assert.deepEqual(e.problems, [
+          `config.layers.1.type: expected a registered layer name (${builtinLayers.names().join(', ')}), got "Offset"`,
+        ]);
         return true;
       });
       assert.equal(tf.memory().numTensors, before);
@@ -206,9 +225,13 @@ describe('io/model (architecture + weights in one file)', () => {
       sameBits(Sequential.forward(loaded, x) as Tensor, y);
       const again = decodeModel(encodeModel(loaded, { registry }), { registry });
       sameBits(apply(again, x) as Tensor, y);
-      assert.throws(() => decodeModel(encodeModel(model, { registry }), { registry, architecture: { toConfig, fromConfig: () => Linear.create(2, 3) } }), {
-        message: 'decodeModel: give a registry or an architecture codec, not both',
-      });
+      assert.throws(
+        () =>
+          decodeModel(encodeModel(model, { registry }), { registry, architecture: { toConfig, fromConfig: () => Linear.create(2, 3) } }),
+        {
+          message: 'decodeModel: give a registry or an architecture codec, not both',
+        },
+      );
       dispose([model, x, y, loaded, again]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -28,11 +28,13 @@ const withTensors = <A>(f: () => A): A => {
   return result;
 };
 
-const shapeOf = (n: number): fc.Arbitrary<number[]> =>
-  fc.constantFrom([n], [1, n], [n, 1]);
+const shapeOf = (n: number): fc.Arbitrary<number[]> => fc.constantFrom([n], [1, n], [n, 1]);
 
 /** Encodes a record of one tensor as `dtype`, decodes it back, and returns the values; leak-checked. */
-const roundTrip = (make: () => tf.Tensor, dtype?: Dtype): { dtype: string; shape: number[]; values: Float32Array | Int32Array | Uint8Array } =>
+const roundTrip = (
+  make: () => tf.Tensor,
+  dtype?: Dtype,
+): { dtype: string; shape: number[]; values: Float32Array | Int32Array | Uint8Array } =>
   withTensors(() => {
     const t = make();
     const bytes = encodeTensors({ t }, {}, dtype === undefined ? {} : { dtypes: { t: dtype } });
@@ -90,10 +92,7 @@ describe('io/tensors (tfjs edge)', () => {
         assert.throws(() => decodeTensors(file), /tensor "ids": I64 value 2147483648 at flat index 1 does not fit int32/);
       });
       withTensors(() => {
-        assert.throws(
-          () => rawToTensor('n', rawTensor('I64', [1], le('i64', [-(2n ** 40n)]))),
-          /I64 value -1099511627776 at flat index 0/,
-        );
+        assert.throws(() => rawToTensor('n', rawTensor('I64', [1], le('i64', [-(2n ** 40n)]))), /I64 value -1099511627776 at flat index 0/);
       });
     });
 
@@ -112,7 +111,10 @@ describe('io/tensors (tfjs edge)', () => {
         const out = decodeTensors(file);
         assert.deepEqual(out.s.shape, []);
         assert.deepEqual(out.e.shape, [2, 0, 3]);
-        assert.deepEqual(out.m.arraySync(), [[1, 2, 3], [4, 5, 6]]);
+        assert.deepEqual(out.m.arraySync(), [
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
         tf.dispose(Object.values(out));
       });
     });
@@ -165,10 +167,19 @@ describe('io/tensors (tfjs edge)', () => {
         const big = tf.tensor([1, 70000]);
         const max = tf.tensor([3.4028234663852886e38]);
         const ints = tf.tensor([3, 300, -200], [3], 'int32');
-        assert.throws(() => tensorToRaw('big', big, 'F16'), /tensor "big": value 70000 at flat index 1 overflows F16 \(largest finite 65504\)/);
+        assert.throws(
+          () => tensorToRaw('big', big, 'F16'),
+          /tensor "big": value 70000 at flat index 1 overflows F16 \(largest finite 65504\)/,
+        );
         assert.throws(() => tensorToRaw('max', max, 'BF16'), /tensor "max": value 3.4028234663852886e\+38 at flat index 0 overflows BF16/);
-        assert.throws(() => tensorToRaw('ints', ints, 'U8'), /tensor "ints": value 300 at flat index 1 does not fit U8 \(expected 0..255\)/);
-        assert.throws(() => tensorToRaw('ints', ints, 'I8'), /tensor "ints": value 300 at flat index 1 does not fit I8 \(expected -128..127\)/);
+        assert.throws(
+          () => tensorToRaw('ints', ints, 'U8'),
+          /tensor "ints": value 300 at flat index 1 does not fit U8 \(expected 0..255\)/,
+        );
+        assert.throws(
+          () => tensorToRaw('ints', ints, 'I8'),
+          /tensor "ints": value 300 at flat index 1 does not fit I8 \(expected -128..127\)/,
+        );
         tf.dispose([big, max, ints]);
       });
     });
@@ -178,7 +189,10 @@ describe('io/tensors (tfjs edge)', () => {
         const f = tf.tensor([1.5]);
         const i = tf.tensor([1], [1], 'int32');
         const str = tf.tensor(['a']);
-        assert.throws(() => tensorToRaw('f', f, 'I64'), /tensor "f": a float32 tensor can be written as F32, F16, BF16, F64, not I64; cast it first/);
+        assert.throws(
+          () => tensorToRaw('f', f, 'I64'),
+          /tensor "f": a float32 tensor can be written as F32, F16, BF16, F64, not I64; cast it first/,
+        );
         assert.throws(() => tensorToRaw('i', i, 'F16'), /tensor "i": an int32 tensor can be written as I32, I64, U8, I8, not F16/);
         assert.throws(() => tensorToRaw('str', str), /safetensors stores numbers and booleans, not string tensors/);
         assert.throws(() => encodeTensors({ f }, {}, { dtypes: { g: 'F16' } }), /options.dtypes names "g", which is not among the tensors/);
@@ -222,12 +236,15 @@ describe('io/tensors (tfjs edge)', () => {
 
     it('F32: bit-identical (negative zero, infinities and subnormals included)', () => {
       fc.assert(
-        fc.property(n.chain((k) => fc.tuple(fc.float32Array({ noNaN: true, minLength: k, maxLength: k }), shapeOf(k))), ([values, shape]) => {
-          const back = roundTrip(() => tf.tensor(values, shape, 'float32'));
-          assert.equal(back.dtype, 'float32');
-          assert.deepEqual(back.shape, shape);
-          assert.deepEqual(bitsOf(back.values as Float32Array), bitsOf(values));
-        }),
+        fc.property(
+          n.chain((k) => fc.tuple(fc.float32Array({ noNaN: true, minLength: k, maxLength: k }), shapeOf(k))),
+          ([values, shape]) => {
+            const back = roundTrip(() => tf.tensor(values, shape, 'float32'));
+            assert.equal(back.dtype, 'float32');
+            assert.deepEqual(back.shape, shape);
+            assert.deepEqual(bitsOf(back.values as Float32Array), bitsOf(values));
+          },
+        ),
         { numRuns: 50 },
       );
     });
@@ -314,18 +331,26 @@ describe('io/tensors (tfjs edge)', () => {
 
     it('BF16: within half an ulp of bfloat16 for values in range', () => {
       fc.assert(
-        fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-3.38e38), max: Math.fround(3.38e38) }), { maxLength: 12 }), (values) => {
-          const back = roundTrip(() => tf.tensor(values, [values.length]), 'BF16');
-          values.forEach((x, i) => {
-            assert.ok(Math.abs(back.values[i] - x) <= halfStep(x, 7, -126), `${x} -> ${back.values[i]}`);
-          });
-        }),
+        fc.property(
+          fc.array(fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-3.38e38), max: Math.fround(3.38e38) }), {
+            maxLength: 12,
+          }),
+          (values) => {
+            const back = roundTrip(() => tf.tensor(values, [values.length]), 'BF16');
+            values.forEach((x, i) => {
+              assert.ok(Math.abs(back.values[i] - x) <= halfStep(x, 7, -126), `${x} -> ${back.values[i]}`);
+            });
+          },
+        ),
         { numRuns: 50 },
       );
     });
 
     it('F16 and BF16: raw bytes -> tensor -> raw bytes is bit-identical for every non-NaN pattern', () => {
-      for (const [dtype, exponentMask] of [['F16', 0x7c00], ['BF16', 0x7f80]] as const) {
+      for (const [dtype, exponentMask] of [
+        ['F16', 0x7c00],
+        ['BF16', 0x7f80],
+      ] as const) {
         const patterns: number[] = [];
         for (let h = 0; h <= 0xffff; h++) if ((h & exponentMask) !== exponentMask || (h & ~exponentMask & 0x7fff) === 0) patterns.push(h);
         const raw = rawTensor(dtype, [patterns.length], new Uint8Array(Uint16Array.from(patterns).buffer));

@@ -36,7 +36,13 @@ describe('nn.AdaptiveAvgPool2d and GlobalAvgPool2d', () => {
     dispose([x, y]);
   });
 
-  for (const [h, w, oh, ow] of [[7, 9, 3, 4], [6, 6, 3, 3], [5, 4, 5, 4], [4, 7, 1, 1], [3, 5, 6, 2]] as const) {
+  for (const [h, w, oh, ow] of [
+    [7, 9, 3, 4],
+    [6, 6, 3, 3],
+    [5, 4, 5, 4],
+    [4, 7, 1, 1],
+    [3, 5, 6, 2],
+  ] as const) {
     it(`matches PyTorch's bins: ${h}x${w} -> ${oh}x${ow}`, () => {
       const x = seeded([2, 3, h, w], h * w);
       const y = expectNoLeak(() => AdaptiveAvgPool2d.forward(AdaptiveAvgPool2d.create([oh, ow]), x));
@@ -70,7 +76,9 @@ describe('nn.AdaptiveAvgPool2d and GlobalAvgPool2d', () => {
   it('errors name the path and shapes; config round trips', () => {
     const h = Holder.make<tf.Tensor>({ body: [AdaptiveAvgPool2d.create(2), GlobalAvgPool2d.create()] });
     const x = tf.zeros([3, 4]);
-    expect(() => Holder.forward(h, x)).to.throw('AdaptiveAvgPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [3, 4]');
+    expect(() => Holder.forward(h, x)).to.throw(
+      'AdaptiveAvgPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [3, 4]',
+    );
     const m = AdaptiveAvgPool2d.create([null, 3]);
     const d = AdaptiveAvgPool2d.configCodec.decode(JSON.parse(JSON.stringify(AdaptiveAvgPool2d.toConfig(m))));
     expect(isRight(d)).to.equal(true);

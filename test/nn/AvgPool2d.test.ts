@@ -11,7 +11,14 @@ import { naiveAvgPool2d } from './pooling.js';
 describe('nn.AvgPool2d', () => {
   it('hand-computed cases, including both padding-divisor rules', () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 1, 4, 4]);
-    expect(AvgPool2d.forward(AvgPool2d.create(2), x).arraySync()).to.deep.equal([[[[3.5, 5.5], [11.5, 13.5]]]]);
+    expect(AvgPool2d.forward(AvgPool2d.create(2), x).arraySync()).to.deep.equal([
+      [
+        [
+          [3.5, 5.5],
+          [11.5, 13.5],
+        ],
+      ],
+    ]);
     // k 3, s 2, p 1: the top-left window covers 1, 2, 5, 6 and five zeros of padding
     const incl = AvgPool2d.forward(AvgPool2d.create(3, { stride: 2, padding: 1 }), x).arraySync() as number[][][][];
     expect(incl[0]![0]![0]![0]).to.be.closeTo(14 / 9, 1e-6);
@@ -40,7 +47,14 @@ describe('nn.AvgPool2d', () => {
       });
       const x = seeded([2, 2, 7, 8], 4);
       const y = expectNoLeak(() => AvgPool2d.forward(m, x));
-      const e = naiveAvgPool2d(x, { k: [...c.k], s: [...c.s], p: [...c.p], ceil: c.ceil, countIncludePad: c.countIncludePad, divisor: c.divisor });
+      const e = naiveAvgPool2d(x, {
+        k: [...c.k],
+        s: [...c.s],
+        p: [...c.p],
+        ceil: c.ceil,
+        countIncludePad: c.countIncludePad,
+        divisor: c.divisor,
+      });
       expectClose(y, e, 1e-5);
       dispose([x, y, e]);
     });
@@ -59,7 +73,9 @@ describe('nn.AvgPool2d', () => {
   it('errors name the path and shapes; config round trip', () => {
     const h = Holder.make<tf.Tensor>({ body: [AvgPool2d.create(2)] });
     const x = tf.zeros([1, 2, 3, 4, 5]);
-    expect(() => Holder.forward(h, x)).to.throw('AvgPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [1, 2, 3, 4, 5]');
+    expect(() => Holder.forward(h, x)).to.throw(
+      'AvgPool2d at "body.0": expected input of shape [N, C, H, W] or [C, H, W], got [1, 2, 3, 4, 5]',
+    );
     const m = AvgPool2d.create([3, 2], { stride: 1, padding: [1, 0], ceilMode: true, countIncludePad: false, divisorOverride: 3 });
     const c = AvgPool2d.toConfig(m);
     assertSameShape(AvgPool2d.fromConfig(c), m);
@@ -71,11 +87,15 @@ describe('nn.AvgPool2d', () => {
 
   it('prints like PyTorch; bad divisorOverride and padding are refused', () => {
     expect(show(AvgPool2d.create(2)).split('\n')[0]).to.equal('AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))');
-    expect(show(AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false, divisorOverride: 3 })).split('\n')[0]).to.equal(
-      'AvgPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=true, count_include_pad=false, divisor_override=3)',
+    expect(
+      show(AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false, divisorOverride: 3 })).split('\n')[0],
+    ).to.equal('AvgPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=true, count_include_pad=false, divisor_override=3)');
+    expect(() => AvgPool2d.create(2, { divisorOverride: 0 })).to.throw(
+      'AvgPool2d.create: divisorOverride must be a positive integer, got 0',
     );
-    expect(() => AvgPool2d.create(2, { divisorOverride: 0 })).to.throw('AvgPool2d.create: divisorOverride must be a positive integer, got 0');
     // the window is checked first
-    expect(() => AvgPool2d.create(2, { padding: 2, divisorOverride: 0 })).to.throw('AvgPool2d.create: padding should be at most half of the kernel size');
+    expect(() => AvgPool2d.create(2, { padding: 2, divisorOverride: 0 })).to.throw(
+      'AvgPool2d.create: padding should be at most half of the kernel size',
+    );
   });
 });

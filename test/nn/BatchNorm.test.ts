@@ -15,7 +15,12 @@ import { arr, checkGradients, expectClose, Holder, seeded, weightedSum } from '.
 const EPS = 1e-5;
 
 describe('nn.BatchNorm1d / BatchNorm2d', () => {
-  const x = () => tf.tensor2d([[1, 10], [3, 20], [5, 60]]);
+  const x = () =>
+    tf.tensor2d([
+      [1, 10],
+      [3, 20],
+      [5, 60],
+    ]);
 
   it('leaves: params weight/bias, buffers runningMean, runningVar, numBatchesTracked (init 1, 0, 0, 1, 0) under PyTorch state-dict keys', () => {
     const m = initialize(BatchNorm1d.create(2))(key(0));
@@ -28,7 +33,12 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     ]);
     expect(stateDictKeys(m)).to.deep.equal(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
     expect(stateDictKeys(BatchNorm2d.create(2))).to.deep.equal(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
-    expect([arr(m.weight), arr(m.bias), arr(m.runningMean), arr(m.runningVar)]).to.deep.equal([[1, 1], [0, 0], [0, 0], [1, 1]]);
+    expect([arr(m.weight), arr(m.bias), arr(m.runningMean), arr(m.runningVar)]).to.deep.equal([
+      [1, 1],
+      [0, 0],
+      [0, 0],
+      [1, 1],
+    ]);
     expect(m.numBatchesTracked.dtype).to.equal('int32');
     expect(m.numBatchesTracked.shape).to.deep.equal([]);
     expect(m.ctx.mode).to.equal('eval');
@@ -60,7 +70,19 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     // plain forward in train mode: batch statistics, no update returned
     const yf = BatchNorm1d.forward(m, input);
     expectClose(yf.dataSync(), y.dataSync(), 1e-6);
-    dispose([y, y2, yf, m1.runningMean, m1.runningVar, m1.numBatchesTracked, m2.runningMean, m2.runningVar, m2.numBatchesTracked, m, input]);
+    dispose([
+      y,
+      y2,
+      yf,
+      m1.runningMean,
+      m1.runningVar,
+      m1.numBatchesTracked,
+      m2.runningMean,
+      m2.runningVar,
+      m2.numBatchesTracked,
+      m,
+      input,
+    ]);
   });
 
   it('eval mode: running statistics, and forwardWithState returns the same module', () => {
@@ -91,7 +113,11 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
   it('momentum null: cumulative average of the batch statistics', () => {
     const m = setMode(initialize(BatchNorm1d.create(2, { momentum: null }))(key(0)), 'train');
     const a = x();
-    const b = tf.tensor2d([[0, 0], [2, 0], [4, 0]]);
+    const b = tf.tensor2d([
+      [0, 0],
+      [2, 0],
+      [4, 0],
+    ]);
     const [ya, m1] = BatchNorm1d.forwardWithState(m, a);
     expectClose(m1.runningMean.dataSync(), [3, 30], 1e-6);
     expectClose(m1.runningVar.dataSync(), [4, 700], 1e-5);
@@ -166,7 +192,11 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const base = setMode(initialize(BatchNorm2d.create(2))(key(0)), 'train');
     const m = BatchNorm2d.make({ ...base, weight: seeded([2], 1), bias: seeded([2], 2) });
     const input = seeded([2, 2, 2, 2], 3);
-    checkGradients((xx, w, b) => weightedSum(BatchNorm2d.forward(BatchNorm2d.make({ ...m, weight: w!, bias: b! }), xx!)), [input, m.weight, m.bias], { samples: 8 });
+    checkGradients(
+      (xx, w, b) => weightedSum(BatchNorm2d.forward(BatchNorm2d.make({ ...m, weight: w!, bias: b! }), xx!)),
+      [input, m.weight, m.bias],
+      { samples: 8 },
+    );
     const { grads, value } = valueAndGrad((mm: typeof m) => weightedSum(BatchNorm2d.forward(mm, input)))(m);
     expect(arr(grads.runningMean)).to.deep.equal([0, 0]);
     expect(arr(grads.runningVar)).to.deep.equal([0, 0]);
@@ -189,7 +219,7 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     dispose([m, input, y, m1.runningMean, m1.runningVar, m1.numBatchesTracked, bad, one, h1]);
   });
 
-  it('BatchNorm1d and BatchNorm2d are two kinds from one declaration: own names and URIs, each refuses the other\'s modules', () => {
+  it("BatchNorm1d and BatchNorm2d are two kinds from one declaration: own names and URIs, each refuses the other's modules", () => {
     expect([BatchNorm1d.name, BatchNorm1d.URI]).to.deep.equal(['BatchNorm1d', 'parallax-ts/nn/BatchNorm1d']);
     expect([BatchNorm2d.name, BatchNorm2d.URI]).to.deep.equal(['BatchNorm2d', 'parallax-ts/nn/BatchNorm2d']);
     expect(show(BatchNorm1d.create(3, { momentum: null })).split('\n')[0]).to.match(
@@ -203,10 +233,14 @@ describe('nn.BatchNorm1d / BatchNorm2d', () => {
     const x2 = tf.zeros([2, 3]);
     const x4 = tf.zeros([2, 3, 2, 2]);
     expect(() => BatchNorm1d.forward(bn2 as never, x2)).to.throw('BatchNorm1d.forward: expected a BatchNorm1d module, got BatchNorm2d');
-    expect(() => BatchNorm2d.forwardWithState(bn1 as never, x4)).to.throw('BatchNorm2d.forwardWithState: expected a BatchNorm2d module, got BatchNorm1d');
+    expect(() => BatchNorm2d.forwardWithState(bn1 as never, x4)).to.throw(
+      'BatchNorm2d.forwardWithState: expected a BatchNorm2d module, got BatchNorm1d',
+    );
     // the same constructor checks, named after each kind
     expect(() => BatchNorm1d.create(3, { momentum: 2 })).to.throw('BatchNorm1d.create: momentum must be a number in [0, 1] or null, got 2');
-    expect(() => BatchNorm2d.fromConfig({ numFeatures: 3, eps: -1 })).to.throw('BatchNorm2d.fromConfig: eps must be a finite number ≥ 0, got -1');
+    expect(() => BatchNorm2d.fromConfig({ numFeatures: 3, eps: -1 })).to.throw(
+      'BatchNorm2d.fromConfig: eps must be a finite number ≥ 0, got -1',
+    );
     dispose([bn1, bn2, x2, x4]);
   });
 

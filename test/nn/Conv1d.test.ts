@@ -13,11 +13,23 @@ type Tensor = tf.Tensor;
 
 const conv = (inC: number, outC: number, k: number, opts: Parameters<typeof Conv1d.create>[3] = {}, seed = 1) => {
   const m = Conv1d.create(inC, outC, k, opts);
-  return fromArray(m, toArray(m).map((p, i) => seeded([...p.shape], seed + i)));
+  return fromArray(
+    m,
+    toArray(m).map((p, i) => seeded([...p.shape], seed + i)),
+  );
 };
 
 /** PyTorch's conv1d by definition, with loops. */
-const naiveConv1d = (x: Tensor, w: Tensor, b: Tensor | null, s: number, pl: number, pr: number, d: number, groups: number): number[][][] => {
+const naiveConv1d = (
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  s: number,
+  pl: number,
+  pr: number,
+  d: number,
+  groups: number,
+): number[][][] => {
   const [N, , L] = x.shape as number[];
   const [O, Cg, K] = w.shape as number[];
   const xa = x.arraySync() as number[][][];
@@ -54,7 +66,10 @@ describe('nn.Conv1d', () => {
       const m = conv(c.inC, c.outC, c.k, c.opts);
       const x = seeded([2, c.inC, 9], 7);
       const y = expectNoLeak(() => Conv1d.forward(m, x));
-      expectClose(Array.from(y.dataSync()), naiveConv1d(x, m.weight, m.useBias ? m.bias : null, m.stride, c.pads[0]!, c.pads[1]!, m.dilation, m.groups).flat(2));
+      expectClose(
+        Array.from(y.dataSync()),
+        naiveConv1d(x, m.weight, m.useBias ? m.bias : null, m.stride, c.pads[0]!, c.pads[1]!, m.dilation, m.groups).flat(2),
+      );
       expect(y.shape[2]).to.equal(Math.floor((9 + c.pads[0]! + c.pads[1]! - m.dilation * (c.k - 1) - 1) / m.stride) + 1);
       dispose([m, x, y]);
     });
@@ -101,7 +116,7 @@ describe('nn.Conv1d', () => {
     );
   });
 
-  it('toConfig spells out every option, in the codec\'s order', () => {
+  it("toConfig spells out every option, in the codec's order", () => {
     expect(JSON.stringify(Conv1d.toConfig(Conv1d.create(2, 4, 4, { padding: 'same' })))).to.equal(
       '{"inChannels":2,"outChannels":4,"kernelSize":4,"stride":1,"padding":"same","dilation":1,"groups":1,"bias":true}',
     );

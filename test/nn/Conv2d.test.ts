@@ -15,21 +15,142 @@ type Tensor = tf.Tensor;
 /** An initialized Conv2d with deterministic weights. */
 const conv = (inC: number, outC: number, k: number | [number, number], opts: Parameters<typeof Conv2d.create>[3] = {}, seed = 1) => {
   const m = Conv2d.create(inC, outC, k, opts);
-  return fromArray(m, toArray(m).map((p, i) => seeded([...p.shape], seed + i)));
+  return fromArray(
+    m,
+    toArray(m).map((p, i) => seeded([...p.shape], seed + i)),
+  );
 };
 
 describe('nn.Conv2d', () => {
-  const cases: Array<{ name: string; inC: number; outC: number; k: number | [number, number]; opts: Parameters<typeof Conv2d.create>[3]; pad: [[number, number], [number, number]]; hw: [number, number] }> = [
-    { name: 'plain 3x3', inC: 2, outC: 3, k: 3, opts: {}, pad: [[0, 0], [0, 0]], hw: [5, 6] },
-    { name: 'stride 2, padding 1', inC: 2, outC: 2, k: 3, opts: { stride: 2, padding: 1 }, pad: [[1, 1], [1, 1]], hw: [7, 6] },
-    { name: 'rectangular kernel, padding pair, stride pair', inC: 1, outC: 2, k: [2, 3], opts: { stride: [1, 2], padding: [2, 1] }, pad: [[2, 2], [1, 1]], hw: [4, 7] },
-    { name: "'same' with an even kernel (extra padding after)", inC: 2, outC: 2, k: [4, 3], opts: { padding: 'same' }, pad: [[1, 2], [1, 1]], hw: [5, 5] },
-    { name: "'same' with dilation 2", inC: 1, outC: 1, k: 3, opts: { padding: 'same', dilation: 2 }, pad: [[2, 2], [2, 2]], hw: [6, 5] },
-    { name: 'dilation 2 with stride 2 (tfjs alone refuses both)', inC: 2, outC: 3, k: 3, opts: { dilation: 2, stride: 2, padding: 1 }, pad: [[1, 1], [1, 1]], hw: [9, 8] },
-    { name: 'groups 2', inC: 4, outC: 6, k: 3, opts: { groups: 2, padding: 1 }, pad: [[1, 1], [1, 1]], hw: [5, 5] },
-    { name: 'depthwise (groups = inChannels) with multiplier 2, stride 2', inC: 3, outC: 6, k: 3, opts: { groups: 3, stride: 2 }, pad: [[0, 0], [0, 0]], hw: [7, 7] },
-    { name: 'no bias', inC: 2, outC: 2, k: 1, opts: { bias: false }, pad: [[0, 0], [0, 0]], hw: [3, 3] },
-    { name: "'valid'", inC: 1, outC: 1, k: 2, opts: { padding: 'valid' }, pad: [[0, 0], [0, 0]], hw: [3, 4] },
+  const cases: Array<{
+    name: string;
+    inC: number;
+    outC: number;
+    k: number | [number, number];
+    opts: Parameters<typeof Conv2d.create>[3];
+    pad: [[number, number], [number, number]];
+    hw: [number, number];
+  }> = [
+    {
+      name: 'plain 3x3',
+      inC: 2,
+      outC: 3,
+      k: 3,
+      opts: {},
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+      hw: [5, 6],
+    },
+    {
+      name: 'stride 2, padding 1',
+      inC: 2,
+      outC: 2,
+      k: 3,
+      opts: { stride: 2, padding: 1 },
+      pad: [
+        [1, 1],
+        [1, 1],
+      ],
+      hw: [7, 6],
+    },
+    {
+      name: 'rectangular kernel, padding pair, stride pair',
+      inC: 1,
+      outC: 2,
+      k: [2, 3],
+      opts: { stride: [1, 2], padding: [2, 1] },
+      pad: [
+        [2, 2],
+        [1, 1],
+      ],
+      hw: [4, 7],
+    },
+    {
+      name: "'same' with an even kernel (extra padding after)",
+      inC: 2,
+      outC: 2,
+      k: [4, 3],
+      opts: { padding: 'same' },
+      pad: [
+        [1, 2],
+        [1, 1],
+      ],
+      hw: [5, 5],
+    },
+    {
+      name: "'same' with dilation 2",
+      inC: 1,
+      outC: 1,
+      k: 3,
+      opts: { padding: 'same', dilation: 2 },
+      pad: [
+        [2, 2],
+        [2, 2],
+      ],
+      hw: [6, 5],
+    },
+    {
+      name: 'dilation 2 with stride 2 (tfjs alone refuses both)',
+      inC: 2,
+      outC: 3,
+      k: 3,
+      opts: { dilation: 2, stride: 2, padding: 1 },
+      pad: [
+        [1, 1],
+        [1, 1],
+      ],
+      hw: [9, 8],
+    },
+    {
+      name: 'groups 2',
+      inC: 4,
+      outC: 6,
+      k: 3,
+      opts: { groups: 2, padding: 1 },
+      pad: [
+        [1, 1],
+        [1, 1],
+      ],
+      hw: [5, 5],
+    },
+    {
+      name: 'depthwise (groups = inChannels) with multiplier 2, stride 2',
+      inC: 3,
+      outC: 6,
+      k: 3,
+      opts: { groups: 3, stride: 2 },
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+      hw: [7, 7],
+    },
+    {
+      name: 'no bias',
+      inC: 2,
+      outC: 2,
+      k: 1,
+      opts: { bias: false },
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+      hw: [3, 3],
+    },
+    {
+      name: "'valid'",
+      inC: 1,
+      outC: 1,
+      k: 2,
+      opts: { padding: 'valid' },
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+      hw: [3, 4],
+    },
   ];
   for (const c of cases) {
     it(`matches a loop implementation: ${c.name}`, () => {
@@ -67,10 +188,24 @@ describe('nn.Conv2d', () => {
         (p) => {
           const inC = p.groups * p.inPer;
           const outC = p.groups * p.outPer;
-          const m = conv(inC, outC, [p.kh, p.kw], { stride: [p.sh, p.sw], dilation: [p.dh, p.dw], padding: [p.ph, p.pw], groups: p.groups }, p.seed);
+          const m = conv(
+            inC,
+            outC,
+            [p.kh, p.kw],
+            { stride: [p.sh, p.sw], dilation: [p.dh, p.dw], padding: [p.ph, p.pw], groups: p.groups },
+            p.seed,
+          );
           const x = seeded([1, inC, 7, 6], p.seed + 100);
           const y = Conv2d.forward(m, x);
-          const e = naiveConv2d(x, m.weight, m.bias, { stride: m.stride, padding: [[p.ph, p.ph], [p.pw, p.pw]], dilation: m.dilation, groups: p.groups });
+          const e = naiveConv2d(x, m.weight, m.bias, {
+            stride: m.stride,
+            padding: [
+              [p.ph, p.ph],
+              [p.pw, p.pw],
+            ],
+            dilation: m.dilation,
+            groups: p.groups,
+          });
           try {
             expectClose(y, e, 1e-5);
           } finally {
@@ -116,7 +251,7 @@ describe('nn.Conv2d', () => {
     // 384 uniform draws: the extremes come close to the bound, and the variance is bound²/3
     expect(Math.max(...w.map(Math.abs))).to.be.above(0.95 * bound);
     const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
-    expect(variance).to.be.closeTo((bound * bound) / 3, 0.15 * (bound * bound) / 3);
+    expect(variance).to.be.closeTo((bound * bound) / 3, (0.15 * (bound * bound)) / 3);
     dispose(m);
   });
 
@@ -150,19 +285,27 @@ describe('nn.Conv2d', () => {
     expect(isRight(Conv2d.configCodec.decode({ inChannels: 1, outChannels: 1, kernelSize: 3, bais: true }))).to.equal(false);
   });
 
-  it('prints like PyTorch (pairs as (h, w)); an int padding prints, \'valid\' does not', () => {
+  it("prints like PyTorch (pairs as (h, w)); an int padding prints, 'valid' does not", () => {
     expect(show(Conv2d.create(3, 8, 3))).to.include('Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0)) {');
     expect(show(Conv2d.create(1, 1, 2, { padding: 'valid' }))).to.include('Conv2d(1, 1, kernel_size=(2, 2), stride=(1, 1)) {');
-    expect(show(Conv2d.create(2, 2, [4, 3], { padding: 'same' }))).to.include('Conv2d(2, 2, kernel_size=(4, 3), stride=(1, 1), padding=same) {');
+    expect(show(Conv2d.create(2, 2, [4, 3], { padding: 'same' }))).to.include(
+      'Conv2d(2, 2, kernel_size=(4, 3), stride=(1, 1), padding=same) {',
+    );
     expect(show(Conv2d.create(4, 8, [3, 5], { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2, bias: false }))).to.include(
       'Conv2d(4, 8, kernel_size=(3, 5), stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2, bias=false) {',
     );
   });
 
   it('checks its arguments in order: channels, kernel, stride, dilation, groups, then padding', () => {
-    expect(() => Conv2d.create(3, 3, 3, { dilation: [1, 0], stride: 0 })).to.throw('Conv2d.create: stride must be an integer >= 1 or a pair of them, got 0');
+    expect(() => Conv2d.create(3, 3, 3, { dilation: [1, 0], stride: 0 })).to.throw(
+      'Conv2d.create: stride must be an integer >= 1 or a pair of them, got 0',
+    );
     expect(() => Conv2d.create(3, 3, 3, { dilation: 0, groups: 2 })).to.throw('Conv2d.create: dilation must be');
-    expect(() => Conv2d.create(3, 3, 3, { groups: 2, padding: -1 })).to.throw('Conv2d.create: inChannels (3) must be divisible by groups (2)');
-    expect(() => Conv2d.create(3, 3, 3, { padding: [1, -1] })).to.throw('Conv2d.create: padding must be an integer >= 0 or a pair of them, got [1,-1]');
+    expect(() => Conv2d.create(3, 3, 3, { groups: 2, padding: -1 })).to.throw(
+      'Conv2d.create: inChannels (3) must be divisible by groups (2)',
+    );
+    expect(() => Conv2d.create(3, 3, 3, { padding: [1, -1] })).to.throw(
+      'Conv2d.create: padding must be an integer >= 0 or a pair of them, got [1,-1]',
+    );
   });
 });

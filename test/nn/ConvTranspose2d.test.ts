@@ -14,14 +14,26 @@ type Opts = Parameters<typeof ConvTranspose2d.create>[3];
 
 const deconv = (inC: number, outC: number, k: number | [number, number], opts: Opts = {}, seed = 1) => {
   const m = ConvTranspose2d.create(inC, outC, k, opts);
-  return fromArray(m, toArray(m).map((p, i) => seeded([...p.shape], seed + i)));
+  return fromArray(
+    m,
+    toArray(m).map((p, i) => seeded([...p.shape], seed + i)),
+  );
 };
 
 /**
  * The transposed convolution by its definition (a scatter): every input pixel adds its value times
  * the kernel into the output at `i * stride - padding + a * dilation`; then the bias.
  */
-const naiveConvTranspose2d = (x: Tensor, w: Tensor, b: Tensor | null, s: [number, number], p: [number, number], op: [number, number], d: [number, number], groups: number): Float32Array => {
+const naiveConvTranspose2d = (
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  s: [number, number],
+  p: [number, number],
+  op: [number, number],
+  d: [number, number],
+  groups: number,
+): Float32Array => {
   const [N, C, H, W] = x.shape as number[];
   const [, Og, KH, KW] = w.shape as number[];
   const O = Og! * groups;
@@ -45,7 +57,8 @@ const naiveConvTranspose2d = (x: Tensor, w: Tensor, b: Tensor | null, s: [number
                 const o = Math.floor(c / cg) * Og! + ol;
                 out[((n * O + o) * OH + oi) * OW + oj]! += xa[n]![c]![i]![j]! * wa[c]![ol]![a]![bb]!;
               }
-  if (ba !== null) for (let n = 0; n < N!; n++) for (let o = 0; o < O; o++) for (let k = 0; k < OH * OW; k++) out[(n * O + o) * OH * OW + k]! += ba[o]!;
+  if (ba !== null)
+    for (let n = 0; n < N!; n++) for (let o = 0; o < O; o++) for (let k = 0; k < OH * OW; k++) out[(n * O + o) * OH * OW + k]! += ba[o]!;
   return out;
 };
 
@@ -63,7 +76,16 @@ describe('nn.ConvTranspose2d', () => {
       const m = deconv(c.inC, c.outC, c.k, c.opts);
       const x = seeded([2, c.inC, 4, 5], 11);
       const y = expectNoLeak(() => ConvTranspose2d.forward(m, x));
-      const e = naiveConvTranspose2d(x, m.weight, m.useBias ? m.bias : null, [...m.stride], [...m.padding], [...m.outputPadding], [...m.dilation], m.groups);
+      const e = naiveConvTranspose2d(
+        x,
+        m.weight,
+        m.useBias ? m.bias : null,
+        [...m.stride],
+        [...m.padding],
+        [...m.outputPadding],
+        [...m.dilation],
+        m.groups,
+      );
       const [, , kh, kw] = m.weight.shape as number[];
       const oh = 3 * m.stride[0] - 2 * m.padding[0] + m.dilation[0] * (kh! - 1) + m.outputPadding[0] + 1;
       const ow = 4 * m.stride[1] - 2 * m.padding[1] + m.dilation[1] * (kw! - 1) + m.outputPadding[1] + 1;
@@ -81,7 +103,10 @@ describe('nn.ConvTranspose2d', () => {
     expect(xt.shape).to.deep.equal([1, 3, 9, 9]);
     const x = seeded([1, 3, 9, 9], 3);
     // Conv2d weight [out=2, in=3, k, k] is the same tensor as the transposed weight [in=2, out=3, k, k].
-    const cx = tf.transpose(tf.conv2d(tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D, tf.transpose(m.weight, [2, 3, 1, 0]) as tf.Tensor4D, 2, 'valid'), [0, 3, 1, 2]);
+    const cx = tf.transpose(
+      tf.conv2d(tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D, tf.transpose(m.weight, [2, 3, 1, 0]) as tf.Tensor4D, 2, 'valid'),
+      [0, 3, 1, 2],
+    );
     const lhs = tf.sum(tf.mul(cx, y)).dataSync()[0]!;
     const rhs = tf.sum(tf.mul(x, xt)).dataSync()[0]!;
     expect(lhs).to.be.closeTo(rhs, 1e-4 * (1 + Math.abs(lhs)));
@@ -95,7 +120,10 @@ describe('nn.ConvTranspose2d', () => {
     const yb = ConvTranspose2d.forward(m, tf.expandDims(x, 0));
     expect(y.shape).to.deep.equal([4, 8, 8]);
     expectClose(y.dataSync(), yb.dataSync());
-    checkGradients((xx, w, b) => weightedSum(ConvTranspose2d.forward(ConvTranspose2d.make({ ...m, weight: w!, bias: b! }), xx!)), [x, m.weight, m.bias]);
+    checkGradients(
+      (xx, w, b) => weightedSum(ConvTranspose2d.forward(ConvTranspose2d.make({ ...m, weight: w!, bias: b! }), xx!)),
+      [x, m.weight, m.bias],
+    );
     dispose([m, x, y, yb]);
   });
 
@@ -107,9 +135,18 @@ describe('nn.ConvTranspose2d', () => {
     expect(Math.max(...Array.from(p.bias.dataSync()).map(Math.abs))).to.be.at.most(bound);
     const h = Holder.make({ body: [p] });
     const bad = tf.zeros([1, 4, 5, 5]);
-    expect(() => Holder.forward(h, bad)).to.throw('ConvTranspose2d at "body.0": expected input of shape [N, 6, H, W] or [6, H, W], got [1, 4, 5, 5]');
+    expect(() => Holder.forward(h, bad)).to.throw(
+      'ConvTranspose2d at "body.0": expected input of shape [N, 6, H, W] or [6, H, W], got [1, 4, 5, 5]',
+    );
     expect(() => ConvTranspose2d.create(2, 2, 3, { stride: 2, outputPadding: 2 })).to.throw('outputPadding must be smaller');
-    const m = ConvTranspose2d.create(4, 8, [3, 4], { stride: 2, padding: [1, 0], outputPadding: [1, 0], dilation: [1, 2], groups: 4, bias: false });
+    const m = ConvTranspose2d.create(4, 8, [3, 4], {
+      stride: 2,
+      padding: [1, 0],
+      outputPadding: [1, 0],
+      dilation: [1, 2],
+      groups: 4,
+      bias: false,
+    });
     assertSameShape(ConvTranspose2d.fromConfig(ConvTranspose2d.toConfig(m)), m);
     const decoded = ConvTranspose2d.configCodec.decode(JSON.parse(JSON.stringify(ConvTranspose2d.toConfig(m))));
     expect(isRight(decoded)).to.equal(true);
@@ -121,16 +158,31 @@ describe('nn.ConvTranspose2d', () => {
     expect(show(ConvTranspose2d.create(2, 2, 3, { outputPadding: [0, 1], dilation: [1, 2] }))).to.include(
       'ConvTranspose2d(2, 2, kernel_size=(3, 3), stride=(1, 1), output_padding=(0, 1), dilation=(1, 2)) {',
     );
-    const m = ConvTranspose2d.create(4, 8, [3, 4], { stride: 2, padding: [1, 0], outputPadding: [1, 0], dilation: [1, 2], groups: 4, bias: false });
-    expect(show(m)).to.include('ConvTranspose2d(4, 8, kernel_size=(3, 4), stride=(2, 2), padding=(1, 0), output_padding=(1, 0), dilation=(1, 2), groups=4, bias=false) {');
+    const m = ConvTranspose2d.create(4, 8, [3, 4], {
+      stride: 2,
+      padding: [1, 0],
+      outputPadding: [1, 0],
+      dilation: [1, 2],
+      groups: 4,
+      bias: false,
+    });
+    expect(show(m)).to.include(
+      'ConvTranspose2d(4, 8, kernel_size=(3, 4), stride=(2, 2), padding=(1, 0), output_padding=(1, 0), dilation=(1, 2), groups=4, bias=false) {',
+    );
     expect(JSON.stringify(ConvTranspose2d.toConfig(m))).to.equal(
       '{"inChannels":4,"outChannels":8,"kernelSize":[3,4],"stride":[2,2],"padding":[1,0],"outputPadding":[1,0],"dilation":[1,2],"groups":4,"bias":false}',
     );
   });
 
   it('checks padding and outputPadding right after stride, before dilation and groups', () => {
-    expect(() => ConvTranspose2d.create(2, 2, 3, { padding: -1, dilation: 0 })).to.throw('ConvTranspose2d.create: padding must be an integer >= 0 or a pair of them, got -1');
-    expect(() => ConvTranspose2d.create(2, 2, 3, { outputPadding: -1, groups: 3 })).to.throw('ConvTranspose2d.create: outputPadding must be an integer >= 0');
-    expect(() => ConvTranspose2d.create(2, 2, 3, { outputPadding: 5, groups: 3 })).to.throw('ConvTranspose2d.create: inChannels (2) must be divisible by groups (3)');
+    expect(() => ConvTranspose2d.create(2, 2, 3, { padding: -1, dilation: 0 })).to.throw(
+      'ConvTranspose2d.create: padding must be an integer >= 0 or a pair of them, got -1',
+    );
+    expect(() => ConvTranspose2d.create(2, 2, 3, { outputPadding: -1, groups: 3 })).to.throw(
+      'ConvTranspose2d.create: outputPadding must be an integer >= 0',
+    );
+    expect(() => ConvTranspose2d.create(2, 2, 3, { outputPadding: 5, groups: 3 })).to.throw(
+      'ConvTranspose2d.create: inChannels (2) must be divisible by groups (3)',
+    );
   });
 });

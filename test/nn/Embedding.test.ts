@@ -10,13 +10,42 @@ import { assertSameShape } from '../../src/tree/Module.js';
 import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum } from './helpers.js';
 
 describe('nn.Embedding', () => {
-  const table = () => Embedding.make({ weight: tf.tensor2d([[0, 1], [10, 11], [20, 21], [30, 31]]), numEmbeddings: 4, embeddingDim: 2, paddingIdx: null });
+  const table = () =>
+    Embedding.make({
+      weight: tf.tensor2d([
+        [0, 1],
+        [10, 11],
+        [20, 21],
+        [30, 31],
+      ]),
+      numEmbeddings: 4,
+      embeddingDim: 2,
+      paddingIdx: null,
+    });
 
   it('looks up rows for indices of any shape', () => {
     const m = table();
-    const idx = tf.tensor2d([[3, 0, 1], [1, 1, 2]], [2, 3], 'int32');
+    const idx = tf.tensor2d(
+      [
+        [3, 0, 1],
+        [1, 1, 2],
+      ],
+      [2, 3],
+      'int32',
+    );
     const y = expectNoLeak(() => Embedding.forward(m, idx));
-    expect(y.arraySync()).to.deep.equal([[[30, 31], [0, 1], [10, 11]], [[10, 11], [10, 11], [20, 21]]]);
+    expect(y.arraySync()).to.deep.equal([
+      [
+        [30, 31],
+        [0, 1],
+        [10, 11],
+      ],
+      [
+        [10, 11],
+        [10, 11],
+        [20, 21],
+      ],
+    ]);
     const s = tf.scalar(2, 'int32');
     expect(Embedding.forward(m, s).arraySync()).to.deep.equal([20, 21]);
     dispose([m, idx, y, s]);
@@ -30,7 +59,10 @@ describe('nn.Embedding', () => {
     const padded = Embedding.make({ weight: w, numEmbeddings: 5, embeddingDim: 3, paddingIdx: 4 });
     const { grads, value } = valueAndGrad((mm: typeof padded) => weightedSum(Embedding.forward(mm, idx)))(padded);
     const g = grads.weight.arraySync() as number[][];
-    expect(g[4]!.every((v) => v === 0), `padding row gradient ${g[4]}`).to.equal(true);
+    expect(
+      g[4]!.every((v) => v === 0),
+      `padding row gradient ${g[4]}`,
+    ).to.equal(true);
     // row 0 is used once (position 1): its gradient is the weighting's row 1
     const r = seeded([4, 3], 99).arraySync() as number[][];
     expectClose(g[0]!, r[1]!, 1e-6);
@@ -42,7 +74,10 @@ describe('nn.Embedding', () => {
     const m = initialize(Embedding.create(200, 8, { paddingIdx: -1 }))(key(0));
     expect(m.paddingIdx).to.equal(199);
     const w = m.weight.arraySync() as number[][];
-    expect(w[199]!.every((v) => v === 0), `padding row ${w[199]}`).to.equal(true);
+    expect(
+      w[199]!.every((v) => v === 0),
+      `padding row ${w[199]}`,
+    ).to.equal(true);
     const flat = w.slice(0, 199).flat();
     const mean = flat.reduce((a, b) => a + b, 0) / flat.length;
     const variance = flat.reduce((a, b) => a + (b - mean) ** 2, 0) / flat.length;

@@ -11,7 +11,10 @@ describe('nn.Flatten', () => {
   it('merges axes 1..-1 by default, keeping row-major order', () => {
     const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
     const y = expectNoLeak(() => Flatten.forward(Flatten.create(), x));
-    expect(y.arraySync()).to.deep.equal([[1, 2, 3, 4], [5, 6, 7, 8]]);
+    expect(y.arraySync()).to.deep.equal([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
     dispose([x, y]);
   });
 

@@ -38,7 +38,11 @@ describe('nn.GroupNorm', () => {
   it('gradients (input, weight, bias) match central finite differences', () => {
     const m = GroupNorm.make({ ...GroupNorm.create(2, 4), weight: seeded([4], 1), bias: seeded([4], 2) });
     const x = seeded([2, 4, 3], 4);
-    checkGradients((xx, w, b) => weightedSum(GroupNorm.forward(GroupNorm.make({ ...m, weight: w!, bias: b! }), xx!)), [x, m.weight, m.bias], { samples: 8 });
+    checkGradients(
+      (xx, w, b) => weightedSum(GroupNorm.forward(GroupNorm.make({ ...m, weight: w!, bias: b! }), xx!)),
+      [x, m.weight, m.bias],
+      { samples: 8 },
+    );
     dispose([m, x]);
   });
 

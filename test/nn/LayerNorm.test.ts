@@ -43,7 +43,11 @@ describe('nn.LayerNorm', () => {
   it('gradients (input, weight, bias) match central finite differences', () => {
     const m = LayerNorm.make({ ...LayerNorm.create(5), weight: seeded([5], 1), bias: seeded([5], 2) });
     const x = seeded([3, 5], 4);
-    checkGradients((xx, w, b) => weightedSum(LayerNorm.forward(LayerNorm.make({ ...m, weight: w!, bias: b! }), xx!)), [x, m.weight, m.bias], { samples: 8 });
+    checkGradients(
+      (xx, w, b) => weightedSum(LayerNorm.forward(LayerNorm.make({ ...m, weight: w!, bias: b! }), xx!)),
+      [x, m.weight, m.bias],
+      { samples: 8 },
+    );
     dispose([m, x]);
   });
 

@@ -12,15 +12,40 @@ describe('nn.MaxPool2d', () => {
   it('hand-computed 2x2 pooling', () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 1, 4, 4]);
     const y = MaxPool2d.forward(MaxPool2d.create(2), x);
-    expect(y.arraySync()).to.deep.equal([[[[6, 8], [14, 16]]]]);
+    expect(y.arraySync()).to.deep.equal([
+      [
+        [
+          [6, 8],
+          [14, 16],
+        ],
+      ],
+    ]);
     // ceil mode on 5x5 with k 2: the last window holds only the last row/column
-    const x5 = tf.tensor4d(Array.from({ length: 25 }, (_, i) => i), [1, 1, 5, 5]);
+    const x5 = tf.tensor4d(
+      Array.from({ length: 25 }, (_, i) => i),
+      [1, 1, 5, 5],
+    );
     const y5 = MaxPool2d.forward(MaxPool2d.create(2, { ceilMode: true }), x5);
-    expect(y5.arraySync()).to.deep.equal([[[[6, 8, 9], [16, 18, 19], [21, 23, 24]]]]);
+    expect(y5.arraySync()).to.deep.equal([
+      [
+        [
+          [6, 8, 9],
+          [16, 18, 19],
+          [21, 23, 24],
+        ],
+      ],
+    ]);
     // padding 1 with k 3, s 2 on 4x4 (−∞ padding: negative inputs stay negative)
     const neg = tf.neg(x);
     const yp = MaxPool2d.forward(MaxPool2d.create(3, { stride: 2, padding: 1 }), neg);
-    expect(yp.arraySync()).to.deep.equal([[[[-1, -2], [-5, -6]]]]);
+    expect(yp.arraySync()).to.deep.equal([
+      [
+        [
+          [-1, -2],
+          [-5, -6],
+        ],
+      ],
+    ]);
     dispose([x, y, x5, y5, neg, yp]);
   });
 
@@ -32,7 +57,11 @@ describe('nn.MaxPool2d', () => {
   ] as const;
   for (const c of cases) {
     it(`matches PyTorch's definition: k ${c.k}, s ${c.s}, p ${c.p}, ceil ${c.ceil}`, () => {
-      const m = MaxPool2d.create([...c.k] as [number, number], { stride: [...c.s] as [number, number], padding: [...c.p] as [number, number], ceilMode: c.ceil });
+      const m = MaxPool2d.create([...c.k] as [number, number], {
+        stride: [...c.s] as [number, number],
+        padding: [...c.p] as [number, number],
+        ceilMode: c.ceil,
+      });
       const x = seeded([2, 3, 7, 8], 3);
       const y = expectNoLeak(() => MaxPool2d.forward(m, x));
       const e = naiveMaxPool2d(x, { k: [...c.k], s: [...c.s], p: [...c.p], ceil: c.ceil });
@@ -70,7 +99,11 @@ describe('nn.MaxPool2d', () => {
 
   it('prints like PyTorch; toConfig spells out every option', () => {
     expect(show(MaxPool2d.create(2)).split('\n')[0]).to.equal('MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))');
-    expect(show(MaxPool2d.create(3, { stride: 2, padding: 1, ceilMode: true })).split('\n')[0]).to.equal('MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=true)');
-    expect(JSON.stringify(MaxPool2d.toConfig(MaxPool2d.create(2)))).to.equal('{"kernelSize":[2,2],"stride":[2,2],"padding":[0,0],"ceilMode":false}');
+    expect(show(MaxPool2d.create(3, { stride: 2, padding: 1, ceilMode: true })).split('\n')[0]).to.equal(
+      'MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=true)',
+    );
+    expect(JSON.stringify(MaxPool2d.toConfig(MaxPool2d.create(2)))).to.equal(
+      '{"kernelSize":[2,2],"stride":[2,2],"padding":[0,0],"ceilMode":false}',
+    );
   });
 });

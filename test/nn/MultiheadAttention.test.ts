@@ -24,7 +24,10 @@ type MHA = MultiheadAttention<Tensor>;
 const build = (E: number, H: number, opts: Parameters<typeof MultiheadAttention.create>[2] = {}, seed = 1): MHA => {
   const lazy = MultiheadAttention.create(E, H, opts);
   const shapes = toArray(lazy).map((p) => p.shape);
-  return fromArray(lazy, shapes.map((s, i) => tf.mul(seeded([...s], seed + i), 0.8)));
+  return fromArray(
+    lazy,
+    shapes.map((s, i) => tf.mul(seeded([...s], seed + i), 0.8)),
+  );
 };
 
 interface RefMasks {
@@ -218,7 +221,14 @@ describe('nn.MultiheadAttention', () => {
     const q = seeded([1, 2, 4], 70);
     const kv = seeded([1, 3, 3], 71);
     const v = seeded([1, 3, 2], 72);
-    const mask = tf.tensor2d([[false, true, false], [false, false, false]], [2, 3], 'bool');
+    const mask = tf.tensor2d(
+      [
+        [false, true, false],
+        [false, false, false],
+      ],
+      [2, 3],
+      'bool',
+    );
     const f = (qx: Tensor, wq: Tensor, wk: Tensor, bIn: Tensor, wOut: Tensor): tf.Scalar =>
       weightedSum(
         MultiheadAttention.forward(
@@ -239,13 +249,25 @@ describe('nn.MultiheadAttention', () => {
     const bad = (f: () => unknown, re: RegExp): void => void expect(f).to.throw(re);
     bad(() => MultiheadAttention.forward(m, tf.zeros([2, 3, 5])), /expected query of shape \[N, L, 4\] or \[L, 4\], got \[2, 3, 5\]/);
     bad(() => MultiheadAttention.forward(m, x, tf.zeros([3, 3, 4])), /expected key of shape \[2, \*, 4\], got \[3, 3, 4\]/);
-    bad(() => MultiheadAttention.forward(m, x, tf.zeros([2, 5, 4]), tf.zeros([2, 4, 4])), /expected value of shape \[2, 5, 4\], got \[2, 4, 4\]/);
-    bad(() => MultiheadAttention.forward(m, x, x, x, { attnMask: tf.zeros([3, 4], 'bool') }), /attnMask of shape \[3, 3\] or \[4, 3, 3\], got \[3, 4\]/);
-    bad(() => MultiheadAttention.forward(m, x, x, x, { keyPaddingMask: tf.zeros([2, 4], 'bool') }), /keyPaddingMask of shape \[2, 3\], got \[2, 4\]/);
+    bad(
+      () => MultiheadAttention.forward(m, x, tf.zeros([2, 5, 4]), tf.zeros([2, 4, 4])),
+      /expected value of shape \[2, 5, 4\], got \[2, 4, 4\]/,
+    );
+    bad(
+      () => MultiheadAttention.forward(m, x, x, x, { attnMask: tf.zeros([3, 4], 'bool') }),
+      /attnMask of shape \[3, 3\] or \[4, 3, 3\], got \[3, 4\]/,
+    );
+    bad(
+      () => MultiheadAttention.forward(m, x, x, x, { keyPaddingMask: tf.zeros([2, 4], 'bool') }),
+      /keyPaddingMask of shape \[2, 3\], got \[2, 4\]/,
+    );
     bad(() => MultiheadAttention.forward(m, x, x, x, { keyPaddingMask: tf.zeros([2, 3]) }), /keyPaddingMask of dtype bool, got float32/);
     bad(() => MultiheadAttention.forward(m, tf.zeros([2, 3, 4], 'int32')), /dtype float32, got int32/);
     const holder = Holder.make({ body: [m] });
-    bad(() => Holder.forward(holder, tf.zeros([2, 3])), /MultiheadAttention at "body\.0": expected query of shape \[N, L, 4\] or \[L, 4\], got \[2, 3\]/);
+    bad(
+      () => Holder.forward(holder, tf.zeros([2, 3])),
+      /MultiheadAttention at "body\.0": expected query of shape \[N, L, 4\] or \[L, 4\], got \[2, 3\]/,
+    );
     bad(() => MultiheadAttention.create(6, 4), /divisible/);
     tf.dispose(x);
   });
@@ -266,8 +288,12 @@ describe('nn.MultiheadAttention', () => {
     expect(stateDictKeys(m)).to.deep.equal(['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']);
     const maxAbs = (t: Tensor): number => Math.max(...Array.from(t.dataSync()).map(Math.abs));
     const xavier = Math.sqrt(6 / (E + 3 * E));
-    expect(maxAbs(m.in_proj_weight)).to.be.below(xavier).and.above(xavier * 0.7);
-    expect(maxAbs(m.out_proj.weight)).to.be.below(1 / Math.sqrt(E)).and.above(0.7 / Math.sqrt(E));
+    expect(maxAbs(m.in_proj_weight))
+      .to.be.below(xavier)
+      .and.above(xavier * 0.7);
+    expect(maxAbs(m.out_proj.weight))
+      .to.be.below(1 / Math.sqrt(E))
+      .and.above(0.7 / Math.sqrt(E));
     expect(maxAbs(m.in_proj_bias)).to.equal(0);
     expect(maxAbs(m.out_proj.bias)).to.equal(0);
     tf.dispose(toArray(m));
@@ -290,7 +316,14 @@ describe('nn.MultiheadAttention', () => {
     const m = build(4, 2, { dropout: 0.3 });
     const [mt] = newState(m, 'train')(key(1));
     const x = seeded([2, 3, 4], 80);
-    const pad = tf.tensor2d([[false, false, true], [false, false, false]], [2, 3], 'bool');
+    const pad = tf.tensor2d(
+      [
+        [false, false, true],
+        [false, false, false],
+      ],
+      [2, 3],
+      'bool',
+    );
     expectNoLeak(() => MultiheadAttention.forward(mt, x, x, x, { causal: true, keyPaddingMask: pad })).dispose();
     const r = expectNoLeak(() => MultiheadAttention.attend(m, x, undefined, undefined, { causal: true }));
     tf.dispose([r.output, r.weights, x, pad]);

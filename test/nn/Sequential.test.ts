@@ -20,7 +20,16 @@ import { foldIn } from '../../src/random/foldIn.js';
 import { newState, setMode } from '../../src/random/newState.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { buffer, constant } from '../../src/tree/Field.js';
-import { type AnyModule, applyWithState, defineModule, fromArray, leafInfos, type ModuleType, type Relabel, toArray } from '../../src/tree/Module.js';
+import {
+  type AnyModule,
+  applyWithState,
+  defineModule,
+  fromArray,
+  leafInfos,
+  type ModuleType,
+  type Relabel,
+  toArray,
+} from '../../src/tree/Module.js';
 import { checkGradients, expectClose, expectNoLeak, seeded, weightedSum } from './helpers.js';
 
 type Tensor = tf.Tensor;
@@ -31,13 +40,19 @@ const Counter = defineModule('test/nn/Counter', {
   fields: { calls: buffer(), total: buffer(), offset: constant<number>() },
   forward: (m, x: Tensor): Tensor => tf.add(x, m.offset),
   forwardWithState: (m, x: Tensor) =>
-    tf.tidy(() => [tf.add(x, m.offset), { ...m, calls: tf.add(m.calls, 1), total: tf.add(m.total, tf.sum(x)) }] as never) as readonly [Tensor, typeof m],
+    tf.tidy(() => [tf.add(x, m.offset), { ...m, calls: tf.add(m.calls, 1), total: tf.add(m.total, tf.sum(x)) }] as never) as readonly [
+      Tensor,
+      typeof m,
+    ],
 });
 type Counter<A> = ModuleType<typeof Counter, A>;
 const counter = (offset: number): Counter<Tensor> => Counter.make({ calls: tf.scalar(0), total: tf.scalar(0), offset });
 
 const seededModule = <M extends AnyModule<unknown>>(lazy: M, seed: number): Relabel<M, Tensor> =>
-  fromArray(lazy, toArray(lazy).map((p, i) => seeded([...(p as { shape: number[] }).shape], seed + i)));
+  fromArray(
+    lazy,
+    toArray(lazy).map((p, i) => seeded([...(p as { shape: number[] }).shape], seed + i)),
+  );
 
 /** x Wᵀ + b, written with raw ops. */
 const dense = (x: Tensor, l: Linear<Tensor>): Tensor => tf.add(tf.matMul(x, tf.transpose(l.weight)), l.bias);
@@ -53,15 +68,18 @@ describe('nn.Sequential', () => {
     expect(leafInfos(seq).map((i) => i.path)).to.deep.equal(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
     // PyTorch's nn.Sequential state-dict keys
     expect(stateDictKeys(seq)).to.deep.equal(['0.weight', '0.bias', '1.weight', '1.bias']);
-    expect(stateDictKeys(Sequential.create([Linear.create(2, 2), Sequential.create([Dropout.create(0.1), Linear.create(2, 1)])]))).to.deep.equal([
-      '0.weight', '0.bias', '1.1.weight', '1.1.bias',
-    ]);
+    expect(
+      stateDictKeys(Sequential.create([Linear.create(2, 2), Sequential.create([Dropout.create(0.1), Linear.create(2, 1)])])),
+    ).to.deep.equal(['0.weight', '0.bias', '1.1.weight', '1.1.bias']);
   });
 
   it('forwardWithState threads every child through applyWithState (a stateful child inside gets updated); forward does not', () => {
     const lin = seededModule(Linear.create(2, 2), 3);
     const seq = Sequential.create([counter(1), lin, counter(-2)]);
-    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const [y, next] = Sequential.forwardWithState(seq, x);
     const h = tf.add(x, 1);
     const h2 = dense(h, lin);
@@ -86,7 +104,12 @@ describe('nn.Sequential', () => {
     const lin = seededModule(Linear.create(2, 3), 2);
     const bn = initialize(BatchNorm1d.create(3))(key(0));
     const seq = setMode(Sequential.create([lin, bn]), 'train');
-    const x = tf.tensor2d([[1, -2], [0.5, 3], [2, 1], [-1, 0]]);
+    const x = tf.tensor2d([
+      [1, -2],
+      [0.5, 3],
+      [2, 1],
+      [-1, 0],
+    ]);
     const [, next] = Sequential.forwardWithState(seq, x);
     const bnNext = next.layers[1] as typeof bn;
     // by hand: h = x Wᵀ + b; running_mean = 0.9·0 + 0.1·mean(h); running_var = 0.9·1 + 0.1·unbiased var(h)
@@ -94,8 +117,16 @@ describe('nn.Sequential', () => {
     const cols = [0, 1, 2].map((j) => h.map((r) => r[j]!));
     const mean = cols.map((c) => c.reduce((a, b) => a + b, 0) / c.length);
     const uvar = cols.map((c, j) => c.reduce((a, v) => a + (v - mean[j]!) ** 2, 0) / (c.length - 1));
-    expectClose(bnNext.runningMean.dataSync(), mean.map((m) => 0.1 * m), 1e-5);
-    expectClose(bnNext.runningVar.dataSync(), uvar.map((v) => 0.9 + 0.1 * v), 1e-5);
+    expectClose(
+      bnNext.runningMean.dataSync(),
+      mean.map((m) => 0.1 * m),
+      1e-5,
+    );
+    expectClose(
+      bnNext.runningVar.dataSync(),
+      uvar.map((v) => 0.9 + 0.1 * v),
+      1e-5,
+    );
     expect(bnNext.numBatchesTracked.dataSync()[0]).to.equal(1);
     expect(next.layers[0]).to.equal(seq.layers[0]); // a stateless child is passed through as is
     // plain forward leaves the statistics where they were
@@ -108,9 +139,13 @@ describe('nn.Sequential', () => {
     const [, next] = Sequential.forwardWithState(outer, tf.ones([1, 2]));
     const innerNext = next.layers[0] as typeof inner;
     expect((innerNext.layers[0] as Counter<Tensor>).calls.dataSync()[0]).to.equal(1);
-    expect(() => Sequential.forward(outer, tf.ones([1, 5]))).to.throw(/Linear at "layers\.0\.layers\.1": expected input of shape \[\.\.\., 2\], got \[1, 5\]/);
+    expect(() => Sequential.forward(outer, tf.ones([1, 5]))).to.throw(
+      /Linear at "layers\.0\.layers\.1": expected input of shape \[\.\.\., 2\], got \[1, 5\]/,
+    );
     const bad = Sequential.create([seededModule(Linear.create(2, 3), 1), seededModule(Linear.create(4, 1), 1)]);
-    expect(() => Sequential.forward(bad, tf.ones([1, 2]))).to.throw(/Linear at "layers\.1": expected input of shape \[\.\.\., 4\], got \[1, 3\]/);
+    expect(() => Sequential.forward(bad, tf.ones([1, 2]))).to.throw(
+      /Linear at "layers\.1": expected input of shape \[\.\.\., 4\], got \[1, 3\]/,
+    );
   });
 
   it('gradients through a Sequential match central finite differences; Dropout inside gets its key from newState', () => {
@@ -118,7 +153,13 @@ describe('nn.Sequential', () => {
     const b = seededModule(Linear.create(2, 2), 4);
     const x = seeded([2, 3], 7);
     checkGradients(
-      (wa, bb) => weightedSum(Sequential.forward(Sequential.create([{ ...a, weight: wa } as Linear<Tensor>, { ...b, bias: bb } as Linear<Tensor>]), x) as Tensor),
+      (wa, bb) =>
+        weightedSum(
+          Sequential.forward(
+            Sequential.create([{ ...a, weight: wa } as Linear<Tensor>, { ...b, bias: bb } as Linear<Tensor>]),
+            x,
+          ) as Tensor,
+        ),
       [a.weight, b.bias],
     );
     const seq = Sequential.create([a, Dropout.create(0.5), b]);
@@ -148,7 +189,12 @@ describe('nn.MLP', () => {
   it('is Linear → activation → … → Linear, by raw ops; dropout after each hidden activation with reuse(dropout, i) keys', () => {
     const mlp = seededModule(MLP.create([3, 5, 4, 2], { activation: 'tanh', dropout: 0.25 }), 11);
     expect(leafInfos(mlp).map((i) => i.path)).to.deep.equal([
-      'layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias', 'layers.2.weight', 'layers.2.bias',
+      'layers.0.weight',
+      'layers.0.bias',
+      'layers.1.weight',
+      'layers.1.bias',
+      'layers.2.weight',
+      'layers.2.bias',
     ]);
     const [l0, l1, l2] = mlp.layers as [Linear<Tensor>, Linear<Tensor>, Linear<Tensor>];
     const x = seeded([6, 3], 2);
@@ -178,7 +224,22 @@ describe('nn.MLP', () => {
     const mlp = seededModule(MLP.create([2, 3, 1], { activation: 'gelu' }), 3);
     const x = seeded([2, 2], 4);
     const [l0, l1] = mlp.layers as [Linear<Tensor>, Linear<Tensor>];
-    checkGradients((w0, b1) => weightedSum(MLP.forward({ ...mlp, layers: [{ ...l0, weight: w0 }, { ...l1, bias: b1 }] } as typeof mlp, x)), [l0.weight, l1.bias]);
+    checkGradients(
+      (w0, b1) =>
+        weightedSum(
+          MLP.forward(
+            {
+              ...mlp,
+              layers: [
+                { ...l0, weight: w0 },
+                { ...l1, bias: b1 },
+              ],
+            } as typeof mlp,
+            x,
+          ),
+        ),
+      [l0.weight, l1.bias],
+    );
     expectNoLeak(() => MLP.forward(mlp, x)).dispose();
   });
 });

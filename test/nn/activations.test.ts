@@ -43,14 +43,23 @@ describe('nn activations', () => {
   });
 
   it('softmax / logSoftmax along the last axis and any other, stable for large inputs', () => {
-    const m = tf.tensor2d([[1, 2, 3], [1000, 1000, 1000]]);
+    const m = tf.tensor2d([
+      [1, 2, 3],
+      [1000, 1000, 1000],
+    ]);
     const s = expectNoLeak(() => softmax(m));
     const e = [1, 2, 3].map((v) => Math.exp(v));
     const z = e.reduce((a, b) => a + b, 0);
     expectClose(s.dataSync(), [...e.map((v) => v / z), 1 / 3, 1 / 3, 1 / 3], 1e-6);
     const ls = logSoftmax(m);
     expectClose(ls.dataSync(), [...e.map((v) => Math.log(v / z)), -Math.log(3), -Math.log(3), -Math.log(3)], 1e-5);
-    const s0 = softmax(tf.tensor2d([[0, 1], [Math.log(3), 1]]), 0);
+    const s0 = softmax(
+      tf.tensor2d([
+        [0, 1],
+        [Math.log(3), 1],
+      ]),
+      0,
+    );
     expectClose(s0.dataSync(), [0.25, 0.5, 0.75, 0.5], 1e-6);
     expect(() => softmax(m, 2)).to.throw('axis 2 is out of range for input of shape [2, 3]');
     dispose([m, s, ls, s0]);
@@ -58,7 +67,20 @@ describe('nn activations', () => {
 
   it('gradients match central finite differences', () => {
     const input = seeded([12], 7);
-    const fs: Array<(t: Tensor) => Tensor> = [relu, gelu, geluTanh, silu, tanh, sigmoid, leakyRelu, elu, (t) => elu(t, 1.5), softmax, logSoftmax, (t) => softmax(tf.reshape(t, [3, 4]), 0)];
+    const fs: Array<(t: Tensor) => Tensor> = [
+      relu,
+      gelu,
+      geluTanh,
+      silu,
+      tanh,
+      sigmoid,
+      leakyRelu,
+      elu,
+      (t) => elu(t, 1.5),
+      softmax,
+      logSoftmax,
+      (t) => softmax(tf.reshape(t, [3, 4]), 0),
+    ];
     for (const f of fs) checkGradients((t) => weightedSum(f(t!)), [input], { samples: 12, h: 1e-3 });
     input.dispose();
   });

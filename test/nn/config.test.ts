@@ -74,7 +74,11 @@ const samples: Record<string, ReadonlyArray<Lazy>> = {
   LSTM: [LSTM.create(3, 5), LSTM.create(3, 4, { numLayers: 3, dropout: 0.2, bias: false })],
   GRU: [GRU.create(3, 5), GRU.create(3, 4, { numLayers: 2, dropout: 0.5 })],
   Conv1d: [Conv1d.create(2, 4, 3), Conv1d.create(4, 4, 3, { stride: 2, padding: 1, dilation: 2, groups: 2, bias: false } as never)],
-  Conv2d: [Conv2d.create(3, 4, 3), Conv2d.create(4, 8, [3, 1], { padding: 'same', dilation: [1, 2], groups: 4 } as never), Conv2d.create(2, 2, 3, { stride: [2, 1], padding: [1, 0], bias: false } as never)],
+  Conv2d: [
+    Conv2d.create(3, 4, 3),
+    Conv2d.create(4, 8, [3, 1], { padding: 'same', dilation: [1, 2], groups: 4 } as never),
+    Conv2d.create(2, 2, 3, { stride: [2, 1], padding: [1, 0], bias: false } as never),
+  ],
   ConvTranspose2d: [ConvTranspose2d.create(3, 4, 3), ConvTranspose2d.create(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 } as never)],
   MaxPool2d: [MaxPool2d.create(2), MaxPool2d.create([3, 2], { stride: 1, padding: 1 } as never)],
   AvgPool2d: [AvgPool2d.create(2), AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true } as never)],
@@ -145,7 +149,13 @@ describe('nn config (architecture as data)', () => {
       fc.tuple(size, size, fc.integer({ min: 1, max: 3 })).map(([i, h, numLayers]) => LSTM.create(i, h, { numLayers }) as Lazy),
       mlp,
     );
-    const seq = fc.array(fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }).map((ls) => Sequential.create(ls) as Lazy)), { maxLength: 4 });
+    const seq = fc.array(
+      fc.oneof(
+        leaf,
+        fc.array(leaf, { maxLength: 3 }).map((ls) => Sequential.create(ls) as Lazy),
+      ),
+      { maxLength: 4 },
+    );
     fc.assert(
       fc.property(seq, (layers) => {
         const m = Sequential.create(layers);
@@ -167,7 +177,13 @@ describe('nn config (architecture as data)', () => {
     it('a bad field deep inside a Sequential', () => {
       const json = {
         type: 'Sequential',
-        config: { layers: [lin({ inFeatures: 2, outFeatures: 3 }), { type: 'Dropout', config: { rate: 0.1 } }, lin({ inFeatures: 3, outFeatures: -3 })] },
+        config: {
+          layers: [
+            lin({ inFeatures: 2, outFeatures: 3 }),
+            { type: 'Dropout', config: { rate: 0.1 } },
+            lin({ inFeatures: 3, outFeatures: -3 }),
+          ],
+        },
       };
       expect(problems(json)).to.deep.equal(['config.layers.2.config.outFeatures: expected a positive integer, got -3']);
       expect(() => fromConfig(json)).to.throw(ConfigError, /config\.layers\.2\.config\.outFeatures: expected a positive integer, got -3/);
@@ -197,8 +213,12 @@ describe('nn config (architecture as data)', () => {
         'config.layers.3.config.layers.0.config.rate: expected a number in [0, 1), got 1',
         'config.layers.4.config.numLayers: expected a positive integer, got "2"',
       ]);
-      expect(ps.find((p) => p.startsWith('config.layers.0.config.bais: unknown option'))).to.match(/Linear config takes inFeatures, outFeatures, bias/);
-      expect(ps.find((p) => p.startsWith('config.layers.1.type:'))).to.match(/expected a registered layer name \(.*Linear.*\), got "Conv3d"/);
+      expect(ps.find((p) => p.startsWith('config.layers.0.config.bais: unknown option'))).to.match(
+        /Linear config takes inFeatures, outFeatures, bias/,
+      );
+      expect(ps.find((p) => p.startsWith('config.layers.1.type:'))).to.match(
+        /expected a registered layer name \(.*Linear.*\), got "Conv3d"/,
+      );
       expect(ps.find((p) => p.startsWith('config.layers.2.config.activation:'))).to.match(/expected one of "relu", .*got "swish"/);
       expect(ps.find((p) => p.startsWith('config.layers.4.extra:'))).to.match(/unknown key/);
       expect(ps.find((p) => p.startsWith('config.layers.5:'))).to.match(/expected a layer config .*got "Linear"/);
@@ -213,22 +233,36 @@ describe('nn config (architecture as data)', () => {
 
     it('top-level problems and too-short MLP sizes', () => {
       expect(problems(null)[0]).to.match(/^\(root\): expected a layer config/);
-      expect(problems({ type: 'MLP', config: { sizes: [3] } })).to.deep.equal(['config.sizes: expected a list of at least 2 positive integers, got [3]']);
+      expect(problems({ type: 'MLP', config: { sizes: [3] } })).to.deep.equal([
+        'config.sizes: expected a list of at least 2 positive integers, got [3]',
+      ]);
       expect(problems({ type: 'Dropout' })).to.deep.equal(['config: expected Dropout config (a JSON object), got nothing']);
     });
 
     it("a constructor's cross-field rule fails with the layer's path", () => {
-      const json = { type: 'Sequential', config: { layers: [lin({ inFeatures: 2, outFeatures: 10 }), { type: 'MultiheadAttention', config: { embedDim: 10, numHeads: 3 } }] } };
+      const json = {
+        type: 'Sequential',
+        config: {
+          layers: [lin({ inFeatures: 2, outFeatures: 10 }), { type: 'MultiheadAttention', config: { embedDim: 10, numHeads: 3 } }],
+        },
+      };
       expect(E.isRight(decodeLayerConfig(json))).to.equal(true);
-      expect(() => fromConfig(json)).to.throw(ConfigError, /config\.layers\.1: MultiheadAttention\.create: embedDim \(10\) must be divisible by numHeads \(3\)/);
+      expect(() => fromConfig(json)).to.throw(
+        ConfigError,
+        /config\.layers\.1: MultiheadAttention\.create: embedDim \(10\) must be divisible by numHeads \(3\)/,
+      );
     });
   });
 
   it('toConfig of an unregistered module says how to register it; a name clash is refused', () => {
     const fake = { ...Linear, URI: 'test/NotLinear' } as never;
-    expect(() => builtinLayers.with(fake)).to.throw(/the name "Linear" is taken by parallax-ts\/nn\/Linear, so test\/NotLinear cannot have it/);
+    expect(() => builtinLayers.with(fake)).to.throw(
+      /the name "Linear" is taken by parallax-ts\/nn\/Linear, so test\/NotLinear cannot have it/,
+    );
     expect(builtinLayers.with(Linear)).to.equal(builtinLayers, 'the same kind again: a no-op');
-    expect(() => toConfig({ [Symbol.for('parallax-ts/ModuleDef')]: { URI: 'x/Y', name: 'Y', fields: {}, fieldNames: [] } } as never)).to.throw(
+    expect(() =>
+      toConfig({ [Symbol.for('parallax-ts/ModuleDef')]: { URI: 'x/Y', name: 'Y', fields: {}, fieldNames: [] } } as never),
+    ).to.throw(
       /Y is not a registered layer \(the registry holds AdaptiveAvgPool2d, .*, Sequential\); give its definition a config with nn\.configurable \(see ConfigurableLayer\) and add it to the registry \(registry\.with\(Y\)\), or save the weights alone \(io\.saveStateDict\)/,
     );
   });
@@ -260,14 +294,21 @@ const BiasDef = defineModule('test/config/Bias', {
   create: (size: number) => ({ bias: paramInit([size], (shape) => () => tf.ones([...shape])), size }),
   forward: (m, x: tf.Tensor) => tf.add(x, m.bias),
 });
-const Bias = configurable(BiasDef, t.type({ size: t.number }), { toConfig: (m) => ({ size: m.size }), fromConfig: (c) => BiasDef.create(c.size) });
+const Bias = configurable(BiasDef, t.type({ size: t.number }), {
+  toConfig: (m) => ({ size: m.size }),
+  fromConfig: (c) => BiasDef.create(c.size),
+});
 type Bias<A> = ModuleType<typeof Bias, A>;
 
 /** A user container: `x + layers(x)`; its children come from the registry it sits in. */
 const Residual = defineModule('test/config/Residual', {
   name: 'Residual',
   fields: { layers: anyModules() },
-  forward: (m, x: tf.Tensor) => tf.add(x, m.layers.reduce((h: tf.Tensor, l) => apply(l as AnyModule<tf.Tensor>, h) as tf.Tensor, x)),
+  forward: (m, x: tf.Tensor) =>
+    tf.add(
+      x,
+      m.layers.reduce((h: tf.Tensor, l) => apply(l as AnyModule<tf.Tensor>, h) as tf.Tensor, x),
+    ),
 });
 const ResidualLayer: ContainerLayer<{ readonly layers: ReadonlyArray<LayerConfig> }> = {
   container: true,
@@ -309,8 +350,12 @@ describe('nn config: layer registries are values', () => {
     );
     expect(small.names()).to.deep.equal(['Dropout', 'Linear']);
     expect(small.with(impostor, 'OtherDropout').names()).to.deep.equal(['Dropout', 'Linear', 'OtherDropout']);
-    expect(() => layerRegistry([Linear, Linear.create(2, 3) as never])).to.throw(/LayerRegistry\.with: .*is not a configurable layer: it lacks URI, name, toConfig, fromConfig, configCodec/);
-    expect(() => layerRegistry([{ ...Linear, configCodec: undefined } as never])).to.throw(/Linear is not a configurable layer: it lacks configCodec \(give its definition a config with nn\.configurable\)/);
+    expect(() => layerRegistry([Linear, Linear.create(2, 3) as never])).to.throw(
+      /LayerRegistry\.with: .*is not a configurable layer: it lacks URI, name, toConfig, fromConfig, configCodec/,
+    );
+    expect(() => layerRegistry([{ ...Linear, configCodec: undefined } as never])).to.throw(
+      /Linear is not a configurable layer: it lacks configCodec \(give its definition a config with nn\.configurable\)/,
+    );
     expect(() => small.with(Linear, '')).to.throw(/the name must be a non-empty string/);
     expect(() => fromConfig({ type: 'Linear', config: {} }, {} as never)).to.throw(/expected a LayerRegistry/);
   });
@@ -349,9 +394,9 @@ describe('nn config: layer registries are values', () => {
     ]);
     expect(() => toConfig(m)).to.throw(/toConfig: Scale is not a registered layer/);
     // Validation and build errors of a user layer name their JSON path.
-    expect(decodeLayerConfig({ type: 'Sequential', config: { layers: [{ type: 'Scale', config: { factor: 'x' } }] } }, registry)).to.deep.equal(
-      E.left(['config.layers.0.config.factor: expected number, got "x"']),
-    );
+    expect(
+      decodeLayerConfig({ type: 'Sequential', config: { layers: [{ type: 'Scale', config: { factor: 'x' } }] } }, registry),
+    ).to.deep.equal(E.left(['config.layers.0.config.factor: expected number, got "x"']));
     expect(() => fromConfig({ type: 'Sequential', config: { layers: [{ type: 'Scale', config: { factor: 0 } }] } }, registry)).to.throw(
       ConfigError,
       /config\.layers\.0: Scale\.create: factor must not be 0/,
@@ -361,7 +406,9 @@ describe('nn config: layer registries are values', () => {
 
   it('a registry made from scratch builds Sequentials only if it holds SequentialLayer; a user container decodes its children with its registry', () => {
     const noSequential = layerRegistry([Linear]);
-    expect(() => fromConfig({ type: 'Sequential', config: { layers: [] } }, noSequential)).to.throw(/expected a registered layer name \(Linear\), got "Sequential"/);
+    expect(() => fromConfig({ type: 'Sequential', config: { layers: [] } }, noSequential)).to.throw(
+      /expected a registered layer name \(Linear\), got "Sequential"/,
+    );
     const withSequential = layerRegistry([SequentialLayer, Linear]);
     expect(specOf(fromConfig({ type: 'Sequential', config: { layers: [] } }, withSequential)).URI).to.equal(Sequential.URI);
 
@@ -386,20 +433,32 @@ describe('nn config: layer registries are values', () => {
     expect(Array.from(Residual.forward(net, x).dataSync())).to.deep.equal(Array.from(expected.dataSync()));
     // Children are checked by the registry the container sits in, at their own paths; not by the built-in one.
     expect(
-      decodeLayerConfig({ type: 'Residual', config: { layers: [{ type: 'Dropout', config: { rate: 0.1 } }, { type: 'Linear', config: { inFeatures: 0, outFeatures: 1 } }] } }, registry),
+      decodeLayerConfig(
+        {
+          type: 'Residual',
+          config: {
+            layers: [
+              { type: 'Dropout', config: { rate: 0.1 } },
+              { type: 'Linear', config: { inFeatures: 0, outFeatures: 1 } },
+            ],
+          },
+        },
+        registry,
+      ),
     ).to.deep.equal(
       E.left([
         'config.layers.0.type: expected a registered layer name (Linear, Residual, Scale), got "Dropout"',
         'config.layers.1.config.inFeatures: expected a positive integer, got 0',
       ]),
     );
-    expect(() => fromConfig({ type: 'Residual', config: { layers: [json.config.layers[0], { type: 'Scale', config: { factor: 0 } }] } }, registry)).to.throw(
-      ConfigError,
-      /config\.layers\.1: Scale\.create: factor must not be 0/,
-    );
+    expect(() =>
+      fromConfig({ type: 'Residual', config: { layers: [json.config.layers[0], { type: 'Scale', config: { factor: 0 } }] } }, registry),
+    ).to.throw(ConfigError, /config\.layers\.1: Scale\.create: factor must not be 0/);
     // The container inside a built-in Sequential: the Sequential decodes its children with the same registry.
     const nested = { type: 'Sequential', config: { layers: [json] } };
-    expect(toConfig(fromConfig(nested, builtinLayers.with(ResidualLayer).with(Scale)), builtinLayers.with(ResidualLayer).with(Scale))).to.deep.equal(nested);
+    expect(
+      toConfig(fromConfig(nested, builtinLayers.with(ResidualLayer).with(Scale)), builtinLayers.with(ResidualLayer).with(Scale)),
+    ).to.deep.equal(nested);
     tf.dispose([x, expected, w.weight, w.bias]);
   });
 

@@ -78,21 +78,210 @@ const autodiff = (g: Geometry, x: Tensor, w: Tensor, b: Tensor | undefined, dy: 
       const y = tf.transpose(ba === undefined ? y0 : tf.add(y0, ba), [0, 3, 1, 2]);
       return tf.sum(tf.mul(y, dy));
     };
-    return tf.grads(f as (...xs: Tensor[]) => Tensor)(b === undefined ? [x, w] : [x, w, b]).map(values);
+    return tf
+      .grads(f as (...xs: Tensor[]) => Tensor)(b === undefined ? [x, w] : [x, w, b])
+      .map(values);
   });
 
 const cases: ReadonlyArray<{ name: string; g: Geometry; bias: boolean }> = [
-  { name: '3x3, no padding', g: { n: 2, c: 3, h: 6, w: 5, o: 4, kh: 3, kw: 3, stride: [1, 1], pad: [[0, 0], [0, 0]] }, bias: true },
-  { name: 'stride 2, padding 1', g: { n: 2, c: 2, h: 7, w: 6, o: 3, kh: 3, kw: 3, stride: [2, 2], pad: [[1, 1], [1, 1]] }, bias: true },
-  { name: "asymmetric padding ('same' with an even kernel)", g: { n: 1, c: 2, h: 5, w: 5, o: 2, kh: 4, kw: 3, stride: [1, 1], pad: [[1, 2], [1, 1]] }, bias: true },
-  { name: 'stride [3, 2] whose windows never reach the last rows/columns', g: { n: 2, c: 2, h: 9, w: 8, o: 3, kh: 2, kw: 3, stride: [3, 2], pad: [[0, 0], [0, 0]] }, bias: true },
-  { name: 'stride [3, 2], 3x4 kernel, asymmetric padding (input gradient by phases on wasm)', g: { n: 2, c: 2, h: 10, w: 9, o: 3, kh: 3, kw: 4, stride: [3, 2], pad: [[1, 0], [0, 2]] }, bias: true },
-  { name: 'stride 2, 4x4 kernel, padding 1 (the usual 2x downsampler)', g: { n: 1, c: 3, h: 8, w: 8, o: 2, kh: 4, kw: 4, stride: [2, 2], pad: [[1, 1], [1, 1]] }, bias: false },
-  { name: 'stride 2 with padding 2 and a 2x2 kernel (output rows past the input)', g: { n: 1, c: 2, h: 5, w: 4, o: 2, kh: 2, kw: 2, stride: [2, 2], pad: [[2, 2], [1, 2]] }, bias: true },
-  { name: 'no bias, 1x1 kernel', g: { n: 2, c: 3, h: 4, w: 4, o: 2, kh: 1, kw: 1, stride: [1, 1], pad: [[0, 0], [0, 0]] }, bias: false },
-  { name: 'one output channel', g: { n: 2, c: 2, h: 5, w: 4, o: 1, kh: 2, kw: 2, stride: [1, 1], pad: [[1, 0], [0, 1]] }, bias: true },
-  { name: 'one input channel, stride 2 (the bench CNN, smaller)', g: { n: 4, c: 1, h: 12, w: 12, o: 8, kh: 3, kw: 3, stride: [2, 2], pad: [[0, 0], [0, 0]] }, bias: true },
-  { name: 'XNNPACK-sized', g: { n: 4, c: 8, h: 14, w: 14, o: 16, kh: 3, kw: 3, stride: [2, 2], pad: [[1, 1], [1, 1]] }, bias: true },
+  {
+    name: '3x3, no padding',
+    g: {
+      n: 2,
+      c: 3,
+      h: 6,
+      w: 5,
+      o: 4,
+      kh: 3,
+      kw: 3,
+      stride: [1, 1],
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'stride 2, padding 1',
+    g: {
+      n: 2,
+      c: 2,
+      h: 7,
+      w: 6,
+      o: 3,
+      kh: 3,
+      kw: 3,
+      stride: [2, 2],
+      pad: [
+        [1, 1],
+        [1, 1],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: "asymmetric padding ('same' with an even kernel)",
+    g: {
+      n: 1,
+      c: 2,
+      h: 5,
+      w: 5,
+      o: 2,
+      kh: 4,
+      kw: 3,
+      stride: [1, 1],
+      pad: [
+        [1, 2],
+        [1, 1],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'stride [3, 2] whose windows never reach the last rows/columns',
+    g: {
+      n: 2,
+      c: 2,
+      h: 9,
+      w: 8,
+      o: 3,
+      kh: 2,
+      kw: 3,
+      stride: [3, 2],
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'stride [3, 2], 3x4 kernel, asymmetric padding (input gradient by phases on wasm)',
+    g: {
+      n: 2,
+      c: 2,
+      h: 10,
+      w: 9,
+      o: 3,
+      kh: 3,
+      kw: 4,
+      stride: [3, 2],
+      pad: [
+        [1, 0],
+        [0, 2],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'stride 2, 4x4 kernel, padding 1 (the usual 2x downsampler)',
+    g: {
+      n: 1,
+      c: 3,
+      h: 8,
+      w: 8,
+      o: 2,
+      kh: 4,
+      kw: 4,
+      stride: [2, 2],
+      pad: [
+        [1, 1],
+        [1, 1],
+      ],
+    },
+    bias: false,
+  },
+  {
+    name: 'stride 2 with padding 2 and a 2x2 kernel (output rows past the input)',
+    g: {
+      n: 1,
+      c: 2,
+      h: 5,
+      w: 4,
+      o: 2,
+      kh: 2,
+      kw: 2,
+      stride: [2, 2],
+      pad: [
+        [2, 2],
+        [1, 2],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'no bias, 1x1 kernel',
+    g: {
+      n: 2,
+      c: 3,
+      h: 4,
+      w: 4,
+      o: 2,
+      kh: 1,
+      kw: 1,
+      stride: [1, 1],
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+    bias: false,
+  },
+  {
+    name: 'one output channel',
+    g: {
+      n: 2,
+      c: 2,
+      h: 5,
+      w: 4,
+      o: 1,
+      kh: 2,
+      kw: 2,
+      stride: [1, 1],
+      pad: [
+        [1, 0],
+        [0, 1],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'one input channel, stride 2 (the bench CNN, smaller)',
+    g: {
+      n: 4,
+      c: 1,
+      h: 12,
+      w: 12,
+      o: 8,
+      kh: 3,
+      kw: 3,
+      stride: [2, 2],
+      pad: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+    bias: true,
+  },
+  {
+    name: 'XNNPACK-sized',
+    g: {
+      n: 4,
+      c: 8,
+      h: 14,
+      w: 14,
+      o: 16,
+      kh: 3,
+      kw: 3,
+      stride: [2, 2],
+      pad: [
+        [1, 1],
+        [1, 1],
+      ],
+    },
+    bias: true,
+  },
 ];
 
 for (const backend of ['cpu', 'wasm'] as const) {
@@ -141,7 +330,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
 
     it('rank 3 ([N, C, L] with weight [O, I, k], as nn.Conv1d): forward and gradients match the loops at height 1', () => {
-      const g: Geometry = { n: 2, c: 3, h: 1, w: 9, o: 4, kh: 1, kw: 3, stride: [1, 2], pad: [[0, 0], [1, 2]] };
+      const g: Geometry = {
+        n: 2,
+        c: 3,
+        h: 1,
+        w: 9,
+        o: 4,
+        kh: 1,
+        kw: 3,
+        stride: [1, 2],
+        pad: [
+          [0, 0],
+          [1, 2],
+        ],
+      };
       const [, wo] = outSize(g);
       const xv = seededValues(2 * 3 * 9, 21);
       const wv = seededValues(4 * 3 * 3, 22);
@@ -169,7 +371,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
 
     it('differentiates only what is asked: the weight alone, the input alone, the bias alone', () => {
-      const g: Geometry = { n: 2, c: 2, h: 6, w: 6, o: 3, kh: 3, kw: 3, stride: [2, 2], pad: [[1, 1], [1, 1]] };
+      const g: Geometry = {
+        n: 2,
+        c: 2,
+        h: 6,
+        w: 6,
+        o: 3,
+        kh: 3,
+        kw: 3,
+        stride: [2, 2],
+        pad: [
+          [1, 1],
+          [1, 1],
+        ],
+      };
       const [ho, wo] = outSize(g);
       const x = seeded([2, 2, 6, 6], 5);
       const w = seeded([3, 2, 3, 3], 6);
@@ -193,7 +408,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it("inside a scope named like a kernel ('Conv2D'), its own gradient is still used", () => {
       const x = seeded([1, 1, 3, 3], 9);
       const w = seeded([2, 1, 2, 2], 10);
-      const args = { stride: [1, 1] as [number, number], padding: [[0, 0], [0, 0]] as Pad };
+      const args = {
+        stride: [1, 1] as [number, number],
+        padding: [
+          [0, 0],
+          [0, 0],
+        ] as Pad,
+      };
       const gw = tf.tidy(() => values(tf.grad((wa: Tensor) => tf.tidy('Conv2D', () => tf.sum(conv2dOp(x, wa, undefined, args))))(w)));
       // d/dW Σ conv(x, W) = for each output channel, the sum of the 2x2 windows of x
       const xs = values(x);
@@ -220,9 +441,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
         for (let c = 0; c < 2; c++)
           for (let p = 0; p < 3; p++)
             for (let q = 0; q < 3; q++) dilated.push(p % 2 === 0 && q % 2 === 0 ? wv[((o * 2 + c) * 2 + p / 2) * 2 + q / 2]! : 0);
-      const g: Geometry = { n: 1, c: 2, h: 5, w: 6, o: 3, kh: 3, kw: 3, stride: [1, 1], pad: [[1, 1], [1, 1]] };
+      const g: Geometry = {
+        n: 1,
+        c: 2,
+        h: 5,
+        w: 6,
+        o: 3,
+        kh: 3,
+        kw: 3,
+        stride: [1, 1],
+        pad: [
+          [1, 1],
+          [1, 1],
+        ],
+      };
       const ref = reference(g, values(x), dilated, values(m.bias), values(r));
-      expect(value.dataSync()[0]).to.be.closeTo(ref.y.reduce((a, v, i) => a + v * values(r)[i]!, 0), 1e-4);
+      expect(value.dataSync()[0]).to.be.closeTo(
+        ref.y.reduce((a, v, i) => a + v * values(r)[i]!, 0),
+        1e-4,
+      );
       const dwTaps: number[] = [];
       for (let o = 0; o < 3; o++)
         for (let c = 0; c < 2; c++)

@@ -28,7 +28,14 @@ const convOut = (size: number, k: number, stride: number, padBefore: number, pad
 };
 
 /** PyTorch's transposed-convolution output size along one axis (null: PyTorch raises). */
-const transposedOut = (size: number, k: number, stride: number, padding: number, outputPadding: number, dilation: number): number | null => {
+const transposedOut = (
+  size: number,
+  k: number,
+  stride: number,
+  padding: number,
+  outputPadding: number,
+  dilation: number,
+): number | null => {
   const out = (size - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1;
   return out < 1 ? null : out;
 };
@@ -71,7 +78,7 @@ describe('nn convolutions: input smaller than the kernel (PyTorch raises)', () =
     dispose(m);
   });
 
-  it('Conv2d: input exactly the kernel size, and \'same\' padding on a 1x1 input, still work', () => {
+  it("Conv2d: input exactly the kernel size, and 'same' padding on a 1x1 input, still work", () => {
     const exact = initialize(Conv2d.create(2, 3, [3, 2]))(k0);
     expect(outcome(() => Conv2d.forward(exact, tf.ones([2, 2, 3, 2])))).to.deep.equal([2, 3, 1, 1]);
     expect(outcome(() => Conv2d.forward(exact, tf.ones([2, 3, 2])))).to.deep.equal([3, 1, 1]);
@@ -87,11 +94,13 @@ describe('nn convolutions: input smaller than the kernel (PyTorch raises)', () =
     const m = initialize(Conv2d.create(1, 1, 3))(k0);
     const err = outcome(() => Conv2d.forward(m, tf.zeros([1, 1, 2, 2])));
     expect(err).to.be.instanceOf(ModuleError);
-    expect((err as Error).message).to.match(/^Conv2d/).and.to.include('[1, 1, 2, 2]');
+    expect((err as Error).message)
+      .to.match(/^Conv2d/)
+      .and.to.include('[1, 1, 2, 2]');
     dispose(m);
   });
 
-  it('Conv1d refuses an input shorter than the dilated kernel; exact length and \'same\' work', () => {
+  it("Conv1d refuses an input shorter than the dilated kernel; exact length and 'same' work", () => {
     const m = initialize(Conv1d.create(1, 1, 3))(k0);
     expect(() => tf.tidy(() => Conv1d.forward(m, tf.zeros([1, 1, 2])))).to.throw(ModuleError, /at least \[3\].*got \[2\]/);
     expect(() => tf.tidy(() => Conv1d.forward(m, tf.zeros([1, 2])))).to.throw(ModuleError, /at least \[3\].*got \[2\]/);
@@ -118,7 +127,7 @@ describe('nn convolutions: input smaller than the kernel (PyTorch raises)', () =
     dispose([m, x]);
   });
 
-  it('Conv2d agrees with PyTorch\'s formula: the output shape, or a ModuleError exactly when PyTorch raises', () => {
+  it("Conv2d agrees with PyTorch's formula: the output shape, or a ModuleError exactly when PyTorch raises", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
@@ -143,7 +152,7 @@ describe('nn convolutions: input smaller than the kernel (PyTorch raises)', () =
     );
   });
 
-  it('ConvTranspose2d agrees with PyTorch\'s formula: the output shape, or a ModuleError exactly when PyTorch raises', () => {
+  it("ConvTranspose2d agrees with PyTorch's formula: the output shape, or a ModuleError exactly when PyTorch raises", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 4 }),
@@ -155,7 +164,14 @@ describe('nn convolutions: input smaller than the kernel (PyTorch raises)', () =
         (size, k, stride, padding, dilation, op) => {
           const outputPadding = op % Math.max(stride, dilation);
           const expected = transposedOut(size, k, stride, padding, outputPadding, dilation);
-          const m = initialize(ConvTranspose2d.create(1, 1, [k, 1], { stride: [stride, 1], padding: [padding, 0], outputPadding: [outputPadding, 0], dilation: [dilation, 1] }))(k0);
+          const m = initialize(
+            ConvTranspose2d.create(1, 1, [k, 1], {
+              stride: [stride, 1],
+              padding: [padding, 0],
+              outputPadding: [outputPadding, 0],
+              dilation: [dilation, 1],
+            }),
+          )(k0);
           const got = outcome(() => ConvTranspose2d.forward(m, tf.zeros([1, 1, size, 2])));
           dispose(m);
           if (expected === null) return got instanceof ModuleError;

@@ -24,11 +24,21 @@ export const seededValues = (n: number, seed: number): number[] => {
 
 /** A float32 tensor of deterministic values in [-1, 1). */
 export const seeded = (shape: number[], seed: number): Tensor =>
-  tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape, 'float32');
+  tf.tensor(
+    seededValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+    'float32',
+  );
 
 /** The module `m` with its leaves replaced by deterministic tensors (buffers too). */
 export const withSeededLeaves = <M extends AnyModule<unknown>>(m: M, shapes: ReadonlyArray<ReadonlyArray<number>>, seed: number): M =>
-  fromArray(m, shapes.map((s, i) => seeded([...s], seed + i))) as unknown as M;
+  fromArray(
+    m,
+    shapes.map((s, i) => seeded([...s], seed + i)),
+  ) as unknown as M;
 
 /** Nested JS arrays of a tensor (float values). */
 export const arr = (t: Tensor): number[] => Array.from(t.dataSync());
@@ -111,10 +121,15 @@ export const checkGradients = (
   const h = options.h ?? 1e-2;
   const rtol = options.rtol ?? 1e-2;
   const atol = options.atol ?? 1e-3;
-  const analytic = tf.tidy(() => tf.grads(f)(xs).map((g) => Array.from(g.dataSync())));
+  const analytic = tf.tidy(() =>
+    tf
+      .grads(f)(xs)
+      .map((g) => Array.from(g.dataSync())),
+  );
   xs.forEach((x, xi) => {
     const base = Array.from(x.dataSync());
-    const picks = base.length <= samples ? base.map((_, i) => i) : seededValues(samples, xi + 7).map((u) => Math.floor(((u + 1) / 2) * base.length));
+    const picks =
+      base.length <= samples ? base.map((_, i) => i) : seededValues(samples, xi + 7).map((u) => Math.floor(((u + 1) / 2) * base.length));
     for (const idx of picks) {
       const at = (delta: number): number =>
         tf.tidy(() => {

@@ -56,7 +56,9 @@ const autodiffGrads = (x: Tensor, w: Tensor, b: Tensor | undefined, dy: Tensor):
       return tf.sum(tf.mul(tf.reshape(y, dy.shape), dy));
     };
     const args = b === undefined ? [x, w] : [x, w, b];
-    return tf.grads(f as (...xs: Tensor[]) => Tensor)(args).map(values);
+    return tf
+      .grads(f as (...xs: Tensor[]) => Tensor)(args)
+      .map(values);
   });
 
 const backends = ['cpu', 'wasm'] as const;
@@ -141,7 +143,14 @@ for (const backend of backends) {
         return tf.sum(tf.sigmoid(lin(tf.relu(lin(x)))));
       };
       const before = tf.memory().numTensors;
-      const [a, e] = tf.tidy(() => [tf.grads(ours as (...t: Tensor[]) => Tensor)([w, b]).map(values), tf.grads(raw as (...t: Tensor[]) => Tensor)([w, b]).map(values)]);
+      const [a, e] = tf.tidy(() => [
+        tf
+          .grads(ours as (...t: Tensor[]) => Tensor)([w, b])
+          .map(values),
+        tf
+          .grads(raw as (...t: Tensor[]) => Tensor)([w, b])
+          .map(values),
+      ]);
       expect(tf.memory().numTensors).to.equal(before);
       expectClose(a![0]!, e![0]!, 1e-5, 1e-6, 'dW');
       expectClose(a![1]!, e![1]!, 1e-5, 1e-6, 'db');
@@ -171,7 +180,10 @@ for (const backend of backends) {
         const before = tf.memory().numTensors;
         const { value, grads } = valueAndGrad((m: typeof layer, input: Tensor) => tf.sum(Linear.forward(m, input)))(layer, x);
         const y = refForward(values(x), rows, wv, 3, 5, bv);
-        expect(value.dataSync()[0]).to.be.closeTo(y.reduce((a, v) => a + v, 0), 1e-4);
+        expect(value.dataSync()[0]).to.be.closeTo(
+          y.reduce((a, v) => a + v, 0),
+          1e-4,
+        );
         const ref = refGrads(values(x), rows, wv, 3, 5, new Array<number>(rows * 3).fill(1));
         expect(grads.weight.shape).to.deep.equal([3, 5]);
         expectClose(values(grads.weight), ref.dw, 1e-5, 1e-6, 'dW');

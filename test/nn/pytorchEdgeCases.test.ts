@@ -130,7 +130,15 @@ describe('nn: PyTorch edge cases', () => {
     const H = 2;
     const d = E / H;
     const lazy = MultiheadAttention.create(E, H);
-    const leaves = toArray(lazy).map((p, i) => tf.tensor(seededValues(p.shape.reduce((a, b) => a * b, 1), 10 + i), [...p.shape]));
+    const leaves = toArray(lazy).map((p, i) =>
+      tf.tensor(
+        seededValues(
+          p.shape.reduce((a, b) => a * b, 1),
+          10 + i,
+        ),
+        [...p.shape],
+      ),
+    );
     const m = fromArray(lazy, leaves);
     const [N, L, S] = [2, 3, 3];
     const qv = seededValues(N * L * E, 20);
@@ -156,7 +164,12 @@ describe('nn: PyTorch edge cases', () => {
     const Wo = Array.from(m.out_proj.weight.dataSync());
     const Bo = Array.from(m.out_proj.bias.dataSync());
     const proj = (x: number[], n: number, t: number, block: number): number[] =>
-      Array.from({ length: E }, (_, o) => B[block * E + o]! + Array.from({ length: E }, (_, i) => W[(block * E + o) * E + i]! * x[(n * 3 + t) * E + i]!).reduce((a, c) => a + c, 0));
+      Array.from(
+        { length: E },
+        (_, o) =>
+          B[block * E + o]! +
+          Array.from({ length: E }, (_, i) => W[(block * E + o) * E + i]! * x[(n * 3 + t) * E + i]!).reduce((a, c) => a + c, 0),
+      );
     const out: number[] = [];
     const avg: number[] = [];
     for (let n = 0; n < N; n++) {
@@ -216,7 +229,12 @@ describe('nn: PyTorch edge cases', () => {
       ['GlobalAvgPool2d', (x) => GlobalAvgPool2d.forward(GlobalAvgPool2d.create(), x)],
     ];
     for (const [name, f] of layers) {
-      for (const shape of [[1, 2, 0, 3], [1, 2, 3, 0], [1, 0, 3, 3], [2, 0, 3]]) {
+      for (const shape of [
+        [1, 2, 0, 3],
+        [1, 2, 3, 0],
+        [1, 0, 3, 3],
+        [2, 0, 3],
+      ]) {
         const x = tf.zeros(shape);
         expect(() => f(x), `${name} ${JSON.stringify(shape)}`).to.throw(/non-empty/);
         x.dispose();
@@ -235,7 +253,7 @@ describe('nn: PyTorch edge cases', () => {
     }
   });
 
-  it('an empty batch (N = 0) gives an empty output of PyTorch\'s shape, on cpu and on wasm', async () => {
+  it("an empty batch (N = 0) gives an empty output of PyTorch's shape, on cpu and on wasm", async () => {
     const k = key(0);
     // output shapes by PyTorch's formulas, e.g. ConvTranspose2d: (5 − 1)·2 + (3 − 1) + 1 = 11
     const cases: Array<[string, () => Tensor, number[]]> = [
@@ -243,16 +261,32 @@ describe('nn: PyTorch edge cases', () => {
       ['Conv2d', () => Conv2d.forward(initialize(Conv2d.create(2, 3, 3, { padding: 1 }))(k), tf.zeros([0, 2, 5, 5])), [0, 3, 5, 5]],
       ['Conv2d groups', () => Conv2d.forward(initialize(Conv2d.create(2, 4, 3, { groups: 2 }))(k), tf.zeros([0, 2, 5, 5])), [0, 4, 3, 3]],
       ['Conv1d', () => Conv1d.forward(initialize(Conv1d.create(2, 3, 3))(k), tf.zeros([0, 2, 5])), [0, 3, 3]],
-      ['ConvTranspose2d', () => ConvTranspose2d.forward(initialize(ConvTranspose2d.create(2, 3, 3, { stride: 2 }))(k), tf.zeros([0, 2, 5, 5])), [0, 3, 11, 11]],
+      [
+        'ConvTranspose2d',
+        () => ConvTranspose2d.forward(initialize(ConvTranspose2d.create(2, 3, 3, { stride: 2 }))(k), tf.zeros([0, 2, 5, 5])),
+        [0, 3, 11, 11],
+      ],
       ['MaxPool2d', () => MaxPool2d.forward(MaxPool2d.create(2), tf.zeros([0, 2, 4, 4])), [0, 2, 2, 2]],
-      ['AvgPool2d', () => AvgPool2d.forward(AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true }), tf.zeros([0, 2, 4, 4])), [0, 2, 3, 3]],
+      [
+        'AvgPool2d',
+        () => AvgPool2d.forward(AvgPool2d.create(3, { stride: 2, padding: 1, ceilMode: true }), tf.zeros([0, 2, 4, 4])),
+        [0, 2, 3, 3],
+      ],
       ['AdaptiveAvgPool2d', () => AdaptiveAvgPool2d.forward(AdaptiveAvgPool2d.create(3), tf.zeros([0, 2, 4, 4])), [0, 2, 3, 3]],
       ['GroupNorm', () => GroupNorm.forward(initialize(GroupNorm.create(2, 4))(k), tf.zeros([0, 4, 3])), [0, 4, 3]],
       ['LayerNorm', () => LayerNorm.forward(initialize(LayerNorm.create([3, 4]))(k), tf.zeros([0, 3, 4])), [0, 3, 4]],
       ['BatchNorm2d (eval)', () => BatchNorm2d.forward(initialize(BatchNorm2d.create(2))(k), tf.zeros([0, 2, 3, 3])), [0, 2, 3, 3]],
       ['LSTM', () => LSTM.forward(initialize(LSTM.create(3, 4))(k), tf.zeros([0, 5, 3]))[0], [0, 5, 4]],
-      ['MultiheadAttention', () => MultiheadAttention.forward(initialize(MultiheadAttention.create(4, 2))(k), tf.zeros([0, 3, 4])), [0, 3, 4]],
-      ['MultiheadAttention weights', () => MultiheadAttention.attend(initialize(MultiheadAttention.create(4, 2))(k), tf.zeros([0, 3, 4])).weights, [0, 3, 3]],
+      [
+        'MultiheadAttention',
+        () => MultiheadAttention.forward(initialize(MultiheadAttention.create(4, 2))(k), tf.zeros([0, 3, 4])),
+        [0, 3, 4],
+      ],
+      [
+        'MultiheadAttention weights',
+        () => MultiheadAttention.attend(initialize(MultiheadAttention.create(4, 2))(k), tf.zeros([0, 3, 4])).weights,
+        [0, 3, 3],
+      ],
     ];
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);

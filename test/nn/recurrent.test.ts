@@ -74,7 +74,10 @@ const gruRef = (p: CellParams, x: Vec, h: Vec): Vec => {
 /** A module with deterministic values in every (non-empty) leaf. */
 const seededModule = <M extends AnyModule<unknown>>(lazy: M, seed: number): Relabel<M, Tensor> => {
   const shapes = toArray(lazy).map((p) => (p as { shape: number[] }).shape);
-  return fromArray(lazy, shapes.map((s, i) => seeded([...s], seed + i)));
+  return fromArray(
+    lazy,
+    shapes.map((s, i) => seeded([...s], seed + i)),
+  );
 };
 
 const zeros = (n: number): Vec => new Array<number>(n).fill(0);
@@ -89,12 +92,28 @@ describe('nn.LSTMCell / nn.GRUCell', () => {
     const xs = mat(x);
     const [h1, c1] = LSTMCell.forward(cell, x, [h, c]);
     const ref = xs.map((xi, n) => lstmRef(p, xi, mat(h)[n]!, mat(c)[n]!));
-    expectClose(h1.dataSync(), ref.flatMap((r) => r[0]), 1e-5);
-    expectClose(c1.dataSync(), ref.flatMap((r) => r[1]), 1e-5);
+    expectClose(
+      h1.dataSync(),
+      ref.flatMap((r) => r[0]),
+      1e-5,
+    );
+    expectClose(
+      c1.dataSync(),
+      ref.flatMap((r) => r[1]),
+      1e-5,
+    );
     const [h0, c0] = LSTMCell.forward(cell, x);
     const ref0 = xs.map((xi) => lstmRef(p, xi, zeros(4), zeros(4)));
-    expectClose(h0.dataSync(), ref0.flatMap((r) => r[0]), 1e-5);
-    expectClose(c0.dataSync(), ref0.flatMap((r) => r[1]), 1e-5);
+    expectClose(
+      h0.dataSync(),
+      ref0.flatMap((r) => r[0]),
+      1e-5,
+    );
+    expectClose(
+      c0.dataSync(),
+      ref0.flatMap((r) => r[1]),
+      1e-5,
+    );
     // unbatched
     const [hu] = LSTMCell.forward(cell, tf.tensor1d(xs[1]!), [tf.tensor1d(mat(h)[1]!), tf.tensor1d(mat(c)[1]!)]);
     expect(hu.shape).to.deep.equal([4]);
@@ -107,13 +126,25 @@ describe('nn.LSTMCell / nn.GRUCell', () => {
     const h = seeded([2, 4], 21);
     const p = params(cell);
     const h1 = GRUCell.forward(cell, x, h);
-    expectClose(h1.dataSync(), mat(x).flatMap((xi, n) => gruRef(p, xi, mat(h)[n]!)), 1e-5);
+    expectClose(
+      h1.dataSync(),
+      mat(x).flatMap((xi, n) => gruRef(p, xi, mat(h)[n]!)),
+      1e-5,
+    );
     const h0 = GRUCell.forward(cell, x);
-    expectClose(h0.dataSync(), mat(x).flatMap((xi) => gruRef(p, xi, zeros(4))), 1e-5);
+    expectClose(
+      h0.dataSync(),
+      mat(x).flatMap((xi) => gruRef(p, xi, zeros(4))),
+      1e-5,
+    );
     const noBias = seededModule(GRUCell.create(3, 4, { bias: false }), 3);
     expect(noBias.bias_ih.shape).to.deep.equal([0]);
     const hb = GRUCell.forward(noBias, x, h);
-    expectClose(hb.dataSync(), mat(x).flatMap((xi, n) => gruRef(params(noBias), xi, mat(h)[n]!)), 1e-5);
+    expectClose(
+      hb.dataSync(),
+      mat(x).flatMap((xi, n) => gruRef(params(noBias), xi, mat(h)[n]!)),
+      1e-5,
+    );
   });
 
   it('gradients of both cells match central finite differences', () => {
@@ -146,7 +177,9 @@ describe('nn.LSTMCell / nn.GRUCell', () => {
     ]);
     for (const [info, t] of leafEntries(cell)) {
       const a = Array.from(t.dataSync()).map(Math.abs);
-      expect(Math.max(...a), info.path).to.be.at.most(1 / Math.sqrt(H)).and.above(0.8 / Math.sqrt(H));
+      expect(Math.max(...a), info.path)
+        .to.be.at.most(1 / Math.sqrt(H))
+        .and.above(0.8 / Math.sqrt(H));
     }
     const gru: GRUCell<Tensor> = initialize(GRUCell.create(5, H))(key(0));
     expect(gru.weight_ih.shape).to.deep.equal([3 * H, 5]);
@@ -155,8 +188,12 @@ describe('nn.LSTMCell / nn.GRUCell', () => {
 
   it('wrong shapes are ModuleErrors with expected and actual shapes', () => {
     const cell = seededModule(LSTMCell.create(3, 4), 1);
-    expect(() => LSTMCell.forward(cell, tf.zeros([2, 5]))).to.throw(/LSTMCell at the root module: expected input of shape \[N, 3\] or \[3\], got \[2, 5\]/);
-    expect(() => LSTMCell.forward(cell, tf.zeros([2, 3]), [tf.zeros([2, 4]), tf.zeros([3, 4])])).to.throw(/expected c of shape \[2, 4\], got \[3, 4\]/);
+    expect(() => LSTMCell.forward(cell, tf.zeros([2, 5]))).to.throw(
+      /LSTMCell at the root module: expected input of shape \[N, 3\] or \[3\], got \[2, 5\]/,
+    );
+    expect(() => LSTMCell.forward(cell, tf.zeros([2, 3]), [tf.zeros([2, 4]), tf.zeros([3, 4])])).to.throw(
+      /expected c of shape \[2, 4\], got \[3, 4\]/,
+    );
     const gru = seededModule(GRUCell.create(3, 4), 1);
     expect(() => GRUCell.forward(gru, tf.zeros([2, 3]), tf.zeros([2, 5]))).to.throw(/expected h of shape \[2, 4\], got \[2, 5\]/);
   });
@@ -183,7 +220,8 @@ describe('nn.LSTM / nn.GRU', () => {
         ck.push(c);
         return out;
       });
-      if (dropMasks !== undefined && k < layers.length - 1) seq = seq.map((s, n) => s.map((v, t) => v.map((e, j) => e * dropMasks[k]![n]![t]![j]!)));
+      if (dropMasks !== undefined && k < layers.length - 1)
+        seq = seq.map((s, n) => s.map((v, t) => v.map((e, j) => e * dropMasks[k]![n]![t]![j]!)));
       hn.push(hk);
       cn.push(ck);
     });
@@ -196,7 +234,12 @@ describe('nn.LSTM / nn.GRU', () => {
     const h0 = seeded([2, 2, 4], 41);
     const c0 = seeded([2, 2, 4], 42);
     const [out, [hn, cn]] = LSTM.forward(lstm, x, [h0, c0]);
-    const ref = runLstmRef(lstm.layers.map(params), x.arraySync() as number[][][], h0.arraySync() as number[][][], c0.arraySync() as number[][][]);
+    const ref = runLstmRef(
+      lstm.layers.map(params),
+      x.arraySync() as number[][][],
+      h0.arraySync() as number[][][],
+      c0.arraySync() as number[][][],
+    );
     expect(out.shape).to.deep.equal([2, 5, 4]);
     expect(hn.shape).to.deep.equal([2, 2, 4]);
     expectClose(out.dataSync(), ref.out.flat(2), 1e-5);
@@ -241,7 +284,9 @@ describe('nn.LSTM / nn.GRU', () => {
     const [lstm] = newState(seededLstm, 'train')(key(11));
     const k = O.isSome(lstm.ctx.key) ? lstm.ctx.key.value : expect.fail('no key');
     const x = seeded([2, 3, 3], 60);
-    const masks = [0, 1].map((layer) => (tf.div(tf.cast(bernoulli(foldIn(k, layer), 1 - p, [2, 3, 4]), 'float32'), 1 - p).arraySync() as number[][][]));
+    const masks = [0, 1].map(
+      (layer) => tf.div(tf.cast(bernoulli(foldIn(k, layer), 1 - p, [2, 3, 4]), 'float32'), 1 - p).arraySync() as number[][][],
+    );
     const [out, [hn]] = LSTM.forward(lstm, x);
     const ref = runLstmRef(lstm.layers.map(params), x.arraySync() as number[][][], undefined, undefined, masks);
     expectClose(out.dataSync(), ref.out.flat(2), 1e-5);
@@ -258,7 +303,13 @@ describe('nn.LSTM / nn.GRU', () => {
     const [l0, l1] = lstm.layers as [LSTMCell<Tensor>, LSTMCell<Tensor>];
     checkGradients(
       (xx, whh0, wih1) => {
-        const m = { ...lstm, layers: [{ ...l0, weight_hh: whh0 }, { ...l1, weight_ih: wih1 }] } as unknown as LSTM<Tensor>;
+        const m = {
+          ...lstm,
+          layers: [
+            { ...l0, weight_hh: whh0 },
+            { ...l1, weight_ih: wih1 },
+          ],
+        } as unknown as LSTM<Tensor>;
         const [out, [hn, cn]] = LSTM.forward(m, xx);
         return tf.addN([weightedSum(out, 1), weightedSum(hn, 2), weightedSum(cn, 3)]) as tf.Scalar;
       },
@@ -282,7 +333,14 @@ describe('nn.LSTM / nn.GRU', () => {
     // the state dict uses PyTorch's names (declared with the definitions' stateDictKeys)
     expect(stateDictKeys(lstm)).to.deep.equal(leafEntries(lstm).map(([i]) => pytorchRecurrentName(i.path)));
     expect(stateDictKeys(GRU.create(2, 3, { numLayers: 2 }))).to.deep.equal([
-      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1',
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_ih_l1',
+      'weight_hh_l1',
+      'bias_ih_l1',
+      'bias_hh_l1',
     ]);
     expect(stateDictKeys(LSTMCell.create(2, 3))).to.deep.equal(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
     expect(pytorchRecurrentName('head.weight')).to.equal('head.weight');
@@ -290,8 +348,12 @@ describe('nn.LSTM / nn.GRU', () => {
 
   it('wrong shapes name the expected and actual shapes and the path; an uninitialized LSTM says so', () => {
     const lstm = seededModule(LSTM.create(3, 4, { numLayers: 2 }), 7);
-    expect(() => LSTM.forward(lstm, tf.zeros([2, 5]))).to.throw(/expected input of shape \[N, L, 3\] \(batch first\) or \[L, 3\], got \[2, 5\]/);
-    expect(() => LSTM.forward(lstm, tf.zeros([2, 5, 3]), [tf.zeros([1, 2, 4]), tf.zeros([2, 2, 4])])).to.throw(/expected h0 of shape \[2, 2, 4\], got \[1, 2, 4\]/);
+    expect(() => LSTM.forward(lstm, tf.zeros([2, 5]))).to.throw(
+      /expected input of shape \[N, L, 3\] \(batch first\) or \[L, 3\], got \[2, 5\]/,
+    );
+    expect(() => LSTM.forward(lstm, tf.zeros([2, 5, 3]), [tf.zeros([1, 2, 4]), tf.zeros([2, 2, 4])])).to.throw(
+      /expected h0 of shape \[2, 2, 4\], got \[1, 2, 4\]/,
+    );
     const holder = Holder.make({ body: [lstm] });
     expect(() => Holder.forward(holder, tf.zeros([1, 2, 2]))).to.throw(/LSTM at "body\.0": expected input of shape/);
     const gru = seededModule(GRU.create(3, 4), 7);
@@ -336,11 +398,17 @@ describe('nn.LSTM / nn.GRU', () => {
     expect(firstLine(LSTMCell.create(3, 4))).to.match(/^LSTMCell\(3, 4\) \{ weight_ih: /);
     expect(firstLine(GRUCell.create(3, 4, { bias: false }))).to.match(/^GRUCell\(3, 4, bias=false\) \{ weight_ih: /);
     expect(firstLine(LSTM.create(3, 4))).to.equal('LSTM(3, 4,');
-    expect(firstLine(GRU.create(3, 4, { numLayers: 2, bias: false, dropout: 0.5 }))).to.equal('GRU(3, 4, numLayers=2, bias=false, dropout=0.5,');
+    expect(firstLine(GRU.create(3, 4, { numLayers: 2, bias: false, dropout: 0.5 }))).to.equal(
+      'GRU(3, 4, numLayers=2, bias=false, dropout=0.5,',
+    );
     const cell = seededModule(LSTMCell.create(3, 4), 1);
-    expect(() => LSTMCell.forward(cell, tf.zeros([2, 3]), [tf.zeros([2, 4])] as never)).to.throw(/LSTMCell at the root module: expected state to be a pair \[h, c\]/);
+    expect(() => LSTMCell.forward(cell, tf.zeros([2, 3]), [tf.zeros([2, 4])] as never)).to.throw(
+      /LSTMCell at the root module: expected state to be a pair \[h, c\]/,
+    );
     const lstm = seededModule(LSTM.create(3, 4), 1);
-    expect(() => LSTM.forward(lstm, tf.zeros([2, 5, 3]), tf.zeros([1, 2, 4]) as never)).to.throw(/LSTM at the root module: expected state to be a pair \[h0, c0\]/);
+    expect(() => LSTM.forward(lstm, tf.zeros([2, 5, 3]), tf.zeros([1, 2, 4]) as never)).to.throw(
+      /LSTM at the root module: expected state to be a pair \[h0, c0\]/,
+    );
     const gru = seededModule(GRUCell.create(3, 4), 1);
     expect(() => GRUCell.forward(gru, tf.zeros([3]), tf.zeros([1, 4]))).to.throw(/expected h of shape \[4\], got \[1, 4\]/);
     expect(() => GRU.forward(seededModule(GRU.create(3, 4), 1), tf.zeros([2, 0, 3]))).to.throw(/expected a sequence of length ≥ 1/);

@@ -28,12 +28,10 @@ describe('optim: error paths free everything, degenerate settings stay finite', 
     dispose([p, g, state]);
   });
 
-  it('partition: a group whose transformation throws frees the other groups\' updates and states', () => {
+  it("partition: a group whose transformation throws frees the other groups' updates and states", () => {
     const p = toy([1, 2], [3]);
     const g = grads();
-    const opt = optim.partition({ first: optim.adam(0.1), second: optim.adamw(0.1) }, (info) =>
-      info.path === 'a' ? 'first' : 'second',
-    );
+    const opt = optim.partition({ first: optim.adam(0.1), second: optim.adamw(0.1) }, (info) => (info.path === 'a' ? 'first' : 'second'));
     const state = opt.init(p);
     const before = tf.memory().numTensors;
     expect(() => opt.update(g, state)).to.throw(/needs the current params/);

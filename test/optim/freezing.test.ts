@@ -52,7 +52,13 @@ describe('optim: freezing, masking, partitioning', () => {
   it('trainOnly (path predicate): frozen leaves keep their exact values and get no optimizer state', () => {
     const { params, state } = twoSteps(optim.trainOnly(optim.adam(0.01), (info) => info.path === 'b'));
     expect(values(params.a)).to.deep.equal(Array.from(new Float32Array(A0)));
-    expectClose(values(params.b), B0.map((p, i) => adamRef(p, GB[i]!)), 1e-5, 1e-7, 'b');
+    expectClose(
+      values(params.b),
+      B0.map((p, i) => adamRef(p, GB[i]!)),
+      1e-5,
+      1e-7,
+      'b',
+    );
     // Typed for the model: the moments are Toys (no cast), with `null` where nothing is trained.
     const adamState = state[0];
     const mu: ToyT<Tensor | null> = adamState.mu;
@@ -60,7 +66,7 @@ describe('optim: freezing, masking, partitioning', () => {
     expect(adamState.nu.a).to.equal(null);
     expect(mu.b).to.be.instanceOf(tf.Tensor);
     expect(mu.stat).to.equal(null, 'buffers have no state');
-    expect(mu.label).to.equal('toy', 'moments keep the model\'s constants');
+    expect(mu.label).to.equal('toy', "moments keep the model's constants");
     dispose([params, state]);
   });
 
@@ -76,7 +82,10 @@ describe('optim: freezing, masking, partitioning', () => {
 
   it('masked (optax semantics): unselected updates pass through the inner transform unchanged', () => {
     // Weight decay on `a` only, then SGD: a ← a - lr (g + wd a), b ← b - lr g.
-    const opt = optim.chain(optim.masked(optim.addDecayedWeights(0.5), (info) => info.path === 'a'), optim.sgd(0.1));
+    const opt = optim.chain(
+      optim.masked(optim.addDecayedWeights(0.5), (info) => info.path === 'a'),
+      optim.sgd(0.1),
+    );
     const { params, state } = twoSteps(opt);
     const a = A0.map((p, i) => {
       for (let t = 0; t < 2; t++) p = p - 0.1 * (GA[i]! + 0.5 * p);
@@ -90,7 +99,13 @@ describe('optim: freezing, masking, partitioning', () => {
 
   it('adamw mask: weight decay only where the mask selects', () => {
     const { params, state } = twoSteps(optim.adamw(0.01, { weightDecay: 0.5, mask: (info) => info.path === 'a' }));
-    expectClose(values(params.b), B0.map((p, i) => adamRef(p, GB[i]!)), 1e-5, 1e-7, 'b (no decay)');
+    expectClose(
+      values(params.b),
+      B0.map((p, i) => adamRef(p, GB[i]!)),
+      1e-5,
+      1e-7,
+      'b (no decay)',
+    );
     const a = A0.map((p, i) => {
       let m = 0;
       let v = 0;
@@ -107,13 +122,18 @@ describe('optim: freezing, masking, partitioning', () => {
   });
 
   it('partition: a transformation per label, freeze() leaves its group untouched and stateless', () => {
-    const opt = optim.partition(
-      { fast: optim.sgd(0.1, { momentum: 0.9 }), frozen: optim.freeze() },
-      (info) => (info.path === 'a' ? 'fast' : 'frozen'),
+    const opt = optim.partition({ fast: optim.sgd(0.1, { momentum: 0.9 }), frozen: optim.freeze() }, (info) =>
+      info.path === 'a' ? 'fast' : 'frozen',
     );
     const { params, state } = twoSteps(opt);
     // Momentum SGD, two steps of the same gradient: t1 = g, t2 = g + 0.9 g.
-    expectClose(values(params.a), A0.map((p, i) => p - 0.1 * GA[i]! - 0.1 * 1.9 * GA[i]!), 1e-6, 1e-7, 'a');
+    expectClose(
+      values(params.a),
+      A0.map((p, i) => p - 0.1 * GA[i]! - 0.1 * 1.9 * GA[i]!),
+      1e-6,
+      1e-7,
+      'a',
+    );
     expect(values(params.b)).to.deep.equal(Array.from(new Float32Array(B0)));
     expect(state.frozen).to.deep.equal({});
     const [momentum] = state.fast;
@@ -127,7 +147,10 @@ describe('optim: freezing, masking, partitioning', () => {
 
   it('update neither frees nor reuses its inputs: every returned tensor is a new handle', () => {
     const params = toy(A0, B0);
-    const opt = optim.chain(optim.clipByGlobalNorm(10), optim.masked(optim.adam(0.1), (i) => i.path === 'a'));
+    const opt = optim.chain(
+      optim.clipByGlobalNorm(10),
+      optim.masked(optim.adam(0.1), (i) => i.path === 'a'),
+    );
     const state = opt.init(params);
     const g = grads(params);
     const [u, next] = opt.update(g, state, params);

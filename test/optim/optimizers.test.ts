@@ -62,31 +62,46 @@ describe('optim: optimizers against reference rules', () => {
   afterEach(() => expect(tf.memory().numTensors).to.equal(before, 'no tensor leaks'));
 
   it('sgd: p - lr g', () => {
-    compare(run(optim.sgd(0.1)), reference(() => ({}), (p, g) => p - 0.1 * g));
+    compare(
+      run(optim.sgd(0.1)),
+      reference(
+        () => ({}),
+        (p, g) => p - 0.1 * g,
+      ),
+    );
   });
 
   it('sgd with momentum (heavy ball and Nesterov), as optax trace', () => {
-    const heavy = reference(() => ({ t: 0 }), (p, g, s) => {
-      s.t = g + 0.9 * s.t;
-      return p - 0.05 * s.t;
-    });
+    const heavy = reference(
+      () => ({ t: 0 }),
+      (p, g, s) => {
+        s.t = g + 0.9 * s.t;
+        return p - 0.05 * s.t;
+      },
+    );
     compare(run(optim.sgd(0.05, { momentum: 0.9 })), heavy);
-    const nesterov = reference(() => ({ t: 0 }), (p, g, s) => {
-      s.t = g + 0.9 * s.t;
-      return p - 0.05 * (g + 0.9 * s.t);
-    });
+    const nesterov = reference(
+      () => ({ t: 0 }),
+      (p, g, s) => {
+        s.t = g + 0.9 * s.t;
+        return p - 0.05 * (g + 0.9 * s.t);
+      },
+    );
     compare(run(optim.sgd(0.05, { momentum: 0.9, nesterov: true })), nesterov);
   });
 
   it('adam: bias-corrected moments, eps outside the square root, epsRoot inside', () => {
     const adamRef = (lr: number, b1: number, b2: number, eps: number, epsRoot: number) =>
-      reference(() => ({ m: 0, v: 0 }), (p, g, s, t) => {
-        s.m = b1 * s.m + (1 - b1) * g;
-        s.v = b2 * s.v + (1 - b2) * g * g;
-        const mHat = s.m / (1 - b1 ** t);
-        const vHat = s.v / (1 - b2 ** t);
-        return p - (lr * mHat) / (Math.sqrt(vHat + epsRoot) + eps);
-      });
+      reference(
+        () => ({ m: 0, v: 0 }),
+        (p, g, s, t) => {
+          s.m = b1 * s.m + (1 - b1) * g;
+          s.v = b2 * s.v + (1 - b2) * g * g;
+          const mHat = s.m / (1 - b1 ** t);
+          const vHat = s.v / (1 - b2 ** t);
+          return p - (lr * mHat) / (Math.sqrt(vHat + epsRoot) + eps);
+        },
+      );
     compare(run(optim.adam(0.01)), adamRef(0.01, 0.9, 0.999, 1e-8, 0));
     // Large eps values make their placement visible.
     compare(run(optim.adam(0.01, { b1: 0.8, b2: 0.9, eps: 0.1, epsRoot: 0.05 })), adamRef(0.01, 0.8, 0.9, 0.1, 0.05));
@@ -95,83 +110,116 @@ describe('optim: optimizers against reference rules', () => {
   it('adam with nesterov (NAdam, as optax)', () => {
     const b1 = 0.9;
     const b2 = 0.999;
-    const expected = reference(() => ({ m: 0, v: 0 }), (p, g, s, t) => {
-      s.m = b1 * s.m + (1 - b1) * g;
-      s.v = b2 * s.v + (1 - b2) * g * g;
-      const mHat = (b1 * s.m) / (1 - b1 ** (t + 1)) + ((1 - b1) * g) / (1 - b1 ** t);
-      return p - (0.01 * mHat) / (Math.sqrt(s.v / (1 - b2 ** t)) + 1e-8);
-    });
+    const expected = reference(
+      () => ({ m: 0, v: 0 }),
+      (p, g, s, t) => {
+        s.m = b1 * s.m + (1 - b1) * g;
+        s.v = b2 * s.v + (1 - b2) * g * g;
+        const mHat = (b1 * s.m) / (1 - b1 ** (t + 1)) + ((1 - b1) * g) / (1 - b1 ** t);
+        return p - (0.01 * mHat) / (Math.sqrt(s.v / (1 - b2 ** t)) + 1e-8);
+      },
+    );
     compare(run(optim.adam(0.01, { nesterov: true })), expected);
   });
 
   it('adamw: decoupled weight decay added before the learning rate', () => {
     const wd = 0.1;
-    const expected = reference(() => ({ m: 0, v: 0 }), (p, g, s, t) => {
-      s.m = 0.9 * s.m + 0.1 * g;
-      s.v = 0.999 * s.v + 0.001 * g * g;
-      const u = s.m / (1 - 0.9 ** t) / (Math.sqrt(s.v / (1 - 0.999 ** t)) + 1e-8) + wd * p;
-      return p - 0.01 * u;
-    });
+    const expected = reference(
+      () => ({ m: 0, v: 0 }),
+      (p, g, s, t) => {
+        s.m = 0.9 * s.m + 0.1 * g;
+        s.v = 0.999 * s.v + 0.001 * g * g;
+        const u = s.m / (1 - 0.9 ** t) / (Math.sqrt(s.v / (1 - 0.999 ** t)) + 1e-8) + wd * p;
+        return p - 0.01 * u;
+      },
+    );
     compare(run(optim.adamw(0.01, { weightDecay: wd })), expected);
   });
 
   it('rmsprop: eps inside the square root by default, outside on request, centered', () => {
-    const inside = reference(() => ({ v: 0 }), (p, g, s) => {
-      s.v = 0.9 * s.v + 0.1 * g * g;
-      return p - (0.01 * g) / Math.sqrt(s.v + 1e-8);
-    });
+    const inside = reference(
+      () => ({ v: 0 }),
+      (p, g, s) => {
+        s.v = 0.9 * s.v + 0.1 * g * g;
+        return p - (0.01 * g) / Math.sqrt(s.v + 1e-8);
+      },
+    );
     compare(run(optim.rmsprop(0.01)), inside, 1e-4, 1e-5);
-    const outside = reference(() => ({ v: 0.5 }), (p, g, s) => {
-      s.v = 0.9 * s.v + 0.1 * g * g;
-      return p - (0.01 * g) / (Math.sqrt(s.v) + 0.1);
-    });
+    const outside = reference(
+      () => ({ v: 0.5 }),
+      (p, g, s) => {
+        s.v = 0.9 * s.v + 0.1 * g * g;
+        return p - (0.01 * g) / (Math.sqrt(s.v) + 0.1);
+      },
+    );
     compare(run(optim.rmsprop(0.01, { epsInSqrt: false, eps: 0.1, initialScale: 0.5 })), outside);
-    const centered = reference(() => ({ v: 1, m: 0 }), (p, g, s) => {
-      s.v = 0.9 * s.v + 0.1 * g * g;
-      s.m = 0.9 * s.m + 0.1 * g;
-      return p - (0.01 * g) / Math.sqrt(s.v - s.m * s.m + 1e-8);
-    });
+    const centered = reference(
+      () => ({ v: 1, m: 0 }),
+      (p, g, s) => {
+        s.v = 0.9 * s.v + 0.1 * g * g;
+        s.m = 0.9 * s.m + 0.1 * g;
+        return p - (0.01 * g) / Math.sqrt(s.v - s.m * s.m + 1e-8);
+      },
+    );
     compare(run(optim.rmsprop(0.01, { centered: true, initialScale: 1 })), centered);
   });
 
   it('rmsprop with momentum: the trace runs after the learning rate (optax order)', () => {
-    const expected = reference(() => ({ v: 0, t: 0 }), (p, g, s) => {
-      s.v = 0.9 * s.v + 0.1 * g * g;
-      const u = (-0.01 * g) / Math.sqrt(s.v + 1e-8);
-      s.t = u + 0.5 * s.t;
-      return p + s.t;
-    });
+    const expected = reference(
+      () => ({ v: 0, t: 0 }),
+      (p, g, s) => {
+        s.v = 0.9 * s.v + 0.1 * g * g;
+        const u = (-0.01 * g) / Math.sqrt(s.v + 1e-8);
+        s.t = u + 0.5 * s.t;
+        return p + s.t;
+      },
+    );
     compare(run(optim.rmsprop(0.01, { momentum: 0.5 })), expected, 1e-4, 1e-5);
   });
 
   it('adagrad: running sum of squares from 0.1, eps 1e-7 inside the root', () => {
-    const expected = reference(() => ({ s: 0.1 }), (p, g, st) => {
-      st.s += g * g;
-      return p - (0.1 * g) / Math.sqrt(st.s + 1e-7);
-    });
+    const expected = reference(
+      () => ({ s: 0.1 }),
+      (p, g, st) => {
+        st.s += g * g;
+        return p - (0.1 * g) / Math.sqrt(st.s + 1e-7);
+      },
+    );
     compare(run(optim.adagrad(0.1)), expected);
     // A zero accumulator gives a zero update where the gradient has been zero (no 0/0).
-    const zeroStart = reference(() => ({ s: 0 }), (p, g, st) => {
-      st.s += g * g;
-      return st.s > 0 ? p - (0.1 * g) / Math.sqrt(st.s + 1e-7) : p;
-    });
+    const zeroStart = reference(
+      () => ({ s: 0 }),
+      (p, g, st) => {
+        st.s += g * g;
+        return st.s > 0 ? p - (0.1 * g) / Math.sqrt(st.s + 1e-7) : p;
+      },
+    );
     const got = run(optim.adagrad(0.1, { initialAccumulatorValue: 0 }));
     got.forEach((row) => row.forEach((x) => expect(Number.isFinite(x)).to.equal(true)));
     compare(got, zeroStart, 1e-4, 1e-5);
   });
 
   it('lion: sign of the interpolation, moment updated afterwards, decoupled decay', () => {
-    const expected = reference(() => ({ m: 0 }), (p, g, s) => {
-      const u = Math.sign(0.1 * g + 0.9 * s.m);
-      s.m = 0.99 * s.m + 0.01 * g;
-      return p - 0.001 * (u + 0.01 * p);
-    });
+    const expected = reference(
+      () => ({ m: 0 }),
+      (p, g, s) => {
+        const u = Math.sign(0.1 * g + 0.9 * s.m);
+        s.m = 0.99 * s.m + 0.01 * g;
+        return p - 0.001 * (u + 0.01 * p);
+      },
+    );
     compare(run(optim.lion(0.001, { weightDecay: 0.01 })), expected);
   });
 
   it('scaleByLearningRate with a schedule uses schedule(count), count from 0', () => {
     const sched = (c: number): number => 0.1 / (c + 1);
-    compare(run(optim.sgd(sched)), reference(() => ({}), (p, g, _s, t) => p - sched(t - 1) * g));
+    compare(
+      run(optim.sgd(sched)),
+      reference(
+        () => ({}),
+        (p, g, _s, t) => p - sched(t - 1) * g,
+      ),
+    );
   });
 
   it('clipByGlobalNorm: scales all leaves together when the norm reaches maxNorm', () => {
@@ -187,7 +235,13 @@ describe('optim: optimizers against reference rules', () => {
     expect(Math.sqrt(GRADS[0]!.reduce((s, x) => s + x * x, 0))).to.be.greaterThan(maxNorm);
     compare(run(optim.chain(optim.clipByGlobalNorm(maxNorm), optim.sgd(0.5))), expected);
     // Below the threshold, gradients pass unchanged.
-    compare(run(optim.chain(optim.clipByGlobalNorm(100), optim.sgd(0.5))), reference(() => ({}), (q, g) => q - 0.5 * g));
+    compare(
+      run(optim.chain(optim.clipByGlobalNorm(100), optim.sgd(0.5))),
+      reference(
+        () => ({}),
+        (q, g) => q - 0.5 * g,
+      ),
+    );
   });
 
   it('globalNorm is the L2 norm over every active leaf (buffers excluded)', () => {

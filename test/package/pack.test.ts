@@ -13,7 +13,12 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = (cmd: string, args: string[], cwd: string): string => {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PARALLAX_BACKEND: '' } });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PARALLAX_BACKEND: '' },
+    });
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
@@ -34,7 +39,10 @@ describe('package: packed tarball installed into another project', function () {
     run('npm', ['run', 'build', '--silent'], repo);
     const packDir = mkdtempSync(join(tmpdir(), 'parallax-pack-'));
     run('npm', ['pack', '--silent', '--pack-destination', packDir], repo);
-    const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
+    const tarball = join(
+      packDir,
+      readdirSync(packDir).find((f) => f.endsWith('.tgz'))!,
+    );
     project = mkdtempSync(join(tmpdir(), 'parallax-consumer-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], project);
@@ -60,7 +68,10 @@ describe('package: packed tarball installed into another project', function () {
     expect(paths).to.include.members(['package.json', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts']);
     const outside = paths.filter((p) => !p.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(p));
     expect(outside, 'files outside dist/').to.deep.equal([]);
-    expect(paths.filter((p) => /(^|\/)examples\//.test(p)), 'example files in the package').to.deep.equal([]);
+    expect(
+      paths.filter((p) => /(^|\/)examples\//.test(p)),
+      'example files in the package',
+    ).to.deep.equal([]);
   });
 
   it('plain node ESM import', () => {

@@ -38,7 +38,15 @@ describe('random/PRNGKey', () => {
   it('isPRNGKey accepts keys only', () => {
     assert.equal(isPRNGKey(key(0)), true);
     assert.equal(isPRNGKey(wrapKeyData([1, 2], { partitionable: false })), true);
-    for (const bad of [null, undefined, 0, [0, 0], { data: [0, 0] }, { _tag: 'PRNGKey', data: [0, -1], partitionable: true }, { _tag: 'PRNGKey', data: [0, 0] }]) {
+    for (const bad of [
+      null,
+      undefined,
+      0,
+      [0, 0],
+      { data: [0, 0] },
+      { _tag: 'PRNGKey', data: [0, -1], partitionable: true },
+      { _tag: 'PRNGKey', data: [0, 0] },
+    ]) {
       assert.equal(isPRNGKey(bad), false, JSON.stringify(bad));
     }
   });

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const referenceDir = path.resolve(repoRoot, 'test/fixtures/jax');
 
-export const readReference = <A>(file: string): A =>
-  JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8')) as A;
+export const readReference = <A>(file: string): A => JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8')) as A;
 
 export interface RandomReference {
   readonly threefry2x32_known_answers: ReadonlyArray<{
@@ -56,5 +55,9 @@ export const expectCloseF32 = (actual: ArrayLike<number>, expected: ArrayLike<nu
 
 /** Exact float32 equality element by element. */
 export const expectExactF32 = (actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void => {
-  assert.deepEqual(Array.from(actual), Array.from(expected, (x) => Math.fround(x)), what);
+  assert.deepEqual(
+    Array.from(actual),
+    Array.from(expected, (x) => Math.fround(x)),
+    what,
+  );
 };

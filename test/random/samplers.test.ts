@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { tf } from '../../src/engine/backend.js';
 import {
-  bernoulli, categorical, erf32, gumbel, key, nextAfterF32, permutation, randint, split, truncatedNormal, type PRNGKey,
+  bernoulli,
+  categorical,
+  erf32,
+  gumbel,
+  key,
+  nextAfterF32,
+  permutation,
+  randint,
+  split,
+  truncatedNormal,
+  type PRNGKey,
 } from '../../src/random/index.js';
 import { casesOf, expectCloseF32, schemes } from './reference.js';
 
@@ -14,8 +24,12 @@ const take = (t: tf.Tensor): number[] => {
 };
 
 const moments = (v: ReadonlyArray<number>): { mean: number; variance: number } => {
-  let s = 0, s2 = 0;
-  for (const x of v) { s += x; s2 += x * x; }
+  let s = 0,
+    s2 = 0;
+  for (const x of v) {
+    s += x;
+    s2 += x * x;
+  }
   const mean = s / v.length;
   return { mean, variance: s2 / v.length - mean * mean };
 };
@@ -66,7 +80,7 @@ describe('random/samplers', () => {
     assert.ok(v.every((x) => x > -2 && x < 2));
     const { mean, variance } = moments(v);
     // the standard normal truncated to (-2, 2): mean 0, sd 0.87962566
-    assert.ok(Math.abs(mean) < 6 * 0.88 / Math.sqrt(1e5), `mean ${mean}`);
+    assert.ok(Math.abs(mean) < (6 * 0.88) / Math.sqrt(1e5), `mean ${mean}`);
     assert.ok(Math.abs(variance - 0.87962566103423978 ** 2) < 0.01, `variance ${variance}`);
     const onesided = take(truncatedNormal(key(3), 1, Infinity, [20_000]));
     assert.ok(onesided.every((x) => x > 1 && Number.isFinite(x)));
@@ -94,13 +108,21 @@ describe('random/samplers', () => {
     const v = take(randint(key(8), [60_000], -3, 3));
     const counts = new Map<number, number>();
     for (const x of v) counts.set(x, (counts.get(x) ?? 0) + 1);
-    assert.deepEqual([...counts.keys()].sort((a, b) => a - b), [-3, -2, -1, 0, 1, 2]);
-    for (const c of counts.values()) assert.ok(Math.abs(c - 10_000) < 6 * Math.sqrt(10_000 * 5 / 6));
+    assert.deepEqual(
+      [...counts.keys()].sort((a, b) => a - b),
+      [-3, -2, -1, 0, 1, 2],
+    );
+    for (const c of counts.values()) assert.ok(Math.abs(c - 10_000) < 6 * Math.sqrt((10_000 * 5) / 6));
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 2 }), fc.integer({ min: 1, max: 2 ** 32 - 1 }), fc.nat(), (lo, span, seed) => {
-        const hi = Math.min(lo + span, 2 ** 31 - 1);
-        return take(randint(key(seed), [50], lo, hi)).every((x) => Number.isInteger(x) && x >= lo && x < hi);
-      }),
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 2 }),
+        fc.integer({ min: 1, max: 2 ** 32 - 1 }),
+        fc.nat(),
+        (lo, span, seed) => {
+          const hi = Math.min(lo + span, 2 ** 31 - 1);
+          return take(randint(key(seed), [50], lo, hi)).every((x) => Number.isInteger(x) && x >= lo && x < hi);
+        },
+      ),
       { numRuns: 200 },
     );
     assert.deepEqual(take(randint(key(1), [5], 7, 8)), [7, 7, 7, 7, 7]);
@@ -126,26 +148,41 @@ describe('random/samplers', () => {
     const freq = [0, 1, 2, 3].map((c) => v.filter((x) => x === c).length / n);
     [1 / 6, 2 / 6, 3 / 6, 0].forEach((p, c) => assert.ok(Math.abs(freq[c]! - p) < 0.015, `category ${c}: ${freq[c]}`));
     // batch of two rows along axis -1, and the same logits transposed with axis 0
-    const rows = tf.tensor([[0, 20, 0], [20, 0, 0]]);
+    const rows = tf.tensor([
+      [0, 20, 0],
+      [20, 0, 0],
+    ]);
     assert.deepEqual(take(categorical(key(1), rows)), [1, 0]);
     assert.deepEqual(categorical(key(1), rows, { shape: [4, 2] }).shape, [4, 2]);
-    const cols = tf.tensor([[0, 20], [20, 0], [0, 0]]);
+    const cols = tf.tensor([
+      [0, 20],
+      [20, 0],
+      [0, 0],
+    ]);
     assert.deepEqual(take(categorical(key(1), cols, { axis: 0 })), [1, 0]);
     const broadcast = tf.tensor([[0, 30, 0]]);
     assert.deepEqual(take(categorical(key(1), broadcast, { shape: [3, 2] })), [1, 1, 1, 1, 1, 1]);
-    rows.dispose(); cols.dispose(); broadcast.dispose();
+    rows.dispose();
+    cols.dispose();
+    broadcast.dispose();
   });
 
   it('gumbel has mean γ and variance π²/6', () => {
     const v = take(gumbel(key(6), [100_000]));
     assert.ok(v.every(Number.isFinite));
     const { mean, variance } = moments(v);
-    assert.ok(Math.abs(mean - 0.5772156649) < 6 * 1.2825 / Math.sqrt(1e5), `mean ${mean}`);
+    assert.ok(Math.abs(mean - 0.5772156649) < (6 * 1.2825) / Math.sqrt(1e5), `mean ${mean}`);
     assert.ok(Math.abs(variance - Math.PI ** 2 / 6) < 0.05, `variance ${variance}`);
   });
 
   it('erf32 and nextAfterF32', () => {
-    for (const [x, e] of [[0, 0], [0.5, 0.5204998778130465], [-1, -0.8427007929497149], [2, 0.9953222650189527], [3, 0.9999779095030014]] as const) {
+    for (const [x, e] of [
+      [0, 0],
+      [0.5, 0.5204998778130465],
+      [-1, -0.8427007929497149],
+      [2, 0.9953222650189527],
+      [3, 0.9999779095030014],
+    ] as const) {
       assert.ok(Math.abs(erf32(x) - e) < 3e-7, `erf(${x}) = ${erf32(x)}`);
     }
     assert.equal(erf32(Infinity), 1);
@@ -160,7 +197,9 @@ describe('random/samplers', () => {
   it('rejects bad arguments with clear errors and makes no tensors', () => {
     const before = tf.memory().numTensors;
     const k = key(0);
-    assert.throws(() => truncatedNormal(k, 2, -2, [3]), { message: 'truncatedNormal: lower must be less than upper (as float32), got lower=2, upper=-2' });
+    assert.throws(() => truncatedNormal(k, 2, -2, [3]), {
+      message: 'truncatedNormal: lower must be less than upper (as float32), got lower=2, upper=-2',
+    });
     assert.throws(() => truncatedNormal(k, Number.NaN, 2, [3]), /truncatedNormal: lower must be a number/);
     assert.throws(() => truncatedNormal(k, -2, 2, [-3]), /truncatedNormal: shape\[0\] must be a non-negative integer/);
     assert.throws(() => bernoulli(k, 1.5, [3]), { message: 'bernoulli: p must be a probability in [0, 1], got 1.5' });
@@ -177,15 +216,28 @@ describe('random/samplers', () => {
     const anyShape = categorical(k, [0, 1], { shape: [3, 2] }); // batch shape [] fits any shape
     assert.deepEqual(anyShape.shape, [3, 2]);
     anyShape.dispose();
-    const batch = tf.tensor([[0, 1], [1, 0]]);
-    assert.throws(() => categorical(k, batch, { shape: [3] }), { message: "categorical: shape [3] must end with the logits' batch shape [2] (size-1 dimensions broadcast)" });
+    const batch = tf.tensor([
+      [0, 1],
+      [1, 0],
+    ]);
+    assert.throws(() => categorical(k, batch, { shape: [3] }), {
+      message: "categorical: shape [3] must end with the logits' batch shape [2] (size-1 dimensions broadcast)",
+    });
     batch.dispose();
-    assert.throws(() => categorical(k, 'abc' as unknown as number[]), /categorical: logits must be a float32 tensor or an array of numbers/);
+    assert.throws(
+      () => categorical(k, 'abc' as unknown as number[]),
+      /categorical: logits must be a float32 tensor or an array of numbers/,
+    );
     const ints = tf.tensor([1, 2], [2], 'int32');
     assert.throws(() => categorical(k, ints), /categorical: logits must be a float32 tensor, got dtype int32/);
     ints.dispose();
     assert.throws(() => gumbel(k, [1, -1]), /gumbel: shape\[1\] must be a non-negative integer/);
-    for (const f of [() => bernoulli(0 as unknown as PRNGKey, 0.5), () => randint({} as PRNGKey, [1], 0, 2), () => permutation(null as unknown as PRNGKey, 2), () => gumbel([0, 0] as unknown as PRNGKey, [1])]) {
+    for (const f of [
+      () => bernoulli(0 as unknown as PRNGKey, 0.5),
+      () => randint({} as PRNGKey, [1], 0, 2),
+      () => permutation(null as unknown as PRNGKey, 2),
+      () => gumbel([0, 0] as unknown as PRNGKey, [1]),
+    ]) {
       assert.throws(f, /key must be a PRNGKey/);
     }
     assert.equal(tf.memory().numTensors, before);

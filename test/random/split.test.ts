@@ -23,7 +23,10 @@ describe('random/split and foldIn', () => {
       });
 
       it('derived keys keep the scheme', () => {
-        assert.equal(split(k42, 3).every((k) => k.partitionable === partitionable), true);
+        assert.equal(
+          split(k42, 3).every((k) => k.partitionable === partitionable),
+          true,
+        );
         assert.equal(foldIn(k42, 3).partitionable, partitionable);
         assert.deepEqual(split(k42, 0), []);
       });

@@ -40,9 +40,18 @@ describe('random/uniform and normal', () => {
   it('uniform stays in [minval, maxval) with the right moments (1e5 draws)', () => {
     const n = 100_000;
     const v = take(uniform(key(1), [n], { minval: -3, maxval: 5 }));
-    let sum = 0, sq = 0, min = Infinity, max = -Infinity;
-    for (const x of v) { sum += x; sq += x * x; min = Math.min(min, x); max = Math.max(max, x); }
-    const mean = sum / n, variance = sq / n - mean * mean;
+    let sum = 0,
+      sq = 0,
+      min = Infinity,
+      max = -Infinity;
+    for (const x of v) {
+      sum += x;
+      sq += x * x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+    const mean = sum / n,
+      variance = sq / n - mean * mean;
     assert.ok(min >= -3);
     assert.ok(max < 5);
     // mean 1, sd of the mean 8/sqrt(12)/sqrt(n) = 0.0073; variance 64/12 = 5.333
@@ -54,9 +63,20 @@ describe('random/uniform and normal', () => {
     for (const partitionable of schemes) {
       const n = 100_000;
       const v = take(normal(key(5, { partitionable }), [n]));
-      let m1 = 0, m2 = 0, m3 = 0, m4 = 0;
-      for (const x of v) { m1 += x; m2 += x * x; m3 += x ** 3; m4 += x ** 4; }
-      m1 /= n; m2 /= n; m3 /= n; m4 /= n;
+      let m1 = 0,
+        m2 = 0,
+        m3 = 0,
+        m4 = 0;
+      for (const x of v) {
+        m1 += x;
+        m2 += x * x;
+        m3 += x ** 3;
+        m4 += x ** 4;
+      }
+      m1 /= n;
+      m2 /= n;
+      m3 /= n;
+      m4 /= n;
       // standard errors: mean 1/sqrt(n) = .0032, var sqrt(2/n) = .0045, skew sqrt(15/n) = .012, m4 sqrt(96/n) = .031
       assert.ok(Math.abs(m1) < 6 * 0.0032, 'mean');
       assert.ok(Math.abs(m2 - 1) < 6 * 0.0045, 'variance');
@@ -72,14 +92,17 @@ describe('random/uniform and normal', () => {
     const b = uniform(key(0), [3]);
     assert.notEqual(a, b);
     assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
-    a.dispose(); b.dispose();
+    a.dispose();
+    b.dispose();
     assert.equal(tf.memory().numTensors, before);
   });
 
   it('rejects bad bounds, shapes and keys without making tensors', () => {
     const before = tf.memory().numTensors;
     const k = key(0);
-    assert.throws(() => uniform(k, [2], { minval: 1, maxval: 1 }), { message: 'uniform: minval must be less than maxval (as float32), got minval=1, maxval=1' });
+    assert.throws(() => uniform(k, [2], { minval: 1, maxval: 1 }), {
+      message: 'uniform: minval must be less than maxval (as float32), got minval=1, maxval=1',
+    });
     assert.throws(() => uniform(k, [2], { minval: 2 }), /uniform: minval must be less than maxval/);
     assert.throws(() => uniform(k, [2], { maxval: Number.NaN }), { message: 'uniform: maxval must be a finite number, got NaN' });
     assert.throws(() => uniform(k, [2], { minval: -Infinity }), /uniform: minval must be a finite number/);

@@ -23,8 +23,11 @@ import {
 
 type Tensor = tf.Tensor;
 
-const fill = (value: number, dtype: 'float32' | 'int32' | 'bool' = 'float32') => (shape: ReadonlyArray<number>) => () =>
-  tf.fill([...shape], value, dtype);
+const fill =
+  (value: number, dtype: 'float32' | 'int32' | 'bool' = 'float32') =>
+  (shape: ReadonlyArray<number>) =>
+  () =>
+    tf.fill([...shape], value, dtype);
 
 // --- Norm: eval-mode batch norm over the last axis ------------------------------------------------
 export const Norm = defineModule('test/sd/Norm', {
@@ -119,22 +122,52 @@ export const makeNet = () =>
 
 /** The state-dict keys of {@link makeNet}, written out by hand in PyTorch's naming. */
 export const netKeys: ReadonlyArray<string> = [
-  'enc.weight', 'enc.bias',
-  'norm.weight', 'norm.bias', 'norm.running_mean', 'norm.running_var', 'norm.num_batches_tracked',
-  'body.0.weight', 'body.0.bias', 'body.2.weight', 'body.2.bias',
-  'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0',
-  'rnn.weight_ih_l1', 'rnn.weight_hh_l1', 'rnn.bias_ih_l1', 'rnn.bias_hh_l1',
-  'head.weight', 'head.bias',
+  'enc.weight',
+  'enc.bias',
+  'norm.weight',
+  'norm.bias',
+  'norm.running_mean',
+  'norm.running_var',
+  'norm.num_batches_tracked',
+  'body.0.weight',
+  'body.0.bias',
+  'body.2.weight',
+  'body.2.bias',
+  'rnn.weight_ih_l0',
+  'rnn.weight_hh_l0',
+  'rnn.bias_ih_l0',
+  'rnn.bias_hh_l0',
+  'rnn.weight_ih_l1',
+  'rnn.weight_hh_l1',
+  'rnn.bias_ih_l1',
+  'rnn.bias_hh_l1',
+  'head.weight',
+  'head.bias',
   'mask',
 ];
 
 /** The expected shapes of {@link netKeys}, by hand. */
 export const netShapes: Readonly<Record<string, ReadonlyArray<number>>> = {
-  'enc.weight': [4, 3], 'enc.bias': [4],
-  'norm.weight': [4], 'norm.bias': [4], 'norm.running_mean': [4], 'norm.running_var': [4], 'norm.num_batches_tracked': [],
-  'body.0.weight': [5, 4], 'body.0.bias': [5], 'body.2.weight': [4, 5], 'body.2.bias': [4],
-  'rnn.weight_ih_l0': [8, 4], 'rnn.weight_hh_l0': [8, 2], 'rnn.bias_ih_l0': [8], 'rnn.bias_hh_l0': [8],
-  'rnn.weight_ih_l1': [8, 2], 'rnn.weight_hh_l1': [8, 2], 'rnn.bias_ih_l1': [8], 'rnn.bias_hh_l1': [8],
-  'head.weight': [2, 4], 'head.bias': [2],
+  'enc.weight': [4, 3],
+  'enc.bias': [4],
+  'norm.weight': [4],
+  'norm.bias': [4],
+  'norm.running_mean': [4],
+  'norm.running_var': [4],
+  'norm.num_batches_tracked': [],
+  'body.0.weight': [5, 4],
+  'body.0.bias': [5],
+  'body.2.weight': [4, 5],
+  'body.2.bias': [4],
+  'rnn.weight_ih_l0': [8, 4],
+  'rnn.weight_hh_l0': [8, 2],
+  'rnn.bias_ih_l0': [8],
+  'rnn.bias_hh_l0': [8],
+  'rnn.weight_ih_l1': [8, 2],
+  'rnn.weight_hh_l1': [8, 2],
+  'rnn.bias_ih_l1': [8],
+  'rnn.bias_hh_l1': [8],
+  'head.weight': [2, 4],
+  'head.bias': [2],
   mask: [2],
 };

@@ -121,7 +121,12 @@ describe('initializedOf', () => {
   it('the property owns the tensors: inside tidy, or disposed by the property, nothing leaks (also on failure)', () => {
     const lazy = Linear.create(3, 2);
     const before = tf.memory().numTensors;
-    tidy(() => fc.assert(fc.property(initializedOf(lazy), (m) => toArray(m).length === 2), { numRuns: 25 }));
+    tidy(() =>
+      fc.assert(
+        fc.property(initializedOf(lazy), (m) => toArray(m).length === 2),
+        { numRuns: 25 },
+      ),
+    );
     expect(tf.memory().numTensors).to.equal(before);
     fc.assert(
       fc.property(initializedOf(lazy), (m) => {
@@ -130,14 +135,18 @@ describe('initializedOf', () => {
       { numRuns: 25 },
     );
     expect(tf.memory().numTensors).to.equal(before);
-    const message = failureMessage(() => tidy(() => fc.assert(fc.property(initializedOf(lazy, { min: 0, max: 1 }), (m) => m.bias.size > 2))));
+    const message = failureMessage(() =>
+      tidy(() => fc.assert(fc.property(initializedOf(lazy, { min: 0, max: 1 }), (m) => m.bias.size > 2))),
+    );
     expect(tf.memory().numTensors).to.equal(before);
     // the counterexample prints through Show, small tensors with their values
     expect(message).to.match(/Linear\(3, 2\) \{ weight: float32\[2, 3\] \[[^\]]*\], bias: float32\[2\] \[[^\]]*\] \}/);
   });
 
   it('rejects leaves that are neither lazy nor tensors, and bad bounds', () => {
-    expect(() => initializedOf(mapModule(Linear.create(2, 3), () => 1) as never)).to.throw(/initializedOf: leaf "weight" is neither a ParamInit nor a Tensor/);
+    expect(() => initializedOf(mapModule(Linear.create(2, 3), () => 1) as never)).to.throw(
+      /initializedOf: leaf "weight" is neither a ParamInit nor a Tensor/,
+    );
     expect(() => initializedOf(Linear.create(2, 3), { min: 1, max: 0 })).to.throw(/initializedOf: expected finite bounds with min <= max/);
     expect(() => initializedOf(Linear.create(2, 3), { max: Infinity })).to.throw(/finite bounds/);
   });

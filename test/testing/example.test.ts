@@ -9,8 +9,14 @@ import { describeModuleLaws } from '../../src/testing/index.js';
 const Residual = defineModule('my-app/Residual', {
   name: 'Residual',
   fields: { norm: submodule(nn.LayerNorm), up: submodule(nn.Linear), down: submodule(nn.Linear), drop: submodule(nn.Dropout) },
-  create: (d: number) => ({ norm: nn.LayerNorm.create(d), up: nn.Linear.create(d, 4 * d), down: nn.Linear.create(4 * d, d), drop: nn.Dropout.create(0.1) }),
-  forward: (m, x: tf.Tensor) => tf.add(x, nn.Dropout.forward(m.drop, nn.Linear.forward(m.down, tf.relu(nn.Linear.forward(m.up, nn.LayerNorm.forward(m.norm, x)))))),
+  create: (d: number) => ({
+    norm: nn.LayerNorm.create(d),
+    up: nn.Linear.create(d, 4 * d),
+    down: nn.Linear.create(4 * d, d),
+    drop: nn.Dropout.create(0.1),
+  }),
+  forward: (m, x: tf.Tensor) =>
+    tf.add(x, nn.Dropout.forward(m.drop, nn.Linear.forward(m.down, tf.relu(nn.Linear.forward(m.up, nn.LayerNorm.forward(m.norm, x)))))),
 });
 describeModuleLaws('Residual', Residual.create(8));
 

@@ -5,7 +5,15 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
 import { tf } from '../../src/engine/backend.js';
 import { Linear } from '../../src/nn/Linear.js';
-import { counterexampleShow, describeValue, functorLaws, LawError, type LawParameters, printable, traversableLaws } from '../../src/testing/index.js';
+import {
+  counterexampleShow,
+  describeValue,
+  functorLaws,
+  LawError,
+  type LawParameters,
+  printable,
+  traversableLaws,
+} from '../../src/testing/index.js';
 import { type AnyModule, fromArray, Functor, mapModule, toArray, Traversable } from '../../src/tree/index.js';
 import { Leaf, Node } from '../support/trees.js';
 
@@ -32,7 +40,14 @@ describe('describeValue / counterexampleShow', () => {
 
   it('prints a module through Show, its leaves through describeValue: nesting, paths and leaf values', () => {
     const leaf = Leaf.make<unknown>({ w: 'a', b: [1, 2], tag: 't' });
-    const node = Node.make<unknown>({ first: leaf, scale: 2, children: [leaf], p: O.some(3), ctx: { mode: 'eval', key: O.none }, rest: [] });
+    const node = Node.make<unknown>({
+      first: leaf,
+      scale: 2,
+      children: [leaf],
+      p: O.some(3),
+      ctx: { mode: 'eval', key: O.none },
+      rest: [],
+    });
     const expected = [
       'Node(scale=2, { p: some(3) }',
       '  (first): Leaf(t) { w: "a", b: [1, 2] (buffer) }',
@@ -100,7 +115,11 @@ describe('LawError', () => {
       traverse: (F: Ap) => (ta: AnyModule<unknown>, f: (a: unknown) => unknown) => {
         const leaves = toArray(ta);
         let acc = F.of([]);
-        for (let k = leaves.length - 1; k >= 0; k--) acc = F.ap(F.map(acc, (bs) => (b: unknown) => [b, ...(bs as unknown[])]), f(leaves[k]));
+        for (let k = leaves.length - 1; k >= 0; k--)
+          acc = F.ap(
+            F.map(acc, (bs) => (b: unknown) => [b, ...(bs as unknown[])]),
+            f(leaves[k]),
+          );
         return F.map(acc, (bs) => fromArray(ta, bs as unknown[]));
       },
     };

@@ -49,7 +49,12 @@ const withRecordingGlobals = (declare: () => void): Declared => {
 describe('describeModuleLaws', () => {
   it('declares one describe per type class and one it per law, under the name', () => {
     const declared = withRecordingGlobals(() => describeModuleLaws('Linear', Linear.create(2, 3)));
-    expect(declared.suites).to.deep.equal(['Linear: module laws', 'Linear: module laws / Functor', 'Linear: module laws / Foldable', 'Linear: module laws / Traversable']);
+    expect(declared.suites).to.deep.equal([
+      'Linear: module laws',
+      'Linear: module laws / Functor',
+      'Linear: module laws / Foldable',
+      'Linear: module laws / Traversable',
+    ]);
     const laws = moduleLaws(Linear.create(2, 3));
     expect(laws).to.have.length(22);
     expect(declared.cases.map((c) => c.title)).to.deep.equal(laws.map((l) => `Linear: module laws / ${l.typeClass} / ${l.name}`));
@@ -62,7 +67,11 @@ describe('describeModuleLaws', () => {
   it('declares only the chosen type classes, and its cases fail with a LawError for a lawless instance', () => {
     const lawless = { ...Functor, map: (fa: never, f: (a: unknown, i: unknown) => unknown) => mapModuleWithInfo(fa, (i, a) => f(a, i)) };
     const declared = withRecordingGlobals(() =>
-      describeModuleLaws('lawless', Linear.create(2, 3), { typeClasses: ['Functor'], instances: { Functor: lawless }, parameters: { seed: 1 } }),
+      describeModuleLaws('lawless', Linear.create(2, 3), {
+        typeClasses: ['Functor'],
+        instances: { Functor: lawless },
+        parameters: { seed: 1 },
+      }),
     );
     expect(declared.suites).to.deep.equal(['lawless: module laws', 'lawless: module laws / Functor']);
     const composition = declared.cases.find((c) => c.title.includes('composition'))!;
@@ -74,7 +83,9 @@ describe('describeModuleLaws', () => {
     const saved = g.describe;
     delete g.describe;
     try {
-      expect(() => describeModuleLaws('Linear', Linear.create(2, 3))).to.throw(/describeModuleLaws: no global describe\/it.*checkModuleLaws/);
+      expect(() => describeModuleLaws('Linear', Linear.create(2, 3))).to.throw(
+        /describeModuleLaws: no global describe\/it.*checkModuleLaws/,
+      );
     } finally {
       g.describe = saved;
     }

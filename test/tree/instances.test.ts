@@ -47,7 +47,12 @@ describe('getEq', () => {
       fc.property(sameShapeTriples, ([x, y]) => {
         const leavesEqual = toArray(x).every((a, i) => a === toArray(y)[i]);
         expect(E.equals(x, y)).to.equal(leavesEqual);
-        expect(E.equals(x, Node.Functor.map(x, (a) => a + 1))).to.equal(false);
+        expect(
+          E.equals(
+            x,
+            Node.Functor.map(x, (a) => a + 1),
+          ),
+        ).to.equal(false);
       }),
     );
   });
@@ -71,8 +76,18 @@ describe('getEq', () => {
   it('compares leaves with the given Eq only', () => {
     const shapes = mapModule(Linear.create(2, 3), (p) => p.shape.length);
     const parity = getEq<number>({ equals: (x, y) => x % 2 === y % 2 });
-    expect(parity.equals(shapes, mapModule(shapes, (n) => n + 2))).to.equal(true);
-    expect(parity.equals(shapes, mapModule(shapes, (n) => n + 1))).to.equal(false);
+    expect(
+      parity.equals(
+        shapes,
+        mapModule(shapes, (n) => n + 2),
+      ),
+    ).to.equal(true);
+    expect(
+      parity.equals(
+        shapes,
+        mapModule(shapes, (n) => n + 1),
+      ),
+    ).to.equal(false);
   });
 });
 
@@ -107,8 +122,16 @@ describe('getSemigroup / getMonoid', () => {
   it('concat of two structures throws a ModuleError naming the path; two kinds do not compile', () => {
     const S = getSemigroup(N.SemigroupSum);
     const a = mapModule(Linear.create(2, 3), () => 1);
-    expect(() => S.concat(a, mapModule(Linear.create(2, 4), () => 1))).to.throw(ModuleError, /trees differ at "outFeatures": 3 vs 4/);
-    const d = pipe(Dropout.create(0.1), map((x: number) => x));
+    expect(() =>
+      S.concat(
+        a,
+        mapModule(Linear.create(2, 4), () => 1),
+      ),
+    ).to.throw(ModuleError, /trees differ at "outFeatures": 3 vs 4/);
+    const d = pipe(
+      Dropout.create(0.1),
+      map((x: number) => x),
+    );
     // @ts-expect-error a Linear and a Dropout are two kinds
     expect(() => S.concat(a, d)).to.throw(ModuleError, /Linear vs Dropout/);
   });
@@ -127,7 +150,12 @@ describe('getSemigroup / getMonoid', () => {
 
   it('getMonoid sums a list of per-step trees (the doc example)', () => {
     const layer = Linear.create(2, 3);
-    const perStep = [1, 2, 3].map((step) => pipe(layer, map((p) => step * p.shape.length)));
+    const perStep = [1, 2, 3].map((step) =>
+      pipe(
+        layer,
+        map((p) => step * p.shape.length),
+      ),
+    );
     const total: Linear<number> = concatAll(getMonoid(layer, N.MonoidSum))(perStep);
     expect(toArray(total)).to.deep.equal([12, 6]);
     expect(toArray(concatAll(getMonoid(layer, N.MonoidSum))([]))).to.deep.equal([0, 0]);
@@ -137,14 +165,22 @@ describe('getSemigroup / getMonoid', () => {
 
 describe('getShow', () => {
   it('takes any fp-ts Show of the leaves; without sizes there is no total', () => {
-    const sizes = pipe(Linear.create(2, 3), map((p) => p.shape.length));
+    const sizes = pipe(
+      Linear.create(2, 3),
+      map((p) => p.shape.length),
+    );
     expect(getShow(N.Show).show(sizes)).to.equal('Linear(2, 3) { weight: 2, bias: 1 }');
     expect(getShow(Str.Show).show(mapModule(sizes, String))).to.equal('Linear(2, 3) { weight: "2", bias: "1" }');
   });
 
   it('a LeafShow’s size gives the total; a Show without size still counts tensors and lazy parameters', () => {
-    const sizes = pipe(Linear.create(2, 3), map((p) => p.shape.length));
-    expect(getShow({ show: (n: number) => `#${n}`, size: (n: number) => n }).show(sizes)).to.equal('Linear(2, 3) { weight: #2, bias: #1 }\n3 parameters');
+    const sizes = pipe(
+      Linear.create(2, 3),
+      map((p) => p.shape.length),
+    );
+    expect(getShow({ show: (n: number) => `#${n}`, size: (n: number) => n }).show(sizes)).to.equal(
+      'Linear(2, 3) { weight: #2, bias: #1 }\n3 parameters',
+    );
     expect(getShow({ show: () => 'p' }).show(Linear.create(2, 3))).to.equal('Linear(2, 3) { weight: p, bias: p }\n9 parameters');
   });
 });

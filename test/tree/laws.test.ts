@@ -31,7 +31,10 @@ describe('tree laws (property-based, fc.func, through parallax-ts/testing)', () 
   describeModuleLaws('generated nested trees, any-module instances', trees);
   describeModuleLaws('generated nested trees, a definition’s own instances (Node.Functor, …)', trees, { instances: Node });
   describeModuleLaws('nn.Linear', Linear.create(3, 2));
-  describeModuleLaws('nn.Sequential of Linear and Dropout', Sequential.create([Linear.create(3, 4), Dropout.create(0.1), Linear.create(4, 2)]));
+  describeModuleLaws(
+    'nn.Sequential of Linear and Dropout',
+    Sequential.create([Linear.create(3, 4), Dropout.create(0.1), Linear.create(4, 2)]),
+  );
   describeModuleLaws('nn.LSTM (two layers)', LSTM.create(3, 4, { numLayers: 2, dropout: 0.1 }));
 
   describe('beyond the laws', () => {
@@ -117,31 +120,38 @@ describe('tree laws (property-based, fc.func, through parallax-ts/testing)', () 
     };
 
     it('an instance that passes an extra argument to the callback fails the Functor composition law', () => {
-      const composition = byName(functorLaws(Linear.create(3, 2), { instances: { Functor: extraArgument }, parameters: { seed: 42 } }), 'composition');
+      const composition = byName(
+        functorLaws(Linear.create(3, 2), { instances: { Functor: extraArgument }, parameters: { seed: 42 } }),
+        'composition',
+      );
       expect(() => composition.check()).to.throw(LawError, /Functor composition/);
       // the lawful instance passes the same law with the same seed
       byName(functorLaws(Linear.create(3, 2), { parameters: { seed: 42 } }), 'composition').check();
     });
 
     it('it fails on generated trees too, and the extra argument fails the Foldable and Traversable laws', () => {
-      expect(() => byName(functorLaws(trees, { instances: { Functor: extraArgument }, parameters: { seed: 7 } }), 'composition').check()).to.throw(
-        LawError,
-      );
-      expect(() => byName(foldableLaws(trees, { instances: { Foldable: reduceWithIndexToo }, parameters: { seed: 7 } }), 'reduce:').check()).to.throw(
-        LawError,
-        /Foldable reduce/,
-      );
+      expect(() =>
+        byName(functorLaws(trees, { instances: { Functor: extraArgument }, parameters: { seed: 7 } }), 'composition').check(),
+      ).to.throw(LawError);
+      expect(() =>
+        byName(foldableLaws(trees, { instances: { Foldable: reduceWithIndexToo }, parameters: { seed: 7 } }), 'reduce:').check(),
+      ).to.throw(LawError, /Foldable reduce/);
       const traverseWithPath = {
         ...M.Traversable,
         traverse: M.TraversableWithIndex.traverseWithIndex as unknown as typeof M.Traversable.traverse,
       };
       expect(() =>
-        byName(traversableLaws(Linear.create(3, 2), { instances: { Traversable: traverseWithPath }, parameters: { seed: 7 } }), 'effects in leaf order').check(),
+        byName(
+          traversableLaws(Linear.create(3, 2), { instances: { Traversable: traverseWithPath }, parameters: { seed: 7 } }),
+          'effects in leaf order',
+        ).check(),
       ).to.throw(LawError, /Traversable effects in leaf order/);
     });
 
     it('the failure message prints the module through Show, both sides of the law, and no function source', () => {
-      const e = failureOf(byName(functorLaws(Linear.create(3, 2), { instances: { Functor: extraArgument }, parameters: { seed: 42 } }), 'composition'));
+      const e = failureOf(
+        byName(functorLaws(Linear.create(3, 2), { instances: { Functor: extraArgument }, parameters: { seed: 42 } }), 'composition'),
+      );
       expect(e.module).to.not.equal(undefined);
       const shown = counterexampleShow.show(e.module!);
       expect(shown).to.match(/^Linear\(3, 2\) \{ weight: -?\d+, bias: -?\d+ \}$/);

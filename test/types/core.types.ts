@@ -89,9 +89,15 @@ Residual.make({
 });
 
 // zipWith only zips trees of one kind
-const grads = pipe(block, map((p) => tf.onesLike(p)));
+const grads = pipe(
+  block,
+  map((p) => tf.onesLike(p)),
+);
 const next: Residual<Tensor> = zipWith(block, grads, (p, g) => tf.sub(p, tf.mul(g, 0.1)));
-const nextDataLast: Residual<Tensor> = pipe(block, zipWith(grads, (p, g) => tf.sub(p, g)));
+const nextDataLast: Residual<Tensor> = pipe(
+  block,
+  zipWith(grads, (p, g) => tf.sub(p, g)),
+);
 const paths: Residual<string> = zipWithIndex(block, grads, (i) => i.path);
 // @ts-expect-error a Residual and a Linear are different kinds
 zipWith(block, block.up, (p, q) => tf.add(p, q));
@@ -99,17 +105,33 @@ zipWith(block, block.up, (p, q) => tf.add(p, q));
 zipWith(block.up, block.drop, (p, q) => p);
 
 // pipeables infer the leaf type from the module
-const shapes: Residual<ReadonlyArray<number>> = pipe(block, map((p) => p.shape));
-const named: Residual<string> = pipe(block, mapWithIndex((i, p) => `${i.path}:${p.dtype}`));
-const total: number = pipe(block, reduce(0, (n, p) => n + p.size));
-const total2: number = pipe(block, foldMap(N.MonoidSum)((p) => p.size));
-const checked: O.Option<Residual<number>> = pipe(block, traverse(O.Applicative)((p) => (p.size > 0 ? O.some(p.size) : O.none)));
+const shapes: Residual<ReadonlyArray<number>> = pipe(
+  block,
+  map((p) => p.shape),
+);
+const named: Residual<string> = pipe(
+  block,
+  mapWithIndex((i, p) => `${i.path}:${p.dtype}`),
+);
+const total: number = pipe(
+  block,
+  reduce(0, (n, p) => n + p.size),
+);
+const total2: number = pipe(
+  block,
+  foldMap(N.MonoidSum)((p) => p.size),
+);
+const checked: O.Option<Residual<number>> = pipe(
+  block,
+  traverse(O.Applicative)((p) => (p.size > 0 ? O.some(p.size) : O.none)),
+);
 const either: E.Either<string, Residual<Tensor>> = pipe(block, map(E.right), sequence(E.Applicative));
 const viaInstance: Residual<number> = Functor.map(block, (p) => p.rank);
 const viaTraversable: O.Option<Residual<number>> = Traversable.traverse(O.Applicative)(block, (p) => O.some(p.rank));
 const viaDef: Residual<number> = Residual.Functor.map(block, (p) => p.rank);
+const lengths = map((p: string) => p.length);
 // @ts-expect-error the leaves are tensors, not strings
-pipe(block, map((p: string) => p.length));
+pipe(block, lengths);
 
 // a typed Sequential: input and output come from its layers
 const seq = initialize(nn.Sequential.create([nn.Linear.create(4, 8), nn.Dropout.create(0.1), nn.Linear.create(8, 2)]))(random.key(1));
@@ -128,13 +150,38 @@ nn.Sequential.create([nn.Linear.create(4, 8), TakesString.make({})]);
 // @ts-expect-error a Sequential of lazy layers cannot run
 nn.Sequential.forward(nn.Sequential.create([nn.Linear.create(4, 8)]), x);
 
-export const uses = [y, y2, y3, wrongOut, next, nextDataLast, paths, shapes, named, total, total2, checked, either, viaInstance, viaTraversable, viaDef, seqOut, seqOut2, seqWrong, chainOut];
+export const uses = [
+  y,
+  y2,
+  y3,
+  wrongOut,
+  next,
+  nextDataLast,
+  paths,
+  shapes,
+  named,
+  total,
+  total2,
+  checked,
+  either,
+  viaInstance,
+  viaTraversable,
+  viaDef,
+  seqOut,
+  seqOut2,
+  seqWrong,
+  chainOut,
+];
 
 // layers with optional extra inputs (attention's key/value) and layers of unknown kind chain too
 const withAttention = nn.Sequential.create([nn.Linear.create(4, 8), nn.MultiheadAttention.create(8, 2)]);
 declare const unknownKind: AnyModule<ParamInit<Tensor>>;
 const withUnknown = nn.Sequential.create([nn.Linear.create(4, 8), unknownKind, nn.Linear.create(8, 2)]);
-const TwoInputs = defineModule('types-test/TwoInputs', { name: 'TwoInputs', fields: {}, forward: (_m, a: Tensor, b: Tensor) => tf.add(a, b) });
+const TwoInputs = defineModule('types-test/TwoInputs', {
+  name: 'TwoInputs',
+  fields: {},
+  forward: (_m, a: Tensor, b: Tensor) => tf.add(a, b),
+});
 // @ts-expect-error a layer that needs two inputs cannot be chained
 nn.Sequential.create([nn.Linear.create(4, 8), TwoInputs.make({})]);
 export const uses2 = [withAttention, withUnknown];

@@ -82,7 +82,9 @@ const named: optim.StateFor<optim.StateOf<typeof opt>, Net<Tensor>> = state;
 // combinators keep the typing
 // -------------------------------------------------------------------------------------
 
-const parted = optim.partition({ head: optim.sgd(0.1, { momentum: 0.9 }), body: optim.freeze() }, (info) => (info.path.startsWith('out.') ? 'head' : 'body'));
+const parted = optim.partition({ head: optim.sgd(0.1, { momentum: 0.9 }), body: optim.freeze() }, (info) =>
+  info.path.startsWith('out.') ? 'head' : 'body',
+);
 const partState = parted.init(net);
 const [momentum] = partState.head;
 if ('trace' in momentum) {
@@ -128,7 +130,10 @@ step.init(linear, key);
 
 // A Sequential keeps its layers' types through a step.
 const seq = initialize(Sequential.create([Linear.create(4, 8), Dropout.create(0.1), Linear.create(8, 2)]))(key);
-const seqStep = optim.trainStep({ loss: (m: typeof seq, input: Tensor) => tf.sum(Sequential.forward(m, input)), optimizer: optim.sgd(0.1) });
+const seqStep = optim.trainStep({
+  loss: (m: typeof seq, input: Tensor) => tf.sum(Sequential.forward(m, input)),
+  optimizer: optim.sgd(0.1),
+});
 const [seqAfter] = seqStep(seqStep.init(seq, key), x);
 const seqTrained: typeof seq = seqAfter.params;
 const firstWeight: Tensor = seqAfter.params.layers[0].weight;
@@ -168,9 +173,7 @@ const restoredLinear: Linear<Tensor> = fresh.state.params;
 step(io.decodeCheckpoint(bytes, { params: Linear.create(3, 8), optimizer: step.optimizer }).state, x);
 const withState = io.decodeCheckpoint(bytes, { params: net, optState: { count: 0 } });
 const stateCount: number = withState.state.optState.count;
-const asyncRestore: Promise<io.RestoredCheckpoint<Net<Tensor>, optim.StateFor<optim.StateOf<typeof step.optimizer>, Net<Tensor>>>> = io.loadCheckpoint(
-  'ckpt.safetensors',
-  { params: Net.create(3), optimizer: step.optimizer },
-);
+const asyncRestore: Promise<io.RestoredCheckpoint<Net<Tensor>, optim.StateFor<optim.StateOf<typeof step.optimizer>, Net<Tensor>>>> =
+  io.loadCheckpoint('ckpt.safetensors', { params: Net.create(3), optimizer: step.optimizer });
 
 export {};

@@ -21,10 +21,7 @@ const step = jit((p: Params, x: JArray): [JArray, Params] => {
 export const setup = (): Runner => {
   const d = binaryData();
   const x = np.array(d.x);
-  const pair = (w: typeof d.dense1): [JArray, JArray] => [
-    np.array(kernelOf(w)).reshape([w.inFeatures, w.outFeatures]),
-    np.array(w.bias),
-  ];
+  const pair = (w: typeof d.dense1): [JArray, JArray] => [np.array(kernelOf(w)).reshape([w.inFeatures, w.outFeatures]), np.array(w.bias)];
   const [w1, b1] = pair(d.dense1);
   const [w2, b2] = pair(d.dense2);
   const [w3, b3] = pair(d.dense3);

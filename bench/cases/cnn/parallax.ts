@@ -28,16 +28,16 @@ const fixedConv = (w: ConvWeights, stride: number) =>
     biasInit: fixedInit(w.bias),
   });
 
-const lossAndGrad = valueAndGrad((m: SmallCnn<Tensor>, x: Tensor, y: Tensor) =>
-  tf.losses.softmaxCrossEntropy(y, SmallCnn.forward(m, x)) as tf.Scalar,
+const lossAndGrad = valueAndGrad(
+  (m: SmallCnn<Tensor>, x: Tensor, y: Tensor) => tf.losses.softmaxCrossEntropy(y, SmallCnn.forward(m, x)) as tf.Scalar,
 );
 
 export const setup = (): Runner => {
   const d = cnnData();
   const x = tf.tensor4d(d.x, [CNN.batch, 1, CNN.size, CNN.size]);
   const y = tf.tensor2d(d.y, [CNN.batch, CNN.classes]);
-  const params = initialize(
-    SmallCnn.make({ conv1: fixedConv(d.conv1, 1), conv2: fixedConv(d.conv2, 2), fc: fixedLinear(d.fc) }),
-  )(random.key(0));
+  const params = initialize(SmallCnn.make({ conv1: fixedConv(d.conv1, 1), conv2: fixedConv(d.conv2, 2), fc: fixedLinear(d.fc) }))(
+    random.key(0),
+  );
   return sgdRunner(params, (m) => lossAndGrad(m, x, y), CNN.lr, [x, y]);
 };

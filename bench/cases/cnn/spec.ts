@@ -57,8 +57,7 @@ export const hwio = (w: ConvWeights): Float32Array => {
   const out = new Float32Array(w.weight.length);
   for (let o = 0; o < O; o++)
     for (let i = 0; i < I; i++)
-      for (let h = 0; h < k; h++)
-        for (let x = 0; x < k; x++) out[((h * k + x) * I + i) * O + o] = w.weight[((o * I + i) * k + h) * k + x]!;
+      for (let h = 0; h < k; h++) for (let x = 0; x < k; x++) out[((h * k + x) * I + i) * O + o] = w.weight[((o * I + i) * k + h) * k + x]!;
   return out;
 };
 

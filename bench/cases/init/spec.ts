@@ -5,4 +5,10 @@
  * own generator (parallax-ts: JAX's threefry in JavaScript; tfjs: seedrandom's alea; jax-js:
  * threefry in its own kernels). A run ends when every parameter exists; then it is freed.
  */
-export const INIT = { layers: [[1000, 5000], [5000, 1000]] as ReadonlyArray<readonly [number, number]>, params: 10_006_000 } as const;
+export const INIT = {
+  layers: [
+    [1000, 5000],
+    [5000, 1000],
+  ] as ReadonlyArray<readonly [number, number]>,
+  params: 10_006_000,
+} as const;

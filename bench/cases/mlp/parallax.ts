@@ -16,8 +16,8 @@ const Mlp = defineModule('bench/Mlp', {
 });
 type Mlp<A> = ModuleType<typeof Mlp, A>;
 
-const lossAndGrad = valueAndGrad((m: Mlp<Tensor>, x: Tensor, y: Tensor) =>
-  tf.losses.softmaxCrossEntropy(y, Mlp.forward(m, x)) as tf.Scalar,
+const lossAndGrad = valueAndGrad(
+  (m: Mlp<Tensor>, x: Tensor, y: Tensor) => tf.losses.softmaxCrossEntropy(y, Mlp.forward(m, x)) as tf.Scalar,
 );
 
 export const setup = (): Runner => {
