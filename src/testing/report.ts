@@ -3,6 +3,7 @@
  * leaf values), generated functions named but never printed as source, and the failure of a law
  * as a {@link LawError} that says which law, on which module, and how to replay the run.
  *
+ * @category reporting
  * @since 0.2.0
  */
 import * as fc from 'fast-check';

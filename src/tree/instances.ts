@@ -9,6 +9,7 @@
  * Callbacks receive exactly fp-ts's arguments — `f(a)`, `f(b, a)`, `f(a, b)`, `f(i, a)` — so the
  * laws hold for any function, including ones that read every argument they are given.
  *
+ * @category instances
  * @since 0.2.0
  */
 import type { Applicative } from 'fp-ts/lib/Applicative.js';
