@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, '.docs-check');
+// One folder per run, so that several runs (e.g. with different --only) never share files.
+const out = path.join(root, '.docs-check', String(process.pid));
 
 /** `@example` bodies of one source file, with the line each starts on. */
 const examplesOf = (file) => {
@@ -50,7 +51,6 @@ const sourceFiles = (dir) =>
     .map((f) => path.join(dir, f))
     .sort();
 
-rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const origin = new Map();
 let n = 0;
@@ -83,14 +83,14 @@ writeFileSync(
   path.join(out, 'tsconfig.json'),
   JSON.stringify(
     {
-      extends: '../tsconfig.json',
+      extends: '../../tsconfig.json',
       compilerOptions: {
         noEmit: true,
-        rootDir: '..',
+        rootDir: '../..',
         noUnusedLocals: false,
         paths: {
-          'parallax-ts': ['../src/index.ts'],
-          'parallax-ts/*': ['../src/*/index.ts'],
+          'parallax-ts': ['../../src/index.ts'],
+          'parallax-ts/*': ['../../src/*/index.ts'],
         },
       },
       include: ['./*.ts'],
@@ -102,17 +102,18 @@ writeFileSync(
 
 try {
   execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', out], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+  rmSync(out, { recursive: true, force: true });
   console.log(`docs: ${n} examples type-check`);
 } catch (e) {
   const report = String(e.stdout ?? '') + String(e.stderr ?? '');
   const failing = new Set();
   const lines = report.split('\n').map((l) => {
-    const m = /^\.docs-check\/([^(]+)\((\d+),(\d+)\)(.*)$/.exec(l);
+    const m = /^\.docs-check\/\d+\/([^(]+)\((\d+),(\d+)\)(.*)$/.exec(l);
     if (m === null) return l;
     failing.add(m[1]);
     return `${origin.get(m[1])} (example line ${m[2]})${m[4]}`;
   });
   console.error(lines.join('\n'));
-  console.error(`docs: ${failing.size} of ${n} examples do not type-check (sources in .docs-check/)`);
+  console.error(`docs: ${failing.size} of ${n} examples do not type-check (sources in ${path.relative(root, out)}/)`);
   process.exit(1);
 }
