@@ -1,22 +1,34 @@
-// The CommonJS half of `npm run build`, run after `tsc -p .` has written the ES modules and their
-// declarations to dist/esm:
+// The second half of `npm run build`, run after `tsc -p .` has written the ES modules and their
+// declarations to dist/esm. The package's `exports` send Node (`import` and `require` alike) to
+// dist/cjs and bundlers (`import`) to dist/esm, with one set of declarations for both:
 //
-// 1. compile every source file in src/ to CommonJS in dist/cjs (esbuild, one file per source file);
-// 2. mark dist/cjs as CommonJS (the package's own "type" is "module");
-// 3. give dist/cjs the same declarations as dist/esm (the types do not depend on the module format);
-// 4. copy the pre-bundled tfjs registrations (`npm run gen:tfjs`), which are not TypeScript, into
-//    both halves.
+// 1. compile every source file in src/ to CommonJS in dist/cjs (esbuild, one file per source file),
+//    and mark dist/cjs as CommonJS (the package's own "type" is "module");
+// 2. move the declarations to dist/cjs: one set, used for `import` and `require` alike, so a
+//    project with both .mts and .cts files sees each type (and fp-ts kind, and symbol) once;
+// 3. copy the pre-bundled tfjs registrations (`npm run gen:tfjs`), which Node needs, to dist/cjs;
+// 4. make dist/esm the bundlers' build: tfjsRegistrations.esm.js in place of tfjsRegistrations.js
+//    (tfjs-core's own ES modules, so a bundle holds one tfjs-core), and fp-ts/io-ts imported from
+//    their ES-module folders (`es6/`) instead of CommonJS (`lib/`), so bundlers can tree-shake them
+//    and share them with io-ts's own imports; then check that nothing of the Node path is left.
 import { build } from 'esbuild';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...parts) => path.join(root, ...parts);
+const filesUnder = (dir, suffix) =>
+  readdirSync(dir, { recursive: true })
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => f.endsWith(suffix));
 
-// 1. Every .ts file of src/ except declaration files.
-const sources = readdirSync(at('src'), { recursive: true })
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+// The source whose ES-module build registers tfjs-core's modules directly; Node never loads it.
+const esmRegistrations = 'engine/tfjsRegistrations.esm';
+
+// 1.
+const sources = filesUnder(at('src'), '.ts')
+  .filter((f) => !f.endsWith('.d.ts') && f !== `${esmRegistrations}.ts`)
   .map((f) => at('src', f));
 await build({
   entryPoints: sources,
@@ -27,16 +39,41 @@ await build({
   target: 'node18',
   logLevel: 'warning',
 });
-
-// 2.
 writeFileSync(at('dist', 'cjs', 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
 
+// 2.
+for (const f of filesUnder(at('dist', 'esm'), '.d.ts')) {
+  if (f === `${esmRegistrations}.d.ts`) rmSync(at('dist', 'esm', f));
+  else {
+    mkdirSync(path.dirname(at('dist', 'cjs', f)), { recursive: true });
+    renameSync(at('dist', 'esm', f), at('dist', 'cjs', f));
+  }
+}
+
 // 3.
-for (const f of readdirSync(at('dist', 'esm'), { recursive: true })) {
-  if (f.endsWith('.d.ts')) cpSync(at('dist', 'esm', f), at('dist', 'cjs', f));
+for (const f of ['tfjs-registrations.generated.cjs', 'tfjs-registrations.generated.d.cts']) {
+  cpSync(at('src', 'engine', f), at('dist', 'cjs', 'engine', f));
 }
 
 // 4.
-for (const f of ['tfjs-registrations.generated.cjs', 'tfjs-registrations.generated.d.cts']) {
-  for (const half of ['esm', 'cjs']) cpSync(at('src', 'engine', f), at('dist', half, 'engine', f));
+renameSync(at('dist', 'esm', `${esmRegistrations}.js`), at('dist', 'esm', 'engine', 'tfjsRegistrations.js'));
+const esSpecifier = (spec) => spec.replace(/^fp-ts\/lib\//, 'fp-ts/es6/').replace(/^io-ts\/lib\//, 'io-ts/es6/');
+for (const f of filesUnder(at('dist', 'esm'), '.js')) {
+  const file = at('dist', 'esm', f);
+  const code = readFileSync(file, 'utf8');
+  // Import and export statements only (`… from '…'`, `import '…'`, over several lines too), not the
+  // doc comments' examples: a statement's head up to its specifier holds no `/`, `=` or quote.
+  const rewritten = code.replace(
+    /^((?:import|export)\b[\w\s{},*$]*)(['"])([^'"\n]+)\2/gm,
+    (_, head, q, spec) => `${head}${q}${esSpecifier(spec)}${q}`,
+  );
+  if (rewritten !== code) writeFileSync(file, rewritten);
 }
+const leftovers = filesUnder(at('dist', 'esm'), '.js').flatMap((f) => {
+  const code = readFileSync(at('dist', 'esm', f), 'utf8');
+  // Statements start a line (`} from '…'` ends a multi-line one); doc comments start with ` *`.
+  return [/^(?:import|export|\}).*['"](?:fp-ts|io-ts)\/lib\//m, /^(?:import|export|\}).*tfjs-registrations\.generated/m]
+    .filter((re) => re.test(code))
+    .map((re) => `${f}: ${re}`);
+});
+if (leftovers.length > 0) throw new Error(`build: dist/esm still imports the Node path:\n${leftovers.join('\n')}`);

@@ -2,8 +2,8 @@
  * The fine-tuning workflow as two "programs" that share nothing but a file:
  *
  * 1. `pretrain`: train Flatten → MLP(784, 256, 128) → Linear(128, 5) on digits 0–4 and save it with
- *    `io.saveModel` (architecture + weights, so the second program needs no model source).
- * 2. `finetune`: load it with `io.loadModel`, swap the last layer for a fresh Linear(128, 5) head for
+ *    `saveModel` (architecture + weights, so the second program needs no model source).
+ * 2. `finetune`: load it with `loadModel`, swap the last layer for a fresh Linear(128, 5) head for
  *    digits 5–9, and train only that head (`trainStep`'s `trainable` mask); the body stays frozen.
  *
  * @since 0.1.0
@@ -14,6 +14,7 @@ import { evaluate } from '../mnist/train.js';
 import { digitRange } from './digits.js';
 import { fit } from './fit.js';
 import { changedLeaves, snapshotBits } from './frozen.js';
+import { loadModel, saveModel } from '../../src/node/index.js';
 
 type Tensor = tf.Tensor;
 
@@ -49,7 +50,7 @@ export interface FinetuneReport {
 
 /**
  * The base model: 784 pixels → 256 → 128 (ReLU after both) → 5 logits. Only registered layers, so
- * `io.saveModel` can write its architecture.
+ * `saveModel` can write its architecture.
  * @example
  * const params = initialize(baseModel())(random.key(0))
  * @since 0.1.0
@@ -77,7 +78,7 @@ export type BaseModel<A> = Relabel<ReturnType<typeof baseModel>, A>;
  * base model's layer kinds: a loaded model's kind is only known at run time, so it is checked here,
  * and from here on the compiler knows it (a {@link BaseModel}, hence a classifier).
  * @example
- * const model = withNewHead(await io.loadModel(path), head)
+ * const model = withNewHead(await loadModel(path), head)
  * @since 0.1.0
  */
 export const withNewHead = (loaded: AnyModule<Tensor>, head: nn.Linear<Tensor>): BaseModel<Tensor> => {
@@ -107,13 +108,13 @@ export const runFinetune = async (o: FinetuneOptions): Promise<FinetuneReport> =
   const base = fit(initial, lower.train, { batchSize, seed, learningRate: o.learningRate, epochs: o.pretrainEpochs });
   const baseAccuracy = await evaluate(base.model, lower.test);
   log(`base model, digits 0-4: train loss ${base.loss.toFixed(4)}, test accuracy ${(100 * baseAccuracy).toFixed(2)}%`);
-  await io.saveModel(o.path, base.model);
+  await saveModel(o.path, base.model);
   dispose(base.model);
   log(`saved to ${o.path}`);
 
   // --- Program 2: load, swap the head, train only the head on digits 5–9. ---
   const upper = { train: digitRange(o.train, 5, 5), test: digitRange(o.test, 5, 5) };
-  const loaded = await io.loadModel(o.path);
+  const loaded = await loadModel(o.path);
   const head = initialize(nn.Linear.create(128, 5))(random.key(o.seed + 1));
   const model = withNewHead(loaded, head);
   const trainable = headOnly(model);

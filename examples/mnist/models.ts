@@ -13,8 +13,11 @@
  * @since 0.1.0
  */
 import { pipe } from 'fp-ts/lib/function.js';
-import { constant, defineModule, type ModuleType, nn, submodule, tf } from '../../src/index.js';
-import { CLASSES, IMAGE_SIZE, PIXELS } from './data.js';
+// Subpath sources, not the root: the browser demo (demo/) bundles this file.
+import type { tf } from '../../src/engine/index.js';
+import * as nn from '../../src/nn/index.js';
+import { constant, defineModule, type ModuleType, submodule } from '../../src/tree/index.js';
+import { CLASSES, IMAGE_SIZE, PIXELS } from './digits.js';
 
 type Tensor = tf.Tensor;
 

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { optim } from '../../src/index.js';
+import * as optim from '../../src/optim/index.js';
 
 /**
  * Adam with a cosine-decayed learning rate, `peak` at step 0 and 0 at `totalSteps`.

@@ -18,6 +18,7 @@ import { type Progress, terminalProgress } from './progress.js';
 import { exampleOptimizer } from './optimizer.js';
 import { lineChartSvg } from './svg.js';
 import { type Classifier, evaluate, train } from './train.js';
+import { saveCheckpoint } from '../../src/node/index.js';
 
 const colors: Record<ModelName, string> = { cnn: '#d62728', mlp: '#1f77b4' };
 
@@ -89,7 +90,7 @@ export const runExample = async (flags: Flags, out: Output = terminalOutput): Pr
     );
     const testAccuracy = await evaluate(result.state.params, data.test);
     const checkpoint = join(flags.out, `mnist-${name}.safetensors`);
-    await io.saveCheckpoint(checkpoint, result.state, {
+    await saveCheckpoint(checkpoint, result.state, {
       metadata: { example: 'mnist', ...flags, model: name, testAccuracy, trainSeconds: result.seconds },
     });
     dispose(result.state);

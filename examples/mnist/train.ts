@@ -9,8 +9,12 @@
  *
  * @since 0.1.0
  */
-import { apply, dispose, type Fields, type ModuleOf, type ModuleSpec, optim, random, tf, tidy } from '../../src/index.js';
-import { type Batch, batchOf, type Digits, shuffledIndices } from './data.js';
+// Subpath sources, not the root: the browser demo (demo/) bundles this file.
+import { dispose, tf, tidy } from '../../src/engine/index.js';
+import * as optim from '../../src/optim/index.js';
+import type * as random from '../../src/random/index.js';
+import { apply, type Fields, type ModuleOf, type ModuleSpec } from '../../src/tree/index.js';
+import { type Batch, batchOf, type Digits, shuffledIndices } from './digits.js';
 import { correctCount, softmaxCrossEntropy } from './loss.js';
 import type { Progress } from './progress.js';
 

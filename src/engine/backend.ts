@@ -1,18 +1,20 @@
 /**
  * The tfjs-core engine as parallax-ts sets it up: gradients and chained tensor methods registered,
- * the pure-JS `cpu` backend active at import, `wasm` one `await ready()` away.
+ * the `cpu` and `wasm` backends registered (any other backend the app imports, such as
+ * `@tensorflow/tfjs-backend-webgl`, registers itself), the pure-JS `cpu` backend active at import,
+ * and `wasm` one `await ready()` away. Choosing a backend: ready.ts and setBackend.ts.
  *
- * Why a generated bundle: tfjs-core's Node entry registers no gradient functions and no chained
- * methods (`t.reshape`), and the files that do are ES modules with extensionless imports that plain
- * Node cannot load. `npm run gen:tfjs` bundles them once into CommonJS; they register into tfjs's
- * global registries, so they act on the very engine that `@tensorflow/tfjs-core` exports.
+ * One tfjs-core: `tf` is `@tensorflow/tfjs-core` itself, and the registrations of
+ * tfjsRegistrations.ts act on its global registries, so the app's own `@tensorflow/tfjs-core`
+ * import sees the same engine, kernels and gradients.
  *
  * @since 0.1.0
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import './tfjs-registrations.generated.cjs';
+// Gradients and chained methods (`t.reshape(...)`); see the file for the Node and bundler variants.
+import './tfjsRegistrations.js';
 // wasm lacks (or has slow) conv2d gradient kernels; these compose its fast forward conv, see the file.
 import './wasmConv2dGradients.js';
 // wasm lacks depthwise conv2d gradients and UnsortedSegmentSum (gather's gradient), and its
@@ -26,91 +28,28 @@ import './wasmBatchMatMul.js';
 import './wasmTranspose.js';
 
 /**
- * The backends parallax-ts ships with.
+ * Silences the cpu backend's "install tfjs-node" banner: that backend cannot be installed here,
+ * and a library should not print on its users' consoles. Called whenever `cpu` becomes active,
+ * since a cpu backend instance made later would print again.
  *
  * @example
- * import { type BackendName, getBackend, setBackend } from 'parallax-ts'
- * const wanted: BackendName = 'cpu'
- * await setBackend(wanted)
- * getBackend() // 'cpu'
+ * import { tf } from 'parallax-ts'
+ * import { quietCpuBanner } from './backend.js'
+ * await tf.setBackend('cpu')
+ * quietCpuBanner()
  * @category backends
- * @since 0.1.0
+ * @since 0.2.0
+ * @internal
  */
-export type BackendName = 'cpu' | 'wasm';
-
-const isBackendName = (s: string): s is BackendName => s === 'cpu' || s === 'wasm';
-
-/** Silences the cpu backend's "install tfjs-node" banner: that backend cannot be installed here. */
-const quietCpuBanner = (): void => {
+export const quietCpuBanner = (): void => {
   const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
   if (cpu !== null && cpu !== undefined) cpu.firstUse = false;
 };
 
-// cpu initializes synchronously, so code that never awaits `ready()` still runs.
+// cpu initializes synchronously, so code that never awaits `ready()` still runs; it also keeps
+// tfjs from picking a backend by priority on first use (webgl, when the app registered it).
 void tf.setBackend('cpu');
 quietCpuBanner();
-
-/**
- * Switches the tfjs backend. Tensors made on the previous backend stay readable (tfjs moves their
- * data on first use), but for speed create them after switching.
- *
- * @example
- * import { getBackend, setBackend } from 'parallax-ts'
- * const ok = await setBackend('wasm') // true when wasm initialized
- * getBackend() // 'wasm' when ok
- * @category backends
- * @since 0.1.0
- */
-export const setBackend = async (name: BackendName): Promise<boolean> => {
-  if (!isBackendName(name)) {
-    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; expected "cpu" or "wasm"`);
-  }
-  const ok = await tf.setBackend(name);
-  if (name === 'cpu') quietCpuBanner();
-  return ok;
-};
-
-/**
- * The active backend's name.
- *
- * @example
- * import { getBackend } from 'parallax-ts'
- * getBackend() // 'cpu' until `ready()` or `setBackend` switches
- * @category backends
- * @since 0.1.0
- */
-export const getBackend = (): BackendName => {
-  const name = tf.getBackend();
-  return isBackendName(name) ? name : 'cpu';
-};
-
-/**
- * Chooses the backend and waits for it: `preferred`, else the `PARALLAX_BACKEND` environment
- * variable, else `wasm` when it initializes, falling back to `cpu`. Returns the backend in use.
- *
- * @example
- * import { ready } from 'parallax-ts'
- * const backend = await ready()      // 'wasm' on a typical Node
- * await ready('cpu')                  // force the pure-JS backend
- * @category backends
- * @since 0.1.0
- */
-export const ready = async (preferred?: BackendName): Promise<BackendName> => {
-  const fromEnv = typeof process !== 'undefined' ? process.env.PARALLAX_BACKEND : undefined;
-  const wanted = preferred ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : 'wasm');
-  if (!isBackendName(wanted)) {
-    throw new Error(`ready: PARALLAX_BACKEND=${JSON.stringify(wanted)} is not a backend; expected "cpu" or "wasm"`);
-  }
-  if (wanted === 'wasm') {
-    try {
-      if (await tf.setBackend('wasm')) return 'wasm';
-    } catch {
-      // fall through to cpu: wasm needs WebAssembly and its .wasm file next to the package
-    }
-  }
-  await setBackend('cpu');
-  return 'cpu';
-};
 
 /**
  * The `@tensorflow/tfjs-core` namespace, on the engine set up above: gradients, chained tensor

@@ -3,3 +3,4 @@
  * @since 0.1.0
  */
 export * from './valueAndGrad.js';
+export { GradError } from './GradError.js';

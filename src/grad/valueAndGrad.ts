@@ -11,7 +11,9 @@
 import { tf } from '../engine/backend.js';
 import { forEachTensor } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
-import { fromArray, leafEntries, type LeafInfo, type Relabel } from '../tree/Module.js';
+import { fromArray, isModule, leafEntries, type LeafInfo, MAX_TREE_DEPTH, type Relabel } from '../tree/Module.js';
+import { describeDisposed } from '../tree/disposed.js';
+import { GradError } from './GradError.js';
 
 type Tensor = tf.Tensor;
 
@@ -110,6 +112,118 @@ const discardTape = (): void => {
 
 const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
 
+/** A value as messages show it. */
+const show = (u: unknown): string =>
+  u instanceof tf.Tensor
+    ? `a ${u.dtype} tensor [${u.shape.join(', ')}]`
+    : u === null
+      ? 'null'
+      : Array.isArray(u)
+        ? 'an array'
+        : typeof u === 'string'
+          ? JSON.stringify(u)
+          : typeof u === 'object' && '_tag' in u && u._tag === 'ParamInit'
+            ? 'an uninitialized ParamInit'
+            : typeof u === 'object'
+              ? 'an object'
+              : typeof u;
+
+/**
+ * Refuses disposed tensors among the loss's inputs (the arguments after the module), at the top
+ * level and one level inside arrays and plain records (a batch `{ x, y }`): tfjs would fail later
+ * with "Cannot read properties of undefined (reading 'backend')".
+ */
+const checkInputs = (fn: string, args: ReadonlyArray<unknown>): void => {
+  args.forEach((a, i) => {
+    const where = `argument ${i + 1}`;
+    if (a instanceof tf.Tensor) {
+      if (a.isDisposed) throw new GradError(fn, where, `the loss's ${where} (after the module) is ${describeDisposed(a)}`);
+      return;
+    }
+    if (typeof a !== 'object' || a === null || isModule(a)) return;
+    const entries: Array<readonly [string, unknown]> = Array.isArray(a)
+      ? a.map((x, j) => [`[${j}]`, x] as const)
+      : Object.getPrototypeOf(a) === Object.prototype
+        ? Object.entries(a).map(([k, x]) => [`.${k}`, x] as const)
+        : [];
+    for (const [k, x] of entries) {
+      if (x instanceof tf.Tensor && x.isDisposed)
+        throw new GradError(fn, where, `the loss's ${where}${k} (after the module) is ${describeDisposed(x)}`);
+    }
+  });
+};
+
+/** One container being rebuilt by `swapTensors`: its keys, how many are done, their new values. */
+interface SwapFrame {
+  readonly node: Readonly<Record<string, unknown>>;
+  readonly keys: ReadonlyArray<string>;
+  readonly out: unknown[];
+  changed: boolean;
+}
+
+/**
+ * `u` with every tensor `t` in it replaced by `swap(t)`: arrays and records are rebuilt only where
+ * something changed (a module record in aux stays the very same record, symbol tag included).
+ * Iterative, so an aux holding a deeply nested module costs no JavaScript stack.
+ */
+const swapTensors = (u: unknown, swap: (t: Tensor) => Tensor): unknown => {
+  const isContainer = (v: unknown): v is Readonly<Record<string, unknown>> =>
+    typeof v === 'object' && v !== null && !(v instanceof tf.Tensor);
+  if (!isContainer(u)) return u instanceof tf.Tensor ? swap(u) : u;
+  const open = (node: Readonly<Record<string, unknown>>): SwapFrame => ({
+    node,
+    keys: Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(node),
+    out: [],
+    changed: false,
+  });
+  const stack: SwapFrame[] = [open(u)];
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    if (f.out.length < f.keys.length) {
+      const child = f.node[f.keys[f.out.length]!];
+      if (isContainer(child)) {
+        if (stack.length >= MAX_TREE_DEPTH)
+          throw new GradError('valueAndGrad', 'loss', `the loss's aux is nested deeper than ${MAX_TREE_DEPTH} levels (a cycle?)`);
+        stack.push(open(child));
+        continue;
+      }
+      const r = child instanceof tf.Tensor ? swap(child) : child;
+      if (r !== child) f.changed = true;
+      f.out.push(r);
+      continue;
+    }
+    stack.pop();
+    let r: unknown = f.node;
+    if (f.changed) {
+      if (Array.isArray(f.node)) r = f.out;
+      else {
+        const copy: Record<string | symbol, unknown> = { ...f.node };
+        f.keys.forEach((k, i) => (copy[k] = f.out[i]));
+        r = copy;
+      }
+    }
+    if (stack.length === 0) return r;
+    const parent = stack[stack.length - 1]!;
+    if (r !== parent.node[parent.keys[parent.out.length]!]) parent.changed = true;
+    parent.out.push(r);
+  }
+};
+
+/** Checks `valueAndGrad`'s own arguments when the gradient function is made. */
+const checkGradArguments = (fn: string, loss: unknown, options: unknown): void => {
+  if (typeof loss !== 'function')
+    throw new GradError(fn, 'loss', `loss must be a function (module, ...inputs) => scalar, got ${show(loss)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new GradError(fn, 'options', `options must be an object, got ${show(options)}`);
+  const o = options as GradOptions<Untrained>;
+  if (o.trainable !== undefined && typeof o.trainable !== 'function') {
+    throw new GradError(fn, 'options.trainable', `options.trainable must be a function (info) => boolean, got ${show(o.trainable)}`);
+  }
+  if (o.untrained !== undefined && o.untrained !== 'zeros' && o.untrained !== 'null') {
+    throw new GradError(fn, 'options.untrained', `options.untrained must be 'zeros' or 'null', got ${show(o.untrained)}`);
+  }
+};
+
 /**
  * The loss value and its gradient tree. `loss(module, ...args)` returns a scalar tensor, or
  * `{ loss, aux }`. Leaves the loss does not use get zeros; so do buffers and leaves excluded by
@@ -127,29 +241,36 @@ const defaultTrainable = (info: LeafInfo): boolean => info.kind === 'param';
  * @category gradients
  * @since 0.1.0
  */
-export const valueAndGrad =
-  <
-    M extends AnyModule<Tensor>,
-    Args extends ReadonlyArray<unknown>,
-    R extends Tensor | LossWithAux<unknown>,
-    U extends Untrained = 'zeros',
-  >(
-    loss: (m: M, ...args: Args) => R,
-    options: GradOptions<U> = {},
-  ) =>
-  (m: M, ...args: Args): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined, GradLeaf<U>> => {
+export const valueAndGrad = <
+  M extends AnyModule<Tensor>,
+  Args extends ReadonlyArray<unknown>,
+  R extends Tensor | LossWithAux<unknown>,
+  U extends Untrained = 'zeros',
+>(
+  loss: (m: M, ...args: Args) => R,
+  options: GradOptions<U> = {},
+) => {
+  checkGradArguments('valueAndGrad', loss, options);
+  return (m: M, ...args: Args): ValueAndGrad<M, R extends LossWithAux<infer Aux> ? Aux : undefined, GradLeaf<U>> => {
+    if (!isModule(m)) throw new GradError('valueAndGrad', 'module', `the first argument must be a module of tensors, got ${show(m)}`);
     const trainable = options.trainable ?? defaultTrainable;
     // Paths are only built when a user predicate may read them.
     const entries = leafEntries(m, options.trainable !== undefined);
     const xs: Tensor[] = [];
     for (const [i, [, leaf]] of entries.entries()) {
-      if (!(leaf instanceof tf.Tensor)) {
+      if (!(leaf instanceof tf.Tensor) || leaf.isDisposed) {
         const path = leafEntries(m)[i]![0].path;
-        throw new Error(
-          `valueAndGrad: leaf "${path}" is not a tensor (${typeof leaf === 'object' && leaf !== null && '_tag' in leaf ? 'uninitialized' : typeof leaf}); initialize the module first`,
+        throw new GradError(
+          'valueAndGrad',
+          'module',
+          leaf instanceof tf.Tensor
+            ? `leaf "${path}" is ${describeDisposed(leaf)}`
+            : `leaf "${path}" is not a tensor (${show(leaf)}); initialize the module first`,
+          path,
         );
       }
     }
+    checkInputs('valueAndGrad', args);
     let aux: unknown;
     const kept: Tensor[] = [];
     // tfjs numbers tensors in creation order; ids from here on belong to tensors the loss creates.
@@ -191,9 +312,12 @@ export const valueAndGrad =
             if (t.id >= firstNewId && !kept.includes(t)) kept.push(tf.keep(t));
           });
         }
-        if (!(l instanceof tf.Tensor)) throw new Error(`valueAndGrad: the loss function must return a tensor, got ${typeof l}`);
+        if (!(l instanceof tf.Tensor))
+          throw new GradError('valueAndGrad', 'loss', `the loss function must return a tensor, got ${show(l)}`);
         if (l.rank !== 0) {
-          throw new Error(
+          throw new GradError(
+            'valueAndGrad',
+            'loss',
             `valueAndGrad: the loss must be a scalar (shape []), got shape [${l.shape.join(', ')}]; reduce it, e.g. with tf.mean`,
           );
         }
@@ -230,21 +354,7 @@ export const valueAndGrad =
       }
       // Swap in the clones; containers are rebuilt only where something changed (a module record in
       // aux stays the very same record, symbol tag included).
-      const reown = (u: unknown): unknown => {
-        if (u instanceof tf.Tensor) return owned.get(u) ?? u;
-        if (Array.isArray(u)) {
-          const mapped = u.map(reown);
-          return mapped.every((v, i) => v === u[i]) ? u : mapped;
-        }
-        if (typeof u === 'object' && u !== null) {
-          const changed = Object.entries(u).flatMap(([k, v]) => {
-            const r = reown(v);
-            return r === v ? [] : [[k, r] as const];
-          });
-          return changed.length === 0 ? u : { ...u, ...Object.fromEntries(changed) };
-        }
-        return u;
-      };
+      const reown = (u: unknown): unknown => swapTensors(u, (t) => owned.get(t) ?? t);
       let j = 0;
       const gradLeaves = entries.map(([info, leaf]) => {
         const x = leaf as Tensor;
@@ -259,6 +369,7 @@ export const valueAndGrad =
       };
     }
   };
+};
 
 /**
  * The gradient tree alone (see {@link valueAndGrad}); the loss value is freed.

@@ -17,3 +17,5 @@ export { truncatedNormal } from './truncatedNormal.js';
 export { uniform } from './uniform.js';
 export { constant, zeros, ones } from './constant.js';
 export { orthogonal } from './orthogonal.js';
+// also at the root; here so that `parallax-ts/init` alone initializes whole modules
+export { initialize, leafKey, pathHash } from './initialize.js';

@@ -15,7 +15,8 @@ import { foldIn } from '../random/foldIn.js';
 import { assertPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
 import type { AnySpec, ModuleOf } from '../tree/Field.js';
 import { leafEntries, mapModuleWithInfo } from '../tree/Module.js';
-import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
+import { ModuleError } from '../tree/ModuleError.js';
+import { isParamInit, paramDtype, type ParamInit } from '../tree/ParamInit.js';
 
 type Tensor = tf.Tensor;
 
@@ -53,7 +54,7 @@ const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean 
 /**
  * Draws every lazy parameter of `m`. Tensors in the result are new and owned by the caller (free
  * them with `dispose`). Throws, having allocated nothing that survives, if any leaf is already a
- * tensor or an initializer returns the wrong shape.
+ * tensor or an initializer returns the wrong shape, or another dtype than its `ParamInit` declares.
  * @example
  * import { initialize, random, nn } from 'parallax-ts'
  * const params = initialize(nn.Linear.create(5, 10))(random.key(0)) // Linear<Tensor>: weight [10, 5], bias [10]
@@ -66,7 +67,8 @@ export const initialize =
     assertPRNGKey('initialize', 'key', key);
     for (const [info, leaf] of leafEntries(m)) {
       if (!isParamInit(leaf)) {
-        throw new Error(
+        throw atLeaf(
+          info.path,
           `initialize: leaf "${info.path}" is already initialized (got ${describeLeaf(leaf)}, expected a ParamInit); ` +
             'initialize a freshly built module instead',
         );
@@ -79,8 +81,17 @@ export const initialize =
         const t = leaf.init(leaf.shape)(leafKey(key, info.path)) as Tensor;
         made.push(t);
         if (!(t instanceof tf.Tensor) || !sameShape(t.shape, leaf.shape)) {
-          throw new Error(
+          throw atLeaf(
+            info.path,
             `initialize: initializer of "${info.path}" returned ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : typeof t}, expected a tensor of shape [${leaf.shape.join(', ')}]`,
+          );
+        }
+        // The declared dtype is what loaders check files against: a leaf drawn as another type would
+        // make a module that no file of its own kind loads into.
+        if (t.dtype !== paramDtype(leaf)) {
+          throw new Error(
+            `initialize: initializer of "${info.path}" returned a ${t.dtype} tensor, but its ParamInit declares ${paramDtype(leaf)} ` +
+              `(declare it: paramInit(shape, init, '${t.dtype}'))`,
           );
         }
         return t;
@@ -90,5 +101,12 @@ export const initialize =
       throw e;
     }
   };
+
+/** A `ModuleError` about the leaf at `path` (its path also in `error.path`). */
+const atLeaf = (path: string, message: string): ModuleError => {
+  const e = new ModuleError(message);
+  e.path.push(...path.split('.'));
+  return e;
+};
 
 const describeLeaf = (u: unknown): string => (u instanceof tf.Tensor ? `a ${u.dtype} tensor of shape [${u.shape.join(', ')}]` : typeof u);

@@ -6,6 +6,7 @@
  */
 import { dtypes, itemSize, type Dtype } from './dtype.js';
 import { elementCount } from './header.js';
+import { SafetensorsError } from './SafetensorsError.js';
 
 /**
  * A tensor's raw form. `data` holds exactly `product(shape) * itemSize(dtype)` bytes.
@@ -64,6 +65,6 @@ export const rawTensorProblem = (name: string, value: RawTensor): string | undef
 export const rawTensor = (dtype: Dtype, shape: ReadonlyArray<number>, data: Uint8Array): RawTensor => {
   const value: RawTensor = { dtype, shape: [...shape], data };
   const problem = rawTensorProblem('(new)', value);
-  if (problem !== undefined) throw new Error(`rawTensor: ${problem}`);
+  if (problem !== undefined) throw new SafetensorsError(`rawTensor: ${problem}`, [problem]);
   return value;
 };

@@ -21,7 +21,9 @@
  * @since 0.1.0
  */
 export interface StateDictProblem {
-  readonly kind: 'missing' | 'unexpected' | 'shape' | 'dtype' | 'value';
+  /** `'argument'` (since 0.2.0): an argument of the call itself is wrong; `key` names the argument. */
+  readonly kind: 'missing' | 'unexpected' | 'shape' | 'dtype' | 'value' | 'argument';
+  /** The state-dict key (the argument's name for an `'argument'` problem). */
   readonly key: string;
   /** The line the error message shows for this key. */
   readonly message: string;

@@ -23,15 +23,17 @@ import { dispose } from '../engine/memory.js';
 import { wrapKeyData, type PRNGKey, assertPRNGKey } from '../random/PRNGKey.js';
 import type { AnyModule } from '../tree/Field.js';
 import { mapModule, type Relabel } from '../tree/Module.js';
-import { isParamInit } from '../tree/ParamInit.js';
-import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
-import { NonNegativeIntegerCodec, reportHeaderErrors } from './header.js';
-import { namedLeaves, replaceLeaves, type ScalarLeaf, type TensorSlot } from './namedLeaves.js';
+import { isParamInit, paramDtype } from '../tree/ParamInit.js';
+import { describeValue } from '../tree/walk.js';
+import { formatConfigErrors } from '../nn/configCodecs.js';
+import { NonNegativeIntegerCodec } from './header.js';
+import { jsonText } from './jsonText.js';
+import { namedLeaves, type NamedLeaves, replaceLeaves, type ScalarLeaf, type TensorSlot } from './namedLeaves.js';
 import type { RawTensor } from './RawTensor.js';
-import { readsAs } from './rawValues.js';
+import { rawToValues, readsAs, type TfValues } from './rawValues.js';
 import type { GradientTransformation, StateFor } from '../optim/GradientTransformation.js';
 import { parseSafetensors, serializeSafetensors, type Safetensors } from './safetensors.js';
-import { rawToTensor, tensorsToRaw } from './tensors.js';
+import { tensorsToRaw } from './tensors.js';
 
 type Tensor = tf.Tensor;
 
@@ -57,10 +59,14 @@ export const CHECKPOINT_METADATA_KEY = 'parallax-ts/checkpoint';
  */
 export const CHECKPOINT_VERSION = 1;
 
-const Uint32Codec = new t.Type<number, number, unknown>(
-  'a uint32',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff,
-  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff ? t.success(u) : t.failure(u, c)),
+const isUint32 = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff;
+const isKeyWords = (u: unknown): u is readonly [number, number] => Array.isArray(u) && u.length === 2 && isUint32(u[0]) && isUint32(u[1]);
+
+/** A key's data: exactly two uint32 words (io-ts's `tuple` would drop a third word silently). */
+const KeyWordsCodec = new t.Type<readonly [number, number], readonly [number, number], unknown>(
+  '[word, word] (exactly two uint32s)',
+  isKeyWords,
+  (u, c) => (isKeyWords(u) ? t.success([u[0], u[1]] as const) : t.failure(u, c)),
   t.identity,
 );
 
@@ -81,7 +87,7 @@ export const CheckpointHeaderCodec = t.readonly(
     version: t.literal(CHECKPOINT_VERSION),
     step: NonNegativeIntegerCodec,
     key: t.type({
-      data: t.tuple([Uint32Codec, Uint32Codec]),
+      data: KeyWordsCodec,
       scheme: t.keyof({ partitionable: null, legacy: null }),
     }),
     params: t.readonlyArray(t.string),
@@ -226,26 +232,73 @@ export class CheckpointError extends Error {
   constructor(
     message: string,
     readonly problems: ReadonlyArray<string> = [],
+    options?: { readonly cause?: unknown },
   ) {
-    super(problems.length === 0 ? message : `${message}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.length === 0 ? message : `${message}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
   }
 }
 
 const describeSlot = (dtype: string, shape: ReadonlyArray<number>): string => `${dtype}[${shape.join(', ')}]`;
-const slotDtype = (s: TensorSlot): string => (s instanceof tf.Tensor ? s.dtype : 'float32');
+const slotDtype = (s: TensorSlot): string => (s instanceof tf.Tensor ? s.dtype : paramDtype(s));
 
-const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckpointOptions) => {
-  assertPRNGKey('saveCheckpoint', 'state.key', state.key);
-  if (!Number.isSafeInteger(state.step) || state.step < 0)
-    throw new Error(`saveCheckpoint: step must be a non-negative integer, got ${state.step}`);
-  const params = namedLeaves(state.params, 'params');
-  const opt = namedLeaves(state.optState, 'optState');
-  const tensors = new Map<string, Tensor>();
-  for (const [path, slot] of [...params.tensors, ...opt.tensors]) {
-    if (!(slot instanceof tf.Tensor)) throw new Error(`saveCheckpoint: "${path}" is not initialized`);
-    tensors.set(path, slot);
+/** Named leaves, or a `CheckpointError` saying which value cannot be stored. */
+const leavesOf = (u: unknown, prefix: string, where: string): NamedLeaves => {
+  try {
+    return namedLeaves(u, prefix);
+  } catch (e) {
+    throw new CheckpointError(`${where}: ${e instanceof Error ? e.message : String(e)}`, [], { cause: e });
   }
-  if (params.scalars.length > 0) throw new Error(`saveCheckpoint: params leaf "${params.scalars[0]![0]}" is not a tensor`);
+};
+
+/**
+ * Whether an optimizer-state scalar counts something (updates, steps): by optax's and our naming,
+ * a field `count` or `step` (or ending so). Its value must be a non-negative safe integer; other
+ * numbers only finite.
+ */
+const isCounter = (path: string): boolean => /(^|\.)(\w*[cC]ount|\w*[sS]tep)$/.test(path);
+
+/** What is wrong with a restored optimizer scalar (its template value gives the type), or `undefined`. */
+const scalarProblem = (path: string, got: unknown, want: ScalarLeaf): string | undefined => {
+  if (typeof got !== typeof want)
+    return `wrong type: optimizer value "${path}" is a ${typeof got} in the checkpoint, expected a ${typeof want}`;
+  if (typeof got !== 'number') return undefined;
+  if (isCounter(path) && !(Number.isSafeInteger(got) && got >= 0)) {
+    return `bad value: optimizer counter "${path}" is ${got} in the checkpoint, expected a non-negative integer up to 2^53 - 1`;
+  }
+  if (!Number.isFinite(got)) return `bad value: optimizer value "${path}" is ${got} in the checkpoint, expected a finite number`;
+  return undefined;
+};
+
+/** The tensors and metadata of a checkpoint (shared by the byte and the file writers). @internal */
+export const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckpointOptions) => {
+  const where = 'saveCheckpoint';
+  if (typeof state !== 'object' || state === null) {
+    throw new CheckpointError(`${where}: argument state: expected { params, optState, key, step }, got ${describeValue(state)}`);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new CheckpointError(`${where}: argument options: expected an object like { metadata }, got ${describeValue(options)}`);
+  }
+  try {
+    assertPRNGKey(where, 'state.key', state.key);
+  } catch (e) {
+    throw new CheckpointError(e instanceof Error ? e.message : String(e), [], { cause: e });
+  }
+  if (!Number.isSafeInteger(state.step) || state.step < 0)
+    throw new CheckpointError(`${where}: step must be a non-negative integer, got ${String(state.step)}`);
+  const params = leavesOf(state.params, 'params', where);
+  const opt = leavesOf(state.optState, 'optState', where);
+  const tensors = new Map<string, Tensor>();
+  const problems: string[] = [];
+  for (const [path, slot] of [...params.tensors, ...opt.tensors]) {
+    if (!(slot instanceof tf.Tensor)) problems.push(`"${path}" is not initialized (a ParamInit)`);
+    else if (slot.isDisposed) problems.push(`"${path}" is a disposed tensor`);
+    else tensors.set(path, slot);
+  }
+  for (const [path] of params.scalars) problems.push(`params leaf "${path}" is not a tensor`);
+  for (const [path, v] of opt.scalars) {
+    if (typeof v === 'number' && !Number.isFinite(v)) problems.push(`optimizer value "${path}" is ${v}, which JSON cannot hold`);
+  }
+  if (problems.length > 0) throw new CheckpointError(`${where}: cannot save this state`, problems);
   const header: CheckpointHeader = {
     format: 'parallax-ts/checkpoint',
     version: CHECKPOINT_VERSION,
@@ -255,11 +308,18 @@ const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckp
     optState: { tensors: opt.tensors.map(([p]) => p), scalars: Object.fromEntries(opt.scalars) },
     metadata: options.metadata ?? {},
   };
-  const json = JSON.stringify(header);
+  let json: string | undefined;
+  try {
+    json = jsonText(header);
+  } catch (e) {
+    throw new CheckpointError(`${where}: the header does not survive JSON: ${e instanceof Error ? e.message : String(e)}`, [], {
+      cause: e,
+    });
+  }
   // Round-trip the header now so that a value JSON cannot hold (NaN, a function) fails the save, not the load.
-  const check = CheckpointHeaderCodec.decode(JSON.parse(json));
-  if (isLeft(check)) throw new CheckpointError('saveCheckpoint: the header does not survive JSON', reportHeaderErrors(check.left));
-  return { raw: tensorsToRaw(tensors), metadata: { [CHECKPOINT_METADATA_KEY]: json } };
+  const check = CheckpointHeaderCodec.decode(JSON.parse(json ?? 'null'));
+  if (isLeft(check)) throw new CheckpointError(`${where}: the header does not survive JSON`, formatConfigErrors(check.left));
+  return { raw: tensorsToRaw(tensors), metadata: { [CHECKPOINT_METADATA_KEY]: json! } };
 };
 
 /**
@@ -274,39 +334,6 @@ const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckp
 export const encodeCheckpoint = <M, S>(state: CheckpointState<M, S>, options: SaveCheckpointOptions = {}): Uint8Array => {
   const { raw, metadata } = buildCheckpoint(state, options);
   return serializeSafetensors(raw, metadata);
-};
-
-/**
- * Writes a checkpoint atomically: either the old file or the complete new one is at `path`,
- * whatever happens during the write. Tensors are read, not disposed.
- * @example
- * import { initialize, io, nn, optim, random } from 'parallax-ts'
- * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
- * await io.saveCheckpoint('run/ckpt.safetensors', start, { metadata: { epoch: 0 } })
- * @category files
- * @since 0.1.0
- */
-export const saveCheckpoint = async <M, S>(
-  path: string,
-  state: CheckpointState<M, S>,
-  options: SaveCheckpointOptions = {},
-): Promise<void> => {
-  const { raw, metadata } = buildCheckpoint(state, options);
-  await writeSafetensorsFile(path, raw, metadata);
-};
-
-/**
- * {@link saveCheckpoint}, synchronously.
- * @example
- * import { initialize, io, nn, optim, random } from 'parallax-ts'
- * const start = optim.initTrainState(initialize(nn.Linear.create(2, 3))(random.key(0)), optim.sgd(0.1), random.key(1))
- * io.saveCheckpointSync('run/ckpt.safetensors', start)
- * @category files
- * @since 0.1.0
- */
-export const saveCheckpointSync = <M, S>(path: string, state: CheckpointState<M, S>, options: SaveCheckpointOptions = {}): void => {
-  const { raw, metadata } = buildCheckpoint(state, options);
-  writeSafetensorsFileSync(path, raw, metadata);
 };
 
 /**
@@ -328,7 +355,8 @@ export const checkpointHeader = (file: Safetensors, where = 'checkpoint'): Check
     throw new CheckpointError(`${where}: the checkpoint header is not JSON (${(e as Error).message})`);
   }
   const decoded = CheckpointHeaderCodec.decode(json);
-  if (isLeft(decoded)) throw new CheckpointError(`${where}: invalid checkpoint header`, reportHeaderErrors(decoded.left));
+  // One line per problem, at its path in the header (`key.data: expected ..., got [1,2,3]`), at most 100.
+  if (isLeft(decoded)) throw new CheckpointError(`${where}: invalid checkpoint header`, formatConfigErrors(decoded.left).slice(0, 100));
   return decoded.right;
 };
 
@@ -339,7 +367,8 @@ interface AnyTemplate {
   readonly optState?: unknown;
 }
 
-const restore = (file: Safetensors, template: AnyTemplate, where: string): RestoredCheckpoint<AnyModule<Tensor>, unknown> => {
+/** Restores a parsed checkpoint into a checked template (shared by the byte and the file readers). @internal */
+export const restore = (file: Safetensors, template: AnyTemplate, where: string): RestoredCheckpoint<AnyModule<Tensor>, unknown> => {
   const header = checkpointHeader(file, where);
   const entries: ReadonlyMap<string, RawTensor> = file.tensors;
   const listed = new Set([...header.params, ...header.optState.tensors]);
@@ -348,33 +377,46 @@ const restore = (file: Safetensors, template: AnyTemplate, where: string): Resto
   for (const name of entries.keys()) if (!listed.has(name)) problems.push(`the file contains "${name}", which the header does not list`);
   if (problems.length > 0) throw new CheckpointError(`${where}: inconsistent checkpoint`, problems);
 
-  // The optimizer's init needs tensors: lazy template leaves stand in as zeros for the structure only.
+  const p = leavesOf(template.params, 'params', where);
+  const disposed = p.tensors
+    .filter(([, slot]) => slot instanceof tf.Tensor && slot.isDisposed)
+    .map(([path]) => `"${path}" is a disposed tensor`);
+  if (disposed.length > 0) throw new CheckpointError(`${where}: the template's params cannot be used`, disposed);
+
+  // The optimizer's init needs tensors: lazy template leaves stand in as zeros of their declared
+  // dtype, for the structure (and each moment's shape and dtype) only.
   const made: Tensor[] = [];
-  const tensorParams =
-    template.optimizer === undefined
-      ? (template.params as AnyModule<Tensor>)
-      : (mapModule(template.params as AnyModule<unknown>, (leaf) => {
-          if (!isParamInit(leaf)) return leaf;
-          const z = tf.zeros([...leaf.shape]);
-          made.push(z);
-          return z;
-        }) as AnyModule<Tensor>);
   let optTemplate: unknown;
   try {
+    const tensorParams =
+      template.optimizer === undefined
+        ? (template.params as AnyModule<Tensor>)
+        : (mapModule(template.params as AnyModule<unknown>, (leaf) => {
+            if (!isParamInit(leaf)) return leaf;
+            const z = tf.zeros([...leaf.shape], paramDtype(leaf));
+            made.push(z);
+            return z;
+          }) as AnyModule<Tensor>);
     optTemplate =
       template.optState !== undefined
         ? template.optState
         : template.optimizer !== undefined
           ? template.optimizer.init(tensorParams)
           : undefined;
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(
+      `${where}: the template's optimizer cannot make a state for its params: ${e instanceof Error ? e.message : String(e)}`,
+      [],
+      { cause: e },
+    );
   } finally {
     dispose(made);
   }
   const ownOptTemplate = template.optState === undefined;
   try {
     const expected = new Map<string, TensorSlot>();
-    const p = namedLeaves(template.params, 'params');
-    const o = namedLeaves(optTemplate, 'optState');
+    const o = leavesOf(optTemplate, 'optState', where);
     for (const [path, slot] of [...p.tensors, ...o.tensors]) expected.set(path, slot);
     for (const [path, slot] of expected) {
       const raw = entries.get(path);
@@ -382,11 +424,10 @@ const restore = (file: Safetensors, template: AnyTemplate, where: string): Resto
         problems.push(`missing: "${path}" (${describeSlot(slotDtype(slot), slot.shape)}) is not in the checkpoint`);
         continue;
       }
-      // A lazy template leaf (ParamInit) records a shape but no dtype: any dtype fits it (BatchNorm's
-      // int32 counter restores into `Net.create()`), as in loadStateDict.
-      const wantDtype = slot instanceof tf.Tensor ? slot.dtype : readsAs[raw.dtype];
+      // Every slot declares its dtype: a tensor its own, a lazy leaf (ParamInit) the one it was made
+      // with (BatchNorm's counter: int32), so a file cannot pass an int32 tensor off as a float32 weight.
       const got = describeSlot(readsAs[raw.dtype], raw.shape);
-      const want = describeSlot(wantDtype, slot.shape);
+      const want = describeSlot(slotDtype(slot), slot.shape);
       const sameShape = raw.shape.length === slot.shape.length && raw.shape.every((d, i) => d === slot.shape[i]);
       if (got !== want)
         problems.push(`wrong ${sameShape ? 'dtype' : 'shape'}: "${path}" is ${got} in the checkpoint, the model expects ${want}`);
@@ -396,14 +437,28 @@ const restore = (file: Safetensors, template: AnyTemplate, where: string): Resto
         problems.push(`unexpected: "${path}" (${describeSlot(readsAs[raw.dtype], raw.shape)}) has no place in the model`);
     }
     const scalarsExpected = new Map<string, ScalarLeaf>(o.scalars);
+    const scalarsGot = header.optState.scalars;
     for (const [path, v] of scalarsExpected) {
-      const got = header.optState.scalars[path];
+      const got = Object.hasOwn(scalarsGot, path) ? scalarsGot[path] : undefined;
       if (got === undefined) problems.push(`missing: optimizer value "${path}" is not in the checkpoint`);
-      else if (typeof got !== typeof v)
-        problems.push(`wrong type: optimizer value "${path}" is a ${typeof got} in the checkpoint, expected a ${typeof v}`);
+      else {
+        const problem = scalarProblem(path, got, v);
+        if (problem !== undefined) problems.push(problem);
+      }
     }
-    for (const path of Object.keys(header.optState.scalars)) {
+    for (const path of Object.keys(scalarsGot)) {
       if (!scalarsExpected.has(path)) problems.push(`unexpected: optimizer value "${path}" has no place in the optimizer state`);
+    }
+    // Every conversion (an I64 value outside int32, say) is done before the first tensor is made.
+    const values = new Map<string, TfValues>();
+    if (problems.length === 0) {
+      for (const path of expected.keys()) {
+        try {
+          values.set(path, rawToValues(path, entries.get(path)!));
+        } catch (e) {
+          problems.push(`bad value: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     }
     if (problems.length > 0) {
       throw new CheckpointError(
@@ -415,11 +470,12 @@ const restore = (file: Safetensors, template: AnyTemplate, where: string): Resto
     try {
       const take = (path: string, slot: TensorSlot | ScalarLeaf): unknown => {
         if (typeof slot === 'object') {
-          const tensor = rawToTensor(path, entries.get(path)!);
+          const { dtype, values: v } = values.get(path)!;
+          const tensor = tf.tensor(v, [...entries.get(path)!.shape], dtype);
           created.push(tensor);
           return tensor;
         }
-        return header.optState.scalars[path];
+        return scalarsGot[path];
       };
       const params = replaceLeaves(template.params, 'params', take) as AnyModule<Tensor>;
       const optState = replaceLeaves(optTemplate, 'optState', take);
@@ -430,62 +486,27 @@ const restore = (file: Safetensors, template: AnyTemplate, where: string): Resto
       throw e;
     }
   } finally {
-    if (ownOptTemplate) dispose(optTemplate);
+    // Freed leaf by leaf (namedLeaves walks module trees iteratively; `dispose` recurses).
+    if (ownOptTemplate) dispose(leavesOf(optTemplate, 'optState', where).tensors.map(([, slot]) => slot));
   }
 };
 
-const checkTemplate = (template: unknown): AnyTemplate => {
-  if (typeof template !== 'object' || template === null || (template as AnyTemplate).params === undefined) {
-    throw new Error('loadCheckpoint: the template must be { params, optimizer } or { params, optState }');
+/** Checks a checkpoint template argument. @internal */
+export const checkTemplate = (template: unknown, where: string): AnyTemplate => {
+  const t = template as AnyTemplate | null | undefined;
+  const ok =
+    typeof t === 'object' &&
+    t !== null &&
+    t.params !== undefined &&
+    (t.optimizer === undefined || (typeof t.optimizer === 'object' && t.optimizer !== null && typeof t.optimizer.init === 'function')) &&
+    (t.optimizer !== undefined || Object.hasOwn(t, 'optState'));
+  if (!ok) {
+    throw new CheckpointError(
+      `${where}: argument template: expected { params, optimizer } or { params, optState }, got ${describeValue(template)}`,
+    );
   }
   return template as AnyTemplate;
 };
-
-/**
- * Restores a checkpoint into the structure of `template` (the model and its optimizer, or the model
- * and a state); the returned tensors are new and owned by the caller. The restored params are typed
- * from the template's (`Relabel<M, Tensor>`: a fresh `Net.create()` gives a `Net<Tensor>`), the
- * optimizer state from the optimizer (for that model) or from the state given. A mismatch of any
- * kind throws a {@link CheckpointError} listing all of them, and nothing is allocated.
- * @example
- * import { io, nn, optim, type tf } from 'parallax-ts'
- * const opt = optim.adam(1e-3)
- * // A fresh model is a template as it is: no tensors made for it.
- * const { state, metadata } = await io.loadCheckpoint('run/ckpt.safetensors', { params: nn.MLP.create([4, 16, 2]), optimizer: opt })
- * const mlp: nn.MLP<tf.Tensor> = state.params
- * @category files
- * @since 0.1.0
- */
-export function loadCheckpoint<M, S>(
-  path: string,
-  template: OptimizerTemplate<M, S>,
-): Promise<RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>>;
-export function loadCheckpoint<M, S>(path: string, template: StateTemplate<M, S>): Promise<RestoredCheckpoint<Relabel<M, Tensor>, S>>;
-export async function loadCheckpoint(
-  path: string,
-  template: CheckpointTemplate<unknown, unknown>,
-): Promise<RestoredCheckpoint<unknown, unknown>> {
-  const t = checkTemplate(template);
-  return restore(await readSafetensorsFile(path), t, path);
-}
-
-/**
- * {@link loadCheckpoint}, synchronously.
- * @example
- * import { initialize, io, nn, optim, random } from 'parallax-ts'
- * const net = initialize(nn.Linear.create(2, 3))(random.key(0))
- * const { state } = io.loadCheckpointSync('run/ckpt.safetensors', { params: net, optimizer: optim.sgd(0.1) })
- * @category files
- * @since 0.1.0
- */
-export function loadCheckpointSync<M, S>(
-  path: string,
-  template: OptimizerTemplate<M, S>,
-): RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>;
-export function loadCheckpointSync<M, S>(path: string, template: StateTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S>;
-export function loadCheckpointSync(path: string, template: CheckpointTemplate<unknown, unknown>): RestoredCheckpoint<unknown, unknown> {
-  return restore(readSafetensorsFileSync(path), checkTemplate(template), path);
-}
 
 /**
  * Restores a checkpoint from safetensors bytes (see {@link loadCheckpoint}).
@@ -505,5 +526,5 @@ export function decodeCheckpoint<M, S>(
 ): RestoredCheckpoint<Relabel<M, Tensor>, StateFor<S, Relabel<M, Tensor>>>;
 export function decodeCheckpoint<M, S>(bytes: Uint8Array, template: StateTemplate<M, S>): RestoredCheckpoint<Relabel<M, Tensor>, S>;
 export function decodeCheckpoint(bytes: Uint8Array, template: CheckpointTemplate<unknown, unknown>): RestoredCheckpoint<unknown, unknown> {
-  return restore(parseSafetensors(bytes), checkTemplate(template), 'checkpoint');
+  return restore(parseSafetensors(bytes), checkTemplate(template, 'decodeCheckpoint'), 'checkpoint');
 }

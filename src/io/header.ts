@@ -13,6 +13,7 @@
  */
 import * as t from 'io-ts/lib/index.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { describeJson } from '../nn/configCodecs.js';
 import { DtypeCodec, itemSize } from './dtype.js';
 
 /**
@@ -67,6 +68,31 @@ export const DataOffsetsCodec = new t.Type<readonly [number, number], readonly [
   t.identity,
 );
 
+const isShape = (u: unknown): u is ReadonlyArray<number> => Array.isArray(u) && u.every(isNonNegativeInteger);
+
+/**
+ * `shape`: an array of non-negative integers. A bad shape is one problem, naming its first bad
+ * dimension (an element-by-element codec would make a million-element shape a million errors).
+ * @example
+ * import { io } from 'parallax-ts'
+ * io.TensorInfoCodec.is({ dtype: 'U8', shape: [2, -1], data_offsets: [0, 0] }) // false: shape[1] is negative
+ * @internal
+ * @category codecs
+ * @since 0.2.0
+ */
+export const ShapeCodec = new t.Type<ReadonlyArray<number>, ReadonlyArray<number>, unknown>(
+  'a shape (an array of non-negative integers)',
+  isShape,
+  (u, c) => {
+    if (!Array.isArray(u)) return t.failure(u, c);
+    const bad = u.findIndex((d) => !isNonNegativeInteger(d));
+    return bad < 0
+      ? t.success(u as ReadonlyArray<number>)
+      : t.failure(u[bad], t.appendContext(c, String(bad), NonNegativeIntegerCodec, u[bad]));
+  },
+  t.identity,
+);
+
 /**
  * One tensor's header entry. Unknown extra fields are ignored, as the reference reader does.
  * @example
@@ -79,7 +105,7 @@ export const DataOffsetsCodec = new t.Type<readonly [number, number], readonly [
 export const TensorInfoCodec = t.readonly(
   t.type({
     dtype: DtypeCodec,
-    shape: t.readonlyArray(NonNegativeIntegerCodec),
+    shape: ShapeCodec,
     data_offsets: DataOffsetsCodec,
   }),
   'a tensor entry { dtype, shape, data_offsets }',
@@ -130,6 +156,14 @@ export interface Header {
   readonly metadata: Metadata;
 }
 
+/** A tensor entry as {@link TensorInfoCodec} decodes it, when it is well formed; `undefined` otherwise. */
+const wellFormedEntry = (u: unknown): TensorInfo | undefined => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return undefined;
+  const { dtype, shape, data_offsets } = u as Record<string, unknown>;
+  if (!DtypeCodec.is(dtype) || !isShape(shape) || !isOffsetPair(data_offsets)) return undefined;
+  return { dtype, shape, data_offsets: [data_offsets[0], data_offsets[1]] };
+};
+
 const isHeader = (u: unknown): u is Header =>
   typeof u === 'object' && u !== null && Array.isArray((u as Header).tensors) && typeof (u as Header).metadata === 'object';
 
@@ -149,32 +183,58 @@ export const HeaderCodec = new t.Type<Header, Header, unknown>(
   isHeader,
   (u, c) => {
     if (!t.UnknownRecord.is(u)) return t.failure(u, c);
-    const errors: t.Errors = [];
+    const errors: t.ValidationError[] = [];
+    let more = 0;
+    // At most MAX_HEADER_PROBLEMS errors are kept (the rest counted): a header of a million bad
+    // entries is refused with bounded memory. Pushed one by one, never spread.
+    const keep = (found: t.Errors): void => {
+      for (const e of found) {
+        if (errors.length < MAX_HEADER_PROBLEMS) errors.push(e);
+        else more++;
+      }
+    };
     const tensors: Array<readonly [string, TensorInfo]> = [];
     let metadata: Metadata = {};
-    for (const key of Object.keys(u)) {
+    for (const key in u) {
+      if (!Object.hasOwn(u, key)) continue;
       const value = u[key];
       if (key === METADATA_KEY) {
         if (value === null) continue;
         const decoded = MetadataCodec.validate(value, t.appendContext(c, key, MetadataCodec, value));
-        if (isLeft(decoded)) errors.push(...decoded.left);
+        if (isLeft(decoded)) keep(decoded.left);
         else metadata = decoded.right;
       } else {
+        // The common case, a well-formed entry, is checked directly (io-ts's `type` costs microseconds
+        // per entry); the codec runs only to describe what is wrong.
+        const info = wellFormedEntry(value);
+        if (info !== undefined) {
+          tensors.push([key, info]);
+          continue;
+        }
         const decoded = TensorInfoCodec.validate(value, t.appendContext(c, key, TensorInfoCodec, value));
-        if (isLeft(decoded)) errors.push(...decoded.left);
+        if (isLeft(decoded)) keep(decoded.left);
         else tensors.push([key, decoded.right]);
       }
     }
+    if (more > 0) errors.push({ value: undefined, context: c, message: `and ${more} more problem${more === 1 ? '' : 's'} (not listed)` });
     return errors.length > 0 ? t.failures(errors) : t.success({ tensors, metadata });
   },
   t.identity,
 );
 
-const show = (u: unknown): string => {
-  if (u === undefined) return 'nothing';
-  const s = JSON.stringify(u);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-};
+/**
+ * At most this many problems of a header are listed (the rest are counted in a last line), so a
+ * hostile header is refused with bounded memory and a readable message.
+ * @example
+ * import { io } from 'parallax-ts'
+ * io.MAX_HEADER_PROBLEMS // 100
+ * @category model
+ * @since 0.2.0
+ */
+export const MAX_HEADER_PROBLEMS = 100;
+
+// A value as a message shows it: bounded, whatever its size or nesting (no JSON.stringify recursion).
+const show = (u: unknown): string => describeJson(u, 80);
 
 /**
  * One line per io-ts error: where in the header (tensor name, then field), what was expected and
@@ -193,6 +253,7 @@ const show = (u: unknown): string => {
  */
 export const reportHeaderErrors = (errors: t.Errors): ReadonlyArray<string> =>
   errors.map((e) => {
+    if (e.message !== undefined) return e.message;
     const path = e.context.map((entry) => entry.key).filter((key) => key !== '');
     const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid header';
     const [top, ...rest] = path;
@@ -381,10 +442,16 @@ export const duplicateKeys = (json: string): ReadonlyArray<string> => {
     const c = json[i];
     if (c === '"') {
       let j = i + 1;
-      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      let escaped = false;
+      for (let code = json.charCodeAt(j); code !== 0x22; code = json.charCodeAt(j)) {
+        if (code === 0x5c) {
+          escaped = true;
+          j += 2;
+        } else j += 1;
+      }
       const top = stack[stack.length - 1];
       if (expectKey && top?.keys) {
-        const key = JSON.parse(json.slice(i, j + 1)) as string;
+        const key = escaped ? (JSON.parse(json.slice(i, j + 1)) as string) : json.slice(i + 1, j);
         if (top.keys.has(key)) {
           problems.push(`duplicate key ${JSON.stringify(key)} in ${top.name === undefined ? 'the header' : JSON.stringify(top.name)}`);
         }

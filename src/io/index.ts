@@ -11,10 +11,15 @@
  * - `saveCheckpoint` / `loadCheckpoint`: a training run's params, optimizer state, key and step;
  *   restored into a template (`{ params: Net.create(), optimizer }`) and typed from it.
  *
+ * Files are not trusted: every reader works in memory bounded by the file's size plus the tensors
+ * it declares, without recursion on anything the file nests, and fails with one of this module's
+ * typed errors (`SafetensorsError`, `StateDictError`, `CheckpointError`, `FileError`) or
+ * `nn.ConfigError`, never a stray `TypeError` or `RangeError` (see the README's "Reliability").
+ *
  * @since 0.1.0
  */
 export { DtypeCodec, dtypes, itemSize, type Dtype } from './dtype.js';
-export { HeaderCodec, MetadataCodec, TensorInfoCodec, type Header, type Metadata, type TensorInfo } from './header.js';
+export { HeaderCodec, MAX_HEADER_PROBLEMS, MetadataCodec, TensorInfoCodec, type Header, type Metadata, type TensorInfo } from './header.js';
 export { rawTensor, type RawTensor } from './RawTensor.js';
 export {
   MAX_HEADER_BYTES,
@@ -36,24 +41,13 @@ export {
   type EncodeOptions,
   type TensorEntries,
 } from './tensors.js';
-export { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
-export { atomicWriteFile, atomicWriteFileSync, type AtomicWriteOptions, type WriteSource } from './atomicWrite.js';
+export { FileError } from './FileError.js';
 export { float16BitsFromNumber, float16BitsToNumber } from './float16.js';
 export { bfloat16BitsFromNumber, bfloat16BitsToNumber } from './bfloat16.js';
 export { stateDict, stateDictEntries, stateDictKeys, type StateDictEntry } from './stateDictEntries.js';
 export { StateDictError, type StateDictProblem } from './StateDictError.js';
 export { loadStateDict, type LoadStateDictOptions } from './loadStateDict.js';
-export {
-  decodeStateDict,
-  encodeStateDict,
-  loadStateDictFile,
-  loadStateDictFileSync,
-  loadStateDictRaw,
-  saveStateDict,
-  saveStateDictSync,
-  stateDictToRaw,
-  type SaveStateDictOptions,
-} from './stateDictFile.js';
+export { decodeStateDict, encodeStateDict, loadStateDictRaw, stateDictToRaw, type SaveStateDictOptions } from './stateDictFile.js';
 export {
   CHECKPOINT_METADATA_KEY,
   CHECKPOINT_VERSION,
@@ -62,10 +56,6 @@ export {
   checkpointHeader,
   decodeCheckpoint,
   encodeCheckpoint,
-  loadCheckpoint,
-  loadCheckpointSync,
-  saveCheckpoint,
-  saveCheckpointSync,
   type CheckpointHeader,
   type CheckpointState,
   type CheckpointTemplate,
@@ -80,10 +70,6 @@ export {
   decodeModel,
   encodeModel,
   architectureFromRegistry,
-  loadModel,
-  loadModelSync,
-  saveModel,
-  saveModelSync,
   type ArchitectureCodec,
   type ExpectModelOptions,
   type LoadModelOptions,

@@ -9,17 +9,29 @@
  * The file stays a plain safetensors state dict, so PyTorch (`safetensors.torch.load_file`) and
  * `loadStateDictFile` read its weights too.
  *
+ * A file is not trusted: before anything is built, its architecture is checked against what its
+ * tensors can fill — the module may declare no more than three leaves per tensor plus one per
+ * eight bytes of architecture JSON (zero-size placeholders), nor more than twice the parameter
+ * elements the file holds (plus 2^20) — and the build stops at the first leaf past that. So a file of n bytes makes
+ * `loadModel` use a small multiple of n plus the tensors it declares, whatever its architecture
+ * says. Then every key, shape and dtype is compared (strictly) before a tensor is made. Every
+ * failure is one of the library's errors: `SafetensorsError` (a malformed file), `FileError`
+ * (unreadable), `nn.ConfigError` (no, invalid or oversized architecture, or the wrong kind),
+ * `StateDictError` (weights that do not fit the architecture).
+ *
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
 import { builtinLayers, ConfigError, fromConfig, type LayerRegistry, toConfig } from '../nn/config.js';
 import type { AnySpec, ModuleType } from '../tree/Field.js';
 import { type AnyModule, specOf } from '../tree/Module.js';
-import type { ParamInit } from '../tree/ParamInit.js';
-import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
+import { ModuleError } from '../tree/ModuleError.js';
+import { type ParamInit, withParamBudget } from '../tree/ParamInit.js';
+import { describeValue } from '../tree/walk.js';
 import type { Metadata } from './header.js';
 import type { RawTensor } from './RawTensor.js';
-import { parseSafetensors, serializeSafetensors, type Safetensors } from './safetensors.js';
+import { jsonText } from './jsonText.js';
+import { parseSafetensors, SafetensorsError, serializeSafetensors, type Safetensors } from './safetensors.js';
 import { loadStateDictRaw, stateDictToRaw, type SaveStateDictOptions } from './stateDictFile.js';
 
 type Tensor = tf.Tensor;
@@ -69,7 +81,8 @@ export interface ArchitectureCodec {
  */
 export const architectureFromRegistry = (registry: LayerRegistry): ArchitectureCodec => ({
   toConfig: (m) => toConfig(m, registry),
-  fromConfig: (json) => fromConfig(json, registry),
+  // No fixed leaf or size limits here: loadModel bounds the build by what the file holds instead.
+  fromConfig: (json) => fromConfig(json, registry, { maxLeaves: Infinity, maxParameters: Infinity }),
 });
 
 /**
@@ -123,23 +136,40 @@ export interface ExpectModelOptions<D extends { readonly spec: AnySpec }> extend
 // -------------------------------------------------------------------------------------
 
 const architectureOf = (options: LoadModelOptions | SaveModelOptions, where: string): ArchitectureCodec => {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError([`options: expected an object like { registry }, got ${describeValue(options)}`], `${where}: invalid argument`);
+  }
   if (options.architecture !== undefined && options.registry !== undefined) {
-    throw new Error(`${where}: give a registry or an architecture codec, not both`);
+    throw new ConfigError(['options: give a registry or an architecture codec, not both'], `${where}: invalid argument`);
   }
   return options.architecture ?? architectureFromRegistry(options.registry ?? builtinLayers);
 };
 
 /** Everything that can fail on the way out happens here, before any byte is written. */
-const modelParts = (
+/** The tensors and metadata of a model file (shared by the byte and the file writers). @internal */
+export const modelParts = (
   m: AnyModule<unknown>,
   options: SaveModelOptions,
+  where: string,
 ): { readonly tensors: ReadonlyMap<string, RawTensor>; readonly metadata: Metadata } => {
+  const codec = architectureOf(options, where);
   const metadata = options.metadata ?? {};
   if (Object.hasOwn(metadata, ARCHITECTURE_KEY)) {
-    throw new Error(`saveModel: metadata key "${ARCHITECTURE_KEY}" is reserved for the architecture`);
+    const problem = `metadata key "${ARCHITECTURE_KEY}" is reserved for the architecture`;
+    throw new SafetensorsError(`${where}: ${problem}`, [problem]);
   }
-  const architecture = JSON.stringify(architectureOf(options, 'saveModel').toConfig(m));
-  if (architecture === undefined) throw new Error('saveModel: the architecture codec gave no JSON');
+  let architecture: string | undefined;
+  try {
+    // Written without recursion: a model nested thousands of levels deep is written (JSON.stringify gives up at ~4,000 levels of JSON).
+    architecture = jsonText(codec.toConfig(m));
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof ModuleError) throw e;
+    throw new ConfigError([`architecture: ${e instanceof Error ? e.message : String(e)}`], `${where}: cannot write the architecture`, {
+      cause: e,
+    });
+  }
+  if (architecture === undefined)
+    throw new ConfigError(['architecture: the architecture codec gave no JSON'], `${where}: cannot write the architecture`);
   return { tensors: stateDictToRaw(m, options), metadata: { ...metadata, [ARCHITECTURE_KEY]: architecture } };
 };
 
@@ -156,25 +186,75 @@ const checkKind = (skeleton: AnyModule<unknown>, expected: { readonly spec: AnyS
   }
 };
 
-const modelFrom = (
+/**
+ * What a file can fill: a strict load needs one tensor per leaf (zero-size placeholders aside) of
+ * the leaf's shape, so a module the file can load declares no more parameter elements than the
+ * file holds, and no more leaves than its tensors plus placeholders — of which a real layer has at
+ * most two per tensor, or a few per layer written in the architecture JSON (a `BatchNorm` with
+ * neither affine parameters nor running statistics: five, in some 90 bytes of JSON). The bounds
+ * are loose on purpose (3 leaves per tensor, twice the elements): an architecture a little off is
+ * built and then reported key by key by the strict state-dict check; only one that no file of
+ * this size could fill is stopped while it is being built.
+ */
+const budgetOf = (file: Safetensors, architectureLength: number) => {
+  let elements = 0;
+  for (const raw of file.tensors.values()) elements += raw.shape.reduce((n, d) => n * d, 1);
+  const tensors = file.tensors.size;
+  return { tensors, elements, maxLeaves: 3 * tensors + Math.ceil(architectureLength / 8) + 16, maxElements: 2 * elements + 2 ** 20 };
+};
+
+/** Builds the model a parsed model file holds (shared by the byte and the file readers). @internal */
+export const modelFrom = (
   file: Safetensors,
   options: LoadModelOptions & { readonly expect?: { readonly spec: AnySpec } },
   where: string,
 ): AnyModule<Tensor> => {
+  const codec = architectureOf(options, where);
   const text = file.metadata[ARCHITECTURE_KEY];
   if (text === undefined) {
-    throw new Error(
-      `${where}: no architecture in the file's metadata ("${ARCHITECTURE_KEY}"); ` +
-        'it holds weights only: load them into a module with loadStateDictFile(path, module)',
+    throw new ConfigError(
+      [
+        `metadata["${ARCHITECTURE_KEY}"]: expected the architecture JSON, got nothing: the file holds weights only ` +
+          '(load them into a module with loadStateDictFile(path, module))',
+      ],
+      `${where}: no architecture in the file`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: the architecture in the file's metadata is not valid JSON: ${(e as Error).message}`);
+    throw new ConfigError(
+      [`metadata["${ARCHITECTURE_KEY}"]: not valid JSON: ${(e as Error).message}`],
+      `${where}: the architecture in the file's metadata is not valid JSON`,
+      { cause: e },
+    );
   }
-  const skeleton = architectureOf(options, where).fromConfig(json);
+  // Built within what the file can fill (see budgetOf): an architecture asking for a billion layers
+  // from a file of a few tensors is stopped at the first leaf past that, long before memory runs out.
+  const { tensors, elements, maxLeaves, maxElements } = budgetOf(file, text.length);
+  const skeleton = withParamBudget(
+    {
+      maxLeaves,
+      maxElements,
+      exceeded: (what) => {
+        throw new ConfigError(
+          [`architecture: declares ${what}, more than the file's ${tensors} tensors (${elements} elements) can fill`],
+          `${where}: the architecture does not fit the file's tensors`,
+        );
+      },
+    },
+    () => {
+      try {
+        return codec.fromConfig(json);
+      } catch (e) {
+        if (e instanceof ConfigError || e instanceof ModuleError) throw e;
+        throw new ConfigError([`architecture: ${e instanceof Error ? e.message : String(e)}`], `${where}: cannot build the architecture`, {
+          cause: e,
+        });
+      }
+    },
+  );
   checkKind(skeleton, options.expect, where);
   return loadStateDictRaw(skeleton, file.tensors) as AnyModule<Tensor>;
 };
@@ -193,7 +273,7 @@ const modelFrom = (
  * @since 0.1.0
  */
 export const encodeModel = (m: AnyModule<unknown>, options: SaveModelOptions = {}): Uint8Array => {
-  const { tensors, metadata } = modelParts(m, options);
+  const { tensors, metadata } = modelParts(m, options, 'encodeModel');
   return serializeSafetensors(tensors, metadata);
 };
 
@@ -215,74 +295,4 @@ export function decodeModel<D extends { readonly spec: AnySpec }>(bytes: Uint8Ar
 export function decodeModel(bytes: Uint8Array, options?: LoadModelOptions): AnyModule<Tensor>;
 export function decodeModel(bytes: Uint8Array, options: LoadModelOptions = {}): AnyModule<Tensor> {
   return modelFrom(parseSafetensors(bytes), options, 'decodeModel');
-}
-
-// -------------------------------------------------------------------------------------
-// files
-// -------------------------------------------------------------------------------------
-
-/**
- * Writes a model (architecture JSON in the metadata, weights as its state dict) to a safetensors
- * file, atomically. Every check (a layer the registry does not hold, an uninitialized leaf) happens
- * before the file system is touched.
- * @example
- * import { initialize, io, nn, random } from 'parallax-ts'
- * const params = initialize(nn.MLP.create([4, 8, 2]))(random.key(0))
- * await io.saveModel('model.safetensors', params)
- * @category files
- * @since 0.1.0
- */
-export const saveModel = async (path: string, m: AnyModule<unknown>, options: SaveModelOptions = {}): Promise<void> => {
-  const { tensors, metadata } = modelParts(m, options);
-  return writeSafetensorsFile(path, tensors, metadata);
-};
-
-/**
- * {@link saveModel}, synchronously.
- * @example
- * import { initialize, io, nn, random } from 'parallax-ts'
- * io.saveModelSync('model.safetensors', initialize(nn.MLP.create([4, 8, 2]))(random.key(0)))
- * @category files
- * @since 0.1.0
- */
-export const saveModelSync = (path: string, m: AnyModule<unknown>, options: SaveModelOptions = {}): void => {
-  const { tensors, metadata } = modelParts(m, options);
-  writeSafetensorsFileSync(path, tensors, metadata);
-};
-
-/**
- * Loads a model saved by {@link saveModel}, without its source: the module is built from the
- * architecture JSON and the weights placed strictly. The tensors are new and owned by the caller.
- * With `{ expect: Def }` the model is typed as `Def`'s kind, after a check that it is one (a
- * `nn.ConfigError` naming the expected and the actual kind otherwise, before any tensor is made).
- * @example
- * import { apply, io, nn, tf } from 'parallax-ts'
- * const mlp = await io.loadModel('model.safetensors', { expect: nn.MLP }) // nn.MLP<Tensor>
- * const y = nn.MLP.forward(mlp, tf.ones([1, 4]))
- * const any = await io.loadModel('model.safetensors') // AnyModule<Tensor>: run it with apply
- * const z = apply(any, tf.ones([1, 4])) // unknown
- * @category files
- * @since 0.1.0
- */
-export function loadModel<D extends { readonly spec: AnySpec }>(
-  path: string,
-  options: ExpectModelOptions<D>,
-): Promise<ModuleType<D, Tensor>>;
-export function loadModel(path: string, options?: LoadModelOptions): Promise<AnyModule<Tensor>>;
-export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<AnyModule<Tensor>> {
-  return modelFrom(await readSafetensorsFile(path), options, path);
-}
-
-/**
- * {@link loadModel}, synchronously.
- * @example
- * import { io, nn } from 'parallax-ts'
- * const mlp = io.loadModelSync('model.safetensors', { expect: nn.MLP }) // nn.MLP<Tensor>
- * @category files
- * @since 0.1.0
- */
-export function loadModelSync<D extends { readonly spec: AnySpec }>(path: string, options: ExpectModelOptions<D>): ModuleType<D, Tensor>;
-export function loadModelSync(path: string, options?: LoadModelOptions): AnyModule<Tensor>;
-export function loadModelSync(path: string, options: LoadModelOptions = {}): AnyModule<Tensor> {
-  return modelFrom(readSafetensorsFileSync(path), options, path);
 }

@@ -12,6 +12,7 @@
 import { tf } from '../engine/backend.js';
 import { isModule, leafEntries, mapModuleWithInfo } from '../tree/Module.js';
 import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
+import { SafetensorsError } from './SafetensorsError.js';
 
 /**
  * A scalar stored in a checkpoint's JSON header.
@@ -64,16 +65,30 @@ const isScalar = (u: unknown): u is ScalarLeaf => typeof u === 'number' || typeo
 export const namedLeaves = (u: unknown, prefix: string): NamedLeaves => {
   const tensors: Array<readonly [string, TensorSlot]> = [];
   const scalars: Array<readonly [string, ScalarLeaf]> = [];
-  const go = (x: unknown, path: string): void => {
-    if (x === null || x === undefined) return;
+  // An explicit stack (last in, first out, children pushed in reverse: the same order as a
+  // recursive walk), so no nesting of records and arrays can overflow the call stack; module trees
+  // are walked by leafEntries, itself iterative.
+  const stack: Array<readonly [unknown, string]> = [[u, prefix]];
+  while (stack.length > 0) {
+    const [x, path] = stack.pop()!;
+    if (x === null || x === undefined) continue;
     if (x instanceof tf.Tensor || isParamInit(x)) tensors.push([path, x]);
     else if (isScalar(x)) scalars.push([path, x]);
-    else if (isModule(x)) for (const [info, leaf] of leafEntries(x)) go(leaf, join(path, info.path));
-    else if (Array.isArray(x)) x.forEach((y, i) => go(y, join(path, i)));
-    else if (typeof x === 'object') for (const [k, y] of Object.entries(x)) go(y, join(path, k));
-    else throw new Error(`cannot store "${path}": a ${typeof x} is neither a tensor nor a number, string or boolean`);
-  };
-  go(u, prefix);
+    else {
+      const children: Array<readonly [unknown, string]> = isModule(x)
+        ? leafEntries(x).map(([info, leaf]) => [leaf, join(path, info.path)] as const)
+        : Array.isArray(x)
+          ? x.map((y, i) => [y, join(path, i)] as const)
+          : typeof x === 'object'
+            ? Object.entries(x).map(([k, y]) => [y, join(path, k)] as const)
+            : [];
+      if (!isModule(x) && !Array.isArray(x) && typeof x !== 'object') {
+        const problem = `cannot store "${path}": a ${typeof x} is neither a tensor nor a number, string or boolean`;
+        throw new SafetensorsError(problem, [problem]);
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
+  }
   return { tensors, scalars };
 };
 

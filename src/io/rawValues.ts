@@ -24,6 +24,7 @@ import { bfloat16FromFloat32, bfloat16ToFloat32 } from './bfloat16.js';
 import type { Dtype } from './dtype.js';
 import { float16FromFloat32, float16ToFloat32 } from './float16.js';
 import type { RawTensor } from './RawTensor.js';
+import { SafetensorsError } from './SafetensorsError.js';
 
 /**
  * The element types tfjs tensors have that safetensors can store.
@@ -101,6 +102,9 @@ const littleEndianBytes = (values: { readonly buffer: ArrayBufferLike; readonly 
 
 const tensorName = (name: string): string => `tensor ${JSON.stringify(name)}`;
 
+/** A value or type that a conversion cannot carry: the format's own error, naming the tensor. */
+const valueError = (message: string): SafetensorsError => new SafetensorsError(message, [message]);
+
 /**
  * The values of a raw tensor as tfjs holds them (fresh arrays, never views of the file). Throws
  * when an `I64` value does not fit int32.
@@ -134,7 +138,7 @@ export const rawToValues = (name: string, raw: RawTensor): TfValues => {
         // Fits int32 exactly when the high word is the sign extension of the low word.
         if (high !== (low < 0 ? -1 : 0)) {
           const value = (BigInt(high) << 32n) | BigInt(low >>> 0);
-          throw new RangeError(
+          throw valueError(
             `${tensorName(name)}: I64 value ${value} at flat index ${i} does not fit int32 ` +
               '(tfjs integers are int32: expected -2147483648..2147483647)',
           );
@@ -156,7 +160,7 @@ const checkIntegerRange = (name: string, values: Int32Array, target: Dtype, low:
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < low || v > high) {
-      throw new RangeError(`${tensorName(name)}: value ${v} at flat index ${i} does not fit ${target} (expected ${low}..${high})`);
+      throw valueError(`${tensorName(name)}: value ${v} at flat index ${i} does not fit ${target} (expected ${low}..${high})`);
     }
   }
 };
@@ -164,7 +168,7 @@ const checkIntegerRange = (name: string, values: Int32Array, target: Dtype, low:
 const checkNoOverflow = (name: string, values: Float32Array, bits: Uint16Array, target: Dtype, infinity: number, max: string): void => {
   for (let i = 0; i < values.length; i++) {
     if ((bits[i] & 0x7fff) === infinity && Number.isFinite(values[i])) {
-      throw new RangeError(`${tensorName(name)}: value ${values[i]} at flat index ${i} overflows ${target} (largest finite ${max})`);
+      throw valueError(`${tensorName(name)}: value ${values[i]} at flat index ${i} overflows ${target} (largest finite ${max})`);
     }
   }
 };
@@ -185,7 +189,7 @@ export const valuesToRaw = (name: string, typed: TfValues, shape: ReadonlyArray<
   const allowed = writableAs[typed.dtype];
   const dtype = target ?? allowed[0];
   if (!allowed.includes(dtype)) {
-    throw new TypeError(
+    throw valueError(
       `${tensorName(name)}: ${typed.dtype === 'int32' ? 'an' : 'a'} ${typed.dtype} tensor can be written as ${allowed.join(', ')}, not ${String(dtype)}; ` +
         'cast it first (tf.cast) to write another kind',
     );

@@ -22,11 +22,15 @@ import {
   duplicateKeys,
   elementCount,
   headerJson,
+  MAX_HEADER_PROBLEMS,
   reportHeaderErrors,
   type Metadata,
   type TensorInfo,
 } from './header.js';
 import { rawTensorProblem, type RawTensor } from './RawTensor.js';
+import { SafetensorsError } from './SafetensorsError.js';
+
+export { SafetensorsError } from './SafetensorsError.js';
 
 /**
  * The largest header accepted or written, as in the reference implementation (100 MB).
@@ -38,30 +42,20 @@ import { rawTensorProblem, type RawTensor } from './RawTensor.js';
  */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-/**
- * Thrown for a malformed file or unwritable input; the message lists every problem.
- * @example
- * import { io } from 'parallax-ts'
- * try {
- *   io.parseSafetensors(new Uint8Array(3))
- * } catch (e) {
- *   if (e instanceof io.SafetensorsError) console.log(e.problems) // ['file is 3 bytes long; it must start with an 8-byte header length (truncated?)']
- * }
- * @category errors
- * @since 0.1.0
- */
-export class SafetensorsError extends Error {
-  override readonly name = 'SafetensorsError';
-  constructor(
-    message: string,
-    /** Each problem on its own, for programs that want them apart. */
-    readonly problems: ReadonlyArray<string> = [message],
-  ) {
-    super(message);
-  }
-}
+const notListed = /^and (\d+) more problems? \(not listed\)$/;
 
-const fail = (context: string, problems: ReadonlyArray<string>): never => {
+const fail = (context: string, all: ReadonlyArray<string>): never => {
+  // Listed up to MAX_HEADER_PROBLEMS, then counted (with those the header codec already counted):
+  // the message of a hostile file stays readable.
+  const listed: string[] = [];
+  let more = 0;
+  for (const p of all) {
+    const counted = notListed.exec(p);
+    if (counted !== null) more += Number(counted[1]);
+    else if (listed.length < MAX_HEADER_PROBLEMS) listed.push(p);
+    else more++;
+  }
+  const problems = more > 0 ? [...listed, `and ${more} more problem${more === 1 ? '' : 's'} (not listed)`] : listed;
   const message = problems.length === 1 ? `${context}: ${problems[0]}` : `${context}:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
   throw new SafetensorsError(message, problems);
 };

@@ -17,7 +17,8 @@
  */
 import type { AnyModule, LeafInfo, LeafOf } from '../tree/Module.js';
 import { leafEntries, specOf } from '../tree/Module.js';
-import type { StateDictKey } from '../tree/Field.js';
+import { ModuleError } from '../tree/ModuleError.js';
+import type { AnySpec, StateDictKey } from '../tree/Field.js';
 
 /**
  * One leaf of a module: its state-dict key, where it sits in the tree, and its value.
@@ -46,32 +47,90 @@ const childKey = (rename: StateDictKey | undefined, field: string, key: string, 
   return prefix === '' ? within : `${prefix}.${within}`;
 };
 
-/** The keys of `m`'s leaves in traversal order (the same walk as the module core's `forEachLeaf`). */
+/**
+ * The keys of `m`'s leaves in traversal order (the same walk as the module core's `forEachLeaf`).
+ * Iterative, with its own stack of modules being read, so a tree of any depth is named: each
+ * frame knows how its module's keys are renamed on the way to the root (its `rename`s), applied
+ * innermost first when a leaf is reached.
+ */
 const keysOf = (m: AnyModule<unknown>): string[] => {
-  const spec = specOf(m);
-  const renames = spec.stateDictKeys ?? {};
-  const out: string[] = [];
-  for (const name of spec.fieldNames) {
-    const decl = spec.fields[name]!;
-    const rename = Object.hasOwn(renames, name) ? renames[name] : undefined;
-    const value = (m as unknown as Rec)[name];
-    switch (decl._tag) {
-      case 'param':
-      case 'buffer':
-        out.push(typeof rename === 'string' ? rename : name);
-        break;
-      case 'submodule':
-        for (const k of keysOf(value as AnyModule<unknown>)) out.push(childKey(rename, name, k, undefined));
-        break;
-      case 'submodules':
-      case 'tuple':
-      case 'anyModules':
-        (value as ReadonlyArray<AnyModule<unknown>>).forEach((child, i) => {
-          for (const k of keysOf(child)) out.push(childKey(rename, name, k, i));
-        });
-        break;
-      default:
+  interface Frame {
+    readonly m: AnyModule<unknown>;
+    readonly spec: AnySpec;
+    /** How this module's keys become its parent's: the parent's rename for this field, and the index in an array field. */
+    readonly rename: StateDictKey | undefined;
+    readonly field: string;
+    readonly index: number | undefined;
+    /** The next field to read, and the array field being read (with the next index). */
+    fi: number;
+    kids: ReadonlyArray<AnyModule<unknown>> | undefined;
+    ki: number;
+    kidsRename: StateDictKey | undefined;
+    kidsField: string;
+  }
+  const frame = (child: AnyModule<unknown>, rename: StateDictKey | undefined, field: string, index: number | undefined): Frame => ({
+    m: child,
+    spec: specOf(child),
+    rename,
+    field,
+    index,
+    fi: 0,
+    kids: undefined,
+    ki: 0,
+    kidsRename: undefined,
+    kidsField: '',
+  });
+  /** A key of the top module, made a key of the root by each enclosing module's naming, innermost first. */
+  const toRoot = (stack: ReadonlyArray<Frame>, key: string): string => {
+    let k = key;
+    for (let d = stack.length - 1; d > 0; d--) {
+      const f = stack[d]!;
+      k = childKey(f.rename, f.field, k, f.index);
     }
+    return k;
+  };
+  const out: string[] = [];
+  const stack: Frame[] = [frame(m, undefined, '', undefined)];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.kids !== undefined) {
+      if (top.ki < top.kids.length) {
+        const i = top.ki++;
+        stack.push(frame(top.kids[i]!, top.kidsRename, top.kidsField, i));
+        continue;
+      }
+      top.kids = undefined;
+    }
+    const { spec } = top;
+    const renames = spec.stateDictKeys ?? {};
+    let descended = false;
+    while (top.fi < spec.fieldNames.length && !descended) {
+      const name = spec.fieldNames[top.fi++]!;
+      const decl = spec.fields[name]!;
+      const rename = Object.hasOwn(renames, name) ? renames[name] : undefined;
+      const value = (top.m as unknown as Rec)[name];
+      switch (decl._tag) {
+        case 'param':
+        case 'buffer':
+          out.push(toRoot(stack, typeof rename === 'string' ? rename : name));
+          break;
+        case 'submodule':
+          stack.push(frame(value as AnyModule<unknown>, rename, name, undefined));
+          descended = true;
+          break;
+        case 'submodules':
+        case 'tuple':
+        case 'anyModules':
+          top.kids = value as ReadonlyArray<AnyModule<unknown>>;
+          top.ki = 0;
+          top.kidsRename = rename;
+          top.kidsField = name;
+          descended = true;
+          break;
+        default:
+      }
+    }
+    if (!descended) stack.pop();
   }
   return out;
 };
@@ -111,13 +170,13 @@ export const isAbsentLeaf = (leaf: unknown): boolean => sizeOf(leaf) === 0;
 export const keyedLeafEntries = <M extends AnyModule<unknown>>(m: M): ReadonlyArray<StateDictEntry<LeafOf<M>>> => {
   const leaves = leafEntries(m);
   const keys = keysOf(m);
-  if (keys.length !== leaves.length) throw new Error(`stateDictEntries: ${keys.length} keys for ${leaves.length} leaves`);
+  if (keys.length !== leaves.length) throw new ModuleError(`stateDictEntries: ${keys.length} keys for ${leaves.length} leaves`);
   const seen = new Map<string, string>();
   return leaves.map(([info, leaf], i) => {
     const key = keys[i]!;
     const other = seen.get(key);
     if (other !== undefined) {
-      throw new Error(
+      throw new ModuleError(
         `state-dict key ${JSON.stringify(key)} names two leaves, "${other}" and "${info.path}": ` +
           'check the stateDictKeys declarations of the modules on their paths',
       );

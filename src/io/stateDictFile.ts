@@ -5,7 +5,9 @@
  * Loading validates the whole file and every key (see `loadStateDict`) before a tensor is made, so
  * a bad file leaks nothing. Element types are read as `rawValues.ts` documents: `F16`, `BF16`, `F64`
  * into float32 leaves (`F64` rounded to nearest even), `I64`, `U8`, `I8` into int32 leaves (`I64`
- * values outside int32 are an error), `BOOL` into bool leaves. Writing stores each leaf as `F32`,
+ * values outside int32 are an error), `BOOL` into bool leaves. Any other pairing (an `I32` tensor
+ * for a float32 leaf, say) is a dtype mismatch naming the key and both dtypes, in a strict load;
+ * a non-strict load converts it as PyTorch's `copy_` does. Writing stores each leaf as `F32`,
  * `I32` or `BOOL` by its dtype, unless `options.dtypes` names another target for a key.
  *
  * @since 0.1.0
@@ -14,12 +16,12 @@ import { tf } from '../engine/backend.js';
 import type { AnyModule, LeafOf, Relabel } from '../tree/Module.js';
 import { isParamInit } from '../tree/ParamInit.js';
 import type { Dtype } from './dtype.js';
-import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
 import type { Metadata } from './header.js';
-import { type LoadStateDictOptions, placeStateDict, type StateDictSource } from './loadStateDict.js';
+import { castValues } from './castValues.js';
+import { checkLoadArguments, type LoadStateDictOptions, placeStateDict, type StateDictSource } from './loadStateDict.js';
 import type { RawTensor } from './RawTensor.js';
 import { rawToValues, readsAs } from './rawValues.js';
-import { parseSafetensors, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
+import { parseSafetensors, SafetensorsError, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
 import { stateDictEntries } from './stateDictEntries.js';
 import { tensorsToRaw } from './tensors.js';
 
@@ -47,8 +49,8 @@ const rawSource: StateDictSource<RawTensor> = {
     const dtype = readsAs[raw.dtype];
     return nativeDtype[dtype] === raw.dtype ? { shape: raw.shape, dtype } : { shape: raw.shape, dtype, note: `${raw.dtype} in the file` };
   },
-  prepare: (key, raw) => {
-    const { dtype, values } = rawToValues(key, raw);
+  prepare: (key, raw, target) => {
+    const { dtype, values } = castValues(rawToValues(key, raw), target);
     return () => tf.tensor(values, [...raw.shape], dtype);
   },
 };
@@ -83,6 +85,7 @@ export function loadStateDictRaw<M extends AnyModule<unknown>>(
   tensors: RawTensorEntries,
   options: LoadStateDictOptions = {},
 ): unknown {
+  checkLoadArguments('loadStateDictRaw', m, tensors, 'tensors', options);
   return placeStateDict(m, rawEntriesOf(tensors), rawSource, options);
 }
 
@@ -91,8 +94,9 @@ export function loadStateDictRaw<M extends AnyModule<unknown>>(
  * Throws, naming every such leaf, when the module is not initialized.
  * @example
  * import { initialize, io, nn, random } from 'parallax-ts'
+ * import { writeSafetensorsFileSync } from 'parallax-ts/node'
  * const model = initialize(nn.Linear.create(2, 3))(random.key(0))
- * io.writeSafetensorsFileSync('w.safetensors', io.stateDictToRaw(model))
+ * writeSafetensorsFileSync('w.safetensors', io.stateDictToRaw(model))
  * @category state dicts
  * @since 0.1.0
  */
@@ -103,9 +107,8 @@ export const stateDictToRaw = (
   const entries = stateDictEntries(m);
   const uninitialized = entries.filter((e) => isParamInit(e.leaf)).map((e) => `"${e.key}"`);
   if (uninitialized.length > 0) {
-    throw new Error(
-      `cannot save an uninitialized module: ${uninitialized.join(', ')} ${uninitialized.length === 1 ? 'is a ParamInit' : 'are ParamInits'}; initialize it first`,
-    );
+    const message = `cannot save an uninitialized module: ${uninitialized.join(', ')} ${uninitialized.length === 1 ? 'is a ParamInit' : 'are ParamInits'}; initialize it first`;
+    throw new SafetensorsError(message, [message]);
   }
   return tensorsToRaw(
     new Map(entries.map((e) => [e.key, e.leaf as Tensor] as const)),
@@ -145,78 +148,6 @@ export function decodeStateDict<M extends AnyModule<unknown>>(
   options: LoadStateDictOptions,
 ): Relabel<M, Tensor | LeafOf<M>>;
 export function decodeStateDict<M extends AnyModule<unknown>>(bytes: Uint8Array, m: M, options: LoadStateDictOptions = {}): unknown {
+  checkLoadArguments('decodeStateDict', m, {}, 'bytes', options);
   return loadStateDictRaw(m, parseSafetensors(bytes).tensors, options);
-}
-
-/**
- * Writes a module's state dict to a safetensors file, atomically (a failed write leaves any previous
- * file intact). The module's tensors are read, not disposed.
- * @example
- * import { initialize, io, nn, random } from 'parallax-ts'
- * const model = initialize(nn.Linear.create(2, 3))(random.key(0))
- * await io.saveStateDict('model.safetensors', model)
- * @category files
- * @since 0.1.0
- */
-export const saveStateDict = async (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Promise<void> =>
-  writeSafetensorsFile(path, stateDictToRaw(m, options), options.metadata ?? {});
-
-/**
- * {@link saveStateDict}, synchronously.
- * @example
- * import { initialize, io, nn, random } from 'parallax-ts'
- * io.saveStateDictSync('model.safetensors', initialize(nn.Linear.create(2, 3))(random.key(0)))
- * @category files
- * @since 0.1.0
- */
-export const saveStateDictSync = (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): void =>
-  writeSafetensorsFileSync(path, stateDictToRaw(m, options), options.metadata ?? {});
-
-/**
- * Reads a safetensors file (PyTorch's, JAX's or ours) into a copy of `m`: every key checked (see
- * {@link loadStateDict}), the result's tensors new and owned by the caller.
- * @example
- * import { io, nn, type tf } from 'parallax-ts'
- * const model: nn.MLP<tf.Tensor> = await io.loadStateDictFile('pytorch_model.safetensors', nn.MLP.create([784, 128, 10]))
- * @category files
- * @since 0.1.0
- */
-export async function loadStateDictFile<M extends AnyModule<unknown>>(
-  path: string,
-  m: M,
-  options?: LoadStateDictOptions & { readonly strict?: true },
-): Promise<Relabel<M, Tensor>>;
-export async function loadStateDictFile<M extends AnyModule<unknown>>(
-  path: string,
-  m: M,
-  options: LoadStateDictOptions,
-): Promise<Relabel<M, Tensor | LeafOf<M>>>;
-export async function loadStateDictFile<M extends AnyModule<unknown>>(
-  path: string,
-  m: M,
-  options: LoadStateDictOptions = {},
-): Promise<unknown> {
-  return loadStateDictRaw(m, (await readSafetensorsFile(path)).tensors, options);
-}
-
-/**
- * {@link loadStateDictFile}, synchronously.
- * @example
- * import { io, nn, type tf } from 'parallax-ts'
- * const model: nn.MLP<tf.Tensor> = io.loadStateDictFileSync('model.safetensors', nn.MLP.create([784, 128, 10]))
- * @category files
- * @since 0.1.0
- */
-export function loadStateDictFileSync<M extends AnyModule<unknown>>(
-  path: string,
-  m: M,
-  options?: LoadStateDictOptions & { readonly strict?: true },
-): Relabel<M, Tensor>;
-export function loadStateDictFileSync<M extends AnyModule<unknown>>(
-  path: string,
-  m: M,
-  options: LoadStateDictOptions,
-): Relabel<M, Tensor | LeafOf<M>>;
-export function loadStateDictFileSync<M extends AnyModule<unknown>>(path: string, m: M, options: LoadStateDictOptions = {}): unknown {
-  return loadStateDictRaw(m, readSafetensorsFileSync(path).tensors, options);
 }

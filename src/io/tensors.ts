@@ -14,7 +14,8 @@ import { tf } from '../engine/backend.js';
 import type { Dtype } from './dtype.js';
 import type { Metadata } from './header.js';
 import type { RawTensor } from './RawTensor.js';
-import { parseSafetensors, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
+import { describeValue } from '../tree/walk.js';
+import { parseSafetensors, SafetensorsError, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
 import { rawToValues, valuesToRaw, type TfValues } from './rawValues.js';
 
 /**
@@ -40,6 +41,8 @@ export interface EncodeOptions {
   readonly dtypes?: Readonly<Record<string, Dtype>>;
 }
 
+const encodeError = (message: string): SafetensorsError => new SafetensorsError(message, [message]);
+
 const entriesOf = <A>(entries: ReadonlyMap<string, A> | Readonly<Record<string, A>>): ReadonlyArray<readonly [string, A]> =>
   entries instanceof Map ? [...entries] : Object.entries(entries as Readonly<Record<string, A>>);
 
@@ -59,8 +62,9 @@ export const rawToTensor = (name: string, raw: RawTensor): tf.Tensor => {
 };
 
 const tensorValues = (name: string, tensor: tf.Tensor): TfValues => {
-  if (!(tensor instanceof tf.Tensor)) throw new TypeError(`tensor ${JSON.stringify(name)}: expected a tf.Tensor`);
-  if (tensor.isDisposed) throw new Error(`tensor ${JSON.stringify(name)} is disposed`);
+  if (!(tensor instanceof tf.Tensor))
+    throw encodeError(`tensor ${JSON.stringify(name)}: expected a tf.Tensor, got ${describeValue(tensor)}`);
+  if (tensor.isDisposed) throw encodeError(`tensor ${JSON.stringify(name)} is disposed`);
   switch (tensor.dtype) {
     case 'float32':
       return { dtype: 'float32', values: tensor.dataSync<'float32'>() };
@@ -69,7 +73,7 @@ const tensorValues = (name: string, tensor: tf.Tensor): TfValues => {
     case 'bool':
       return { dtype: 'bool', values: tensor.dataSync<'bool'>() };
     default:
-      throw new TypeError(`tensor ${JSON.stringify(name)}: safetensors stores numbers and booleans, not ${tensor.dtype} tensors`);
+      throw encodeError(`tensor ${JSON.stringify(name)}: safetensors stores numbers and booleans, not ${tensor.dtype} tensors`);
   }
 };
 
@@ -127,14 +131,15 @@ export const tensorsToRaw = (entries: TensorEntries, options: EncodeOptions = {}
     try {
       out.set(name, tensorToRaw(name, tensor, Object.hasOwn(targets, name) ? targets[name] : undefined));
     } catch (e) {
-      problems.push((e as Error).message);
+      problems.push(e instanceof SafetensorsError && e.problems.length === 1 ? e.problems[0]! : (e as Error).message);
     }
   }
   if (problems.length > 0) {
-    throw new Error(
+    throw new SafetensorsError(
       problems.length === 1
         ? `cannot encode tensors: ${problems[0]}`
         : `cannot encode tensors:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems,
     );
   }
   return out;

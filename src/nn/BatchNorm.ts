@@ -124,7 +124,7 @@ const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions)
     ...scaleShift(c, { weight: affine, bias: affine }),
     runningMean: optionalParam(track, c, zeros),
     runningVar: optionalParam(track, c, ones),
-    numBatchesTracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32'))),
+    numBatchesTracked: paramInit(track ? [] : [0], () => () => (track ? tf.scalar(0, 'int32') : tf.zeros([0], 'int32')), 'int32'),
     numFeatures,
     eps,
     momentum,

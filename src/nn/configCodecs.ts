@@ -12,11 +12,83 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts/lib/index.js';
 
+// -------------------------------------------------------------------------------------
+// bounded error reporting
+// -------------------------------------------------------------------------------------
+
+/**
+ * The error a capped decode reports in place of every problem past the cap: one shared object, so a
+ * hostile config with millions of bad values costs a reference per value, not an error object and
+ * a context array each.
+ */
+const droppedError: t.ValidationError = { value: undefined, context: [], message: 'problem past the reporting cap' };
+const dropped: t.Validation<never> = t.failures([droppedError]);
+
+/** The problem budget of the decode in progress (`undefined` outside one: every problem is kept). */
+let reportCap: { remaining: number; dropped: number } | undefined;
+
+/**
+ * Runs `decode` keeping at most `max` problems: the codecs of this file report each problem past
+ * the cap as one shared placeholder, counted, so memory stays bounded whatever the input.
+ * `formatConfigErrors` leaves the placeholders out; `dropped` says how many there were.
+ * @example
+ * import { PositiveInt, withReportCap } from './configCodecs.js'
+ * const { result, dropped } = withReportCap(1, () => [PositiveInt.decode(-1), PositiveInt.decode(-2)])
+ * dropped // 1: the second problem was counted, not kept
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const withReportCap = <A>(max: number, decode: () => A): { readonly result: A; readonly dropped: number } => {
+  const outer = reportCap;
+  const cap = { remaining: max, dropped: 0 };
+  reportCap = cap;
+  try {
+    return { result: decode(), dropped: cap.dropped };
+  } finally {
+    reportCap = outer;
+  }
+};
+
+/**
+ * A failure, or the shared placeholder once the decode in progress has reported its quota (see
+ * {@link withReportCap}). Codecs that may fail once per JSON value use it.
+ * @example
+ * import * as t from 'io-ts/lib/index.js'
+ * import { cappedFailure } from './configCodecs.js'
+ * const Zero = new t.Type<number, number, unknown>('zero', (u): u is number => u === 0, (u, c) => (u === 0 ? t.success(0) : cappedFailure(u, c)), t.identity)
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const cappedFailure = <A>(u: unknown, c: t.Context, message?: string): t.Validation<A> => {
+  if (reportCap === undefined) return t.failure(u, c, message);
+  if (reportCap.remaining > 0) {
+    reportCap.remaining--;
+    return t.failure(u, c, message);
+  }
+  reportCap.dropped++;
+  return dropped;
+};
+
+/**
+ * Whether an io-ts error is the placeholder of a problem past the reporting cap.
+ * @example
+ * import { isLeft } from 'fp-ts/lib/Either.js'
+ * import { isDroppedError, PositiveInt } from './configCodecs.js'
+ * const r = PositiveInt.decode(0)
+ * if (isLeft(r)) r.left.filter((e) => !isDroppedError(e)) // the problems kept
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const isDroppedError = (e: t.ValidationError): boolean => e === droppedError;
+
 const integerCodec = (name: string, ok: (n: number) => boolean): t.Type<number, number, unknown> =>
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && ok(u),
-    (u, c) => (typeof u === 'number' && Number.isInteger(u) && ok(u) ? t.success(u) : t.failure(u, c)),
+    (u, c) => (typeof u === 'number' && Number.isInteger(u) && ok(u) ? t.success(u) : cappedFailure(u, c)),
     t.identity,
   );
 
@@ -53,7 +125,7 @@ export const NonNegativeInt: t.Type<number, number, unknown> = integerCodec('a n
 export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
   'a number in [0, 1)',
   (u): u is number => typeof u === 'number' && u >= 0 && u < 1,
-  (u, c) => (typeof u === 'number' && u >= 0 && u < 1 ? t.success(u) : t.failure(u, c)),
+  (u, c) => (typeof u === 'number' && u >= 0 && u < 1 ? t.success(u) : cappedFailure(u, c)),
   t.identity,
 );
 
@@ -69,7 +141,7 @@ export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, n
 export const FiniteNumber: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
   'a finite number',
   (u): u is number => typeof u === 'number' && Number.isFinite(u),
-  (u, c) => (typeof u === 'number' && Number.isFinite(u) ? t.success(u) : t.failure(u, c)),
+  (u, c) => (typeof u === 'number' && Number.isFinite(u) ? t.success(u) : cappedFailure(u, c)),
   t.identity,
 );
 
@@ -87,7 +159,7 @@ export const oneOf = <S extends string>(values: ReadonlyArray<S>): t.Type<S, S, 
   return new t.Type<S, S, unknown>(
     `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
     (u): u is S => typeof u === 'string' && set.has(u),
-    (u, c) => (typeof u === 'string' && set.has(u) ? t.success(u as S) : t.failure(u, c)),
+    (u, c) => (typeof u === 'string' && set.has(u) ? t.success(u as S) : cappedFailure(u, c)),
     t.identity,
   );
 };
@@ -134,23 +206,23 @@ export const configObject = <R extends t.Props, O extends t.Props = {}>(
       Object.entries(required).every(([k, codec]) => codec.is(u[k])) &&
       Object.entries(optional).every(([k, codec]) => u[k] === undefined || codec.is(u[k])),
     (u, c) => {
-      if (!isRecord(u)) return t.failure(u, c, `expected ${name} (a JSON object), got ${describeJson(u)}`);
-      const errors: t.Errors = [];
+      if (!isRecord(u)) return cappedFailure(u, c, `expected ${name} (a JSON object), got ${describeJson(u)}`);
+      const errors: t.ValidationError[] = [];
       const out: Record<string, unknown> = {};
+      // Pushed one by one: a spread of a large error list would overflow the call stack.
+      const report = (r: t.Validation<unknown>): void => {
+        if (isLeft(r)) for (const e of r.left) errors.push(e);
+      };
       const check = (k: string, codec: t.Mixed): void => {
         const r = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));
-        if (isLeft(r)) errors.push(...r.left);
+        if (isLeft(r)) report(r);
         else out[k] = r.right;
       };
       for (const [k, codec] of Object.entries(required)) check(k, codec);
       for (const [k, codec] of Object.entries(optional)) if (u[k] !== undefined) check(k, codec);
       for (const k of Object.keys(u)) {
         if (!known.includes(k)) {
-          errors.push({
-            value: u[k],
-            context: t.appendContext(c, k, t.never, u[k]),
-            message: `unknown option (${name} takes ${known.join(', ')})`,
-          });
+          report(cappedFailure(u[k], t.appendContext(c, k, t.never, u[k]), `unknown option (${name} takes ${known.join(', ')})`));
         }
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as ConfigOf<R, O>);
@@ -167,8 +239,83 @@ export const configObject = <R extends t.Props, O extends t.Props = {}>(
   );
 };
 
+/** The JSON text of a string, cut to about `limit` characters first (a huge string is not copied whole). */
+const quoted = (s: string, limit: number): string => JSON.stringify(s.length > limit ? s.slice(0, limit) : s);
+
+/** A scalar as JSON writes it (non-finite numbers by name: a message should say `NaN`, not `null`). */
+const scalarText = (u: unknown): string | undefined => {
+  switch (typeof u) {
+    case 'number':
+      return String(u);
+    case 'boolean':
+      return String(u);
+    case 'bigint':
+      return `${u}n`;
+    case 'symbol':
+      return u.toString();
+    case 'function':
+      return 'a function';
+    default:
+      return u === null ? 'null' : undefined;
+  }
+};
+
+/** What JSON writes in place of a value it cannot hold (`undefined`, a function, a symbol) inside an array. */
+const isUnwritable = (u: unknown): boolean => u === undefined || typeof u === 'function' || typeof u === 'symbol';
+
 /**
- * A short JSON rendering of a value for error messages (`nothing` for a missing value).
+ * The first `limit` or so characters of a value's JSON text, written iteratively with an explicit
+ * stack: no nesting depth, cycle or size of input makes it overflow or run long, since it stops as
+ * soon as it has written `limit` characters (`JSON.stringify` recurses, and throws a `RangeError`
+ * on a few thousand levels of nesting).
+ */
+const jsonPrefix = (root: unknown, limit: number): string => {
+  let out = '';
+  type Frame = { readonly close: string; readonly items: Iterator<readonly [string | undefined, unknown]>; first: boolean };
+  const stack: Frame[] = [];
+  const entriesOf = function* (o: object): Generator<readonly [string | undefined, unknown]> {
+    if (Array.isArray(o)) for (let i = 0; i < o.length; i++) yield [undefined, o[i]];
+    else for (const k in o) if (Object.hasOwn(o, k)) yield [k, (o as Record<string, unknown>)[k]];
+  };
+  const open = (u: unknown): void => {
+    let v = u;
+    const toJSON = typeof v === 'object' && v !== null ? (v as { toJSON?: unknown }).toJSON : undefined;
+    if (typeof toJSON === 'function') {
+      try {
+        v = (toJSON as () => unknown).call(v);
+      } catch {
+        // shown as the object it is
+      }
+    }
+    if (typeof v === 'string') out += quoted(v, limit);
+    else if (typeof v === 'object' && v !== null) {
+      out += Array.isArray(v) ? '[' : '{';
+      stack.push({ close: Array.isArray(v) ? ']' : '}', items: entriesOf(v), first: true });
+    } else out += scalarText(v) ?? 'null';
+  };
+  open(root);
+  while (stack.length > 0 && out.length < limit) {
+    const top = stack[stack.length - 1]!;
+    const next = top.items.next();
+    if (next.done === true) {
+      out += top.close;
+      stack.pop();
+      continue;
+    }
+    const [key, value] = next.value;
+    if (key !== undefined && isUnwritable(value)) continue;
+    if (!top.first) out += ',';
+    top.first = false;
+    if (key !== undefined) out += `${quoted(key, limit)}:`;
+    open(key === undefined && isUnwritable(value) ? null : value);
+  }
+  return out;
+};
+
+/**
+ * A short JSON rendering of a value for error messages (`nothing` for a missing value), at most
+ * `maxLength` characters (default 60; longer renderings end in `...`). Safe on any value: deeply
+ * nested, cyclic or huge values cost at most `maxLength` characters of work, never a stack overflow.
  * @example
  * import { nn } from 'parallax-ts'
  * // How a config error shows the value it got (`nothing` for a missing one):
@@ -177,16 +324,88 @@ export const configObject = <R extends t.Props, O extends t.Props = {}>(
  * @category utils
  * @since 0.1.0
  */
-export const describeJson = (u: unknown): string => {
+export const describeJson = (u: unknown, maxLength = 60): string => {
   if (u === undefined) return 'nothing';
-  let s: string;
-  try {
-    s = JSON.stringify(u) ?? String(u);
-  } catch {
-    s = String(u);
-  }
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  const s = jsonPrefix(u, maxLength + 1);
+  return s.length > maxLength ? `${s.slice(0, maxLength - 3)}...` : s;
 };
+
+/**
+ * One problem of a config: its JSON path (`''` for the root) and what is wrong there.
+ * @example
+ * import type { ConfigProblem } from './configCodecs.js'
+ * const p: ConfigProblem = { path: 'config.outFeatures', message: 'expected a positive integer, got -3' }
+ * @internal
+ * @category model
+ * @since 0.2.0
+ */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The problems io-ts errors describe, each at `prefix` (a JSON path, `''` for the root) followed by
+ * the error's own path; duplicates and placeholders of problems past a reporting cap left out.
+ * @example
+ * import { isLeft } from 'fp-ts/lib/Either.js'
+ * import { configProblemsAt, PositiveInt } from './configCodecs.js'
+ * const r = PositiveInt.decode(-3)
+ * if (isLeft(r)) configProblemsAt('config.outFeatures', r.left) // [{ path: 'config.outFeatures', message: 'expected a positive integer, got -3' }]
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const configProblemsAt = (prefix: string, errors: t.Errors): ReadonlyArray<ConfigProblem> => {
+  const seen = new Set<string>();
+  const out: ConfigProblem[] = [];
+  for (const e of errors) {
+    if (isDroppedError(e)) continue;
+    // A union tries each member under a context key that is the member's index, not a JSON key:
+    // report at the union itself, with the union's name ("a finite number | null"), once.
+    const unionAt = e.context.findIndex((entry) => (entry.type as { _tag?: string })._tag === 'UnionType');
+    const context = unionAt >= 0 ? e.context.slice(0, unionAt + 1) : e.context;
+    const keys = context.map((entry) => entry.key).filter((key) => key !== '');
+    const path = (prefix === '' ? keys : [prefix, ...keys]).join('.');
+    let message: string;
+    if (e.message !== undefined && unionAt < 0) message = e.message;
+    else {
+      const last = context[context.length - 1];
+      message = `expected ${last?.type.name ?? 'a valid value'}, got ${describeJson(unionAt >= 0 ? last?.actual : e.value)}`;
+    }
+    const line = `${path}\u0000${message}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push({ path, message });
+  }
+  return out;
+};
+
+/**
+ * A problem as one line: `path: message`, `(root): message` at the root.
+ * @example
+ * import { formatConfigProblem } from './configCodecs.js'
+ * formatConfigProblem({ path: '', message: 'expected a layer config' }) // '(root): expected a layer config'
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const formatConfigProblem = (p: ConfigProblem): string => `${p.path === '' ? '(root)' : p.path}: ${p.message}`;
+
+/**
+ * {@link formatConfigErrors} for errors found at `prefix` (a JSON path, `''` for the root): each
+ * line's path starts with it. Placeholders of problems past a reporting cap are left out.
+ * @example
+ * import { isLeft } from 'fp-ts/lib/Either.js'
+ * import { formatConfigErrorsAt, PositiveInt } from './configCodecs.js'
+ * const r = PositiveInt.decode(-3)
+ * if (isLeft(r)) formatConfigErrorsAt('config.layers.2.config.outFeatures', r.left) // ['config.layers.2.config.outFeatures: expected a positive integer, got -3']
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const formatConfigErrorsAt = (prefix: string, errors: t.Errors): ReadonlyArray<string> =>
+  configProblemsAt(prefix, errors).map(formatConfigProblem);
 
 /**
  * Formats io-ts errors as one line each: the JSON path (dots between keys and array indices), what
@@ -199,21 +418,4 @@ export const describeJson = (u: unknown): string => {
  * @category utils
  * @since 0.1.0
  */
-export const formatConfigErrors = (errors: t.Errors): ReadonlyArray<string> => {
-  const lines = errors.map((e) => {
-    // A union tries each member under a context key that is the member's index, not a JSON key:
-    // report at the union itself, with the union's name ("a finite number | null"), once.
-    const unionAt = e.context.findIndex((entry) => (entry.type as { _tag?: string })._tag === 'UnionType');
-    const context = unionAt >= 0 ? e.context.slice(0, unionAt + 1) : e.context;
-    const path = context
-      .map((entry) => entry.key)
-      .filter((key) => key !== '')
-      .join('.');
-    const where = path === '' ? '(root)' : path;
-    if (e.message !== undefined && unionAt < 0) return `${where}: ${e.message}`;
-    const last = context[context.length - 1];
-    const expected = last?.type.name ?? 'a valid value';
-    return `${where}: expected ${expected}, got ${describeJson(unionAt >= 0 ? last?.actual : e.value)}`;
-  });
-  return [...new Set(lines)];
-};
+export const formatConfigErrors = (errors: t.Errors): ReadonlyArray<string> => formatConfigErrorsAt('', errors);

@@ -1,7 +1,7 @@
 /**
  * Architecture as data for one layer kind: its constructor arguments as an io-ts codec, and the two
  * functions between a module and those arguments. A definition made {@link configurable} is what
- * a {@link LayerRegistry} holds, so `nn.fromConfig` / `nn.toConfig` and `io.loadModel` can build and
+ * a {@link LayerRegistry} holds, so `nn.fromConfig` / `nn.toConfig` and `io.decodeModel` can build and
  * describe it.
  *
  * @since 0.2.0

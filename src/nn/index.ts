@@ -14,6 +14,32 @@ export { Sequential } from './Sequential.js';
 export { MLP, type MLPOptions } from './MLP.js';
 export { activation, activationNames, type ActivationName, ActivationNameCodec } from './Activation.js';
 export {
+  ReLU,
+  GELU,
+  type GELUApproximation,
+  SiLU,
+  Tanh,
+  Sigmoid,
+  Softmax,
+  LogSoftmax,
+  LeakyReLU,
+  ELU,
+  Identity,
+  GELUConfig,
+  LeakyReLUConfig,
+  ELUConfig,
+  SoftmaxConfig,
+  LogSoftmaxConfig,
+} from './activationModules.js';
+// Transformer blocks (PyTorch's arguments, defaults, state-dict names; batch-first inputs).
+export { TransformerEncoderLayer, TransformerEncoderLayerConfig, type TransformerEncoderLayerMasks } from './TransformerEncoderLayer.js';
+export { TransformerEncoder, TransformerEncoderConfig, type TransformerEncoderMasks } from './TransformerEncoder.js';
+export { TransformerDecoderLayer, TransformerDecoderLayerConfig, type TransformerDecoderMasks } from './TransformerDecoderLayer.js';
+export { TransformerDecoder, TransformerDecoderConfig } from './TransformerDecoder.js';
+export { type TransformerLayerOptions } from './transformerLayerParts.js';
+export { type TransformerStackOptions } from './transformerStack.js';
+export { generateSquareSubsequentMask } from './transformerAttention.js';
+export {
   PositiveInt,
   NonNegativeInt,
   DropoutRate,
@@ -35,6 +61,9 @@ export {
   SequentialConfig,
   SequentialLayer,
   ConfigError,
+  CONFIG_LIMITS,
+  MAX_CONFIG_PROBLEMS,
+  type ConfigLimits,
   type LayerRegistry,
   type RegistrableLayer,
   type LayerConfig,

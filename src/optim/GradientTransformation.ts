@@ -23,6 +23,7 @@ import type { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
 import type { Relabel } from '../tree/Module.js';
+import { OptimizerError } from './OptimizerError.js';
 import { mapActive, zipActive, type Updates } from './Updates.js';
 
 type Tensor = tf.Tensor;
@@ -152,7 +153,7 @@ export const stateless = (
     init: () => EMPTY,
     update: (updates, state, params) => {
       if (needsParams && params === undefined) {
-        throw new Error(`${name}: update needs the current params (call update(grads, state, params))`);
+        throw new OptimizerError(name, 'params', 'update needs the current params (call update(grads, state, params))');
       }
       const out = tidy(() =>
         params === undefined ? mapActive(updates, (g) => f(g, null)) : zipActive(updates, params, (g, p) => f(g, p)),

@@ -5,6 +5,8 @@
  */
 import type { AnyModule } from '../tree/Field.js';
 import { isModule, leafEntries, type LeafInfo, type LeafOf, mapModuleWithInfo, type Relabel } from '../tree/Module.js';
+import { show } from './hyperparameters.js';
+import { OptimizerError } from './OptimizerError.js';
 
 /**
  * Which leaves to select: a path predicate or a boolean tree.
@@ -19,7 +21,8 @@ import { isModule, leafEntries, type LeafInfo, type LeafOf, mapModuleWithInfo, t
 export type Mask = ((info: LeafInfo) => boolean) | AnyModule<boolean>;
 
 /**
- * A mask as a predicate; a boolean tree is looked up by path, and a path it lacks is an error.
+ * A mask as a predicate; a boolean tree is looked up by path, and a path it lacks is an error
+ * (an `OptimizerError`; `fn` names the caller in it).
  * @example
  * import { optim } from 'parallax-ts'
  * const headOnly = optim.maskPredicate((info) => info.path.startsWith('head.'))
@@ -27,17 +30,19 @@ export type Mask = ((info: LeafInfo) => boolean) | AnyModule<boolean>;
  * @category utils
  * @since 0.1.0
  */
-export const maskPredicate = (mask: Mask): ((info: LeafInfo) => boolean) => {
+export const maskPredicate = (mask: Mask, fn = 'mask'): ((info: LeafInfo) => boolean) => {
   if (typeof mask === 'function') return mask;
-  if (!isModule(mask)) throw new Error('mask: expected a predicate (info) => boolean or a boolean module tree');
+  if (!isModule(mask)) {
+    throw new OptimizerError(fn, 'mask', `mask must be a predicate (info) => boolean or a boolean module tree, got ${show(mask)}`, mask);
+  }
   const byPath = new Map<string, boolean>();
   for (const [info, b] of leafEntries(mask)) {
-    if (typeof b !== 'boolean') throw new Error(`mask: leaf "${info.path}" is ${typeof b}, expected a boolean`);
+    if (typeof b !== 'boolean') throw new OptimizerError(fn, 'mask', `mask leaf "${info.path}" is ${show(b)}, expected a boolean`, b);
     byPath.set(info.path, b);
   }
   return (info) => {
     const b = byPath.get(info.path);
-    if (b === undefined) throw new Error(`mask: the mask tree has no leaf "${info.path}"`);
+    if (b === undefined) throw new OptimizerError(fn, 'mask', `the mask tree has no leaf "${info.path}"`, mask);
     return b;
   };
 };

@@ -4,14 +4,17 @@
  */
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
+import { checkLearningRate, checkNumber, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
 import type { Mask } from './Mask.js';
 import type { ScalarOrSchedule } from './schedule.js';
-import { scaleByAdam, type ScaleByAdamOptions } from './scaleByAdam.js';
+import { checkAdamOptions, scaleByAdam, type ScaleByAdamOptions } from './scaleByAdam.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 
 /**
  * Adam: `chain(scaleByAdam(options), scaleByLearningRate(lr))`; defaults b1 0.9, b2 0.999,
- * eps 1e-8 (outside the square root), epsRoot 0.
+ * eps 1e-8 (outside the square root), epsRoot 0. Checked here: `learningRate` a finite number ≥ 0
+ * (or a schedule), `b1`, `b2` in [0, 1), `eps`, `epsRoot` finite and ≥ 0 — anything else is an
+ * `OptimizerError` naming the option (`adam(NaN)`, `adam('0.1')`, `adam(1e-3, { b1: 1.5 })`).
  * @example
  * import { initialize, nn, optim, random } from 'parallax-ts'
  * const params = initialize(nn.Linear.create(2, 3))(random.key(0))
@@ -20,8 +23,11 @@ import { scaleByLearningRate } from './scaleByLearningRate.js';
  * @category optimizers
  * @since 0.1.0
  */
-export const adam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}) =>
-  chain(scaleByAdam(options), scaleByLearningRate(learningRate));
+export const adam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}) => {
+  checkLearningRate('adam', learningRate);
+  checkAdamOptions('adam', options);
+  return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
+};
 
 /**
  * Options of {@link adamw}.
@@ -40,12 +46,17 @@ export interface AdamWOptions extends ScaleByAdamOptions {
 
 /**
  * AdamW: Adam with decoupled weight decay,
- * `chain(scaleByAdam, addDecayedWeights(weightDecay, mask), scaleByLearningRate(lr))`.
+ * `chain(scaleByAdam, addDecayedWeights(weightDecay, mask), scaleByLearningRate(lr))`; options
+ * checked as `adam`'s, and `weightDecay` a finite number ≥ 0.
  * @example
  * import { optim } from 'parallax-ts'
  * const opt = optim.adamw(1e-3, { weightDecay: 1e-2, mask: (info) => !info.path.endsWith('bias') })
  * @category optimizers
  * @since 0.1.0
  */
-export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) =>
-  chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4, options.mask), scaleByLearningRate(learningRate));
+export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) => {
+  checkLearningRate('adamw', learningRate);
+  checkAdamOptions('adamw', options);
+  const weightDecay = checkNumber('adamw', 'weightDecay', checkOptions('adamw', options).weightDecay ?? 1e-4, NON_NEGATIVE);
+  return chain(scaleByAdam(options), addDecayedWeights(weightDecay, options.mask), scaleByLearningRate(learningRate));
+};

@@ -5,6 +5,8 @@
  */
 import { dispose } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation, type StateOf } from './GradientTransformation.js';
+import { checkTransformation } from './hyperparameters.js';
+import { OptimizerError } from './OptimizerError.js';
 import { mapActive, type Updates } from './Updates.js';
 
 /**
@@ -32,6 +34,7 @@ export type ChainState<Ts extends ReadonlyArray<GradientTransformation<unknown>>
 export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>(
   ...transforms: Ts
 ): GradientTransformation<ChainState<Ts>> => {
+  transforms.forEach((t, i) => checkTransformation('chain', `transforms[${i}]`, t));
   // The links, seen as they are written: for trees of any kind (see `gradientTransformation`).
   const links = transforms as unknown as ReadonlyArray<{
     readonly init: (params: Updates) => unknown;
@@ -42,8 +45,11 @@ export const chain = <Ts extends ReadonlyArray<GradientTransformation<unknown>>>
     update: (updates, state, params) => {
       const states = state as unknown as ReadonlyArray<unknown>;
       if (!Array.isArray(states) || states.length !== links.length) {
-        throw new Error(
-          `chain: expected a state with ${links.length} entries, got ${Array.isArray(states) ? states.length : typeof states}`,
+        throw new OptimizerError(
+          'chain',
+          'state',
+          `expected a state with ${links.length} entries, got ${Array.isArray(states) ? states.length : typeof states}`,
+          states,
         );
       }
       let u: Updates = updates;

@@ -6,6 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { type EmptyState, gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkNumber } from './hyperparameters.js';
 import { mapActive, type Updates } from './Updates.js';
 
 /**
@@ -34,7 +35,7 @@ export const globalNorm = (updates: Updates): tf.Scalar =>
  * @since 0.1.0
  */
 export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {
-  if (!(maxNorm >= 0)) throw new Error(`clipByGlobalNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
+  checkNumber('clipByGlobalNorm', 'maxNorm', maxNorm, { min: 0, infinite: true });
   return gradientTransformation<EmptyState>({
     init: () => ({}),
     update: (updates, state) =>

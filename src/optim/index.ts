@@ -4,7 +4,7 @@
  * An optimizer is a {@link GradientTransformation}: `init(params) => state` and
  * `update(grads, state, params) => [updates, state]`, then `applyUpdates(params, updates)`. States
  * are plain records/arrays of counts (numbers) and moment trees of the model's kind, with `null`
- * at buffers and frozen leaves; `dispose(state)`, `showState(state)` and `io.saveCheckpoint` work on
+ * at buffers and frozen leaves; `dispose(state)`, `showState(state)` and `saveCheckpoint` (parallax-ts/node) work on
  * any of them. Types follow the model: for a `Net<Tensor>`, the moments and updates are `Net`s and
  * `applyUpdates` gives a `Net<Tensor>` back. `update` never frees its inputs and returns only new
  * tensors. `trainStep` wraps it all into one leak-free step.
@@ -31,6 +31,7 @@ export {
   type StateOf,
 } from './GradientTransformation.js';
 export { isActive, mapActive, zipActive, initMoments, updateMoments, type Moments, type Updates } from './Updates.js';
+export { NonFiniteError, OptimizerError } from './OptimizerError.js';
 export { applyUpdates } from './applyUpdates.js';
 export { chain, type ChainState } from './chain.js';
 export {

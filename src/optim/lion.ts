@@ -4,10 +4,11 @@
  */
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
+import { checkLearningRate, checkNumber, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
 import type { Mask } from './Mask.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { scaleByLion, type ScaleByLionOptions } from './scaleByLion.js';
+import { checkLionOptions, scaleByLion, type ScaleByLionOptions } from './scaleByLion.js';
 
 /**
  * Options of {@link lion}.
@@ -25,12 +26,17 @@ export interface LionOptions extends ScaleByLionOptions {
 
 /**
  * `chain(scaleByLion, addDecayedWeights(weightDecay, mask), scaleByLearningRate(lr))`; defaults
- * b1 0.9, b2 0.99, weight decay 1e-3. Use a learning rate 3–10x smaller than Adam's.
+ * b1 0.9, b2 0.99, weight decay 1e-3. Use a learning rate 3–10x smaller than Adam's. Checked
+ * here: `learningRate` a finite number ≥ 0 (or a schedule), `b1`, `b2` in [0, 1], `weightDecay` ≥ 0.
  * @example
  * import { optim } from 'parallax-ts'
  * const opt = optim.lion(1e-4)
  * @category optimizers
  * @since 0.1.0
  */
-export const lion = (learningRate: ScalarOrSchedule, options: LionOptions = {}) =>
-  chain(scaleByLion(options), addDecayedWeights(options.weightDecay ?? 1e-3, options.mask), scaleByLearningRate(learningRate));
+export const lion = (learningRate: ScalarOrSchedule, options: LionOptions = {}) => {
+  checkLearningRate('lion', learningRate);
+  checkLionOptions('lion', options);
+  const weightDecay = checkNumber('lion', 'weightDecay', checkOptions('lion', options).weightDecay ?? 1e-3, NON_NEGATIVE);
+  return chain(scaleByLion(options), addDecayedWeights(weightDecay, options.mask), scaleByLearningRate(learningRate));
+};

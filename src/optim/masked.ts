@@ -6,6 +6,7 @@
 import type { tf } from '../engine/backend.js';
 import { type LeafInfo, zipWithIndex } from '../tree/Module.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkTransformation } from './hyperparameters.js';
 import { maskPredicate, selectLeaves, type Mask } from './Mask.js';
 import { isActive, type Updates } from './Updates.js';
 
@@ -31,7 +32,8 @@ export interface MaskedState<S> {
  * @since 0.1.0
  */
 export const masked = <S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<MaskedState<S>> => {
-  const select = maskPredicate(mask);
+  checkTransformation('masked', 'inner', inner);
+  const select = maskPredicate(mask, 'masked');
   return gradientTransformation<MaskedState<S>>({
     init: (params) => ({ inner: inner.init(selectLeaves(params, select)) as S }),
     update: (updates, state, params) => {

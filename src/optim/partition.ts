@@ -9,7 +9,9 @@ import { dispose } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
 import { fromArray, isModule, leafEntries, mapModule, toArray, type LeafInfo } from '../tree/Module.js';
 import { type EmptyState, gradientTransformation, type GradientTransformation, type StateOf } from './GradientTransformation.js';
+import { checkTransformation, show } from './hyperparameters.js';
 import { selectLeaves } from './Mask.js';
+import { OptimizerError } from './OptimizerError.js';
 import type { Updates } from './Updates.js';
 
 /**
@@ -42,11 +44,18 @@ export const freeze = (): GradientTransformation<EmptyState> =>
 
 const labelFunction = (labels: ((info: LeafInfo) => string) | AnyModule<string>): ((info: LeafInfo) => string) => {
   if (typeof labels === 'function') return labels;
-  if (!isModule(labels)) throw new Error('partition: labels must be a function (info) => label or a module tree of labels');
+  if (!isModule(labels)) {
+    throw new OptimizerError(
+      'partition',
+      'labels',
+      `labels must be a function (info) => label or a module tree of labels, got ${show(labels)}`,
+      labels,
+    );
+  }
   const byPath = new Map(leafEntries(labels).map(([info, l]) => [info.path, l] as const));
   return (info) => {
     const l = byPath.get(info.path);
-    if (l === undefined) throw new Error(`partition: the label tree has no leaf "${info.path}"`);
+    if (l === undefined) throw new OptimizerError('partition', 'labels', `the label tree has no leaf "${info.path}"`, labels);
     return l;
   };
 };
@@ -66,13 +75,25 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
   transforms: T,
   labels: ((info: LeafInfo) => string) | AnyModule<string>,
 ): GradientTransformation<PartitionState<T>> => {
+  if (typeof transforms !== 'object' || transforms === null || Array.isArray(transforms)) {
+    throw new OptimizerError(
+      'partition',
+      'transforms',
+      `transforms must be a record { label: transformation }, got ${show(transforms)}`,
+      transforms,
+    );
+  }
   const labelOf = labelFunction(labels);
   const names = Object.keys(transforms);
+  for (const n of names) checkTransformation('partition', `transforms.${n}`, transforms[n]);
   const checked = (info: LeafInfo): string => {
     const l = labelOf(info);
     if (!Object.hasOwn(transforms, l)) {
-      throw new Error(
-        `partition: leaf "${info.path}" has label ${JSON.stringify(l)}, but only ${names.map((n) => JSON.stringify(n)).join(', ')} have transformations`,
+      throw new OptimizerError(
+        'partition',
+        'labels',
+        `leaf "${info.path}" has label ${JSON.stringify(l)}, but only ${names.map((n) => JSON.stringify(n)).join(', ')} have transformations`,
+        l,
       );
     }
     return l;

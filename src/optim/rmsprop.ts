@@ -3,11 +3,12 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
+import { checkLearningRate, checkOptions } from './hyperparameters.js';
 import { identity, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { scaleByRms, type ScaleByRmsOptions } from './scaleByRms.js';
-import { trace, type TraceState } from './trace.js';
+import { checkRmsOptions, scaleByRms, type ScaleByRmsOptions } from './scaleByRms.js';
+import { checkMomentum, trace, type TraceState } from './trace.js';
 
 /**
  * Options of {@link rmsprop}.
@@ -25,18 +26,23 @@ export interface RmspropOptions extends ScaleByRmsOptions {
 
 /**
  * `chain(scaleByRms(options), scaleByLearningRate(lr), trace(momentum)?)`; defaults decay 0.9,
- * eps 1e-8 inside the square root, initial scale 0.
+ * eps 1e-8 inside the square root, initial scale 0. Checked here: `learningRate` a finite number
+ * ≥ 0 (or a schedule), `decay` and `momentum` in [0, 1], `eps` and `initialScale` finite and ≥ 0.
  * @example
  * import { optim } from 'parallax-ts'
  * const opt = optim.rmsprop(1e-3, { decay: 0.99 })
  * @category optimizers
  * @since 0.1.0
  */
-export const rmsprop = (learningRate: ScalarOrSchedule, options: RmspropOptions = {}) =>
-  chain(
-    scaleByRms(options),
+export const rmsprop = (learningRate: ScalarOrSchedule, options: RmspropOptions = {}) => {
+  checkLearningRate('rmsprop', learningRate);
+  const o = checkOptions('rmsprop', options);
+  checkRmsOptions('rmsprop', o);
+  return chain(
+    scaleByRms(o),
     scaleByLearningRate(learningRate),
-    (options.momentum === undefined
-      ? identity()
-      : trace({ decay: options.momentum, nesterov: options.nesterov ?? false })) as GradientTransformation<TraceState | EmptyState>,
+    (o.momentum === undefined ? identity() : trace(checkMomentum('rmsprop', 'momentum', o.momentum, o.nesterov))) as GradientTransformation<
+      TraceState | EmptyState
+    >,
   );
+};

@@ -8,6 +8,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkCount, checkFlag, checkNumber, checkOptions, NON_NEGATIVE, UNIT_OPEN } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -49,7 +50,24 @@ export interface ScaleByAdamOptions {
 }
 
 /**
- * Rescales updates by Adam's rule (no learning rate: chain it with `scaleByLearningRate`).
+ * Checks Adam's options for `fn` (`adam`, `adamw`, `scaleByAdam`): `b1`, `b2` in [0, 1) (the bias
+ * correction divides by `1 - b ** t`), `eps`, `epsRoot` finite and ≥ 0, `nesterov` a boolean.
+ * @internal
+ */
+export const checkAdamOptions = (fn: string, options: ScaleByAdamOptions | undefined): Required<ScaleByAdamOptions> => {
+  const o = checkOptions(fn, options);
+  return {
+    b1: checkNumber(fn, 'b1', o.b1 ?? 0.9, UNIT_OPEN),
+    b2: checkNumber(fn, 'b2', o.b2 ?? 0.999, UNIT_OPEN),
+    eps: checkNumber(fn, 'eps', o.eps ?? 1e-8, NON_NEGATIVE),
+    epsRoot: checkNumber(fn, 'epsRoot', o.epsRoot ?? 0, NON_NEGATIVE),
+    nesterov: checkFlag(fn, 'nesterov', o.nesterov) ?? false,
+  };
+};
+
+/**
+ * Rescales updates by Adam's rule (no learning rate: chain it with `scaleByLearningRate`). Options
+ * are checked here (an `OptimizerError` names a bad one), the state's count at every update.
  * @example
  * import { optim } from 'parallax-ts'
  * const opt = optim.chain(optim.scaleByAdam({ b2: 0.99 }), optim.scaleByLearningRate(1e-3))
@@ -57,7 +75,7 @@ export interface ScaleByAdamOptions {
  * @since 0.1.0
  */
 export const scaleByAdam = (options: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> => {
-  const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, nesterov = false } = options;
+  const { b1, b2, eps, epsRoot, nesterov } = checkAdamOptions('scaleByAdam', options);
   return gradientTransformation<ScaleByAdamState>({
     init: (params) => ({
       count: 0,
@@ -66,9 +84,9 @@ export const scaleByAdam = (options: ScaleByAdamOptions = {}): GradientTransform
     }),
     update: (updates, state) =>
       tidy((): readonly [Moments, ScaleByAdamState] => {
+        const t = checkCount('scaleByAdam', state.count) + 1;
         const mu = updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - b1), tf.mul(m, b1)));
         const nu = updateMoments(updates, state.nu, (g, v) => tf.add(tf.mul(tf.square(g), 1 - b2), tf.mul(v, b2)));
-        const t = state.count + 1;
         const c1 = 1 - b1 ** t;
         const c2 = 1 - b2 ** t;
         const muHat = nesterov

@@ -6,6 +6,8 @@
 import { tf } from '../engine/backend.js';
 import { type EmptyState, gradientTransformation, type GradientTransformation, stateless } from './GradientTransformation.js';
 import type { ScalarOrSchedule, Schedule } from './schedule.js';
+import { checkCount, checkFlag, checkLearningRate, checkNumber, checkOptions, show } from './hyperparameters.js';
+import { OptimizerError } from './OptimizerError.js';
 import { mapActive } from './Updates.js';
 
 /**
@@ -29,7 +31,19 @@ export interface CountState {
  * @category transformations
  * @since 0.1.0
  */
-export const scale = (stepSize: number): GradientTransformation<EmptyState> => stateless((g) => tf.mul(g, stepSize));
+export const scale = (stepSize: number): GradientTransformation<EmptyState> => {
+  const s = checkNumber('scale', 'stepSize', stepSize);
+  return stateless((g) => tf.mul(g, s));
+};
+
+/** Checks that a schedule's value at `count` is a finite number (a schedule is only known by running it). */
+const scheduled = (fn: string, name: string, schedule: Schedule, count: number): number => {
+  const s: unknown = schedule(count);
+  if (typeof s !== 'number' || !Number.isFinite(s)) {
+    throw new OptimizerError(fn, name, `the ${name} schedule returned ${show(s)} at count ${count}; it must give finite numbers`, s);
+  }
+  return s;
+};
 
 /**
  * Multiplies the updates by `stepSize(count)`, `count` being the number of earlier updates.
@@ -39,14 +53,24 @@ export const scale = (stepSize: number): GradientTransformation<EmptyState> => s
  * @category transformations
  * @since 0.1.0
  */
-export const scaleBySchedule = (stepSize: Schedule): GradientTransformation<CountState> =>
-  gradientTransformation<CountState>({
+export const scaleBySchedule = (stepSize: Schedule): GradientTransformation<CountState> => {
+  if (typeof stepSize !== 'function') {
+    throw new OptimizerError(
+      'scaleBySchedule',
+      'stepSize',
+      `stepSize must be a schedule (count) => number, got ${show(stepSize)}`,
+      stepSize,
+    );
+  }
+  return gradientTransformation<CountState>({
     init: () => ({ count: 0 }),
     update: (updates, state) => {
-      const s = stepSize(state.count);
-      return [mapActive(updates, (g) => tf.mul(g, s)), { count: state.count + 1 }];
+      const count = checkCount('scaleBySchedule', state.count);
+      const s = scheduled('scaleBySchedule', 'stepSize', stepSize, count);
+      return [mapActive(updates, (g) => tf.mul(g, s)), { count: count + 1 }];
     },
   });
+};
 
 /**
  * Options of {@link scaleByLearningRate}.
@@ -62,8 +86,8 @@ export interface ScaleByLearningRateOptions {
 }
 
 /**
- * Multiplies by `-learningRate` (a number or a schedule of the step count), the last link of every
- * optimizer here, as in optax. It always counts steps (`{ count }`), even for a constant rate, so
+ * Multiplies by `-learningRate` (a finite number ≥ 0, or a schedule of the step count whose values
+ * are checked at each step), the last link of every optimizer here, as in optax. It always counts steps (`{ count }`), even for a constant rate, so
  * that every optimizer's state type is the same whichever rate is given.
  * @example
  * import { optim } from 'parallax-ts'
@@ -75,6 +99,8 @@ export const scaleByLearningRate = (
   learningRate: ScalarOrSchedule,
   options: ScaleByLearningRateOptions = {},
 ): GradientTransformation<CountState> => {
-  const m = (options.flipSign ?? true) ? -1 : 1;
-  return scaleBySchedule(typeof learningRate === 'function' ? (c) => m * learningRate(c) : () => m * learningRate);
+  const lr = checkLearningRate('scaleByLearningRate', learningRate);
+  const m = (checkFlag('scaleByLearningRate', 'flipSign', checkOptions('scaleByLearningRate', options).flipSign) ?? true) ? -1 : 1;
+  if (typeof lr === 'number') return scaleBySchedule(() => m * lr);
+  return scaleBySchedule((c) => m * scheduled('scaleByLearningRate', 'learningRate', lr, c));
 };

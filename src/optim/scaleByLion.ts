@@ -6,6 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkCount, checkNumber, checkOptions, UNIT } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -38,6 +39,15 @@ export interface ScaleByLionOptions {
 }
 
 /**
+ * Checks Lion's options for `fn`: `b1`, `b2` in [0, 1].
+ * @internal
+ */
+export const checkLionOptions = (fn: string, options: ScaleByLionOptions | undefined): Required<ScaleByLionOptions> => {
+  const o = checkOptions(fn, options);
+  return { b1: checkNumber(fn, 'b1', o.b1 ?? 0.9, UNIT), b2: checkNumber(fn, 'b2', o.b2 ?? 0.99, UNIT) };
+};
+
+/**
  * Replaces updates by Lion's signed interpolation of gradient and momentum.
  * @example
  * import { optim } from 'parallax-ts'
@@ -46,14 +56,15 @@ export interface ScaleByLionOptions {
  * @since 0.1.0
  */
 export const scaleByLion = (options: ScaleByLionOptions = {}): GradientTransformation<ScaleByLionState> => {
-  const { b1 = 0.9, b2 = 0.99 } = options;
+  const { b1, b2 } = checkLionOptions('scaleByLion', options);
   return gradientTransformation<ScaleByLionState>({
     init: (params) => ({ count: 0, mu: initMoments(params, (p) => tf.zerosLike(p)) }),
     update: (updates, state) =>
       tidy((): readonly [Moments, ScaleByLionState] => {
+        const count = checkCount('scaleByLion', state.count);
         const out = zipActive(updates, state.mu, (g, m) => tf.sign(tf.add(tf.mul(g, 1 - b1), tf.mul(m, b1))));
         const mu = updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - b2), tf.mul(m, b2)));
-        return [out, { count: state.count + 1, mu }];
+        return [out, { count: count + 1, mu }];
       }),
   });
 };

@@ -9,6 +9,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkCount, checkFlag, checkNumber, checkOptions, NON_NEGATIVE, UNIT, UNIT_OPEN } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -50,6 +51,24 @@ export interface ScaleByRmsOptions {
 }
 
 /**
+ * Checks RMSProp's options for `fn`: `decay` in [0, 1] (in [0, 1) with `biasCorrection`, which
+ * divides by `1 - decay ** t`), `eps` and `initialScale` finite and ≥ 0, the flags booleans.
+ * @internal
+ */
+export const checkRmsOptions = (fn: string, options: ScaleByRmsOptions | undefined): Required<ScaleByRmsOptions> => {
+  const o = checkOptions(fn, options);
+  const biasCorrection = checkFlag(fn, 'biasCorrection', o.biasCorrection) ?? false;
+  return {
+    decay: checkNumber(fn, 'decay', o.decay ?? 0.9, biasCorrection ? UNIT_OPEN : UNIT),
+    eps: checkNumber(fn, 'eps', o.eps ?? 1e-8, NON_NEGATIVE),
+    initialScale: checkNumber(fn, 'initialScale', o.initialScale ?? 0, NON_NEGATIVE),
+    epsInSqrt: checkFlag(fn, 'epsInSqrt', o.epsInSqrt) ?? true,
+    centered: checkFlag(fn, 'centered', o.centered) ?? false,
+    biasCorrection,
+  };
+};
+
+/**
  * Rescales updates by the root mean square of recent gradients.
  * @example
  * import { optim } from 'parallax-ts'
@@ -58,7 +77,7 @@ export interface ScaleByRmsOptions {
  * @since 0.1.0
  */
 export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> => {
-  const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, centered = false, biasCorrection = false } = options;
+  const { decay, eps, initialScale, epsInSqrt, centered, biasCorrection } = checkRmsOptions('scaleByRms', options);
   return gradientTransformation<ScaleByRmsState>({
     init: (params) => ({
       count: 0,
@@ -67,7 +86,7 @@ export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformat
     }),
     update: (updates, state) =>
       tidy((): readonly [Moments, ScaleByRmsState] => {
-        const t = state.count + 1;
+        const t = checkCount('scaleByRms', state.count) + 1;
         const correction = biasCorrection ? 1 - decay ** t : 1;
         const nu = updateMoments(updates, state.nu, (g, v) => tf.add(tf.mul(tf.square(g), 1 - decay), tf.mul(v, decay)));
         const mu = state.mu === null ? null : updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - decay), tf.mul(m, decay)));

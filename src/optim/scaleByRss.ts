@@ -6,6 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkNumber, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -37,6 +38,18 @@ export interface ScaleByRssOptions {
 }
 
 /**
+ * Checks Adagrad's options for `fn`: `initialAccumulatorValue` and `eps` finite and ≥ 0.
+ * @internal
+ */
+export const checkRssOptions = (fn: string, options: ScaleByRssOptions | undefined): Required<ScaleByRssOptions> => {
+  const o = checkOptions(fn, options);
+  return {
+    initialAccumulatorValue: checkNumber(fn, 'initialAccumulatorValue', o.initialAccumulatorValue ?? 0.1, NON_NEGATIVE),
+    eps: checkNumber(fn, 'eps', o.eps ?? 1e-7, NON_NEGATIVE),
+  };
+};
+
+/**
  * Rescales updates by the root of the sum of all squared gradients so far.
  * @example
  * import { optim } from 'parallax-ts'
@@ -45,7 +58,7 @@ export interface ScaleByRssOptions {
  * @since 0.1.0
  */
 export const scaleByRss = (options: ScaleByRssOptions = {}): GradientTransformation<ScaleByRssState> => {
-  const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;
+  const { initialAccumulatorValue, eps } = checkRssOptions('scaleByRss', options);
   return gradientTransformation<ScaleByRssState>({
     init: (params) => ({ sumOfSquares: initMoments(params, (p) => tf.fill(p.shape, initialAccumulatorValue, p.dtype)) }),
     update: (updates, state) =>

@@ -1,8 +1,12 @@
 /**
  * Schedules: step count → value (a learning rate, usually), with optax's semantics. Counts are plain
- * numbers, kept in the optimizer state; a schedule is evaluated in JavaScript once per step.
+ * numbers, kept in the optimizer state; a schedule is evaluated in JavaScript once per step. Every
+ * constructor checks its arguments (finite numbers, in range) and throws an `OptimizerError` naming
+ * the argument; a hand-written schedule's values are checked where they are used.
  * @since 0.1.0
  */
+import { checkNumber, checkOptional, checkOptions, NON_NEGATIVE, show } from './hyperparameters.js';
+import { OptimizerError } from './OptimizerError.js';
 
 /**
  * A function from the update count (0 for the first update) to a value.
@@ -35,10 +39,10 @@ const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x,
  * @category schedules
  * @since 0.1.0
  */
-export const constant =
-  (value: number): Schedule =>
-  () =>
-    value;
+export const constant = (value: number): Schedule => {
+  const v = checkNumber('constant', 'value', value);
+  return () => v;
+};
 
 /**
  * Linear interpolation from `initValue` to `endValue` over `transitionSteps` steps, starting after
@@ -51,6 +55,11 @@ export const constant =
  * @since 0.1.0
  */
 export const linearSchedule = (initValue: number, endValue: number, transitionSteps: number, transitionBegin = 0): Schedule => {
+  const fn = 'linearSchedule';
+  checkNumber(fn, 'initValue', initValue);
+  checkNumber(fn, 'endValue', endValue);
+  checkNumber(fn, 'transitionSteps', transitionSteps);
+  checkNumber(fn, 'transitionBegin', transitionBegin);
   if (transitionSteps <= 0) return constant(initValue);
   const begin = Math.max(transitionBegin, 0);
   return (count) => {
@@ -68,14 +77,18 @@ export const linearSchedule = (initValue: number, endValue: number, transitionSt
  * @category schedules
  * @since 0.1.0
  */
-export const linearWarmup = (peakValue: number, warmupSteps: number, initValue = 0): Schedule =>
+export const linearWarmup = (peakValue: number, warmupSteps: number, initValue = 0): Schedule => {
+  checkNumber('linearWarmup', 'peakValue', peakValue);
+  checkNumber('linearWarmup', 'warmupSteps', warmupSteps);
+  checkNumber('linearWarmup', 'initValue', initValue);
   // No warm-up means the peak from the start; linearSchedule would hold initValue (often 0) forever.
-  warmupSteps <= 0 ? constant(peakValue) : linearSchedule(initValue, peakValue, warmupSteps);
+  return warmupSteps <= 0 ? constant(peakValue) : linearSchedule(initValue, peakValue, warmupSteps);
+};
 
 /**
  * Cosine decay from `initValue` to `alpha * initValue` over `decaySteps` (optax
  * `cosine_decay_schedule`): `init * ((1 - alpha) * (0.5 * (1 + cos(pi * t / T))) ** exponent + alpha)`
- * with `t = min(count, T)`.
+ * with `t = min(count, T)`. `decaySteps` must be positive, `exponent` ≥ 0, all finite.
  * @example
  * import { optim } from 'parallax-ts'
  * optim.cosineDecay(1, 100)(50) // 0.5
@@ -83,7 +96,10 @@ export const linearWarmup = (peakValue: number, warmupSteps: number, initValue =
  * @since 0.1.0
  */
 export const cosineDecay = (initValue: number, decaySteps: number, alpha = 0, exponent = 1): Schedule => {
-  if (!(decaySteps > 0)) throw new Error(`cosineDecay: decaySteps must be positive, got ${decaySteps}`);
+  checkNumber('cosineDecay', 'initValue', initValue);
+  checkNumber('cosineDecay', 'decaySteps', decaySteps, { min: 0, minOpen: true });
+  checkNumber('cosineDecay', 'alpha', alpha);
+  checkNumber('cosineDecay', 'exponent', exponent, NON_NEGATIVE);
   return (count) => {
     const c = Math.min(count, decaySteps);
     const cosine = 0.5 * (1 + Math.cos((Math.PI * c) / decaySteps));
@@ -111,7 +127,7 @@ export interface ExponentialDecayOptions {
 /**
  * `initValue * decayRate ** ((count - begin) / transitionSteps)` after `begin`, `initValue` before
  * (optax `exponential_decay`). A non-positive `transitionSteps` or a zero `decayRate` gives the
- * constant `initValue`.
+ * constant `initValue`; a negative `decayRate` is an error (its fractional powers are NaN).
  * @example
  * import { optim } from 'parallax-ts'
  * optim.exponentialDecay(1, 10, 0.5)(20) // 0.25
@@ -124,9 +140,19 @@ export const exponentialDecay = (
   decayRate: number,
   options: ExponentialDecayOptions = {},
 ): Schedule => {
+  const fn = 'exponentialDecay';
+  checkNumber(fn, 'initValue', initValue);
+  checkNumber(fn, 'transitionSteps', transitionSteps);
+  checkNumber(fn, 'decayRate', decayRate, NON_NEGATIVE);
+  const o = checkOptions(fn, options);
+  checkOptional(fn, 'transitionBegin', o.transitionBegin);
+  checkOptional(fn, 'endValue', o.endValue);
+  if (o.staircase !== undefined && typeof o.staircase !== 'boolean') {
+    throw new OptimizerError(fn, 'staircase', `staircase must be a boolean, got ${show(o.staircase)}`, o.staircase);
+  }
   if (transitionSteps <= 0 || decayRate === 0) return constant(initValue);
-  const begin = Math.max(options.transitionBegin ?? 0, 0);
-  const { staircase = false, endValue } = options;
+  const begin = Math.max(o.transitionBegin ?? 0, 0);
+  const { staircase = false, endValue } = o;
   return (count) => {
     const decreased = count - begin;
     const p = staircase ? Math.floor(decreased / transitionSteps) : decreased / transitionSteps;
@@ -138,7 +164,8 @@ export const exponentialDecay = (
 
 /**
  * Runs `schedules[i]` from `boundaries[i - 1]` on, each seeing the count since its own start
- * (optax `join_schedules`); `boundaries` has one entry fewer than `schedules`.
+ * (optax `join_schedules`); `boundaries` has one entry fewer than `schedules`, finite and
+ * non-decreasing.
  * @example
  * import { optim } from 'parallax-ts'
  * const lr = optim.joinSchedules([optim.linearWarmup(1e-3, 100), optim.cosineDecay(1e-3, 900)], [100])
@@ -147,9 +174,26 @@ export const exponentialDecay = (
  * @since 0.1.0
  */
 export const joinSchedules = (schedules: ReadonlyArray<Schedule>, boundaries: ReadonlyArray<number>): Schedule => {
+  const fn = 'joinSchedules';
+  if (!Array.isArray(schedules))
+    throw new OptimizerError(fn, 'schedules', `schedules must be an array of schedules, got ${show(schedules)}`, schedules);
+  if (!Array.isArray(boundaries))
+    throw new OptimizerError(fn, 'boundaries', `boundaries must be an array of numbers, got ${show(boundaries)}`, boundaries);
   if (schedules.length === 0 || boundaries.length !== schedules.length - 1) {
-    throw new Error(`joinSchedules: need n schedules and n - 1 boundaries, got ${schedules.length} and ${boundaries.length}`);
+    throw new OptimizerError(
+      fn,
+      'boundaries',
+      `need n schedules and n - 1 boundaries, got ${schedules.length} and ${boundaries.length}`,
+      boundaries,
+    );
   }
+  schedules.forEach((s, i) => {
+    if (typeof s !== 'function')
+      throw new OptimizerError(fn, `schedules[${i}]`, `schedules[${i}] must be a schedule (count) => number, got ${show(s)}`, s);
+  });
+  boundaries.forEach((b, i) => {
+    checkNumber(fn, `boundaries[${i}]`, b, i === 0 ? {} : { min: boundaries[i - 1]! });
+  });
   return (count) => {
     let out = schedules[0]!(count);
     boundaries.forEach((b, i) => {
@@ -177,8 +221,20 @@ export const warmupCosineDecay = (
   endValue = 0,
   exponent = 1,
 ): Schedule => {
+  const fn = 'warmupCosineDecay';
+  checkNumber(fn, 'initValue', initValue);
+  checkNumber(fn, 'peakValue', peakValue);
+  checkNumber(fn, 'warmupSteps', warmupSteps);
+  checkNumber(fn, 'decaySteps', decaySteps);
+  checkNumber(fn, 'endValue', endValue);
+  checkNumber(fn, 'exponent', exponent, NON_NEGATIVE);
   if (!(decaySteps > warmupSteps)) {
-    throw new Error(`warmupCosineDecay: decaySteps (${decaySteps}) counts the warm-up too, so it must exceed warmupSteps (${warmupSteps})`);
+    throw new OptimizerError(
+      fn,
+      'decaySteps',
+      `decaySteps (${decaySteps}) counts the warm-up too, so it must exceed warmupSteps (${warmupSteps})`,
+      decaySteps,
+    );
   }
   const alpha = peakValue === 0 ? 0 : endValue / peakValue;
   return joinSchedules(

@@ -4,9 +4,11 @@
  */
 import { chain } from './chain.js';
 import { type EmptyState, identity, type GradientTransformation } from './GradientTransformation.js';
+import { checkLearningRate, checkOptions } from './hyperparameters.js';
+import { OptimizerError } from './OptimizerError.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { trace, type TraceState } from './trace.js';
+import { checkMomentum, trace, type TraceState } from './trace.js';
 
 /**
  * Options of {@link sgd}.
@@ -25,7 +27,9 @@ export interface SgdOptions {
 
 /**
  * `p ← p - lr * g`, or with momentum `t ← g + momentum * t; p ← p - lr * t` (Nesterov:
- * `p ← p - lr * (g + momentum * t)`). State: `[TraceState | {}, { count }]`.
+ * `p ← p - lr * (g + momentum * t)`). State: `[TraceState | {}, { count }]`. Checked here:
+ * `learningRate` a finite number ≥ 0 (or a schedule), `momentum` in [0, 1], `nesterov` a boolean
+ * (and only with a momentum).
  * @example
  * import { optim } from 'parallax-ts'
  * const opt = optim.sgd(0.1, { momentum: 0.9, nesterov: true })
@@ -33,8 +37,10 @@ export interface SgdOptions {
  * @since 0.1.0
  */
 export const sgd = (learningRate: ScalarOrSchedule, options: SgdOptions = {}) => {
-  if (options.nesterov === true && options.momentum === undefined) throw new Error('sgd: nesterov needs a momentum');
+  checkLearningRate('sgd', learningRate);
+  const o = checkOptions('sgd', options);
+  if (o.nesterov === true && o.momentum === undefined) throw new OptimizerError('sgd', 'nesterov', 'nesterov needs a momentum', true);
   const first: GradientTransformation<TraceState | EmptyState> =
-    options.momentum === undefined ? identity() : trace({ decay: options.momentum, nesterov: options.nesterov ?? false });
+    o.momentum === undefined ? identity() : trace(checkMomentum('sgd', 'momentum', o.momentum, o.nesterov));
   return chain(first, scaleByLearningRate(learningRate));
 };

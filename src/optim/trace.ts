@@ -6,6 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkFlag, checkNumber, checkOptions, UNIT } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments, type Updates } from './Updates.js';
 
 /**
@@ -35,15 +36,27 @@ export interface TraceOptions {
 }
 
 /**
- * Heavy-ball or Nesterov momentum on the updates.
+ * Checks momentum options for `fn` (`sgd`, `rmsprop`, `trace`): the decay in [0, 1] (named
+ * `option`, e.g. `'momentum'`), `nesterov` a boolean.
+ * @internal
+ */
+export const checkMomentum = (fn: string, option: string, decay: unknown, nesterov: unknown): Required<TraceOptions> => ({
+  decay: checkNumber(fn, option, decay, UNIT),
+  nesterov: checkFlag(fn, 'nesterov', nesterov) ?? false,
+});
+
+/**
+ * Heavy-ball or Nesterov momentum on the updates; `decay` in [0, 1].
  * @example
  * import { optim } from 'parallax-ts'
  * const momentumSgd = optim.chain(optim.trace({ decay: 0.9 }), optim.scaleByLearningRate(0.01))
  * @category transformations
  * @since 0.1.0
  */
-export const trace = ({ decay, nesterov = false }: TraceOptions): GradientTransformation<TraceState> =>
-  gradientTransformation<TraceState>({
+export const trace = (options: TraceOptions): GradientTransformation<TraceState> => {
+  const o = checkOptions('trace', options as TraceOptions | undefined);
+  const { decay, nesterov } = checkMomentum('trace', 'decay', o.decay, o.nesterov);
+  return gradientTransformation<TraceState>({
     init: (params) => ({ trace: initMoments(params, (p) => tf.zerosLike(p)) }),
     update: (updates, state) =>
       tidy((): readonly [Updates, TraceState] => {
@@ -54,3 +67,4 @@ export const trace = ({ decay, nesterov = false }: TraceOptions): GradientTransf
         return [out, { trace: next }];
       }),
   });
+};

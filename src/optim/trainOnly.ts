@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
+import { checkTransformation } from './hyperparameters.js';
 import { maskPredicate, selectLeaves, type Mask } from './Mask.js';
 import type { Updates } from './Updates.js';
 
@@ -19,7 +20,8 @@ import type { Updates } from './Updates.js';
  * @since 0.1.0
  */
 export const trainOnly = <S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<S> => {
-  const select = maskPredicate(mask);
+  checkTransformation('trainOnly', 'inner', inner);
+  const select = maskPredicate(mask, 'trainOnly');
   return gradientTransformation<S>({
     init: (params) => inner.init(selectLeaves(params, select)) as S,
     update: (updates, state, params) =>

@@ -17,13 +17,15 @@ import { tf } from '../engine/backend.js';
 import { dispose, tidy } from '../engine/memory.js';
 import { valueAndGrad } from '../grad/valueAndGrad.js';
 import { newState } from '../random/newState.js';
-import type { PRNGKey } from '../random/PRNGKey.js';
+import { isPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
 import { split } from '../random/split.js';
 import type { AnyModule } from '../tree/Field.js';
-import { fromArray, leafEntries, toArray } from '../tree/Module.js';
+import { fromArray, isModule, leafEntries, toArray } from '../tree/Module.js';
 import { applyUpdates } from './applyUpdates.js';
 import type { GradientTransformation, StateFor } from './GradientTransformation.js';
+import { checkTransformation, show } from './hyperparameters.js';
 import { trainablePredicate, type Mask } from './Mask.js';
+import { NonFiniteError, OptimizerError } from './OptimizerError.js';
 import { trainOnly } from './trainOnly.js';
 import type { Updates } from './Updates.js';
 
@@ -105,6 +107,16 @@ export interface TrainStepOptions<M, B, S> {
   readonly optimizer: GradientTransformation<S>;
   /** Train only these leaves: the others get no gradient, no update and no optimizer state. */
   readonly trainable?: Mask;
+  /**
+   * What to do when the loss or a gradient has a NaN or infinite element; checked on every step
+   * (one extra read of a small boolean vector from the backend). `'throw'`: a `NonFiniteError`
+   * naming the step and the parameters whose gradients are bad, with nothing updated and the input
+   * state left usable. `'skip'`: the step changes nothing but the key and the step count — the
+   * returned state holds the input's very params and optimizer state (nothing disposed) — and its
+   * metrics say `skipped: 1` (every step's metrics then carry `skipped`, 0 or 1). Absent (the
+   * default): no check, as before.
+   */
+  readonly nonFinite?: 'throw' | 'skip';
 }
 
 /**
@@ -150,8 +162,43 @@ export const initTrainState = <M extends AnyModule<Tensor>, S>(
 
 const scalarOf = (name: string, x: Tensor | number): number => {
   if (typeof x === 'number') return x;
-  if (x.size !== 1) throw new Error(`trainStep: metric "${name}" must be a scalar, got shape [${x.shape.join(', ')}]`);
+  if (!(x instanceof tf.Tensor))
+    throw new OptimizerError('trainStep', `metrics.${name}`, `metric "${name}" must be a scalar tensor or a number, got ${show(x)}`, x);
+  if (x.size !== 1)
+    throw new OptimizerError(
+      'trainStep',
+      `metrics.${name}`,
+      `metric "${name}" must be a scalar, got shape [${x.shape.join(', ')}]`,
+      x.shape,
+    );
   return x.dataSync()[0]!;
+};
+
+const badState = (field: string, expected: string, got: unknown): OptimizerError =>
+  new OptimizerError('trainStep', `state.${field}`, `state.${field} must be ${expected}, got ${show(got)}`, got);
+
+/** Refuses what cannot be a training state, naming the field, before anything is computed. */
+const checkState = (state: unknown): void => {
+  if (typeof state !== 'object' || state === null) {
+    throw new OptimizerError('trainStep', 'state', `state must be a TrainState { params, optState, key, step }, got ${show(state)}`, state);
+  }
+  const s = state as Record<string, unknown>;
+  if (!isModule(s.params)) throw badState('params', 'a module of tensors', s.params);
+  if (!isPRNGKey(s.key)) throw badState('key', 'a PRNGKey', s.key);
+  if (typeof s.step !== 'number' || !Number.isSafeInteger(s.step) || s.step < 0) throw badState('step', 'a non-negative integer', s.step);
+};
+
+/**
+ * The loss (as a number) and, when it is finite, the paths of the trained parameters whose
+ * gradient has a NaN or infinite element; one backend read for all gradients together.
+ */
+const nonFiniteReport = (value: Tensor, grads: AnyModule<Tensor | null>): { readonly loss: number; readonly paths: string[] } => {
+  const loss = value.dataSync()[0]!;
+  if (!Number.isFinite(loss)) return { loss, paths: [] };
+  const active = leafEntries(grads).filter((e): e is readonly [(typeof e)[0], Tensor] => e[1] instanceof tf.Tensor);
+  if (active.length === 0) return { loss, paths: [] };
+  const flags = tf.tidy(() => tf.stack(active.map(([, g]) => tf.all(tf.isFinite(g)))).dataSync());
+  return { loss, paths: active.filter((_, i) => !flags[i]).map(([info]) => info.path) };
 };
 
 /**
@@ -177,7 +224,26 @@ const scalarOf = (name: string, x: Tensor | number): number => {
  * @since 0.1.0
  */
 export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepOptions<M, B, S>): TrainStep<M, B, S> => {
-  const { loss, trainable } = options;
+  if (typeof options !== 'object' || options === null) {
+    throw new OptimizerError(
+      'trainStep',
+      'options',
+      `options must be { loss, optimizer, trainable?, nonFinite? }, got ${show(options)}`,
+      options,
+    );
+  }
+  const { loss, trainable, nonFinite } = options;
+  if (typeof loss !== 'function')
+    throw new OptimizerError('trainStep', 'loss', `loss must be a function (model, batch) => loss, got ${show(loss)}`, loss);
+  checkTransformation('trainStep', 'optimizer', options.optimizer);
+  if (nonFinite !== undefined && nonFinite !== 'throw' && nonFinite !== 'skip') {
+    throw new OptimizerError(
+      'trainStep',
+      'nonFinite',
+      `nonFinite must be 'throw' or 'skip' (or absent), got ${show(nonFinite)}`,
+      nonFinite,
+    );
+  }
   const optimizer = trainable === undefined ? options.optimizer : trainOnly(options.optimizer, trainable);
   // Updated buffers ride out of the gradient scope in aux; only those the forward pass replaced,
   // since aux tensors are re-owned by valueAndGrad and the model's own tensors must stay put.
@@ -201,10 +267,18 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
   // Inside, the model is of no particular kind; the types are the caller's, kept by every step.
   const update = optimizer.update as (updates: Updates, state: unknown, params?: Updates) => readonly [Updates, StateFor<S, M>];
   const step = (state: TrainState<M, S>, batch: B): readonly [TrainState<M, S>, Metrics] => {
+    checkState(state);
     const [nextKey, stepKey] = split(state.key) as [PRNGKey, PRNGKey];
     const [model] = newState(state.params, 'train')(stepKey);
     const out = tidy(() => {
       const { value, grads, aux } = vg(model, batch);
+      if (nonFinite !== undefined) {
+        const report = nonFiniteReport(value, grads as AnyModule<Tensor | null>);
+        // Nothing is computed from a bad step: the gradients are freed with this scope.
+        if (!Number.isFinite(report.loss) || report.paths.length > 0) {
+          return { bad: report, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
+        }
+      }
       const [updates, optState] = update(grads as Updates, state.optState, model);
       const applied = applyUpdates(state.params, updates as Updates<M>);
       const params =
@@ -214,11 +288,28 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
               applied,
               toArray(applied).map((x, i) => aux.buffers[i] ?? x),
             ) as unknown as M);
-      return { params, optState, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
+      return { bad: undefined, params, optState, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
     });
+    if (out.bad !== undefined) {
+      const { loss: badLoss, paths } = out.bad;
+      if (nonFinite === 'throw') {
+        dispose([out.value, out.metrics]);
+        throw new NonFiniteError(state.step, badLoss, paths);
+      }
+      const skippedMetrics: Record<string, number> = { loss: badLoss };
+      try {
+        for (const [name, x] of Object.entries(out.metrics)) skippedMetrics[name] = scalarOf(name, x);
+      } finally {
+        dispose([out.value, out.metrics]);
+      }
+      skippedMetrics.skipped = 1;
+      // Skipped: the very same params and optimizer state go on (nothing was consumed).
+      return [{ params: state.params, optState: state.optState, key: nextKey, step: state.step + 1 }, skippedMetrics as Metrics];
+    }
     const metrics: Record<string, number> = { loss: out.value.dataSync()[0]! };
     try {
       for (const [name, x] of Object.entries(out.metrics)) metrics[name] = scalarOf(name, x);
+      if (nonFinite === 'skip') metrics.skipped = 0;
     } catch (e) {
       // A bad metric fails the step: free its results and leave the input state as it was.
       dispose([out.value, out.metrics, out.params, out.optState]);

@@ -5,6 +5,7 @@
  */
 
 import type { Shape } from '../tree/ParamInit.js';
+import { RandomError } from './RandomError.js';
 
 /**
  * A tensor shape, outermost dimension first (`[]` is a scalar); the module core's own type.
@@ -20,10 +21,17 @@ import type { Shape } from '../tree/ParamInit.js';
 export type { Shape };
 
 /**
- * The largest element count a sampler draws in one call: JAX's legacy bit layout counts with
- * uint32 counters, and a typed array cannot be larger anyway.
+ * The largest element count `bits` and the samplers draw in one call, 2^31 − 1 (2,147,483,647): a
+ * tfjs tensor's size is an int32 in its kernels, and the draw is one typed array of that many
+ * elements (8 GB of float32 at the limit). Larger shapes are refused before anything is allocated.
+ * @example
+ * import { MAX_DRAW_SIZE, uniform, key } from 'parallax-ts/random'
+ * MAX_DRAW_SIZE // 2147483647
+ * uniform(key(0), [65536, 65536]) // throws RandomError: uniform: shape [65536, 65536] has 4294967296 elements, more than ...
+ * @category utils
+ * @since 0.2.0
  */
-const MAX_SIZE = 0xfffffffe;
+export const MAX_DRAW_SIZE = 2 ** 31 - 1;
 
 /**
  * Checks `shape` and returns its element count; the error names the function and the argument.
@@ -31,24 +39,30 @@ const MAX_SIZE = 0xfffffffe;
  * @example
  * import { shapeSize } from 'parallax-ts/random'
  * shapeSize('uniform', [2, 3]) // 6
- * shapeSize('uniform', [2, -1]) // throws Error: uniform: shape[1] must be a non-negative integer, got -1
+ * shapeSize('uniform', [2, -1]) // throws RandomError: uniform: shape[1] must be a non-negative integer, got -1
  * @category utils
  * @since 0.1.0
  */
 export const shapeSize = (fn: string, shape: Shape, argName = 'shape'): number => {
   if (!Array.isArray(shape)) {
-    throw new Error(`${fn}: ${argName} must be an array of non-negative integers, got ${describe(shape)}`);
+    throw new RandomError(fn, argName, `${argName} must be an array of non-negative integers, got ${describe(shape)}`, shape);
   }
   let size = 1;
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new Error(`${fn}: ${argName}[${i}] must be a non-negative integer, got ${describe(d)}`);
+      throw new RandomError(fn, `${argName}[${i}]`, `${argName}[${i}] must be a non-negative integer, got ${describe(d)}`, d);
     }
     size *= d;
   }
-  if (size > MAX_SIZE) {
-    throw new Error(`${fn}: ${argName} [${shape.join(', ')}] has ${size} elements, more than the ${MAX_SIZE} one draw supports`);
+  if (size > MAX_DRAW_SIZE) {
+    throw new RandomError(
+      fn,
+      argName,
+      `${argName} [${shape.join(', ')}] has ${size} elements, more than the ${MAX_DRAW_SIZE} (2^31 - 1) one draw may make ` +
+        '(a tfjs tensor holds at most that many); draw in parts with keys from split or foldIn',
+      shape,
+    );
   }
   return size;
 };
@@ -59,8 +73,8 @@ export const shapeSize = (fn: string, shape: Shape, argName = 'shape'): number =
  *
  * @example
  * import { key, split, wrapKeyData } from 'parallax-ts/random'
- * split(key(0), 2.5) // throws Error: split: n must be an integer in [0, 2147483647], got 2.5
- * wrapKeyData([1, 2, 3] as never) // throws Error: wrapKeyData: data must be two uint32 integers [hi, lo], got [1,2,3]
+ * split(key(0), 2.5) // throws RandomError: split: n must be an integer in [0, 4194304], got 2.5
+ * wrapKeyData([1, 2, 3] as never) // throws RandomError: wrapKeyData: data must be two uint32 integers [hi, lo], got [1,2,3]
  * @category utils
  * @since 0.1.0
  * @internal

@@ -7,6 +7,7 @@ import { tf } from '../engine/backend.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 import { uniformFloats } from './uniform.js';
+import { RandomError } from './RandomError.js';
 
 /**
  * `n` draws of `bernoulli(key, p, [n])` as 0/1 bytes: `uniform(key) < float32(p)`, exactly JAX's.
@@ -43,7 +44,7 @@ export const bernoulliBytes = (k: PRNGKey, p: number, n: number): Uint8Array => 
 export const bernoulli = (k: PRNGKey, p: number, shape: Shape = []): tf.Tensor => {
   assertPRNGKey('bernoulli', 'key', k);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new Error(`bernoulli: p must be a probability in [0, 1], got ${describe(p)}`);
+    throw new RandomError('bernoulli', 'p', `p must be a probability in [0, 1], got ${describe(p)}`, p);
   }
   const n = shapeSize('bernoulli', shape);
   return tf.tensor(bernoulliBytes(k, p, n), [...shape], 'bool');

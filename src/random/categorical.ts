@@ -8,6 +8,7 @@ import { tf } from '../engine/backend.js';
 import { gumbelFloats } from './gumbel.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
+import { RandomError } from './RandomError.js';
 
 /**
  * Options of `categorical`.
@@ -61,7 +62,7 @@ export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number
   let logitsShape: number[];
   if (logits instanceof tf.Tensor) {
     if (logits.dtype !== 'float32') {
-      throw new Error(`categorical: logits must be a float32 tensor, got dtype ${logits.dtype}`);
+      throw new RandomError('categorical', 'logits', `logits must be a float32 tensor, got dtype ${logits.dtype}`, logits.dtype);
     }
     values = logits.dataSync() as Float32Array;
     logitsShape = logits.shape.slice();
@@ -69,28 +70,40 @@ export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number
     values = Float32Array.from(logits);
     logitsShape = [logits.length];
   } else {
-    throw new Error(`categorical: logits must be a float32 tensor or an array of numbers, got ${describe(logits)}`);
+    throw new RandomError(
+      'categorical',
+      'logits',
+      `logits must be a float32 tensor or an array of numbers, got ${describe(logits)}`,
+      logits,
+    );
   }
   const rank = logitsShape.length;
-  if (rank === 0) throw new Error('categorical: logits must have at least one dimension (the categories), got a scalar');
+  if (rank === 0) throw new RandomError('categorical', 'logits', 'logits must have at least one dimension (the categories), got a scalar');
   for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i]!)) throw new Error(`categorical: logits must not contain NaN (element ${i})`);
+    if (Number.isNaN(values[i]!)) throw new RandomError('categorical', 'logits', `logits must not contain NaN (element ${i})`);
   }
   const axisOpt = options?.axis ?? -1;
   if (!Number.isInteger(axisOpt) || axisOpt < -rank || axisOpt >= rank) {
-    throw new Error(`categorical: axis must be an integer in [${-rank}, ${rank - 1}] for logits of rank ${rank}, got ${describe(axisOpt)}`);
+    throw new RandomError(
+      'categorical',
+      'options.axis',
+      `axis must be an integer in [${-rank}, ${rank - 1}] for logits of rank ${rank}, got ${describe(axisOpt)}`,
+      axisOpt,
+    );
   }
   const axis = axisOpt < 0 ? axisOpt + rank : axisOpt;
   const categories = logitsShape[axis]!;
-  if (categories === 0) throw new Error('categorical: logits have no categories (axis has size 0)');
+  if (categories === 0) throw new RandomError('categorical', 'logits', 'logits have no categories (axis has size 0)');
   const batchShape = logitsShape.filter((_, i) => i !== axis);
   const shape = options?.shape ?? batchShape;
   const size = shapeSize('categorical', shape);
   const prefixLen = shape.length - batchShape.length;
   const compatible = prefixLen >= 0 && batchShape.every((d, i) => d === 1 || d === shape[prefixLen + i]);
   if (!compatible) {
-    throw new Error(
-      `categorical: shape [${shape.join(', ')}] must end with the logits' batch shape [${batchShape.join(', ')}] (size-1 dimensions broadcast)`,
+    throw new RandomError(
+      'categorical',
+      'options.shape',
+      `shape [${shape.join(', ')}] must end with the logits' batch shape [${batchShape.join(', ')}] (size-1 dimensions broadcast)`,
     );
   }
   // JAX draws noise of shape prefix ++ (shape's batch part with the categories inserted at axis).

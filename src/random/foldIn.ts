@@ -6,6 +6,7 @@
 import { assertPRNGKey, makeKey, type PRNGKey } from './PRNGKey.js';
 import { describe } from './Shape.js';
 import { threefry2x32Blocks } from './threefry.js';
+import { RandomError } from './RandomError.js';
 
 /**
  * `jax.random.fold_in(key, data)`: `threefry2x32(key, [0, data])`, the same in both schemes
@@ -21,7 +22,7 @@ import { threefry2x32Blocks } from './threefry.js';
 export const foldIn = (k: PRNGKey, data: number): PRNGKey => {
   assertPRNGKey('foldIn', 'key', k);
   if (typeof data !== 'number' || !Number.isInteger(data) || data < 0 || data > 0xffffffff) {
-    throw new Error(`foldIn: data must be an integer in [0, 2^32 - 1] (a uint32), got ${describe(data)}`);
+    throw new RandomError('foldIn', 'data', `data must be an integer in [0, 2^32 - 1] (a uint32), got ${describe(data)}`, data);
   }
   const hi = new Uint32Array(1);
   const lo = new Uint32Array([data]);

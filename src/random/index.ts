@@ -3,11 +3,16 @@
  *
  * Keys are immutable values ({@link PRNGKey}); `split` and `foldIn` are the only ways to make new
  * ones, and samplers are pure functions of `(key, shape, ...)`. The same seed gives the same keys,
- * bits and floats as JAX 0.11 with `jax_enable_x64=False`:
+ * bits and floats as JAX 0.11 (a seed outside `[0, 2^32)` needs `{ x64 }` to say which of JAX's two
+ * settings to follow: see `key`). Sizes are bounded before anything is allocated: `split` makes at
+ * most `MAX_SPLIT` (2^22) keys, `bits` and the samplers at most `MAX_DRAW_SIZE` (2^31 − 1) values;
+ * every bad argument is a `RandomError` naming it.
  *
  * | JAX                                   | parallax-ts                        | words / values                      |
  * | ------------------------------------- | ---------------------------------- | ----------------------------------- |
- * | `jax.random.PRNGKey(seed)`            | `key(seed)`                        | `[0, seed mod 2^32]`                |
+ * | `jax.random.PRNGKey(seed)`            | `key(seed)`, `0 ≤ seed < 2^32`     | `[0, seed]` (both JAX settings)     |
+ * | `PRNGKey(seed)`, `jax_enable_x64=True` | `key(seed, { x64: true })`        | `[seed >> 32, seed & 0xFFFFFFFF]` of the int64 |
+ * | `PRNGKey(seed)`, x64 off (default)    | `key(seed, { x64: false })`        | `[0, seed mod 2^32]`, int32 seeds only |
  * | `jax.random.fold_in(k, d)`            | `foldIn(k, d)`                     | `threefry2x32(k, [0, d])`, both schemes |
  * | `jax.random.split(k, n)[i]`, partitionable | `split(k, n)[i]`              | `threefry2x32(k, [0, i])` = `foldIn(k, i)` |
  * | `jax.random.split(k, n)`, legacy      | `split(key(s, { partitionable: false }), n)` | pairs of `threefry_2x32(k, iota(2n))` |
@@ -28,10 +33,11 @@
  * @since 0.1.0
  */
 export { type PRNGKey, type KeyOptions, key, keyData, wrapKeyData, isPRNGKey, assertPRNGKey, Eq, Show } from './PRNGKey.js';
-export { type Shape, shapeSize } from './Shape.js';
+export { RandomError } from './RandomError.js';
+export { type Shape, MAX_DRAW_SIZE, shapeSize } from './Shape.js';
 export { threefry2x32, threefry2x32Blocks } from './threefry.js';
 export { type ThreefryWasm, setThreefryWasm, threefryWasm } from './threefryWasm.js';
-export { split } from './split.js';
+export { MAX_SPLIT, split } from './split.js';
 export { foldIn } from './foldIn.js';
 export { bits } from './bits.js';
 export { type UniformOptions, uniform } from './uniform.js';

@@ -16,11 +16,13 @@ import type { AnyModule } from '../tree/Field.js';
 import { traverseContexts } from '../tree/Module.js';
 import { foldIn } from './foldIn.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
+import { describe } from './Shape.js';
 import { split } from './split.js';
+import { RandomError } from './RandomError.js';
 
 const checkMode = (fn: string, mode: unknown): Mode => {
   if (mode !== 'train' && mode !== 'eval') {
-    throw new Error(`${fn}: mode must be "train" or "eval", got ${JSON.stringify(mode)}`);
+    throw new RandomError(fn, 'mode', `mode must be "train" or "eval", got ${describe(mode)}`, mode);
   }
   return mode;
 };
@@ -81,7 +83,9 @@ export const setMode = <M extends AnyModule<unknown>>(m: M, mode: Mode): M => {
  * @since 0.1.0
  */
 export const reuse = <M extends AnyModule<unknown>>(m: M, i: number): M => {
-  if (!Number.isInteger(i) || i < 0 || i > 0xffffffff) throw new Error(`reuse: use index must be a uint32, got ${i}`);
+  if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i > 0xffffffff) {
+    throw new RandomError('reuse', 'i', `the use index i must be a uint32 (an integer in [0, 2^32 - 1]), got ${describe(i)}`, i);
+  }
   return traverseContexts(S.Applicative)(m, (ctx) =>
     S.of<undefined, Context>(O.isSome(ctx.key) ? { mode: ctx.mode, key: O.some(foldIn(ctx.key.value, i)) } : ctx),
   )(undefined)[0] as M;

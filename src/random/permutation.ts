@@ -8,6 +8,7 @@ import { bitsOfSize } from './bits.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe } from './Shape.js';
 import { split } from './split.js';
+import { RandomError } from './RandomError.js';
 
 /** Indices below 2^21 pack with a uint32 sort key into one exact double (< 2^53). */
 const PACK = 2 ** 21;
@@ -72,7 +73,7 @@ export const permutationValues = (k: PRNGKey, n: number): Int32Array => {
 export const permutation = (k: PRNGKey, n: number): tf.Tensor => {
   assertPRNGKey('permutation', 'key', k);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
-    throw new Error(`permutation: n must be an integer in [0, 2^31 - 1], got ${describe(n)}`);
+    throw new RandomError('permutation', 'n', `n must be an integer in [0, 2^31 - 1], got ${describe(n)}`, n);
   }
   return tf.tensor(permutationValues(k, n), [n], 'int32');
 };

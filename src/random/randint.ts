@@ -8,6 +8,7 @@ import { bitsOfSize } from './bits.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 import { split } from './split.js';
+import { RandomError } from './RandomError.js';
 
 const isInt32 = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x <= 2 ** 31 - 1;
 
@@ -56,10 +57,10 @@ export const randintValues = (k: PRNGKey, n: number, minval: number, maxval: num
 export const randint = (k: PRNGKey, shape: Shape, minval: number, maxval: number): tf.Tensor => {
   assertPRNGKey('randint', 'key', k);
   const n = shapeSize('randint', shape);
-  if (!isInt32(minval)) throw new Error(`randint: minval must be an int32 integer, got ${describe(minval)}`);
-  if (!isInt32(maxval)) throw new Error(`randint: maxval must be an int32 integer, got ${describe(maxval)}`);
+  if (!isInt32(minval)) throw new RandomError('randint', 'minval', `minval must be an int32 integer, got ${describe(minval)}`, minval);
+  if (!isInt32(maxval)) throw new RandomError('randint', 'maxval', `maxval must be an int32 integer, got ${describe(maxval)}`, maxval);
   if (!(minval < maxval)) {
-    throw new Error(`randint: minval must be less than maxval, got minval=${minval}, maxval=${maxval}`);
+    throw new RandomError('randint', 'minval', `minval must be less than maxval, got minval=${minval}, maxval=${maxval}`, minval);
   }
   return tf.tensor(randintValues(k, n, minval, maxval), [...shape], 'int32');
 };

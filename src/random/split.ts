@@ -4,14 +4,27 @@
  * @since 0.1.0
  */
 import { assertPRNGKey, makeKey, type PRNGKey } from './PRNGKey.js';
+import { RandomError } from './RandomError.js';
 import { describe } from './Shape.js';
 import { threefry2x32Blocks, threefryIotaHalves } from './threefry.js';
 
-/** JAX's legacy split counts 2n uint32 counters; keep n well inside that. */
-const MAX_SPLIT = 0x7fffffff;
+/**
+ * The most keys one `split` makes, 2^22 (4,194,304). Each key is a small frozen object (about 136
+ * bytes), so the limit is about 570 MB of keys; `split(key, 1e8)` would need 13.6 GB and end the
+ * process, so it is refused before anything is allocated. For more streams than that, derive each
+ * key when it is needed: `foldIn(key, i)` is `split(key, n)[i]` in the partitionable scheme.
+ * @example
+ * import { key, MAX_SPLIT, split } from 'parallax-ts/random'
+ * MAX_SPLIT // 4194304
+ * split(key(0), 1e8) // throws RandomError: split: n must be an integer in [0, 4194304], got 100000000 ...
+ * @category keys
+ * @since 0.2.0
+ */
+export const MAX_SPLIT = 2 ** 22;
 
 /**
- * `jax.random.split(key, n)`: `n` new keys, each in the parent's scheme.
+ * `jax.random.split(key, n)`: `n` new keys, each in the parent's scheme; `n` at most
+ * {@link MAX_SPLIT} (2^22).
  *
  * - partitionable: key `i` is `threefry2x32(key, [0, i])`, so `split(k, n)[i]` is `foldIn(k, i)`
  *   and does not depend on `n`;
@@ -27,7 +40,13 @@ const MAX_SPLIT = 0x7fffffff;
 export const split = (k: PRNGKey, n = 2): ReadonlyArray<PRNGKey> => {
   assertPRNGKey('split', 'key', k);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SPLIT) {
-    throw new Error(`split: n must be an integer in [0, ${MAX_SPLIT}], got ${describe(n)}`);
+    throw new RandomError(
+      'split',
+      'n',
+      `n must be an integer in [0, ${MAX_SPLIT}], got ${describe(n)}` +
+        (typeof n === 'number' && n > MAX_SPLIT ? ' (more keys than fit in memory: derive each one when needed with foldIn(key, i))' : ''),
+      n,
+    );
   }
   const [k0, k1] = k.data;
   const keys = new Array<PRNGKey>(n);

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { RandomError } from './RandomError.js';
 
 /** The key-schedule parity constant of Threefish/threefry (`0x1BD11BDA`). */
 const PARITY = 0x1bd11bda;
@@ -17,7 +18,7 @@ const isUint32 = (x: unknown): x is number => typeof x === 'number' && Number.is
 
 const checkPair = (fn: string, name: string, pair: ReadonlyArray<number>): void => {
   if (!Array.isArray(pair) || pair.length !== 2 || !isUint32(pair[0]) || !isUint32(pair[1])) {
-    throw new Error(`${fn}: ${name} must be a pair of uint32 integers [hi, lo], got ${JSON.stringify(pair)}`);
+    throw new RandomError(fn, name, `${name} must be a pair of uint32 integers [hi, lo], got ${JSON.stringify(pair)}`, pair);
   }
 };
 
@@ -47,8 +48,10 @@ export const threefry2x32Blocks = (
 ): void => {
   const n = x0.length;
   if (x1.length !== n || out0.length < n || out1.length < n) {
-    throw new Error(
-      `threefry2x32Blocks: counter arrays must have equal length and outputs at least that length, got x0=${n}, x1=${x1.length}, out0=${out0.length}, out1=${out1.length}`,
+    throw new RandomError(
+      'threefry2x32Blocks',
+      'x0',
+      `counter arrays must have equal length and outputs at least that length, got x0=${n}, x1=${x1.length}, out0=${out0.length}, out1=${out1.length}`,
     );
   }
   const ks0 = k0 | 0;

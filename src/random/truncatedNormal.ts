@@ -11,6 +11,7 @@ import { nextAfterF32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 import { uniformFloats } from './uniform.js';
+import { RandomError } from './RandomError.js';
 
 const SQRT2 = Math.fround(Math.SQRT2);
 
@@ -26,13 +27,13 @@ const SQRT2 = Math.fround(Math.SQRT2);
  */
 export const checkTruncation = (fn: string, lower: unknown, upper: unknown): void => {
   if (typeof lower !== 'number' || Number.isNaN(lower)) {
-    throw new Error(`${fn}: lower must be a number (-Infinity allowed), got ${describe(lower)}`);
+    throw new RandomError(fn, 'lower', `lower must be a number (-Infinity allowed), got ${describe(lower)}`, lower);
   }
   if (typeof upper !== 'number' || Number.isNaN(upper)) {
-    throw new Error(`${fn}: upper must be a number (Infinity allowed), got ${describe(upper)}`);
+    throw new RandomError(fn, 'upper', `upper must be a number (Infinity allowed), got ${describe(upper)}`, upper);
   }
   if (!(Math.fround(lower) < Math.fround(upper))) {
-    throw new Error(`${fn}: lower must be less than upper (as float32), got lower=${lower}, upper=${upper}`);
+    throw new RandomError(fn, 'lower', `lower must be less than upper (as float32), got lower=${lower}, upper=${upper}`, lower);
   }
 };
 

@@ -9,6 +9,7 @@ import { fmaf32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 import { threefryWasm, WASM_CHUNK } from './threefryWasm.js';
+import { RandomError } from './RandomError.js';
 
 const TWO_POW_MINUS_23 = 2 ** -23;
 
@@ -100,18 +101,18 @@ export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: num
  */
 export const checkBounds = (fn: string, loName: string, lo: unknown, hiName: string, hi: unknown): void => {
   if (typeof lo !== 'number' || !Number.isFinite(lo)) {
-    throw new Error(`${fn}: ${loName} must be a finite number, got ${describe(lo)}`);
+    throw new RandomError(fn, loName, `${loName} must be a finite number, got ${describe(lo)}`, lo);
   }
   if (typeof hi !== 'number' || !Number.isFinite(hi)) {
-    throw new Error(`${fn}: ${hiName} must be a finite number, got ${describe(hi)}`);
+    throw new RandomError(fn, hiName, `${hiName} must be a finite number, got ${describe(hi)}`, hi);
   }
   const lo32 = Math.fround(lo);
   const hi32 = Math.fround(hi);
   if (!(lo32 < hi32)) {
-    throw new Error(`${fn}: ${loName} must be less than ${hiName} (as float32), got ${loName}=${lo}, ${hiName}=${hi}`);
+    throw new RandomError(fn, loName, `${loName} must be less than ${hiName} (as float32), got ${loName}=${lo}, ${hiName}=${hi}`, lo);
   }
   if (!Number.isFinite(lo32) || !Number.isFinite(hi32) || !Number.isFinite(Math.fround(hi32 - lo32))) {
-    throw new Error(`${fn}: [${loName}, ${hiName}) = [${lo}, ${hi}) overflows float32`);
+    throw new RandomError(fn, hiName, `[${loName}, ${hiName}) = [${lo}, ${hi}) overflows float32`, hi);
   }
 };
 

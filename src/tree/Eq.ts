@@ -5,55 +5,47 @@
  */
 import type { Eq } from 'fp-ts/lib/Eq.js';
 import type { AnyModule } from './Field.js';
-import { field, isModule, specOf } from './walk.js';
+import { sameData } from './sameData.js';
+import { field, isModule, MAX_TREE_DEPTH, specOf } from './walk.js';
 
 // -------------------------------------------------------------------------------------
-// structural equality of what is not a leaf (constants, contexts)
+// structural equality, iterative (a worklist of module pairs: trees of any depth)
 // -------------------------------------------------------------------------------------
-
-/**
- * Equality of constants and contexts: primitives by value (`NaN` equals `NaN`), arrays and plain
- * records field by field. Constants are data (sizes, rates, names), so this is their equality.
- */
-const sameData = (x: unknown, y: unknown): boolean => {
-  if (x === y || (Number.isNaN(x) && Number.isNaN(y))) return true;
-  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-  if (Array.isArray(x) !== Array.isArray(y)) return false;
-  const kx = Object.keys(x);
-  const ky = Object.keys(y);
-  if (kx.length !== ky.length) return false;
-  const rx = x as Record<string, unknown>;
-  const ry = y as Record<string, unknown>;
-  return kx.every((k) => Object.prototype.hasOwnProperty.call(ry, k) && sameData(rx[k], ry[k]));
-};
 
 const sameModule = <A>(x: AnyModule<A>, y: AnyModule<A>, E: Eq<A>): boolean => {
-  if (!isModule(x) || !isModule(y)) return false;
-  const spec = specOf(x);
-  if (spec.URI !== specOf(y).URI) return false;
-  for (const name of spec.fieldNames) {
-    const a = field(x, name);
-    const b = field(y, name);
-    switch (spec.fields[name]!._tag) {
-      case 'param':
-      case 'buffer':
-        if (!E.equals(a as A, b as A)) return false;
-        break;
-      case 'submodule':
-        if (!sameModule(a as AnyModule<A>, b as AnyModule<A>, E)) return false;
-        break;
-      case 'submodules':
-      case 'tuple':
-      case 'anyModules': {
-        const xs = a as ReadonlyArray<AnyModule<A>>;
-        const ys = b as ReadonlyArray<AnyModule<A>>;
-        if (xs.length !== ys.length || !xs.every((child, i) => sameModule(child, ys[i]!, E))) return false;
-        break;
+  const pairs: Array<readonly [unknown, unknown, number]> = [[x, y, 0]];
+  while (pairs.length > 0) {
+    const [mx, my, depth] = pairs.pop()!;
+    if (depth > MAX_TREE_DEPTH) return false; // only a cyclic tree nests this deep
+    if (!isModule(mx) || !isModule(my)) return false;
+    const spec = specOf(mx);
+    if (spec.URI !== specOf(my).URI) return false;
+    const children: Array<readonly [unknown, unknown, number]> = [];
+    for (const name of spec.fieldNames) {
+      const a = field(mx, name);
+      const b = field(my, name);
+      switch (spec.fields[name]!._tag) {
+        case 'param':
+        case 'buffer':
+          if (!E.equals(a as A, b as A)) return false;
+          break;
+        case 'submodule':
+          children.push([a, b, depth + 1]);
+          break;
+        case 'submodules':
+        case 'tuple':
+        case 'anyModules': {
+          if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+          for (let i = 0; i < a.length; i++) children.push([a[i], b[i], depth + 1]);
+          break;
+        }
+        default:
+          // constants and contexts (mode and key): part of the module's value, compared as data
+          if (!sameData(a, b)) return false;
       }
-      default:
-        // constants and contexts (mode and key): part of the module's value, compared as data
-        if (!sameData(a, b)) return false;
     }
+    // Reversed, so the submodules are compared in field order.
+    for (let i = children.length - 1; i >= 0; i--) pairs.push(children[i]!);
   }
   return true;
 };

@@ -38,7 +38,7 @@ export {
   type OutputOf,
   type SpecOf,
 } from './Field.js';
-export { isModule, specOf, type LeafInfo, type LeafOf, type Relabel } from './walk.js';
+export { isModule, MAX_TREE_DEPTH, specOf, type LeafInfo, type LeafOf, type Relabel } from './walk.js';
 export { count, fromArray, leafEntries, leafInfos, mapModule, mapModuleWithInfo, reduceModule, toArray } from './leaves.js';
 export { assertSameShape, zipWith, zipWithIndex } from './zip.js';
 export { traverseContexts } from './traverse.js';

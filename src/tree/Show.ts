@@ -15,6 +15,8 @@ import type { Show } from 'fp-ts/lib/Show.js';
 import type { AnyModule } from './Field.js';
 import { isParamInit } from './ParamInit.js';
 import { leafEntries, specOf } from './Module.js';
+import { ModuleError } from './ModuleError.js';
+import { describeValue, isModule, MAX_TREE_DEPTH } from './walk.js';
 
 /**
  * How to print one leaf, and optionally count its scalars: an fp-ts `Show` of the leaves, with a
@@ -33,8 +35,14 @@ interface TensorLike {
   readonly dtype: string;
   readonly size: number;
 }
+// A lazy parameter has a shape and a dtype too: it is told apart first, by its tag.
 const isTensorLike = (u: unknown): u is TensorLike =>
-  typeof u === 'object' && u !== null && Array.isArray((u as TensorLike).shape) && typeof (u as TensorLike).dtype === 'string';
+  typeof u === 'object' &&
+  u !== null &&
+  !isParamInit(u) &&
+  Array.isArray((u as TensorLike).shape) &&
+  typeof (u as TensorLike).dtype === 'string' &&
+  typeof (u as TensorLike).size === 'number';
 
 const showValue = (a: unknown): string =>
   isTensorLike(a)
@@ -61,49 +69,75 @@ export const defaultLeafShow: Required<LeafShow<unknown>> = {
 };
 
 type Rec = Record<string, unknown>;
+type Totals = { params: number; buffers: number; known: boolean };
 
-const render = <A>(
-  m: AnyModule<A>,
-  L: LeafShow<A>,
-  indent: string,
-  totals: { params: number; buffers: number; known: boolean },
-): string => {
-  const spec = specOf(m);
-  const extra = spec.extraRepr !== undefined ? spec.extraRepr(m as never) : '';
-  const leaves: string[] = [];
-  const children: string[] = [];
-  const inner = `${indent}  `;
-  for (const name of spec.fieldNames) {
-    const decl = spec.fields[name]!;
-    const value = (m as unknown as Rec)[name];
-    switch (decl._tag) {
-      case 'param':
-      case 'buffer': {
-        const size = (L.size ?? defaultLeafShow.size)(value as A);
-        if (size === undefined) totals.known = false;
-        else if (decl._tag === 'param') totals.params += size;
-        else totals.buffers += size;
-        leaves.push(`${name}: ${L.show(value as A)}${decl._tag === 'buffer' ? ' (buffer)' : ''}`);
-        break;
+/** What the printer still has to do: write a piece of text, or print a module at an indentation. */
+type Task = string | { readonly m: unknown; readonly indent: string; readonly depth: number };
+
+/**
+ * Prints `root` PyTorch-style. Iterative (a stack of tasks rather than recursion), so a tree of any
+ * depth prints: each module writes its head and own leaves, then schedules its children (each after
+ * its label line) and its closing parenthesis.
+ */
+const render = <A>(root: AnyModule<A>, L: LeafShow<A>, totals: Totals): string => {
+  const out: string[] = [];
+  const tasks: Task[] = [{ m: root, indent: '', depth: 0 }];
+  while (tasks.length > 0) {
+    const task = tasks.pop()!;
+    if (typeof task === 'string') {
+      out.push(task);
+      continue;
+    }
+    const { indent, depth } = task;
+    if (!isModule(task.m)) {
+      out.push(`<not a module: ${describeValue(task.m)}>`);
+      continue;
+    }
+    if (depth > MAX_TREE_DEPTH) throw new ModuleError(`show: module tree nested deeper than ${MAX_TREE_DEPTH} levels (a cyclic tree?)`);
+    const m = task.m as AnyModule<A>;
+    const spec = specOf(m);
+    const extra = spec.extraRepr !== undefined ? spec.extraRepr(m as never) : '';
+    const leaves: string[] = [];
+    const children: Array<readonly [string, unknown]> = [];
+    const inner = `${indent}  `;
+    for (const name of spec.fieldNames) {
+      const decl = spec.fields[name]!;
+      const value = (m as unknown as Rec)[name];
+      switch (decl._tag) {
+        case 'param':
+        case 'buffer': {
+          const size = (L.size ?? defaultLeafShow.size)(value as A);
+          if (size === undefined) totals.known = false;
+          else if (decl._tag === 'param') totals.params += size;
+          else totals.buffers += size;
+          leaves.push(`${name}: ${L.show(value as A)}${decl._tag === 'buffer' ? ' (buffer)' : ''}`);
+          break;
+        }
+        case 'submodule':
+          children.push([name, value]);
+          break;
+        case 'submodules':
+        case 'tuple':
+        case 'anyModules':
+          if (Array.isArray(value)) value.forEach((child, i) => children.push([`${name}.${i}`, child]));
+          break;
+        default:
       }
-      case 'submodule':
-        children.push(`${inner}(${name}): ${render(value as AnyModule<A>, L, inner, totals)}`);
-        break;
-      case 'submodules':
-      case 'tuple':
-      case 'anyModules':
-        (value as ReadonlyArray<AnyModule<A>>).forEach((child, i) =>
-          children.push(`${inner}(${name}.${i}): ${render(child, L, inner, totals)}`),
-        );
-        break;
-      default:
+    }
+    const leafPart = leaves.length > 0 ? ` { ${leaves.join(', ')} }` : '';
+    if (children.length === 0) {
+      out.push(`${spec.name}(${extra})${leafPart}`);
+      continue;
+    }
+    out.push(`${extra === '' ? `${spec.name}(` : `${spec.name}(${extra},`}${leafPart}`);
+    tasks.push(`\n${indent})`);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [label, child] = children[i]!;
+      tasks.push({ m: child, indent: inner, depth: depth + 1 });
+      tasks.push(`\n${inner}(${label}): `);
     }
   }
-  const head = `${spec.name}(${extra})`;
-  const leafPart = leaves.length > 0 ? ` { ${leaves.join(', ')} }` : '';
-  if (children.length === 0) return `${head}${leafPart}`;
-  const open = extra === '' ? `${spec.name}(` : `${spec.name}(${extra},`;
-  return `${open}${leafPart}\n${children.join('\n')}\n${indent})`;
+  return out.join('');
 };
 
 /**
@@ -121,8 +155,8 @@ const render = <A>(
  */
 export const getShow = <A = unknown>(L: LeafShow<A> = defaultLeafShow as LeafShow<A>): Show<AnyModule<A>> => ({
   show: (m) => {
-    const totals = { params: 0, buffers: 0, known: true };
-    const body = render(m, L, '', totals);
+    const totals: Totals = { params: 0, buffers: 0, known: true };
+    const body = render(m, L, totals);
     if (!totals.known) return body;
     const buffers = totals.buffers > 0 ? `, ${totals.buffers.toLocaleString('en-US')} buffer elements` : '';
     return `${body}\n${totals.params.toLocaleString('en-US')} parameters${buffers}`;

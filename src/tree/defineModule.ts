@@ -33,7 +33,8 @@ import {
   type TupleField,
   type AnyModulesField,
 } from './Field.js';
-import { runForward } from './forward.js';
+import { assertUsable, locate } from './forward.js';
+import { ModuleError } from './ModuleError.js';
 import { instances, type URI } from './instances.js';
 import type { ParamInit } from './ParamInit.js';
 import { describeValue, isModule, type LeafInfo, type Rec, specOf } from './walk.js';
@@ -144,15 +145,16 @@ const checkStateDictKeys = (name: string, fields: Fields, keys: Readonly<Record<
   for (const [fieldName, key] of Object.entries(keys)) {
     const decl = fields[fieldName];
     const where = `${name}: stateDictKeys.${fieldName}`;
-    if (decl === undefined) throw new Error(`${where} names no declared field`);
-    if (decl._tag === 'constant' || decl._tag === 'context') throw new Error(`${where}: a ${decl._tag} field has no state-dict entries`);
+    if (decl === undefined) throw new ModuleError(`${where} names no declared field`);
+    if (decl._tag === 'constant' || decl._tag === 'context')
+      throw new ModuleError(`${where}: a ${decl._tag} field has no state-dict entries`);
     if (typeof key === 'function') {
       if (decl._tag === 'param' || decl._tag === 'buffer')
-        throw new Error(`${where}: a ${decl._tag} field takes a string key, not a function`);
+        throw new ModuleError(`${where}: a ${decl._tag} field takes a string key, not a function`);
     } else if (typeof key !== 'string') {
-      throw new Error(`${where}: expected a string or a function, got ${describeValue(key)}`);
+      throw new ModuleError(`${where}: expected a string or a function, got ${describeValue(key)}`);
     } else if (key === '' && (decl._tag === 'param' || decl._tag === 'buffer')) {
-      throw new Error(`${where}: a ${decl._tag} key cannot be empty`);
+      throw new ModuleError(`${where}: a ${decl._tag} key cannot be empty`);
     }
   }
 };
@@ -203,26 +205,41 @@ export function defineModule<
   Out = never,
 >(URI: U, options: ModuleOptions<U, F, In, Out, Args>): ModuleDef<ModuleSpec<U, F, In, Out>> {
   type S = ModuleSpec<U, F, In, Out>;
-  if (typeof URI !== 'string' || URI === '') throw new Error(`defineModule: the URI must be a non-empty string, got ${describeValue(URI)}`);
+  if (typeof URI !== 'string' || URI === '')
+    throw new ModuleError(`defineModule: the URI must be a non-empty string, got ${describeValue(URI)}`);
   const fieldNames = Object.keys(options.fields);
   const stateDictKeys = options.stateDictKeys as Readonly<Record<string, StateDictKey>> | undefined;
   if (stateDictKeys !== undefined) checkStateDictKeys(options.name, options.fields, stateDictKeys);
   const rawForward = options.forward as ((m: unknown, ...inputs: In) => Out) | undefined;
   const checkKind = (fn: string, m: unknown): void => {
     if (!isModule(m) || m[ModuleTag].URI !== URI) {
-      throw new Error(`${options.name}.${fn}: expected a ${options.name} module, got ${isModule(m) ? specOf(m).name : describeValue(m)}`);
+      throw new ModuleError(
+        `${options.name}.${fn}: expected a ${options.name} module, got ${isModule(m) ? specOf(m).name : describeValue(m)}`,
+      );
     }
   };
   const forward = (m: ModuleOf<S, Tensor>, ...inputs: In): Out => {
-    if (rawForward === undefined) throw new Error(`${options.name} has no forward pass`);
+    if (rawForward === undefined) throw new ModuleError(`${options.name} has no forward pass`);
     checkKind('forward', m);
-    return runForward(m, () => rawForward(m, ...inputs));
+    // runForward's checks and error paths, inlined: nested modules recurse through here, so every
+    // frame saved per level is depth gained before the JavaScript stack runs out.
+    try {
+      assertUsable(m, inputs);
+      return rawForward(m, ...inputs);
+    } catch (e) {
+      throw locate(e, m);
+    }
   };
   const rawStateful = options.forwardWithState as ((m: unknown, ...inputs: In) => readonly [Out, unknown]) | undefined;
   const forwardWithState = <A extends Tensor>(m: ModuleOf<S, A>, ...inputs: In): readonly [Out, ModuleOf<S, A>] => {
     if (rawStateful === undefined) return [forward(m, ...inputs), m];
     checkKind('forwardWithState', m);
-    return runForward(m, () => rawStateful(m, ...inputs)) as readonly [Out, ModuleOf<S, A>];
+    try {
+      assertUsable(m, inputs);
+      return rawStateful(m, ...inputs) as readonly [Out, ModuleOf<S, A>];
+    } catch (e) {
+      throw locate(e, m);
+    }
   };
   const spec: S = {
     URI,
@@ -236,23 +253,27 @@ export function defineModule<
   };
   const make = <A>(values: FieldValues<F, A>): ModuleOf<S, A> => {
     if (typeof values !== 'object' || values === null)
-      throw new Error(`${options.name}: expected an object of field values, got ${describeValue(values)}`);
+      throw new ModuleError(`${options.name}: expected an object of field values, got ${describeValue(values)}`);
     const v = values as unknown as Rec;
     const extra = Object.keys(v).filter((k) => !(k in options.fields));
-    if (extra.length > 0) throw new Error(`${options.name}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}`);
+    if (extra.length > 0) throw new ModuleError(`${options.name}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}`);
     const out: Rec = { [ModuleTag]: spec };
     for (const name of fieldNames) {
-      if (!(name in v)) throw new Error(`${options.name}: missing field "${name}"`);
+      if (!(name in v)) throw new ModuleError(`${options.name}: missing field "${name}"`);
       const decl = options.fields[name]!;
       const value = v[name];
       if (decl._tag === 'submodule' && !isModule(value)) {
-        throw new Error(`${options.name}: field "${name}" must be a module, got ${describeValue(value)}`);
+        throw new ModuleError(`${options.name}: field "${name}" must be a module, got ${describeValue(value)}`);
       }
-      if (
-        (decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') &&
-        !(Array.isArray(value) && value.every(isModule))
-      ) {
-        throw new Error(`${options.name}: field "${name}" must be an array of modules`);
+      if (decl._tag === 'submodules' || decl._tag === 'tuple' || decl._tag === 'anyModules') {
+        if (!Array.isArray(value))
+          throw new ModuleError(`${options.name}: field "${name}" must be an array of modules, got ${describeValue(value)}`);
+        const bad = value.findIndex((x) => !isModule(x));
+        if (bad >= 0) {
+          throw new ModuleError(
+            `${options.name}: field "${name}" must be an array of modules, but element ${bad} is ${describeValue(value[bad])}`,
+          );
+        }
       }
       out[name] = value;
     }

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { AnyModule } from './Field.js';
+import { ModuleError } from './ModuleError.js';
 import { forEachLeaf, type LeafInfo, type LeafOf, mapLeaves, type Relabel, specOf } from './walk.js';
 
 // -------------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ export const mapModuleWithInfo = <M extends AnyModule<unknown>, B>(m: M, f: (inf
 export const fromArray = <M extends AnyModule<unknown>, B>(m: M, leaves: ReadonlyArray<B>): Relabel<M, B> => {
   const n = count(m);
   if (leaves.length !== n) {
-    throw new Error(`fromArray: ${specOf(m).name} has ${n} leaves, got ${leaves.length} values`);
+    throw new ModuleError(`fromArray: ${specOf(m).name} has ${n} leaves, got ${leaves.length} values`);
   }
   let i = 0;
   return mapLeaves(m, () => leaves[i++] as B, false, '') as Relabel<M, B>;

@@ -4,16 +4,40 @@
  * @category zipping
  * @since 0.1.0
  */
-import type { AnyModule, AnySpec, ModuleOf } from './Field.js';
-import { toArray } from './leaves.js';
+import { type AnyModule, type AnySpec, type ModuleOf, ModuleTag } from './Field.js';
+import { leafInfos, toArray } from './leaves.js';
+import { describeDisposed, isDisposedTensor } from './disposed.js';
 import { ModuleError } from './ModuleError.js';
-import { describeValue, field, isModule, joinPath, type LeafInfo, mapLeaves, specOf } from './walk.js';
+import { describeData, sameData } from './sameData.js';
+import { describeValue, isModule, type LeafInfo, MAX_TREE_DEPTH, mapLeaves, pathOf, type Rec } from './walk.js';
+
+/**
+ * The error `f` threw at leaf `k`, as a `ModuleError` naming the leaf's path (and saying so when a
+ * leaf is a disposed tensor: tfjs itself only says "Cannot read properties of undefined"). Runs on
+ * the error path only, so the zip itself builds no paths.
+ */
+const atLeaf = (e: unknown, a: AnyModule<unknown>, ys: ReadonlyArray<unknown>, k: number): unknown => {
+  if (e instanceof ModuleError || k < 0) return e;
+  const path = leafInfos(a)[k]?.path ?? '';
+  const x = toArray(a)[k];
+  const y = ys[k];
+  const dead = isDisposedTensor(x) ? (['first', x] as const) : isDisposedTensor(y) ? (['second', y] as const) : undefined;
+  const detail =
+    dead !== undefined ? `the ${dead[0]} tree's leaf is ${describeDisposed(dead[1])}` : e instanceof Error ? e.message : String(e);
+  const err = new ModuleError(`zipWith: at leaf "${path}": ${detail}`, { cause: e });
+  if (path !== '') err.path.push(...path.split('.'));
+  return err;
+};
 
 const zipLeaves = <A, B, C>(a: AnyModule<A>, b: AnyModule<B>, f: (x: A, y: B, info: LeafInfo) => C, withInfo: boolean): AnyModule<C> => {
   assertSameShape(a, b, '');
   const ys = toArray(b) as B[];
   let i = 0;
-  return mapLeaves(a, (x: A, info) => f(x, ys[i++]!, info), withInfo, '');
+  try {
+    return mapLeaves(a, (x: A, info) => f(x, ys[i++]!, info), withInfo, '');
+  } catch (e) {
+    throw atLeaf(e, a, ys, i - 1);
+  }
 };
 
 /**
@@ -66,12 +90,47 @@ const mismatch = (path: string, what: string): ModuleError => {
   return e;
 };
 
-const sameConstant = (x: unknown, y: unknown): boolean =>
-  x === y || (Number.isNaN(x) && Number.isNaN(y)) || (typeof x === 'object' && x !== null && JSON.stringify(x) === JSON.stringify(y));
+/** One pair of modules being compared: the two records and how far their fields have been read. */
+class Pair {
+  fi = 0;
+  xs: ReadonlyArray<unknown> | undefined = undefined;
+  ys: ReadonlyArray<unknown> | undefined = undefined;
+  ki = 0;
+  kidsName = '';
+  constructor(
+    readonly x: Rec,
+    readonly y: Rec,
+    readonly spec: AnySpec,
+    /** The parent's field holding this pair and the index in it (-1: not an array), for paths. */
+    readonly name: string,
+    readonly index: number,
+  ) {}
+}
+
+/** The dotted path `prefix.<path of the stack>.<rest>`, for messages. */
+const pathAt = (prefix: string, stack: ReadonlyArray<Pair>, ...rest: ReadonlyArray<string | number>): string => {
+  const p = pathOf(stack, ...rest);
+  return prefix === '' ? p : p === '' ? prefix : `${prefix}.${p}`;
+};
+
+/**
+ * Checks one pair of records and pushes it; `name`/`index` locate it in the parent on top of the
+ * stack. A module-level function, not a closure: `assertSameShape` runs on every `zipWith`.
+ */
+const pushPair = (stack: Pair[], prefix: string, x: unknown, y: unknown, name: string, index: number): void => {
+  if (!isModule(x) || !isModule(y) || x[ModuleTag].URI !== y[ModuleTag].URI || stack.length >= MAX_TREE_DEPTH) {
+    const here = stack.length === 0 ? prefix : index >= 0 ? pathAt(prefix, stack, name, index) : pathAt(prefix, stack, name);
+    if (!isModule(x)) throw mismatch(here, `the first tree holds ${describeValue(x)}, not a module`);
+    if (!isModule(y)) throw mismatch(here, `expected a ${x[ModuleTag].name} module, got ${describeValue(y)}`);
+    if (x[ModuleTag].URI !== y[ModuleTag].URI) throw mismatch(here, `${x[ModuleTag].name} vs ${y[ModuleTag].name}`);
+    throw mismatch(here, `nested deeper than ${MAX_TREE_DEPTH} levels`);
+  }
+  stack.push(new Pair(x as unknown as Rec, y as unknown as Rec, x[ModuleTag], name, index));
+};
 
 /**
  * Throws a `ModuleError` naming the first path at which `a` and `b` differ in structure (kind, array
- * length, constant value). Leaves themselves are not compared.
+ * length, constant value). Leaves themselves are not compared. Iterative: trees of any depth.
  * @example
  * import { assertSameShape, nn } from 'parallax-ts'
  * assertSameShape(nn.Linear.create(2, 3), nn.Linear.create(2, 3)) // ok
@@ -80,32 +139,51 @@ const sameConstant = (x: unknown, y: unknown): boolean =>
  * @since 0.1.0
  */
 export const assertSameShape = (a: AnyModule<unknown>, b: AnyModule<unknown>, prefix = ''): void => {
-  if (!isModule(b)) throw mismatch(prefix, `expected a ${specOf(a).name} module, got ${describeValue(b)}`);
-  const sa = specOf(a);
-  const sb = specOf(b);
-  if (sa.URI !== sb.URI) throw mismatch(prefix, `${sa.name} vs ${sb.name}`);
-  for (const name of sa.fieldNames) {
-    const decl = sa.fields[name]!;
-    const path = joinPath(prefix, name);
-    const x = field(a, name);
-    const y = field(b, name);
-    switch (decl._tag) {
-      case 'submodule':
-        assertSameShape(x as AnyModule<unknown>, y as AnyModule<unknown>, path);
-        break;
-      case 'submodules':
-      case 'tuple':
-      case 'anyModules': {
-        const xs = x as ReadonlyArray<AnyModule<unknown>>;
-        const ys = y as ReadonlyArray<AnyModule<unknown>>;
-        if (xs.length !== ys.length) throw mismatch(path, `${xs.length} vs ${ys.length} submodules`);
-        xs.forEach((child, i) => assertSameShape(child, ys[i]!, joinPath(path, i)));
-        break;
+  const stack: Pair[] = [];
+  pushPair(stack, prefix, a, b, '', -1);
+  while (stack.length > 0) {
+    const c = stack[stack.length - 1]!;
+    if (c.xs !== undefined) {
+      if (c.ki < c.xs.length) {
+        const i = c.ki++;
+        pushPair(stack, prefix, c.xs[i], c.ys![i], c.kidsName, i);
+        continue;
       }
-      case 'constant':
-        if (!sameConstant(x, y)) throw mismatch(path, `${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
-        break;
-      default:
+      c.xs = undefined;
+      c.ys = undefined;
     }
+    const names = c.spec.fieldNames;
+    let descended = false;
+    while (c.fi < names.length && !descended) {
+      const name = names[c.fi++]!;
+      const decl = c.spec.fields[name]!;
+      const x = c.x[name];
+      const y = c.y[name];
+      switch (decl._tag) {
+        case 'submodule':
+          pushPair(stack, prefix, x, y, name, -1);
+          descended = true;
+          break;
+        case 'submodules':
+        case 'tuple':
+        case 'anyModules': {
+          if (!Array.isArray(x))
+            throw mismatch(pathAt(prefix, stack, name), `the first tree holds ${describeValue(x)}, not an array of modules`);
+          if (!Array.isArray(y)) throw mismatch(pathAt(prefix, stack, name), `expected an array of modules, got ${describeValue(y)}`);
+          if (x.length !== y.length) throw mismatch(pathAt(prefix, stack, name), `${x.length} vs ${y.length} submodules`);
+          c.xs = x;
+          c.ys = y;
+          c.ki = 0;
+          c.kidsName = name;
+          descended = true;
+          break;
+        }
+        case 'constant':
+          if (!sameData(x, y)) throw mismatch(pathAt(prefix, stack, name), `${describeData(x)} vs ${describeData(y)}`);
+          break;
+        default:
+      }
+    }
+    if (!descended) stack.pop();
   }
 };

@@ -12,6 +12,7 @@ import { digitRange } from '../../examples/finetune/digits.js';
 import { fit } from '../../examples/finetune/fit.js';
 import { baseModel, headOnly, runFinetune, withNewHead } from '../../examples/finetune/run.js';
 import { type Digits, loadMnist, PIXELS, subset } from '../../examples/mnist/data.js';
+import { loadModel, saveModel } from '../../src/node/index.js';
 
 /** Each leaf's float32 bits by path, read with plain tfjs calls. */
 const bitsOf = (m: nn.Sequential<tf.Tensor>): Map<string, number[]> =>
@@ -47,11 +48,11 @@ describe('examples/finetune', function () {
     const before = tf.memory().numTensors;
     const path = join(dir, 'base.safetensors');
     const base = initialize(baseModel())(random.key(3));
-    await io.saveModel(path, base);
+    await saveModel(path, base);
     tf.dispose(leafEntries(base).map(([, x]) => x));
 
     const run = async (masked: boolean) => {
-      const loaded = (await io.loadModel(path)) as nn.Sequential<tf.Tensor>;
+      const loaded = (await loadModel(path)) as nn.Sequential<tf.Tensor>;
       const model = withNewHead(loaded, initialize(nn.Linear.create(128, 5))(random.key(4)));
       // The loaded model's old head is not in `model`: ours to free.
       tf.dispose(leafEntries(loaded.layers[2]!).map(([, x]) => x));

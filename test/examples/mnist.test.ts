@@ -18,6 +18,7 @@ import { evaluate, train } from '../../examples/mnist/train.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadCheckpoint } from '../../src/node/index.js';
 
 /** A minimal XML well-formedness check: balanced tags, quoted attributes, only known entities. */
 const checkWellFormed = (xml: string): void => {
@@ -336,7 +337,7 @@ describe('examples/mnist', function () {
         expect(lines.join('\n')).to.include(checkpoint).and.to.include(chart);
         const steps = Math.ceil(data.train.count / flags.batchSize);
         // A fresh (uninitialized) module is the template; the optimizer gives the state's structure.
-        const restored = await io.loadCheckpoint(checkpoint, { params: MnistMlp.create(), optimizer: exampleOptimizer(flags.lr, steps) });
+        const restored = await loadCheckpoint(checkpoint, { params: MnistMlp.create(), optimizer: exampleOptimizer(flags.lr, steps) });
         expect(restored.state.step).to.equal(steps);
         expect(restored.metadata['testAccuracy']).to.equal(testAccuracy);
         expect(await evaluate(restored.state.params, data.test)).to.equal(testAccuracy);

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { atomicWriteFile, atomicWriteFileSync } from '../../src/io/atomicWrite.js';
+import { atomicWriteFile, atomicWriteFileSync } from '../../src/node/atomicWrite.js';
 import { rawTensor } from '../../src/io/RawTensor.js';
 import { SafetensorsError, serializeSafetensors } from '../../src/io/safetensors.js';
-import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from '../../src/io/files.js';
+import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from '../../src/node/files.js';
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 

@@ -8,17 +8,10 @@ import { expect } from 'chai';
 import { tf } from '../../src/engine/backend.js';
 import { dispose, forEachTensor } from '../../src/engine/memory.js';
 import { initialize } from '../../src/init/initialize.js';
-import {
-  CheckpointError,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  loadCheckpoint,
-  loadCheckpointSync,
-  saveCheckpoint,
-} from '../../src/io/checkpoint.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { serializeSafetensors } from '../../src/io/safetensors.js';
 import { tensorsToRaw } from '../../src/io/tensors.js';
-import { writeSafetensorsFileSync } from '../../src/io/files.js';
+import { writeSafetensorsFileSync } from '../../src/node/files.js';
 import { Dropout } from '../../src/nn/Dropout.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { Sequential } from '../../src/nn/Sequential.js';
@@ -26,6 +19,7 @@ import * as optim from '../../src/optim/index.js';
 import { Eq as KeyEq, key } from '../../src/random/PRNGKey.js';
 import { type AnyModule, type Relabel, toArray } from '../../src/tree/Module.js';
 import { Toy } from '../optim/toy.js';
+import { loadCheckpoint, loadCheckpointSync, saveCheckpoint } from '../../src/node/index.js';
 
 type Tensor = tf.Tensor;
 

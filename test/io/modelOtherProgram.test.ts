@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apply, dispose, initialize, io, nn, random, setMode, tf } from '../../src/index.js';
+import { saveModel } from '../../src/node/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -24,7 +25,7 @@ describe('io/saveModel: another program loads and runs the model', function () {
       ]);
       const model = setMode(initialize(arch)(random.key(5)), 'eval');
       const path = join(dir, 'model.safetensors');
-      await io.saveModel(path, model);
+      await saveModel(path, model);
       const x = tf.randomNormal([2, 1, 4, 4], 0, 1, 'float32', 1);
       const y = apply(model, x) as tf.Tensor;
       const input = JSON.stringify({ shape: x.shape, values: Array.from(x.dataSync()) });

@@ -235,12 +235,72 @@ describe('io/stateDict', () => {
       dispose([loaded, w]);
     });
 
-    it('ParamInit leaves check shapes only: any dtype is placed', () => {
+    it('ParamInit leaves declare their dtype: strictly, another dtype is an error naming the key and both dtypes', () => {
       const w = tf.ones([1, 2], 'int32');
       const b = tf.ones([1], 'int32');
-      const loaded = loadStateDict(Linear.create(2, 1), { weight: w, bias: b });
-      assert.equal(loaded.weight.dtype, 'int32');
-      dispose([loaded, w, b]);
+      withNoLeak(() =>
+        assert.throws(() => loadStateDict(Linear.create(2, 1), { weight: w, bias: b }), {
+          name: 'StateDictError',
+          message: [
+            'cannot load state dict into Linear: 2 problems',
+            '  - dtype mismatch for "weight": expected float32, got int32',
+            '  - dtype mismatch for "bias": expected float32, got int32',
+          ].join('\n'),
+        }),
+      );
+      dispose([w, b]);
+    });
+
+    it("strict: false converts another dtype as PyTorch's copy_ does (int → float, float → int truncating, → bool non-zero)", () => {
+      // Expected values written out by hand from copy_'s rules: int32 → float32 exactly; float32 → int32
+      // truncated toward zero; anything → bool is `!= 0` (NaN is true).
+      const Mixed = defineModule('test/sd/Mixed', { name: 'Mixed', fields: { f: param(), i: buffer(), b: buffer() } });
+      const template = Mixed.make({
+        f: paramInit([3], () => () => tf.zeros([3])),
+        i: paramInit([4], () => () => tf.zeros([4], 'int32'), 'int32'),
+        b: paramInit([3], () => () => tf.zeros([3], 'bool'), 'bool'),
+      });
+      const f = tf.tensor([-7, 16777217, 3], [3], 'int32');
+      const i = tf.tensor([2.7, -2.7, 0.5, -2147483648], [4], 'float32');
+      const b = tf.tensor([0, Number.NaN, -0.5], [3], 'float32');
+      const before = tf.memory().numTensors;
+      const out = loadStateDict(template, { f, i, b }, { strict: false });
+      assert.equal(tf.memory().numTensors, before + 3, 'the three converted tensors, nothing else');
+      const [lf, li, lb] = [out.f, out.i, out.b] as Tensor[];
+      assert.deepEqual([lf!.dtype, li!.dtype, lb!.dtype], ['float32', 'int32', 'bool']);
+      assert.deepEqual(Array.from(lf!.dataSync()), [-7, 16777216, 3]); // 2^24 + 1 rounds to 2^24 in float32
+      assert.deepEqual(Array.from(li!.dataSync()), [2, -2, 0, -2147483648]);
+      assert.deepEqual(Array.from(lb!.dataSync()), [0, 1, 1]);
+      // A float with no int32 value (NaN, infinite, out of range) is an error naming the key and element.
+      const nan = tf.tensor([1, Number.POSITIVE_INFINITY, 0, 0]);
+      withNoLeak(() =>
+        assert.throws(() => loadStateDict(template, { i: nan }, { strict: false }), {
+          name: 'StateDictError',
+          message:
+            'cannot load state dict into Mixed: 1 problem\n  - key "i": value Infinity at flat index 1 has no int32 value ' +
+            "(PyTorch's copy_ leaves it undefined)",
+        }),
+      );
+      dispose([out, f, i, b, nan]);
+    });
+
+    it('arguments of the wrong kind are a StateDictError naming the argument', () => {
+      for (const [args, key, got] of [
+        [[Linear.create(2, 1), null], 'tensors', 'null'],
+        [[Linear.create(2, 1), []], 'tensors', 'an array'],
+        [[null, {}], 'm', 'null'],
+        [[Linear.create(2, 1), {}, { strict: 'no' }], 'options.strict', 'string'],
+      ] as const) {
+        assert.throws(
+          () => (loadStateDict as (...a: unknown[]) => unknown)(...args),
+          (e: unknown) => {
+            assert.ok(e instanceof StateDictError);
+            assert.deepEqual(e.keys('argument'), [key]);
+            assert.match(e.message, new RegExp(`loadStateDict: argument ${key.replace('.', '\\.')}: expected .*, got ${got}`));
+            return true;
+          },
+        );
+      }
     });
 
     it('reports values that are not live tensors', () => {
@@ -254,7 +314,7 @@ describe('io/stateDict', () => {
       );
       withNoLeak(() =>
         assert.throws(() => loadStateDict(Linear.create(2, 1), { weight: w, bias: [1] as unknown as Tensor }), {
-          message: 'cannot load state dict into Linear: 1 problem\n  - key "bias": expected a tf.Tensor, got object',
+          message: 'cannot load state dict into Linear: 1 problem\n  - key "bias": expected a tf.Tensor, got an array',
         }),
       );
       w.dispose();

@@ -12,11 +12,11 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { initialize } from '../../src/init/initialize.js';
 import { loadStateDict } from '../../src/io/loadStateDict.js';
-import { loadModelSync, saveModelSync } from '../../src/io/model.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import { stateDict, stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { StateDictError } from '../../src/io/StateDictError.js';
 import { decodeStateDict, encodeStateDict } from '../../src/io/stateDictFile.js';
+
 import { random } from '../../src/index.js';
 import { BatchNorm1d, BatchNorm2d } from '../../src/nn/BatchNorm.js';
 import { Conv1d } from '../../src/nn/Conv1d.js';
@@ -33,6 +33,7 @@ import { MultiheadAttention } from '../../src/nn/MultiheadAttention.js';
 import { RMSNorm } from '../../src/nn/RMSNorm.js';
 import { Sequential } from '../../src/nn/Sequential.js';
 import { type AnyModule, apply, leafEntries, type ParamInit, toArray } from '../../src/tree/index.js';
+import { loadModelSync, saveModelSync } from '../../src/node/index.js';
 
 type Tensor = tf.Tensor;
 

@@ -10,18 +10,12 @@ import { loadStateDict } from '../../src/io/loadStateDict.js';
 import { SafetensorsError } from '../../src/io/safetensors.js';
 import { stateDict } from '../../src/io/stateDictEntries.js';
 import { StateDictError } from '../../src/io/StateDictError.js';
-import {
-  decodeStateDict,
-  encodeStateDict,
-  loadStateDictFile,
-  loadStateDictFileSync,
-  saveStateDict,
-  saveStateDictSync,
-} from '../../src/io/stateDictFile.js';
+import { decodeStateDict, encodeStateDict } from '../../src/io/stateDictFile.js';
 import { random } from '../../src/index.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { paramInit } from '../../src/tree/index.js';
 import { makeNet, Net, netKeys, Norm } from '../support/stateDictNet.js';
+import { loadStateDictFile, loadStateDictFileSync, saveStateDict, saveStateDictSync } from '../../src/node/index.js';
 
 type Tensor = tf.Tensor;
 
@@ -68,7 +62,7 @@ const norm2 = () =>
     bias: paramInit([2], () => () => tf.zeros([2])),
     runningMean: paramInit([2], () => () => tf.zeros([2])),
     runningVar: paramInit([2], () => () => tf.ones([2])),
-    numBatchesTracked: paramInit([], () => () => tf.scalar(0, 'int32')),
+    numBatchesTracked: paramInit([], () => () => tf.scalar(0, 'int32'), 'int32'),
     size: 2,
   });
 
@@ -137,21 +131,32 @@ describe('io/stateDictFile', () => {
         assert.equal(
           e.message,
           [
-            'cannot load state dict into Linear: 2 problems',
+            'cannot load state dict into Linear: 3 problems',
             '  - unexpected key "extra": shape [3], int32 (U8 in the file)',
             '  - shape mismatch for "weight": expected [1, 3], got [1, 2]',
+            // The fresh Linear's bias declares float32 (its ParamInit's dtype): an integer tensor is no float32 tensor.
+            '  - dtype mismatch for "bias": expected float32, got int32 (I64 in the file)',
           ].join('\n'),
         );
         return true;
       },
     );
-    // Into an initialized Linear, the I64 bias is also a dtype mismatch (int32 vs float32).
+    // Into an initialized Linear, strictly: the same dtype mismatch, and the unexpected key.
     const params = initialize(Linear.create(2, 1))(random.key(0));
-    assert.throws(() => decodeStateDict(bytes, params, { strict: false }), {
-      message:
-        'cannot load state dict into Linear: 1 problem\n  - dtype mismatch for "bias": expected float32, got int32 (I64 in the file)',
+    assert.throws(() => decodeStateDict(bytes, params), {
+      message: [
+        'cannot load state dict into Linear: 2 problems',
+        '  - unexpected key "extra": shape [3], int32 (U8 in the file)',
+        '  - dtype mismatch for "bias": expected float32, got int32 (I64 in the file)',
+      ].join('\n'),
     });
-    dispose(params);
+    assert.equal(tf.memory().numTensors, before + 2);
+    // Non-strict: the I64 bias is converted to float32 as PyTorch's copy_ does (1 → 1.0); "extra" is ignored.
+    const loose = decodeStateDict(bytes, params, { strict: false });
+    assert.equal(loose.bias.dtype, 'float32');
+    assert.deepEqual(Array.from(loose.bias.dataSync()), [1]);
+    assert.deepEqual(Array.from(loose.weight.dataSync()), [1, -2]);
+    dispose([params, loose]);
     assert.equal(tf.memory().numTensors, before);
   });
 

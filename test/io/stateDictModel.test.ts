@@ -5,10 +5,11 @@ import * as path from 'node:path';
 import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { initialize } from '../../src/init/initialize.js';
-import { ARCHITECTURE_KEY, decodeModel, encodeModel, loadModel, loadModelSync, saveModel, saveModelSync } from '../../src/io/model.js';
+import { ARCHITECTURE_KEY, decodeModel, encodeModel } from '../../src/io/model.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import { stateDictKeys } from '../../src/io/stateDictEntries.js';
 import { encodeStateDict } from '../../src/io/stateDictFile.js';
+
 import { random } from '../../src/index.js';
 import { builtinLayers, ConfigError, configurable, toConfig } from '../../src/nn/config.js';
 import { Dropout } from '../../src/nn/Dropout.js';
@@ -19,6 +20,7 @@ import { Sequential } from '../../src/nn/Sequential.js';
 import * as t from 'io-ts/lib/index.js';
 import { type AnyModule, apply, constant, defineModule, param, paramInit, specOf } from '../../src/tree/index.js';
 import { makeNet, Net } from '../support/stateDictNet.js';
+import { loadModel, loadModelSync, saveModel, saveModelSync } from '../../src/node/index.js';
 
 type Tensor = tf.Tensor;
 
@@ -115,7 +117,8 @@ describe('io/model (architecture + weights in one file)', () => {
       assert.throws(() => saveModelSync(file, Linear.create(2, 1)), { message: /cannot save an uninitialized module/ });
       const lin = initialize(Linear.create(2, 1))(random.key(0));
       assert.throws(() => saveModelSync(file, lin, { metadata: { [ARCHITECTURE_KEY]: '{}' } }), {
-        message: `saveModel: metadata key "${ARCHITECTURE_KEY}" is reserved for the architecture`,
+        name: 'SafetensorsError',
+        message: `saveModelSync: metadata key "${ARCHITECTURE_KEY}" is reserved for the architecture`,
       });
       assert.deepEqual(fs.readdirSync(dir), []);
       dispose([net, lin]);
@@ -128,9 +131,13 @@ describe('io/model (architecture + weights in one file)', () => {
     const lin = initialize(Linear.create(2, 1))(random.key(0));
     const before = tf.memory().numTensors;
     assert.throws(() => decodeModel(encodeStateDict(lin)), {
-      message: `decodeModel: no architecture in the file's metadata ("${ARCHITECTURE_KEY}"); it holds weights only: load them into a module with loadStateDictFile(path, module)`,
+      name: 'ConfigError',
+      message:
+        `decodeModel: no architecture in the file:\n  metadata["${ARCHITECTURE_KEY}"]: expected the architecture JSON, got nothing: ` +
+        'the file holds weights only (load them into a module with loadStateDictFile(path, module))',
     });
     assert.throws(() => decodeModel(encodeStateDict(lin, { metadata: { [ARCHITECTURE_KEY]: '{' } })), {
+      name: 'ConfigError',
       message: /^decodeModel: the architecture in the file's metadata is not valid JSON/,
     });
     // An architecture whose shapes disagree with the weights: the strict state-dict check reports it.
@@ -229,7 +236,8 @@ describe('io/model (architecture + weights in one file)', () => {
         () =>
           decodeModel(encodeModel(model, { registry }), { registry, architecture: { toConfig, fromConfig: () => Linear.create(2, 3) } }),
         {
-          message: 'decodeModel: give a registry or an architecture codec, not both',
+          name: 'ConfigError',
+          message: 'decodeModel: invalid argument:\n  options: give a registry or an architecture codec, not both',
         },
       );
       dispose([model, x, y, loaded, again]);

@@ -48,6 +48,11 @@ import { MaxPool2d } from '../../src/nn/MaxPool2d.js';
 import { MLP } from '../../src/nn/MLP.js';
 import { MultiheadAttention } from '../../src/nn/MultiheadAttention.js';
 import { Sequential } from '../../src/nn/Sequential.js';
+import { ELU, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh } from '../../src/nn/activationModules.js';
+import { TransformerDecoder } from '../../src/nn/TransformerDecoder.js';
+import { TransformerDecoderLayer } from '../../src/nn/TransformerDecoderLayer.js';
+import { TransformerEncoder } from '../../src/nn/TransformerEncoder.js';
+import { TransformerEncoderLayer } from '../../src/nn/TransformerEncoderLayer.js';
 import { anyModules, constant, param } from '../../src/tree/Field.js';
 import { type AnyModule, apply, assertSameShape, defineModule, leafEntries, type ModuleType, specOf } from '../../src/tree/Module.js';
 import { paramInit } from '../../src/tree/ParamInit.js';
@@ -91,6 +96,39 @@ const samples: Record<string, ReadonlyArray<Lazy>> = {
   GroupNorm: [GroupNorm.create(2, 4), GroupNorm.create(3, 6, { eps: 1e-3, affine: false } as never)],
   BatchNorm1d: [BatchNorm1d.create(4), BatchNorm1d.create(3, { momentum: null, affine: false, trackRunningStats: false } as never)],
   BatchNorm2d: [BatchNorm2d.create(4), BatchNorm2d.create(2, { eps: 1e-3, momentum: 0.3 } as never)],
+  ReLU: [ReLU.create()],
+  GELU: [GELU.create(), GELU.create({ approximate: 'tanh' })],
+  SiLU: [SiLU.create()],
+  Tanh: [Tanh.create()],
+  Sigmoid: [Sigmoid.create()],
+  Softmax: [Softmax.create(1), Softmax.create(-1)],
+  LogSoftmax: [LogSoftmax.create(0)],
+  LeakyReLU: [LeakyReLU.create(), LeakyReLU.create(0.2)],
+  ELU: [ELU.create(), ELU.create(0.5)],
+  Identity: [Identity.create()],
+  TransformerEncoderLayer: [
+    TransformerEncoderLayer.create(8, 2, { dimFeedforward: 16 }),
+    TransformerEncoderLayer.create(8, 4, {
+      dimFeedforward: 12,
+      dropout: 0,
+      activation: 'gelu',
+      layerNormEps: 1e-6,
+      normFirst: true,
+      bias: false,
+    }),
+  ],
+  TransformerEncoder: [
+    TransformerEncoder.create(TransformerEncoderLayer.create(8, 2, { dimFeedforward: 16 }), 2),
+    TransformerEncoder.create(TransformerEncoderLayer.create(8, 2, { dimFeedforward: 16, normFirst: true }), 3, {
+      norm: LayerNorm.create(8),
+    }),
+  ],
+  TransformerDecoderLayer: [TransformerDecoderLayer.create(8, 2, { dimFeedforward: 16, bias: false })],
+  TransformerDecoder: [
+    TransformerDecoder.create(TransformerDecoderLayer.create(8, 2, { dimFeedforward: 16 }), 2, {
+      norm: LayerNorm.create(8, { eps: 1e-6 }),
+    }),
+  ],
 };
 
 /** The architecture of a lazy module: kinds, constants, and every leaf's path, kind and shape. */
@@ -263,7 +301,7 @@ describe('nn config (architecture as data)', () => {
     expect(() =>
       toConfig({ [Symbol.for('parallax-ts/ModuleDef')]: { URI: 'x/Y', name: 'Y', fields: {}, fieldNames: [] } } as never),
     ).to.throw(
-      /Y is not a registered layer \(the registry holds AdaptiveAvgPool2d, .*, Sequential\); give its definition a config with nn\.configurable \(see ConfigurableLayer\) and add it to the registry \(registry\.with\(Y\)\), or save the weights alone \(io\.saveStateDict\)/,
+      /Y is not a registered layer \(the registry holds AdaptiveAvgPool2d, .*, Sequential, .*\); give its definition a config with nn\.configurable \(see ConfigurableLayer\) and add it to the registry \(registry\.with\(Y\)\), or save the weights alone \(io\.encodeStateDict, or saveStateDict from parallax-ts\/node\)/,
     );
   });
 });
@@ -470,5 +508,148 @@ describe('nn config: layer registries are values', () => {
     expect(layerConfigCodec(builtinLayers).is({ type: 'Scale', config: { factor: 1 } })).to.equal(false);
     expect(E.isRight(SequentialConfig.decode({ layers: [{ type: 'Linear', config: { inFeatures: 2, outFeatures: 3 } }] }))).to.equal(true);
     expect(E.isLeft(SequentialConfig.decode({ layers: [{ type: 'Scale', config: { factor: 1 } }] }))).to.equal(true);
+  });
+});
+
+// -------------------------------------------------------------------------------------
+// bounded work from bounded input (issue 10): limits, depth, width, problem lists
+// -------------------------------------------------------------------------------------
+
+describe('nn config: limits, depth and width', () => {
+  const lstm = (numLayers: number) => ({ type: 'LSTM', config: { inputSize: 3, hiddenSize: 4, numLayers } });
+  const nestedJson = (depth: number): unknown => {
+    let json: unknown = { type: 'Dropout', config: { rate: 0.5 } };
+    for (let i = 1; i < depth; i++) json = { type: 'Sequential', config: { layers: [json] } };
+    return json;
+  };
+  const nestedModule = (depth: number): AnyModule<unknown> => {
+    let m: AnyModule<unknown> = Dropout.create(0.5);
+    for (let i = 1; i < depth; i++) m = Sequential.create([m]) as AnyModule<unknown>;
+    return m;
+  };
+
+  it('LSTM / GRU with numLayers 1e6 or 1e9 are refused within the leaf limit, quickly, naming the limit', () => {
+    for (const json of [
+      lstm(1_000_000),
+      lstm(1_000_000_000),
+      { type: 'GRU', config: { inputSize: 3, hiddenSize: 4, numLayers: 1_000_000 } },
+    ]) {
+      const started = performance.now();
+      expect(() => fromConfig(json))
+        .to.throw(ConfigError)
+        .with.property('problems')
+        .that.deep.equals([
+          '(root): the architecture declares more than 262144 parameter tensors (nn.CONFIG_LIMITS; pass larger limits to nn.fromConfig if this model is meant to be that large)',
+        ]);
+      expect(performance.now() - started).to.be.lessThan(3000);
+    }
+    // Within larger limits, a big stack builds (4 leaves per layer).
+    const big = fromConfig(lstm(100_000), builtinLayers, { maxLeaves: 400_000 }) as LSTM<unknown>;
+    expect(big.layers.length).to.equal(100_000);
+    expect(() => fromConfig(lstm(100_000), builtinLayers, { maxLeaves: 399_999 })).to.throw(
+      ConfigError,
+      /more than 399999 parameter tensors/,
+    );
+  });
+
+  it('a parameter count past 2^31 elements is refused before anything is allocated; maxParameters lowers or lifts the bound', () => {
+    expect(() => fromConfig({ type: 'Linear', config: { inFeatures: 50_000, outFeatures: 50_000 } })).to.throw(
+      ConfigError,
+      /\(root\): the architecture declares more than 2147483648 parameter elements/,
+    );
+    const json = { type: 'Sequential', config: { layers: [{ type: 'Linear', config: { inFeatures: 10, outFeatures: 10 } }, lstm(1)] } };
+    // Linear: 100 + 10 elements; the LSTM at config.layers.1 passes 150.
+    expect(() => fromConfig(json, builtinLayers, { maxParameters: 150 })).to.throw(
+      ConfigError,
+      /config\.layers\.1: the architecture declares more than 150 parameter elements/,
+    );
+    expect(
+      specOf(
+        fromConfig({ type: 'Linear', config: { inFeatures: 50_000, outFeatures: 50_000 } }, builtinLayers, { maxParameters: Infinity }),
+      ).name,
+    ).to.equal('Linear');
+    expect(() => fromConfig(json, builtinLayers, { maxDepth: -1 } as never)).to.throw(
+      ConfigError,
+      /limits\.maxDepth: expected a non-negative integer or Infinity, got -1/,
+    );
+  });
+
+  it('reproduction 3: a Sequential of 200,000 bad layers lists 100 problems and counts the rest; 200,000 good ones build', () => {
+    const json = { type: 'Sequential', config: { layers: Array(200_000).fill(0) } };
+    let error: unknown;
+    try {
+      fromConfig(json);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).to.have.length(101);
+    expect(problems[0]).to.equal('config.layers.0: expected a layer config { "type": ..., "config": {...} }, got 0');
+    expect(problems[100]).to.equal('and 199900 more problems (not listed)');
+    const r = decodeLayerConfig(json);
+    expect(E.isLeft(r) && r.left.length).to.equal(101);
+    const wide = fromConfig({
+      type: 'Sequential',
+      config: { layers: Array.from({ length: 200_000 }, () => ({ type: 'Flatten', config: {} })) },
+    });
+    expect((wide as Sequential<unknown>).layers).to.have.length(200_000);
+  });
+
+  it('nesting: 2,000 levels decode, build and write back without recursion; past maxDepth (10,000) a ConfigError at an abbreviated path', () => {
+    const m = fromConfig(nestedJson(2000));
+    expect(toConfig(m)).to.satisfy((c: LayerConfig) => c.type === 'Sequential');
+    expect(layerConfigCodec(builtinLayers).is(nestedJson(2000))).to.equal(true);
+    let error: unknown;
+    try {
+      fromConfig(nestedJson(10_001));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).problems).to.deep.equal([
+      // the 10,001st layer sits under the 9,999 containers of its parent's path (abbreviated) and one more step
+      `${'config.layers.0.'.repeat(8)}(9983 levels).${'config.layers.0.'.repeat(8)}config.layers.0: layers nested deeper than 10000 levels (the limit: maxDepth of nn.ConfigLimits)`,
+    ]);
+    expect(() => fromConfig(nestedJson(4), builtinLayers, { maxDepth: 3 })).to.throw(
+      ConfigError,
+      /config\.layers\.0\.config\.layers\.0: layers nested deeper than 3 levels/,
+    );
+    expect(specOf(fromConfig(nestedJson(4), builtinLayers, { maxDepth: 4 })).name).to.equal('Sequential');
+  });
+
+  it('toConfig checks the same depth: whatever it writes, fromConfig builds', () => {
+    expect(toConfig(nestedModule(10_000)).type).to.equal('Sequential');
+    expect(() => toConfig(nestedModule(10_001))).to.throw(ConfigError, /layers nested deeper than 10000 levels/);
+    expect(toConfig(nestedModule(10_001), builtinLayers, { maxDepth: 10_001 }).type).to.equal('Sequential');
+  });
+
+  it('a bad value is described in a bounded line, however deep or large', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    expect(decodeLayerConfig({ type: 'Dropout', config: { rate: deep } })).to.deep.equal(
+      E.left([`config.rate: expected a number in [0, 1), got ${'['.repeat(57)}...`]),
+    );
+    expect(decodeLayerConfig({ type: 'MLP', config: { sizes: Array(1_000_000).fill('a') } })).to.satisfy(
+      (r: E.Either<ReadonlyArray<string>, unknown>) => E.isLeft(r) && r.left.length <= 101,
+    );
+  });
+
+  it('a container that builds one child twice gets two modules, as two constructor calls give', () => {
+    const Twice: ContainerLayer<{ readonly layers: ReadonlyArray<LayerConfig> }> = {
+      ...ResidualLayer,
+      name: 'Twice',
+      URI: 'test/config/Twice',
+      fromConfig: (c, child) => Residual.make({ layers: [child(c.layers[0]!, 'layers.0'), child(c.layers[0]!, 'layers.0')] }),
+    };
+    const registry = builtinLayers.with(Twice);
+    const m = fromConfig(
+      { type: 'Twice', config: { layers: [{ type: 'Linear', config: { inFeatures: 2, outFeatures: 2 } }] } },
+      registry,
+    ) as unknown as {
+      layers: ReadonlyArray<Linear<unknown>>;
+    };
+    expect(m.layers).to.have.length(2);
+    expect(m.layers[0]).to.not.equal(m.layers[1]);
+    expect(m.layers[0]!.weight).to.not.equal(m.layers[1]!.weight);
   });
 });

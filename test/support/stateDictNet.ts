@@ -97,7 +97,7 @@ const norm = (n: number) =>
     bias: paramInit([n], fill(0)),
     runningMean: paramInit([n], fill(0)),
     runningVar: paramInit([n], fill(1)),
-    numBatchesTracked: paramInit([], fill(0, 'int32')),
+    numBatchesTracked: paramInit([], fill(0, 'int32'), 'int32'),
     size: n,
   });
 
@@ -117,7 +117,7 @@ export const makeNet = () =>
     body: Stack.make({ layers: [Linear.create(4, 5), Dropout.create(0.5), Linear.create(5, 4)] }),
     rnn: Recurrent.make({ cells: [cell(4, 2), cell(2, 2)] }),
     head: Linear.create(4, 2),
-    mask: paramInit([2], (shape) => () => tf.tensor([true, false].slice(0, shape[0]), [...shape], 'bool')),
+    mask: paramInit([2], (shape) => () => tf.tensor([true, false].slice(0, shape[0]), [...shape], 'bool'), 'bool'),
   });
 
 /** The state-dict keys of {@link makeNet}, written out by hand in PyTorch's naming. */

@@ -16,6 +16,7 @@ import type { PRNGKey } from '../../src/random/PRNGKey.js';
 import { constant, submodule } from '../../src/tree/Field.js';
 import { type AnyModule, defineModule, type ModuleType } from '../../src/tree/Module.js';
 import type { ParamInit } from '../../src/tree/ParamInit.js';
+import { loadCheckpoint, loadModel, loadModelSync } from '../../src/node/index.js';
 
 type Tensor = tf.Tensor;
 
@@ -143,9 +144,9 @@ const firstWeight: Tensor = seqAfter.params.layers[0].weight;
 // -------------------------------------------------------------------------------------
 
 const loadedLinear: Linear<Tensor> = io.decodeModel(bytes, { expect: Linear });
-const loadedMlp = io.loadModelSync('model.safetensors', { expect: MLP, registry: undefined });
+const loadedMlp = loadModelSync('model.safetensors', { expect: MLP, registry: undefined });
 const mlpOut: Tensor = MLP.forward(loadedMlp, x);
-const loadedAsync: Promise<Net<Tensor>> = io.loadModel('model.safetensors', { expect: Net, architecture: undefined });
+const loadedAsync: Promise<Net<Tensor>> = loadModel('model.safetensors', { expect: Net, architecture: undefined });
 // @ts-expect-error the expected kind is the type: a Linear is no MLP
 const notMlp: MLP<Tensor> = io.decodeModel(bytes, { expect: Linear });
 const untyped = io.decodeModel(bytes);
@@ -174,6 +175,6 @@ step(io.decodeCheckpoint(bytes, { params: Linear.create(3, 8), optimizer: step.o
 const withState = io.decodeCheckpoint(bytes, { params: net, optState: { count: 0 } });
 const stateCount: number = withState.state.optState.count;
 const asyncRestore: Promise<io.RestoredCheckpoint<Net<Tensor>, optim.StateFor<optim.StateOf<typeof step.optimizer>, Net<Tensor>>>> =
-  io.loadCheckpoint('ckpt.safetensors', { params: Net.create(3), optimizer: step.optimizer });
+  loadCheckpoint('ckpt.safetensors', { params: Net.create(3), optimizer: step.optimizer });
 
 export {};

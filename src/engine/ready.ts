@@ -1,0 +1,102 @@
+/**
+ * `ready`: choose a backend, start it, and always come back with a working engine.
+ *
+ * @since 0.2.0
+ */
+import type { BackendName } from './BackendName.js';
+import { BackendError, describeActual } from './BackendError.js';
+import { assertRegistered, startBackend, warnNotStarted } from './setBackend.js';
+import { checkWasmPaths, setWasmPaths, type WasmPaths } from './wasmPaths.js';
+
+/**
+ * What `ready` starts. Both fields are optional.
+ *
+ * @example
+ * import { type ReadyOptions, ready } from 'parallax-ts/engine'
+ * const options: ReadyOptions = { backend: 'wasm', wasmPaths: '/assets/tfjs-wasm/' }
+ * await ready(options)
+ * @category backends
+ * @since 0.2.0
+ */
+export interface ReadyOptions {
+  /**
+   * The backend to start: any registered one. Default: the `PARALLAX_BACKEND` environment
+   * variable where there is one (Node), else `'wasm'`.
+   */
+  readonly backend?: BackendName;
+  /** Where wasm's `.wasm` files are served (browsers); set before wasm starts, see `setWasmPaths`. */
+  readonly wasmPaths?: WasmPaths;
+}
+
+const optionKeys: ReadonlyArray<string> = ['backend', 'wasmPaths'];
+
+/** `PARALLAX_BACKEND`, where a `process` exists and the variable is set to something. */
+const backendFromEnvironment = (): string | undefined => {
+  const value = typeof process !== 'undefined' ? process.env?.PARALLAX_BACKEND : undefined;
+  return value === undefined || value === '' ? undefined : value;
+};
+
+/** The options as a record, checked: a string is the backend; unknown keys are errors. */
+const readOptions = (options: BackendName | ReadyOptions | undefined): ReadyOptions => {
+  if (options === undefined || typeof options === 'string') return options === undefined ? {} : { backend: options };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new BackendError('ready(options)', 'a backend name or { backend?, wasmPaths? }', describeActual(options));
+  }
+  const unknown = Object.keys(options).filter((k) => !optionKeys.includes(k));
+  if (unknown.length > 0) {
+    throw new BackendError(
+      'ready(options)',
+      'only the keys "backend" and "wasmPaths"',
+      `the keys ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,
+    );
+  }
+  return options;
+};
+
+/**
+ * Chooses the backend, starts it and waits for it; returns the backend that runs. The backend is
+ * `options.backend` (or the string given), else the `PARALLAX_BACKEND` environment variable,
+ * else `'wasm'`; any registered backend works (`webgl`/`webgpu` once the app imported them).
+ * `wasmPaths` is handed to `setWasmPaths` first.
+ *
+ * When the backend fails to start (in a browser, typically wasm whose `.wasm` files are not served
+ * where `wasmPaths` says), `ready` warns on the console, switches to `cpu` and returns `'cpu'`:
+ * the engine always works afterwards. Throws {@link BackendError} for a backend that is not
+ * registered and for malformed options.
+ *
+ * @example
+ * import { ready } from 'parallax-ts'
+ * const backend = await ready()       // 'wasm' on a typical Node, or 'cpu' when wasm cannot start
+ * await ready('cpu')                  // force the pure-JS backend
+ * await ready({ backend: 'wasm', wasmPaths: '/assets/tfjs-wasm/' }) // in a browser
+ * @category backends
+ * @since 0.1.0
+ */
+export const ready = async (options?: BackendName | ReadyOptions): Promise<BackendName> => {
+  const { backend, wasmPaths } = readOptions(options);
+  const fromEnvironment = backendFromEnvironment();
+  const wanted = backend ?? fromEnvironment ?? 'wasm';
+  const argument =
+    backend !== undefined
+      ? typeof options === 'string'
+        ? 'ready(backend)'
+        : 'ready({ backend })'
+      : fromEnvironment !== undefined
+        ? 'PARALLAX_BACKEND'
+        : 'ready()';
+  assertRegistered(argument, wanted);
+  if (wasmPaths !== undefined) {
+    checkWasmPaths('ready({ wasmPaths })', wasmPaths);
+    try {
+      setWasmPaths(wasmPaths);
+    } catch (e) {
+      // wasm already failed to start in this page and tfjs refuses new paths: it will fail again
+      // below and fall back to cpu, with the reason in this warning.
+      console.warn(`parallax-ts: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (await startBackend(wanted)) return wanted;
+  await startBackend('cpu');
+  warnNotStarted(wanted, 'cpu');
+  return 'cpu';
+};
