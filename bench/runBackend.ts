@@ -70,7 +70,7 @@ const main = async (): Promise<void> => {
     for (const [name, contenders] of profiledCases(backend)) {
       if (only !== undefined && !name.startsWith(only)) continue;
       log(`profile ${name}`);
-      profile.push(...(await profileSteps(name, backend, contenders, name.startsWith('cnn') ? 2 : 5)));
+      profile.push(...(await profileSteps(name, backend, contenders, name.startsWith('cnn') || name.startsWith('charlm') ? 2 : 5)));
     }
   }
 

@@ -5,6 +5,7 @@ import { cnnCase, cnnContenders } from './cnn/index.js';
 import { initCase } from './init/index.js';
 import { mlpCase, mlpContenders } from './mlp/index.js';
 import { prngCases } from './prng/index.js';
+import { TRANSFORMER_CASES, transformerCases, transformerContenders } from './transformer/index.js';
 
 export const allCases = (backend: string, withJax: boolean): BenchCase[] => [
   binaryNetworkCase(backend, withJax),
@@ -12,6 +13,7 @@ export const allCases = (backend: string, withJax: boolean): BenchCase[] => [
   cnnCase(backend, withJax),
   initCase(backend, withJax),
   ...prngCases(backend, withJax),
+  ...transformerCases(backend),
 ];
 
 /** Kernel profiles (tfjs contenders only). */
@@ -19,4 +21,6 @@ export const profiledCases = (backend: string): Array<[string, Contender[]]> => 
   ['binary-network-step', binaryNetworkCase(backend, false).contenders.slice()],
   ['mlp-784-256-10-b64', mlpContenders(false)],
   ['cnn-28x28-b32', cnnContenders(backend, false)],
+  [TRANSFORMER_CASES.isCausal, transformerContenders('isCausal')],
+  [TRANSFORMER_CASES.mask, transformerContenders('mask')],
 ];

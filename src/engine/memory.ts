@@ -18,10 +18,30 @@ import { tf } from './backend.js';
  * @since 0.1.0
  */
 export const forEachTensor = (u: unknown, f: (t: tf.Tensor) => void): void => {
-  if (u instanceof tf.Tensor) f(u);
-  else if (Array.isArray(u)) for (const x of u) forEachTensor(x, f);
-  else if (typeof u === 'object' && u !== null) for (const x of Object.values(u)) forEachTensor(x, f);
+  // An explicit stack, not recursion: trees thousands of levels deep must not exhaust the JS stack.
+  // A container that holds one of its own ancestors would loop forever, so it is refused.
+  const stack: Array<unknown | Leaving> = [u];
+  const onPath = new Set<object>();
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x instanceof Leaving) {
+      onPath.delete(x.container);
+    } else if (x instanceof tf.Tensor) {
+      f(x);
+    } else if (typeof x === 'object' && x !== null) {
+      if (onPath.has(x)) throw new TypeError('forEachTensor: the value holds itself (a cycle of arrays or records)');
+      onPath.add(x);
+      stack.push(new Leaving(x));
+      const children = Array.isArray(x) ? x : Object.values(x);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+  }
 };
+
+/** A marker on forEachTensor's stack: every child of `container` has been visited. */
+class Leaving {
+  constructor(readonly container: object) {}
+}
 
 /**
  * Disposes every tensor in a module tree (or nested arrays/records), once each; safe on already
@@ -61,4 +81,18 @@ export const dispose = (u: unknown): void => {
  * @category memory
  * @since 0.1.0
  */
-export const tidy = <T>(f: () => T): T => tf.tidy(f as () => tf.TensorContainer) as unknown as T;
+export const tidy = <T>(f: () => T): T => {
+  // tf.tidy searches the result it keeps recursively; a flat list of the result's tensors (found
+  // iteratively) keeps the same tensors whatever the depth of the tree that holds them.
+  let result: T | undefined;
+  tf.tidy(() => {
+    result = f();
+    if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+      throw new TypeError('tidy: f returned a Promise; tensors cannot be tracked across an await (tidy the synchronous part)');
+    }
+    const kept: tf.Tensor[] = [];
+    forEachTensor(result, (t) => kept.push(t));
+    return kept;
+  });
+  return result as T;
+};

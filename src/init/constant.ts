@@ -7,6 +7,7 @@
 import { tf } from '../engine/backend.js';
 import { describe } from '../random/Shape.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 /**
  * `jax.nn.initializers.constant(value)`: every element `value` (float32).
@@ -19,7 +20,7 @@ import { type Initializer, makeInitializer } from './Initializer.js';
  */
 export const constant = (value: number): Initializer => {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new Error(`constant: value must be a number, got ${describe(value)}`);
+    throw new ArgumentError(`constant: value must be a number, got ${describe(value)}`);
   }
   return makeInitializer('constant', (shape) => () => tf.fill([...shape], value, 'float32'));
 };

@@ -17,6 +17,7 @@ import type { AnySpec, ModuleOf } from '../tree/Field.js';
 import { leafEntries, mapModuleWithInfo } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { isParamInit, paramDtype, type ParamInit } from '../tree/ParamInit.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -77,7 +78,7 @@ export const initialize =
     const made: Tensor[] = [];
     try {
       return mapModuleWithInfo(m, (info, leaf) => {
-        if (!isParamInit(leaf)) throw new Error('unreachable');
+        if (!isParamInit(leaf)) throw new ArgumentError('unreachable');
         const t = leaf.init(leaf.shape)(leafKey(key, info.path)) as Tensor;
         made.push(t);
         if (!(t instanceof tf.Tensor) || !sameShape(t.shape, leaf.shape)) {
@@ -89,7 +90,7 @@ export const initialize =
         // The declared dtype is what loaders check files against: a leaf drawn as another type would
         // make a module that no file of its own kind loads into.
         if (t.dtype !== paramDtype(leaf)) {
-          throw new Error(
+          throw new ArgumentError(
             `initialize: initializer of "${info.path}" returned a ${t.dtype} tensor, but its ParamInit declares ${paramDtype(leaf)} ` +
               `(declare it: paramInit(shape, init, '${t.dtype}'))`,
           );

@@ -7,6 +7,7 @@ import { tf } from '../engine/backend.js';
 import { normalFloats } from '../random/normal.js';
 import { describe } from '../random/Shape.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 /**
  * Checks a positive finite float parameter of an initializer; the error names the initializer
@@ -21,7 +22,7 @@ import { type Initializer, makeInitializer } from './Initializer.js';
  */
 export const checkPositive = (fn: string, name: string, x: unknown): number => {
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
-    throw new Error(`${fn}: ${name} must be a positive finite number, got ${describe(x)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a positive finite number, got ${describe(x)}`);
   }
   return x;
 };

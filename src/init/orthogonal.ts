@@ -9,6 +9,7 @@ import type { PRNGKey } from '../random/PRNGKey.js';
 import { describe } from '../random/Shape.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
 import { checkPositive } from './normal.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 /**
  * The `Q` of the reduced QR decomposition of the `m x n` row-major matrix `a` (`m >= n`), with
@@ -77,10 +78,10 @@ export const orthogonal = (scale = 1, columnAxis = -1): Initializer => {
   return makeInitializer('orthogonal', (shape, size) => {
     const rank = shape.length;
     if (rank < 2) {
-      throw new Error(`orthogonal: needs a shape with at least 2 axes, got [${shape.join(', ')}]`);
+      throw new ArgumentError(`orthogonal: needs a shape with at least 2 axes, got [${shape.join(', ')}]`);
     }
     if (!Number.isInteger(columnAxis) || columnAxis < -rank || columnAxis >= rank) {
-      throw new Error(
+      throw new ArgumentError(
         `orthogonal: columnAxis must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(columnAxis)}`,
       );
     }

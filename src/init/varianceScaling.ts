@@ -26,6 +26,7 @@ import { describe, type Shape } from '../random/Shape.js';
 import { truncatedNormalFloats } from '../random/truncatedNormal.js';
 import { uniformFloats } from '../random/uniform.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 /**
  * Which fan divides the scale: `fanIn`, `fanOut`, their mean `fanAvg`, or their geometric mean
@@ -89,20 +90,22 @@ const DISTRIBUTIONS: ReadonlyArray<Distribution> = ['truncatedNormal', 'normal',
 export const computeFans = (shape: Shape, axes: FanAxes = {}, fn = 'computeFans'): { readonly fanIn: number; readonly fanOut: number } => {
   const rank = shape.length;
   if (rank < 2) {
-    throw new Error(
+    throw new ArgumentError(
       `${fn}: cannot tell input and output sizes of a rank-${rank} shape [${shape.join(', ')}]; fans need at least 2 axes (use zeros, constant or normal for biases)`,
     );
   }
   const axis = (name: string, a: unknown): number => {
     if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new Error(`${fn}: ${name} must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(a)}`);
+      throw new ArgumentError(
+        `${fn}: ${name} must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(a)}`,
+      );
     }
     return a < 0 ? a + rank : a;
   };
   const inAxis = axis('inAxis', axes.inAxis ?? -2);
   const outAxis = axis('outAxis', axes.outAxis ?? -1);
   if (inAxis === outAxis) {
-    throw new Error(`${fn}: inAxis and outAxis must be different axes, both are axis ${inAxis} of shape [${shape.join(', ')}]`);
+    throw new ArgumentError(`${fn}: inAxis and outAxis must be different axes, both are axis ${inAxis} of shape [${shape.join(', ')}]`);
   }
   let receptive = 1;
   for (let i = 0; i < rank; i++) if (i !== inAxis && i !== outAxis) receptive *= shape[i]!;
@@ -144,16 +147,18 @@ export const varianceScaling = (
   name = 'varianceScaling',
 ): Initializer => {
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
-    throw new Error(`${name}: scale must be a positive finite number, got ${describe(scale)}`);
+    throw new ArgumentError(`${name}: scale must be a positive finite number, got ${describe(scale)}`);
   }
   if (!MODES.includes(mode)) {
-    throw new Error(`${name}: mode must be one of ${MODES.map((m) => `"${m}"`).join(', ')}, got ${describe(mode)}`);
+    throw new ArgumentError(`${name}: mode must be one of ${MODES.map((m) => `"${m}"`).join(', ')}, got ${describe(mode)}`);
   }
   if (!DISTRIBUTIONS.includes(distribution)) {
-    throw new Error(`${name}: distribution must be one of ${DISTRIBUTIONS.map((d) => `"${d}"`).join(', ')}, got ${describe(distribution)}`);
+    throw new ArgumentError(
+      `${name}: distribution must be one of ${DISTRIBUTIONS.map((d) => `"${d}"`).join(', ')}, got ${describe(distribution)}`,
+    );
   }
   if (typeof axes !== 'object' || axes === null) {
-    throw new Error(`${name}: the fan axes must be an object like { inAxis: -1, outAxis: -2 }, got ${describe(axes)}`);
+    throw new ArgumentError(`${name}: the fan axes must be an object like { inAxis: -1, outAxis: -2 }, got ${describe(axes)}`);
   }
   return makeInitializer(name, (shape, size) => {
     const { fanIn, fanOut } = computeFans(shape, axes, name);

@@ -19,6 +19,7 @@ import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -80,7 +81,7 @@ const AdaptiveAvgPool2dDef = defineModule('parallax-ts/nn/AdaptiveAvgPool2d', {
   create: (outputSize: AdaptiveOutputSize) => {
     const pair = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
     if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
-      throw new Error(
+      throw new ArgumentError(
         `AdaptiveAvgPool2d.create: outputSize must be a positive integer or a pair of them (or null), got ${JSON.stringify(outputSize)}`,
       );
     }

@@ -44,6 +44,7 @@ import { checkTensor } from './inputCheck.js';
 import { checkEps, scaleShift, scaleShiftChannels } from './normalizationArguments.js';
 import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -115,7 +116,7 @@ const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions)
   const eps = checkEps(fn, options.eps ?? 1e-5);
   const momentum = options.momentum === undefined ? 0.1 : options.momentum;
   if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
-    throw new Error(`${fn}: momentum must be a number in [0, 1] or null, got ${JSON.stringify(momentum)}`);
+    throw new ArgumentError(`${fn}: momentum must be a number in [0, 1] or null, got ${JSON.stringify(momentum)}`);
   }
   const affine = options.affine ?? true;
   const track = options.trackRunningStats ?? true;

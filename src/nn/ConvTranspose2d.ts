@@ -38,6 +38,7 @@ import {
 } from './convolutionArguments.js';
 import { checkChannelsFirst, checkTransposedOutput } from './inputCheck.js';
 import { type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -103,7 +104,7 @@ const ConvTranspose2dDef = defineModule('parallax-ts/nn/ConvTranspose2d', {
     }));
     const { stride, outputPadding, dilation } = args;
     if (outputPadding[0] >= Math.max(stride[0], dilation[0]) || outputPadding[1] >= Math.max(stride[1], dilation[1])) {
-      throw new Error(
+      throw new ArgumentError(
         `${fn}: outputPadding must be smaller than stride or dilation (as in PyTorch), got outputPadding ${JSON.stringify(outputPadding)}, stride ${JSON.stringify(stride)}, dilation ${JSON.stringify(dilation)}`,
       );
     }

@@ -23,6 +23,7 @@ import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configurable } from './configurable.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { configObject, DropoutRate } from './configCodecs.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -46,7 +47,7 @@ const DropoutDef = defineModule('parallax-ts/nn/Dropout', {
   fields: { rate: constant<number>(), ctx: context() },
   create: (rate: number) => {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new Error(`Dropout.create: rate must be in [0, 1), got ${JSON.stringify(rate)}`);
+      throw new ArgumentError(`Dropout.create: rate must be in [0, 1), got ${JSON.stringify(rate)}`);
     }
     return { rate, ctx: initialContext };
   },

@@ -23,6 +23,7 @@ import { configObject, PositiveInt } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
 import { checkPositiveInt } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -103,7 +104,7 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
     checkPositiveInt(fn, 'embeddingDim', embeddingDim);
     const raw = options.paddingIdx ?? null;
     if (raw !== null && !(Number.isInteger(raw) && raw >= -numEmbeddings && raw < numEmbeddings)) {
-      throw new Error(`${fn}: paddingIdx must be an integer in [-${numEmbeddings}, ${numEmbeddings}), got ${JSON.stringify(raw)}`);
+      throw new ArgumentError(`${fn}: paddingIdx must be an integer in [-${numEmbeddings}, ${numEmbeddings}), got ${JSON.stringify(raw)}`);
     }
     const paddingIdx = raw === null ? null : raw < 0 ? raw + numEmbeddings : raw;
     const base = options.weightInit ?? normal(1);

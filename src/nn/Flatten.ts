@@ -15,6 +15,7 @@ import { defineModule, type ModuleType } from '../tree/Module.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { configObject } from './configCodecs.js';
 import { configurable } from './configurable.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -71,7 +72,7 @@ const FlattenDef = defineModule('parallax-ts/nn/Flatten', {
       ['startDim', startDim],
       ['endDim', endDim],
     ] as const) {
-      if (!Number.isInteger(v)) throw new Error(`Flatten.create: ${name} must be an integer, got ${JSON.stringify(v)}`);
+      if (!Number.isInteger(v)) throw new ArgumentError(`Flatten.create: ${name} must be an integer, got ${JSON.stringify(v)}`);
     }
     return { startDim, endDim };
   },

@@ -19,6 +19,7 @@ import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
 import { checkEps, scaleShift, scaleShiftChannels } from './normalizationArguments.js';
 import { checkPositiveInt } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -75,7 +76,8 @@ const GroupNormDef = defineModule('parallax-ts/nn/GroupNorm', {
     const fn = 'GroupNorm.create';
     checkPositiveInt(fn, 'numGroups', numGroups);
     checkPositiveInt(fn, 'numChannels', numChannels);
-    if (numChannels % numGroups !== 0) throw new Error(`${fn}: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
+    if (numChannels % numGroups !== 0)
+      throw new ArgumentError(`${fn}: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     const eps = checkEps(fn, options.eps ?? 1e-5);
     const affine = options.affine ?? true;
     return { ...scaleShift([numChannels], { weight: affine, bias: affine }), numGroups, numChannels, eps, affine };

@@ -21,6 +21,7 @@ import { optionalParam } from './optionalParam.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { checkLastAxis } from './inputCheck.js';
 import { linearOp } from './linearOp.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -36,7 +37,7 @@ export interface LinearOptions {
 
 const checkSize = (fn: string, name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new Error(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
   }
   return n;
 };

@@ -29,6 +29,7 @@ import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { Dropout } from './Dropout.js';
 import { Linear } from './Linear.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -102,7 +103,7 @@ const declare = (stride: number) =>
     stateDictKeys: { layers: (childKey: string, i: number): string => `${stride * i}.${childKey}` },
     create: (sizes: ReadonlyArray<number>, options: MLPOptions = {}) => {
       if (!Array.isArray(sizes) || sizes.length < 2) {
-        throw new Error(`MLP.create: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
+        throw new ArgumentError(`MLP.create: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
       }
       const act = options.activation ?? 'relu';
       const finalAct = options.finalActivation ?? 'identity';
@@ -111,7 +112,7 @@ const declare = (stride: number) =>
         ['finalActivation', finalAct],
       ] as const) {
         if (!ActivationNameCodec.is(name)) {
-          throw new Error(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${JSON.stringify(name)}`);
+          throw new ArgumentError(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${JSON.stringify(name)}`);
         }
       }
       return {

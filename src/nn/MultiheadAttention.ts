@@ -40,6 +40,7 @@ import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { Linear } from './Linear.js';
 import { optionalParam } from './optionalParam.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -217,7 +218,68 @@ const splitHeads = (x: Tensor, numHeads: number): Tensor => {
   return tf.transpose(tf.reshape(x, [n, len, numHeads, e / numHeads]), [0, 2, 1, 3]);
 };
 
-const attendImpl = (m: Attention<Tensor>, query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions): AttentionResult => {
+/**
+ * The causal mask as an additive float32 `[L, S]` tensor: `-Infinity` where `j > i` (a query may not
+ * attend to a later key), 0 elsewhere. Written from a typed array, so it costs no kernels, and it is
+ * broadcast into the scores, never copied per sample or head. A new tensor owned by the caller.
+ * @example
+ * import { causalAdditiveMask } from './MultiheadAttention.js'
+ * const mask = causalAdditiveMask(2, 3) // [[0, -Infinity, -Infinity], [0, 0, -Infinity]]
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const causalAdditiveMask = (L: number, S: number): Tensor => {
+  const values = new Float32Array(L * S);
+  // Row i keeps keys 0..i; from row S - 1 on nothing is masked (fill's start then passes its end).
+  for (let i = 0; i < L; i++) values.fill(-Infinity, i * S + i + 1, (i + 1) * S);
+  return tf.tensor2d(values, [L, S]);
+};
+
+/** A bool mask as an additive one (`-Infinity` where `true`, 0 elsewhere), same shape: no broadcasting, so no copies. */
+const boolToAdditive = (mask: Tensor): Tensor => tf.where(mask, tf.fill(mask.shape, -Infinity), tf.zeros(mask.shape));
+
+/**
+ * What the Transformer layers hand the attention besides the public options (see
+ * `transformerAttention`): masks already combined, and rows to zero before the output projection.
+ * @example
+ * import { tf } from 'parallax-ts'
+ * import type { AttentionInternals } from './MultiheadAttention.js'
+ * const internals: AttentionInternals = { additiveMask: tf.zeros([1, 1, 3, 3]), keepRows: tf.ones([1, 3, 1]) }
+ * @internal
+ * @category model
+ * @since 0.2.0
+ */
+export interface AttentionInternals {
+  /** Added to the scores; broadcastable to `[N, numHeads, L, S]` (e.g. `[1, 1, L, S]`, `[N, 1, L, S]`). */
+  readonly additiveMask?: Tensor;
+  /**
+   * float32, broadcastable to `[N, L, 1]`: multiplies the heads' concatenated output before
+   * `out_proj`, so a row multiplied by 0 comes out as `out_proj.bias` (finite, and its gradient
+   * reaches the bias through the projection's own reduction, not through a copy of the bias).
+   */
+  readonly keepRows?: Tensor;
+}
+
+/**
+ * The attention itself, run inside the caller's `tidy`: the output (`[N, L, E]`, or `[L, E]`
+ * unbatched) and the per-head weights `[N, H, L, S]` it came from (batched even for unbatched input).
+ */
+const attention = (
+  m: Attention<Tensor>,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  options: AttentionOptions,
+  internals: AttentionInternals,
+): {
+  readonly output: Tensor;
+  readonly weights: Tensor;
+  readonly batched: boolean;
+  readonly N: number;
+  readonly L: number;
+  readonly S: number;
+} => {
   const { batched, N, L, S } = checkInputs(m, query, key, value, options);
   const train = m.ctx.mode === 'train' && m.dropout > 0;
   if (train && O.isNone(m.ctx.key)) {
@@ -228,62 +290,71 @@ const attendImpl = (m: Attention<Tensor>, query: Tensor, key: Tensor, value: Ten
   const E = m.embedDim;
   const H = m.numHeads;
   const d = E / H;
-  return tf.tidy(() => {
-    const q3 = batched ? query : tf.expandDims(query, 0);
-    const k3 = batched ? key : tf.expandDims(key, 0);
-    const v3 = batched ? value : tf.expandDims(value, 0);
-    const biases = m.useBias ? tf.split(m.in_proj_bias, 3) : [undefined, undefined, undefined];
-    let wq: Tensor, wk: Tensor, wv: Tensor;
-    if (usesPackedProjection(m)) [wq, wk, wv] = tf.split(m.in_proj_weight, 3) as [Tensor, Tensor, Tensor];
-    else [wq, wk, wv] = [m.q_proj_weight, m.k_proj_weight, m.v_proj_weight];
-    const q = splitHeads(project(q3, wq, biases[0]), H);
-    const k = splitHeads(project(k3, wk, biases[1]), H);
-    const v = splitHeads(project(v3, wv, biases[2]), H);
-    // PyTorch scales q before the product; same result up to rounding.
-    let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(d)), k, false, true); // [N, H, L, S]
-    let masked: Tensor | undefined; // bool, broadcastable to [N, H, L, S]
-    const orMask = (b: Tensor): void => {
-      masked = masked === undefined ? b : tf.logicalOr(masked, b);
-    };
-    if (options.attnMask !== undefined) {
-      const mask = options.attnMask.rank === 2 ? options.attnMask : tf.reshape(options.attnMask, [N, H, L, S]);
-      if (mask.dtype === 'bool') orMask(mask);
-      else scores = tf.add(scores, mask);
-    }
-    if (options.causal === true) {
-      // j > i: the strict upper triangle of an [L, S] matrix.
-      const rows = tf.reshape(tf.range(0, L, 1, 'int32'), [L, 1]);
-      const cols = tf.reshape(tf.range(0, S, 1, 'int32'), [1, S]);
-      orMask(tf.greater(cols, rows));
-    }
-    if (options.keyPaddingMask !== undefined) {
-      orMask(tf.reshape(options.keyPaddingMask, [N, 1, 1, S]));
-    }
-    if (masked !== undefined) {
-      scores = tf.where(tf.broadcastTo(masked, [N, H, L, S]), tf.fill([N, H, L, S], -Infinity), scores);
-    }
-    let weights = tf.softmax(scores, -1);
-    if (train && O.isSome(m.ctx.key)) {
-      const keep = 1 - m.dropout;
-      weights = tf.mul(weights, tf.div(tf.cast(bernoulli(m.ctx.key.value, keep, weights.shape), 'float32'), keep));
-    }
-    const heads = tf.matMul(weights, v); // [N, H, L, d]
-    const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [N, L, E]);
-    const out = Linear.forward(m.out_proj, merged);
+  const q3 = batched ? query : tf.expandDims(query, 0);
+  const k3 = batched ? key : tf.expandDims(key, 0);
+  const v3 = batched ? value : tf.expandDims(value, 0);
+  const biases = m.useBias ? tf.split(m.in_proj_bias, 3) : [undefined, undefined, undefined];
+  let wq: Tensor, wk: Tensor, wv: Tensor;
+  if (usesPackedProjection(m)) [wq, wk, wv] = tf.split(m.in_proj_weight, 3) as [Tensor, Tensor, Tensor];
+  else [wq, wk, wv] = [m.q_proj_weight, m.k_proj_weight, m.v_proj_weight];
+  const q = splitHeads(project(q3, wq, biases[0]), H);
+  const k = splitHeads(project(k3, wk, biases[1]), H);
+  const v = splitHeads(project(v3, wv, biases[2]), H);
+  // PyTorch scales q before the product; same result up to rounding.
+  let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(d)), k, false, true); // [N, H, L, S]
+  // Every mask as an additive one (0 = may attend, -Infinity = may not; a float mask's own values),
+  // each at its own small shape, summed, then added to the scores once with broadcasting: no mask
+  // is copied to [N, H, L, S], and the scores' gradient through the addition is dy itself. Same
+  // numbers as masking with `where`: x + 0 = x and x + -Infinity = -Infinity for finite x.
+  const parts: Tensor[] = [];
+  if (options.attnMask !== undefined) {
+    const mask = options.attnMask.rank === 2 ? options.attnMask : tf.reshape(options.attnMask, [N, H, L, S]);
+    parts.push(mask.dtype === 'bool' ? boolToAdditive(mask) : mask);
+  }
+  if (options.causal === true) parts.push(causalAdditiveMask(L, S));
+  if (options.keyPaddingMask !== undefined) parts.push(boolToAdditive(tf.reshape(options.keyPaddingMask, [N, 1, 1, S])));
+  if (internals.additiveMask !== undefined) parts.push(internals.additiveMask);
+  if (parts.length > 0) {
+    const mask = parts.reduce((acc, part) => tf.add(acc, part));
+    // Without its leading axes of size 1 (a free reshape): tfjs-backend-cpu broadcasts a lower-rank
+    // operand several times faster (measured adding into [32, 2, 64, 64]: [64, 64] 3.5 ms, [1, 1, 64, 64] 23 ms).
+    const lead = mask.shape.findIndex((dim) => dim !== 1);
+    scores = tf.add(scores, lead > 0 ? tf.reshape(mask, mask.shape.slice(lead)) : mask);
+  }
+  let weights = tf.softmax(scores, -1);
+  if (train && O.isSome(m.ctx.key)) {
+    const keep = 1 - m.dropout;
+    weights = tf.mul(weights, tf.div(tf.cast(bernoulli(m.ctx.key.value, keep, weights.shape), 'float32'), keep));
+  }
+  const heads = tf.matMul(weights, v); // [N, H, L, d]
+  const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [N, L, E]);
+  const out = Linear.forward(m.out_proj, internals.keepRows === undefined ? merged : tf.mul(merged, internals.keepRows));
+  return { output: batched ? out : tf.squeeze(out, [0]), weights, batched, N, L, S };
+};
+
+/** The output only (PyTorch's `need_weights=False`): no head average of the weights to compute and drop. */
+const forwardImpl = (
+  m: Attention<Tensor>,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  options: AttentionOptions,
+  internals: AttentionInternals = {},
+): Tensor => tf.tidy(() => attention(m, query, key, value, options, internals).output);
+
+const attendImpl = (m: Attention<Tensor>, query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions): AttentionResult =>
+  tf.tidy(() => {
+    const { output, weights, batched, N, L, S } = attention(m, query, key, value, options, {});
     // (an empty batch skips the mean: tfjs-backend-wasm's Mean over a non-last axis divides by zero on it)
     const w = options.averageWeights === false ? weights : N === 0 ? tf.reshape(weights, [0, L, S]) : tf.mean(weights, 1);
-    return {
-      output: batched ? out : tf.squeeze(out, [0]),
-      weights: batched ? w : tf.squeeze(w, [0]),
-    };
+    return { output, weights: batched ? w : tf.squeeze(w, [0]) };
   });
-};
 
 const zerosInit: Initializer = (shape) => () => tf.zeros([...shape]);
 
 const checkSize = (name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new Error(`MultiheadAttention.create: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    throw new ArgumentError(`MultiheadAttention.create: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
   }
   return n;
 };
@@ -297,13 +368,13 @@ const MultiheadAttentionDef = defineModule('parallax-ts/nn/MultiheadAttention', 
     checkSize('embedDim', embedDim);
     checkSize('numHeads', numHeads);
     if (embedDim % numHeads !== 0) {
-      throw new Error(`MultiheadAttention.create: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+      throw new ArgumentError(`MultiheadAttention.create: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
     }
     const kdim = checkSize('kdim', options.kdim ?? embedDim);
     const vdim = checkSize('vdim', options.vdim ?? embedDim);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
-      throw new Error(`MultiheadAttention.create: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+      throw new ArgumentError(`MultiheadAttention.create: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
     }
     const useBias = options.bias ?? true;
     const packed = kdim === embedDim && vdim === embedDim;
@@ -326,9 +397,7 @@ const MultiheadAttentionDef = defineModule('parallax-ts/nn/MultiheadAttention', 
   },
   forward: (m, query: Tensor, key?: Tensor, value?: Tensor, options: AttentionOptions = {}) => {
     const k = key ?? query;
-    const r = attendImpl(m, query, k, value ?? k, options);
-    r.weights.dispose();
-    return r.output;
+    return forwardImpl(m, query, k, value ?? k, options);
   },
   extraRepr: (m) =>
     `embedDim=${m.embedDim}, numHeads=${m.numHeads}` +
@@ -387,3 +456,20 @@ export const MultiheadAttention = {
  * @since 0.1.0
  */
 export type MultiheadAttention<A> = ModuleType<typeof MultiheadAttention, A>;
+
+/**
+ * `MultiheadAttention.forward(m, query, memory, memory)` with {@link AttentionInternals}, for the
+ * Transformer layers: through the core's forward wrapper (errors carry the module's path). Returns
+ * the output, a new tensor owned by the caller.
+ * @example
+ * import { initialize, nn, random, tf } from 'parallax-ts'
+ * import { attendWithInternals, causalAdditiveMask } from './MultiheadAttention.js'
+ * const mha = initialize(nn.MultiheadAttention.create(8, 2))(random.key(0))
+ * const x = tf.ones([2, 3, 8])
+ * const y = attendWithInternals(mha, x, x, { additiveMask: tf.reshape(causalAdditiveMask(3, 3), [1, 1, 3, 3]) }) // [2, 3, 8]
+ * @internal
+ * @category utils
+ * @since 0.2.0
+ */
+export const attendWithInternals = (m: MultiheadAttention<Tensor>, query: Tensor, memory: Tensor, internals: AttentionInternals): Tensor =>
+  runForward(m, () => forwardImpl(m, query, memory, memory, {}, internals));

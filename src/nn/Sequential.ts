@@ -28,8 +28,23 @@ import {
   type SpecOf,
   type TupleField,
 } from '../tree/Field.js';
-import { type AnyModule, apply, applyWithState, defineModule, isModule, type LeafOf, specOf } from '../tree/Module.js';
+import {
+  type AnyModule,
+  apply,
+  applyWithState,
+  defineModule,
+  Foldable,
+  FoldableWithIndex,
+  Functor,
+  FunctorWithIndex,
+  isModule,
+  type LeafOf,
+  specOf,
+  Traversable,
+  TraversableWithIndex,
+} from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 // -------------------------------------------------------------------------------------
 // types: a Sequential's kind is computed from its layers' kinds
@@ -177,7 +192,18 @@ const def = defineModule(URI, {
 // the definition
 // -------------------------------------------------------------------------------------
 
-const wide = def as unknown as Omit<typeof def, 'spec' | 'make'> & { readonly spec: SequentialSpec<ReadonlyArray<AnySpec>> };
+// Every Sequential is a kind of its own (its spec holds its layers' kinds), so its instances are the
+// shared ones for every kind, not the definition's own (which would only take the untyped spec).
+const wide = {
+  ...(def as unknown as Omit<typeof def, 'spec' | 'make'>),
+  spec: def.spec as unknown as SequentialSpec<ReadonlyArray<AnySpec>>,
+  Functor,
+  FunctorWithIndex,
+  Foldable,
+  FoldableWithIndex,
+  Traversable,
+  TraversableWithIndex,
+};
 
 /**
  * The `Sequential` container: `create(layers)` chains modules, `forward` / `apply` run them in order,
@@ -198,9 +224,9 @@ export const Sequential = {
    * must fit the previous layer's output, or the call does not compile.
    */
   create: <const Ls extends AnyLayers>(layers: Ls & CheckChain<Ls, FirstInput<Ls>>): Sequential<LeafOf<Ls[number]>, SpecsOf<Ls>> => {
-    if (!Array.isArray(layers)) throw new Error('Sequential.create: expected an array of modules');
+    if (!Array.isArray(layers)) throw new ArgumentError('Sequential.create: expected an array of modules');
     layers.forEach((layer: unknown, i: number) => {
-      if (!isModule(layer)) throw new Error(`Sequential.create: layer ${i} is not a module`);
+      if (!isModule(layer)) throw new ArgumentError(`Sequential.create: layer ${i} is not a module`);
     });
     return def.make({ layers: [...layers] }) as unknown as Sequential<LeafOf<Ls[number]>, SpecsOf<Ls>>;
   },

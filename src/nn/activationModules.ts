@@ -21,6 +21,7 @@ import * as act from './activations.js';
 import { configObject, FiniteNumber, oneOf } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -43,7 +44,8 @@ const argumentFree = <const U extends string>(URI: U, name: string, f: (x: Tenso
 
 /** A float number checked at construction, with the argument's name in the error. */
 const checkFinite = (fn: string, name: string, v: unknown): number => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${fn}: ${name} must be a finite number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ArgumentError(`${fn}: ${name} must be a finite number, got ${JSON.stringify(v)}`);
   return v;
 };
 
@@ -204,7 +206,7 @@ const GELUDef = defineModule('parallax-ts/nn/GELU', {
   create: (options: { readonly approximate?: GELUApproximation } = {}) => {
     const approximate = options.approximate ?? 'none';
     if (!GELUApproximationCodec.is(approximate)) {
-      throw new Error(`GELU.create: approximate must be ${GELUApproximationCodec.name}, got ${JSON.stringify(approximate)}`);
+      throw new ArgumentError(`GELU.create: approximate must be ${GELUApproximationCodec.name}, got ${JSON.stringify(approximate)}`);
     }
     return { approximate };
   },
@@ -344,7 +346,7 @@ const Dim = new t.Type<number, number, unknown>(
 );
 
 const checkDim = (fn: string, dim: unknown): number => {
-  if (!Number.isInteger(dim)) throw new Error(`${fn}: dim must be an integer, got ${JSON.stringify(dim)}`);
+  if (!Number.isInteger(dim)) throw new ArgumentError(`${fn}: dim must be an integer, got ${JSON.stringify(dim)}`);
   return dim as number;
 };
 

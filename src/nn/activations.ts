@@ -10,6 +10,7 @@
  */
 import { tf } from '../engine/backend.js';
 import { formatShape } from '../tree/ModuleError.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -80,7 +81,7 @@ export const sigmoid = (x: Tensor): Tensor => tf.sigmoid(x);
 const checkAxis = (fn: string, x: Tensor, axis: number): number => {
   const a = axis < 0 ? axis + x.rank : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= x.rank) {
-    throw new Error(`${fn}: axis ${axis} is out of range for input of shape ${formatShape(x.shape)}`);
+    throw new ArgumentError(`${fn}: axis ${axis} is out of range for input of shape ${formatShape(x.shape)}`);
   }
   return a;
 };

@@ -17,6 +17,7 @@ import { configObject, PositiveInt } from './configCodecs.js';
 import { pytorchBiasInit } from './Linear.js';
 import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt, formatPair, type Pair } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -98,8 +99,8 @@ export const checkConvolutionArguments = <Size, Own extends object = {}>(
   const own = afterStride();
   const dilation = size(fn, 'dilation', options.dilation ?? 1);
   const groups = checkPositiveInt(fn, 'groups', options.groups ?? 1);
-  if (inChannels % groups !== 0) throw new Error(`${fn}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
-  if (outChannels % groups !== 0) throw new Error(`${fn}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
+  if (inChannels % groups !== 0) throw new ArgumentError(`${fn}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
+  if (outChannels % groups !== 0) throw new ArgumentError(`${fn}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
   return { inChannels, outChannels, kernelSize: kernel, stride, ...own, dilation, groups };
 };
 

@@ -13,6 +13,7 @@ import type { ParamInit } from '../tree/ParamInit.js';
 import { PositiveInt } from './configCodecs.js';
 import { checkTrailingShape } from './inputCheck.js';
 import { optionalParam } from './optionalParam.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -30,7 +31,7 @@ type Tensor = tf.Tensor;
 export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
   const s = typeof v === 'number' ? [v] : v;
   if (!Array.isArray(s) || s.length === 0 || !s.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new Error(`${fn}: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${fn}: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(v)}`);
   }
   return [...(s as number[])];
 };
@@ -47,7 +48,7 @@ export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
  */
 export const checkEps = (fn: string, eps: unknown): number => {
   if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
-    throw new Error(`${fn}: eps must be a finite number ≥ 0, got ${JSON.stringify(eps)}`);
+    throw new ArgumentError(`${fn}: eps must be a finite number ≥ 0, got ${JSON.stringify(eps)}`);
   return eps;
 };
 

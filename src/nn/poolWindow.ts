@@ -11,6 +11,7 @@ import { tf } from '../engine/backend.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
 import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -64,7 +65,7 @@ export const poolWindowArguments = (fn: string, kernelSize: IntOrPair, options: 
   const stride = toPair(fn, 'stride', options.stride ?? kernel);
   const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
   if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
-    throw new Error(
+    throw new ArgumentError(
       `${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`,
     );
   }

@@ -34,6 +34,7 @@ import {
   type RecurrentCellRecord,
 } from './recurrentCell.js';
 import { checkPositiveInt } from './spatial.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -145,7 +146,7 @@ export const recurrentStack = <CS extends AnySpec>(
     const numLayers = checkPositiveInt(fn, 'numLayers', options.numLayers ?? 1);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
-      throw new Error(`${fn}: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+      throw new ArgumentError(`${fn}: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
     }
     const bias = options.bias ?? true;
     const layers = Array.from({ length: numLayers }, (_, k) => cell.create(k === 0 ? inputSize : hiddenSize, hiddenSize, { bias }));

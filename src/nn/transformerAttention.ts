@@ -8,8 +8,11 @@
  * the attention output there is `out_proj.bias`. A plain softmax gives NaN on such a row instead,
  * and the NaN then spreads through the next layer's values to every row (left padding with a causal
  * mask makes the first rows fully masked). Here such rows are unmasked before the softmax (so every
- * value and gradient stays finite) and their output is replaced by `out_proj.bias` afterwards:
- * PyTorch's numbers, and no gradient reaches the attention from those rows, as in PyTorch.
+ * value and gradient stays finite) and their heads' output is multiplied by 0 before `out_proj`,
+ * which then gives `out_proj.bias` there: PyTorch's numbers, and no gradient reaches the attention
+ * from those rows, as in PyTorch. The bias is added once, by the projection, so its gradient is the
+ * projection's own sum over rows (tfjs's gradient of a bias broadcast with `broadcastTo`/`tile` is
+ * one Slice and one Add per copy: thousands of kernels per step at batch 32, context 64).
  *
  * The masks follow PyTorch's conventions: boolean `true` = may not attend, a float mask is added to
  * the scores (`-Infinity` = may not attend). A row is "fully masked" when every entry of its
@@ -20,7 +23,8 @@
  */
 import { tf } from '../engine/backend.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
-import { MultiheadAttention } from './MultiheadAttention.js';
+import { attendWithInternals, causalAdditiveMask, MultiheadAttention } from './MultiheadAttention.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -123,31 +127,27 @@ export const transformerAttention = (
     return MultiheadAttention.forward(mha, query, memory, memory, { causal });
   }
   return tf.tidy(() => {
-    // Every part as [n, h, L, S] with n ∈ {1, N}, h ∈ {1, H}, summed with broadcasting.
+    // Every part as [n, h, l, S] with n ∈ {1, N}, h ∈ {1, H}, l ∈ {1, L}, summed with broadcasting:
+    // nothing is expanded to [N, H, L, S] (the attention adds the sum to its scores once).
     const parts: Tensor[] = [];
     const a = masks.attnMask;
     if (a !== undefined) parts.push(a.rank === 2 ? tf.reshape(additive(a), [1, 1, L, S]) : tf.reshape(additive(a), [N, H, L, S]));
     const p = masks.keyPaddingMask;
     if (p !== undefined) parts.push(tf.reshape(additive(p), [N, 1, 1, S]));
-    if (causal) {
-      const rows = tf.reshape(tf.range(0, L, 1, 'int32'), [L, 1]);
-      const cols = tf.reshape(tf.range(0, S, 1, 'int32'), [1, S]);
-      parts.push(tf.reshape(additive(tf.greater(cols, rows)), [1, 1, L, S]));
-    }
+    if (causal) parts.push(tf.reshape(causalAdditiveMask(L, S), [1, 1, L, S]));
     const sum = parts.reduce((acc, part) => tf.add(acc, part));
-    const [n, h] = sum.shape as [number, number, number, number];
-    // A key-padding mask alone is [N, 1, 1, S]: give it its query axis.
-    const total = tf.broadcastTo(sum, [n, h, L, S]);
-    // Rows every head masks completely: [n, 1, L, 1].
-    const dead = tf.all(tf.all(tf.equal(total, -Infinity), 3, true), 1, true);
-    const fixed = tf.where(tf.broadcastTo(dead, total.shape), tf.zeros(total.shape), total);
-    const attnMask = n === 1 && h === 1 ? tf.reshape(fixed, [L, S]) : tf.reshape(tf.broadcastTo(fixed, [N, H, L, S]), [N * H, L, S]);
-    const out = MultiheadAttention.forward(mha, query, memory, memory, { attnMask });
-    // Zero weights on a dead row: the output is what out_proj makes of a zero vector.
-    const E = mha.embedDim;
-    const bias = mha.useBias ? mha.out_proj.bias : tf.zeros([E]);
-    const deadRows = tf.broadcastTo(tf.reshape(dead, batched ? [n, L, 1] : [L, 1]), out.shape);
-    return tf.where(deadRows, tf.broadcastTo(bias, out.shape), out);
+    // Rows every head masks completely: [n, 1, l, 1].
+    const dead = tf.all(tf.all(tf.equal(sum, -Infinity), 3, true), 1, true);
+    // Unmask them (0 = attend to every key): their softmax stays finite, and their output is
+    // dropped below. max(x, -Infinity) = x elsewhere; a dead row is all -Infinity, so max gives 0.
+    // (A broadcasting maximum rather than `where`, which tiles its operands to a common shape first.)
+    const floor = tf.where(dead, tf.zeros(dead.shape), tf.fill(dead.shape, -Infinity));
+    const additiveMask = tf.maximum(sum, floor);
+    // Zero weights on a dead row means a zero vector into out_proj: its output is out_proj.bias,
+    // computed by the projection itself (so the bias's gradient is the projection's one reduction).
+    const [n, , l] = dead.shape as [number, number, number, number];
+    const keepRows = tf.reshape(tf.cast(tf.logicalNot(dead), 'float32'), [n, l, 1]);
+    return attendWithInternals(mha, query, memory, { additiveMask, keepRows });
   });
 };
 
@@ -164,10 +164,6 @@ export const transformerAttention = (
  */
 export const generateSquareSubsequentMask = (size: number): Tensor => {
   if (!Number.isInteger(size) || size < 0)
-    throw new Error(`generateSquareSubsequentMask: size must be a non-negative integer, got ${size}`);
-  return tf.tidy(() => {
-    const rows = tf.reshape(tf.range(0, size, 1, 'int32'), [size, 1]);
-    const cols = tf.reshape(tf.range(0, size, 1, 'int32'), [1, size]);
-    return additive(tf.greater(cols, rows));
-  });
+    throw new ArgumentError(`generateSquareSubsequentMask: size must be a non-negative integer, got ${size}`);
+  return causalAdditiveMask(size, size);
 };

@@ -14,6 +14,7 @@ import { Dropout } from './Dropout.js';
 import { LayerNorm } from './LayerNorm.js';
 import { Linear } from './Linear.js';
 import { checkEps } from './normalizationArguments.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -68,7 +69,7 @@ export interface TransformerLayerArguments {
 
 const checkPositiveInt = (fn: string, name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-    throw new Error(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
   return n;
 };
 
@@ -90,23 +91,24 @@ export const resolveLayerArguments = (
 ): TransformerLayerArguments => {
   checkPositiveInt(fn, 'dModel', dModel);
   checkPositiveInt(fn, 'nhead', nhead);
-  if (dModel % nhead !== 0) throw new Error(`${fn}: nhead (${nhead}) must divide dModel (${dModel})`);
+  if (dModel % nhead !== 0) throw new ArgumentError(`${fn}: nhead (${nhead}) must divide dModel (${dModel})`);
   const batchFirst: unknown = options.batchFirst ?? true;
   if (batchFirst !== true) {
-    throw new Error(
+    throw new ArgumentError(
       `${fn}: batchFirst must be true (inputs [N, L, E]), got ${JSON.stringify(batchFirst)}; ` +
         "PyTorch's batch_first=False layout [L, N, E] is not supported: transpose such inputs with tf.transpose(x, [1, 0, 2])",
     );
   }
   const dropout = options.dropout ?? 0.1;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
-    throw new Error(`${fn}: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+    throw new ArgumentError(`${fn}: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
   const act = options.activation ?? 'relu';
-  if (!ActivationNameCodec.is(act)) throw new Error(`${fn}: activation must be ${ActivationNameCodec.name}, got ${JSON.stringify(act)}`);
+  if (!ActivationNameCodec.is(act))
+    throw new ArgumentError(`${fn}: activation must be ${ActivationNameCodec.name}, got ${JSON.stringify(act)}`);
   const normFirst = options.normFirst ?? false;
-  if (typeof normFirst !== 'boolean') throw new Error(`${fn}: normFirst must be a boolean, got ${JSON.stringify(normFirst)}`);
+  if (typeof normFirst !== 'boolean') throw new ArgumentError(`${fn}: normFirst must be a boolean, got ${JSON.stringify(normFirst)}`);
   const bias = options.bias ?? true;
-  if (typeof bias !== 'boolean') throw new Error(`${fn}: bias must be a boolean, got ${JSON.stringify(bias)}`);
+  if (typeof bias !== 'boolean') throw new ArgumentError(`${fn}: bias must be a boolean, got ${JSON.stringify(bias)}`);
   return {
     dModel,
     nhead,

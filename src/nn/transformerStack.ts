@@ -8,6 +8,7 @@ import type { tf } from '../engine/backend.js';
 import { isModule, specOf, toArray } from '../tree/Module.js';
 import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
 import { LayerNorm } from './LayerNorm.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
 
 type Tensor = tf.Tensor;
 
@@ -45,26 +46,27 @@ export const checkStackArguments = (
   dModelOf: (layer: never) => number,
 ): void => {
   if (!isModule(layer) || specOf(layer).URI !== layerKind.URI) {
-    throw new Error(
+    throw new ArgumentError(
       `${fn}: expected a ${layerKind.name} (from ${layerKind.name}.create), got ${isModule(layer) ? specOf(layer).name : typeof layer}`,
     );
   }
   const uninitialized = (m: Parameters<typeof toArray>[0]): boolean => toArray(m).every(isParamInit);
   if (!uninitialized(layer)) {
-    throw new Error(
+    throw new ArgumentError(
       `${fn}: the layer must be uninitialized (as ${layerKind.name}.create returns it): each of its copies is then initialized with its own key`,
     );
   }
   if (typeof numLayers !== 'number' || !Number.isInteger(numLayers) || numLayers < 1) {
-    throw new Error(`${fn}: numLayers must be a positive integer, got ${JSON.stringify(numLayers)}`);
+    throw new ArgumentError(`${fn}: numLayers must be a positive integer, got ${JSON.stringify(numLayers)}`);
   }
   if (norm !== undefined) {
-    if (!isModule(norm) || specOf(norm).URI !== LayerNorm.URI) throw new Error(`${fn}: norm must be a LayerNorm (from LayerNorm.create)`);
-    if (!uninitialized(norm)) throw new Error(`${fn}: norm must be uninitialized (as LayerNorm.create returns it)`);
+    if (!isModule(norm) || specOf(norm).URI !== LayerNorm.URI)
+      throw new ArgumentError(`${fn}: norm must be a LayerNorm (from LayerNorm.create)`);
+    if (!uninitialized(norm)) throw new ArgumentError(`${fn}: norm must be uninitialized (as LayerNorm.create returns it)`);
     const dModel = dModelOf(layer as never);
     const shape = (norm as unknown as LayerNorm<unknown>).normalizedShape;
     if (shape.length !== 1 || shape[0] !== dModel) {
-      throw new Error(`${fn}: norm must normalize the layer's dModel, [${dModel}], got normalizedShape [${shape.join(', ')}]`);
+      throw new ArgumentError(`${fn}: norm must normalize the layer's dModel, [${dModel}], got normalizedShape [${shape.join(', ')}]`);
     }
   }
 };

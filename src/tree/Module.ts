@@ -44,7 +44,16 @@ export { assertSameShape, zipWith, zipWithIndex } from './zip.js';
 export { traverseContexts } from './traverse.js';
 export { apply, applyWithState, runForward } from './forward.js';
 export { defineModule, type CreatableModuleDef, type CreatedLeaf, type ModuleDef, type ModuleOptions, type Self } from './defineModule.js';
-export { Foldable, FoldableWithIndex, Functor, FunctorWithIndex, Traversable, TraversableWithIndex, URI } from './instances.js';
+export {
+  Foldable,
+  FoldableWithIndex,
+  Functor,
+  FunctorWithIndex,
+  Traversable,
+  TraversableWithIndex,
+  URI,
+  type ModuleInstances,
+} from './instances.js';
 
 // -------------------------------------------------------------------------------------
 // pipeables (data-last, for pipe/flow): they infer the leaf type from the module they are piped

@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import type { PRNGKey } from '../random/PRNGKey.js';
+import { ArgumentError } from './ArgumentError.js';
 
 /** A shape: non-negative integer sizes, outermost first. @category constructors @since 0.1.0 */
 export type Shape = ReadonlyArray<number>;
@@ -117,11 +118,11 @@ const charge = (shape: Shape): void => {
 export const paramInit = <T>(shape: Shape, init: (shape: Shape) => (key: PRNGKey) => T, dtype: ParamDtype = 'float32'): ParamInit<T> => {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new Error(`paramInit: shape must hold non-negative integers, got [${shape.join(', ')}]`);
+      throw new ArgumentError(`paramInit: shape must hold non-negative integers, got [${shape.join(', ')}]`);
     }
   }
   if (!paramDtypes.includes(dtype)) {
-    throw new Error(`paramInit: dtype must be one of ${paramDtypes.join(', ')}, got ${JSON.stringify(dtype)}`);
+    throw new ArgumentError(`paramInit: dtype must be one of ${paramDtypes.join(', ')}, got ${JSON.stringify(dtype)}`);
   }
   if (budgets.length > 0) charge(shape);
   return { _tag: 'ParamInit', shape: [...shape], init, dtype };

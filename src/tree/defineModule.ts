@@ -10,12 +10,6 @@
  * @since 0.1.0
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Foldable2C } from 'fp-ts/lib/Foldable.js';
-import type { FoldableWithIndex2C } from 'fp-ts/lib/FoldableWithIndex.js';
-import type { Functor2C } from 'fp-ts/lib/Functor.js';
-import type { FunctorWithIndex2C } from 'fp-ts/lib/FunctorWithIndex.js';
-import type { Traversable2C } from 'fp-ts/lib/Traversable.js';
-import type { TraversableWithIndex2C } from 'fp-ts/lib/TraversableWithIndex.js';
 import {
   type AnySpec,
   type BufferField,
@@ -35,9 +29,9 @@ import {
 } from './Field.js';
 import { assertUsable, locate } from './forward.js';
 import { ModuleError } from './ModuleError.js';
-import { instances, type URI } from './instances.js';
+import { instances, type ModuleInstances } from './instances.js';
 import type { ParamInit } from './ParamInit.js';
-import { describeValue, isModule, type LeafInfo, type Rec, specOf } from './walk.js';
+import { describeValue, isModule, type Rec, specOf } from './walk.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -77,7 +71,7 @@ export type Self<U extends string, F extends Fields, A> = ModuleOf<ModuleSpec<U,
  * @category model
  * @since 0.1.0
  */
-export interface ModuleDef<S extends AnySpec> {
+export interface ModuleDef<S extends AnySpec> extends ModuleInstances<S> {
   /** The kind's spec, as carried by every record under `ModuleTag`. */
   readonly spec: S;
   readonly URI: S['URI'];
@@ -94,12 +88,6 @@ export interface ModuleDef<S extends AnySpec> {
    * stateful layers); for modules declared without `forwardWithState`, `[forward(m, ...), m]`.
    */
   readonly forwardWithState: <A extends Tensor>(m: ModuleOf<S, A>, ...inputs: InputOf<S>) => readonly [OutputOf<S>, ModuleOf<S, A>];
-  readonly Functor: Functor2C<URI, S>;
-  readonly FunctorWithIndex: FunctorWithIndex2C<URI, LeafInfo, S>;
-  readonly Foldable: Foldable2C<URI, S>;
-  readonly FoldableWithIndex: FoldableWithIndex2C<URI, LeafInfo, S>;
-  readonly Traversable: Traversable2C<URI, S>;
-  readonly TraversableWithIndex: TraversableWithIndex2C<URI, LeafInfo, S>;
 }
 
 /** A definition declared with a `create` option: `create(...args)` builds a new, uninitialized module. @category model @since 0.2.0 */

@@ -5,6 +5,7 @@
 export * from './Field.js';
 export * from './Module.js';
 export * from './ModuleError.js';
+export * from './ArgumentError.js';
 export * from './ParamInit.js';
 export * from './Show.js';
 export * from './Eq.js';

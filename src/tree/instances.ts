@@ -183,15 +183,25 @@ export const Traversable: Traversable2<URI> = all as unknown as Traversable2<URI
  */
 export const TraversableWithIndex: TraversableWithIndex2<URI, LeafInfo> = all as unknown as TraversableWithIndex2<URI, LeafInfo>;
 
-/** A definition's own instances: the shared ones, typed for its kind `S`. @internal */
-export const instances = <S extends AnySpec>(): {
+/**
+ * The fp-ts instances every definition carries, typed for its kind `S` (`Linear.Functor`, ...).
+ * @example
+ * import { nn } from 'parallax-ts'
+ * const shapes = nn.Linear.Functor.map(nn.Linear.create(2, 3), (p) => p.shape)
+ * @category instances
+ * @since 0.2.0
+ */
+export interface ModuleInstances<S extends AnySpec> {
   readonly Functor: Functor2C<URI, S>;
   readonly FunctorWithIndex: FunctorWithIndex2C<URI, LeafInfo, S>;
   readonly Foldable: Foldable2C<URI, S>;
   readonly FoldableWithIndex: FoldableWithIndex2C<URI, LeafInfo, S>;
   readonly Traversable: Traversable2C<URI, S>;
   readonly TraversableWithIndex: TraversableWithIndex2C<URI, LeafInfo, S>;
-} => {
+}
+
+/** A definition's own instances: the shared ones, typed for its kind `S`. @internal */
+export const instances = <S extends AnySpec>(): ModuleInstances<S> => {
   const typed = all as unknown as TraversableWithIndex2C<URI, LeafInfo, S>;
   return {
     Functor: typed,

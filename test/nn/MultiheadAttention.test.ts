@@ -19,6 +19,8 @@ import { checkGradients, expectClose, expectNoLeak, Holder, seeded, weightedSum 
 
 type Tensor = tf.Tensor;
 type MHA = MultiheadAttention<Tensor>;
+/** What `tf.profile` reports of each kernel run (name, input and output shapes, time). */
+type Kernels = Awaited<ReturnType<typeof tf.profile>>['kernels'];
 
 /** An MHA whose every non-empty leaf is deterministic, non-trivial data (biases too). */
 const build = (E: number, H: number, opts: Parameters<typeof MultiheadAttention.create>[2] = {}, seed = 1): MHA => {
@@ -310,6 +312,67 @@ describe('nn.MultiheadAttention', () => {
       'MultiheadAttention at the root module: expected query of shape [N, L, 4] or [L, 4], got [2, 3, 5]',
     );
     tf.dispose([x, ...toArray(m)]);
+  });
+
+  it('masks are never copied to [N, H, L, S]: a masked forward + backward runs at most one full-size kernel more than an unmasked one (the addition to the scores), the same kernels for any batch size, and leaks nothing', async () => {
+    // Cross-attention with L ≠ S, so that N·H·L·S (3·2·5·7 = 210) is no other tensor's size here.
+    const [E, H, L, S] = [8, 2, 5, 7];
+    const m = build(E, H);
+    /** The kernels of one forward + backward (gradient with respect to query, key and value), by tf.profile. */
+    const kernelsOf = async (N: number, options: AttentionOptions): Promise<Kernels> => {
+      const q = seeded([N, L, E], 90);
+      const kv = seeded([N, S, E], 91);
+      const before = tf.memory().numTensors;
+      const info = await tf.profile(() => {
+        const grads = tf.grads((a: Tensor, b: Tensor) => tf.sum(MultiheadAttention.forward(m, a, b, b, options)))([q, kv]);
+        tf.dispose(grads);
+        return [];
+      });
+      expect(tf.memory().numTensors, 'tensors leaked by a forward + backward').to.equal(before);
+      tf.dispose([q, kv]);
+      return info.kernels;
+    };
+    // Reshape and Identity are views of their input (no copy on the cpu and wasm backends).
+    const fullSize = (kernels: Kernels, N: number): string[] =>
+      kernels
+        .filter((k) => k.name !== 'Reshape' && k.name !== 'Identity')
+        .filter((k) => k.outputShapes.some((s) => s.reduce((a, b) => a * b, 1) === N * H * L * S))
+        .map((k) => k.name);
+    const N = 3;
+    const pad = tf.tensor2d(
+      [
+        [false, false, false, false, false, true, true],
+        [false, false, false, false, false, false, true],
+        [false, false, false, false, false, false, false],
+      ],
+      [N, S],
+      'bool',
+    );
+    const attnBool = tf.tensor2d(
+      Array.from({ length: L * S }, (_, i) => i % 4 === 1),
+      [L, S],
+      'bool',
+    );
+    const attnFloat = tf.mul(seeded([L, S], 92), 0.5);
+    const unmasked = fullSize(await kernelsOf(N, {}), N);
+    const cases: Array<[string, AttentionOptions]> = [
+      ['causal', { causal: true }],
+      ['keyPaddingMask', { keyPaddingMask: pad }],
+      ['causal + keyPaddingMask', { causal: true, keyPaddingMask: pad }],
+      ['bool attnMask [L, S] + causal + keyPaddingMask', { attnMask: attnBool, causal: true, keyPaddingMask: pad }],
+      ['float attnMask [L, S]', { attnMask: attnFloat }],
+    ];
+    for (const [what, options] of cases) {
+      const masked = fullSize(await kernelsOf(N, options), N);
+      expect(masked.length, `${what}: full-size kernels ${masked.join(', ')} vs unmasked ${unmasked.join(', ')}`).to.be.at.most(
+        unmasked.length + 1,
+      );
+    }
+    // The number of kernels does not grow with the batch (nothing is done per sample or per head).
+    const one = await kernelsOf(1, { causal: true });
+    const many = await kernelsOf(6, { causal: true });
+    expect(many.map((k) => k.name)).to.deep.equal(one.map((k) => k.name));
+    tf.dispose([pad, attnBool, attnFloat, ...toArray(m)]);
   });
 
   it('forward and attend leak no tensors', () => {

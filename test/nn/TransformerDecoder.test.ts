@@ -281,6 +281,49 @@ describe('nn.TransformerDecoderLayer / nn.TransformerDecoder', () => {
     tf.dispose([t, m, mp, ...leaves]);
   });
 
+  it('a memory of all padding: the cross-attention’s out_proj.bias gets a finite gradient matching finite differences; a step runs the same kernels for any batch size', async function () {
+    this.timeout(120000);
+    const { layer } = loadedLayer(true, 'gelu', 5);
+    const leaves = toArray(layer);
+    const paths = leafEntries(layer).map(([info]) => info.path);
+    const picked = ['multiheadAttn.out_proj.bias', 'multiheadAttn.out_proj.weight', 'selfAttn.out_proj.bias'].map((p) => paths.indexOf(p));
+    expect(picked.every((i) => i >= 0)).to.equal(true);
+    /** Sample 0's memory is all padding (its cross-attention output is out_proj.bias); the others' is not. */
+    const inputs = (N: number) => ({
+      t: seqTensor(seqValues(N, 3, E, 48)),
+      m: seqTensor(seqValues(N, 4, E, 49)),
+      mp: boolTensor(Array.from({ length: N }, (_, n) => [true, n === 0, n === 0, n === 0 || n === 2])),
+    });
+    const f =
+      (mp: Tensor) =>
+      (ti: Tensor, mi: Tensor, ...ps: Tensor[]): tf.Scalar => {
+        const replaced = leaves.map((leaf, i) => (picked.includes(i) ? ps[picked.indexOf(i)]! : leaf));
+        return weightedSum(
+          TransformerDecoderLayer.forward(fromArray(layer, replaced), ti, mi, { tgtIsCausal: true, memoryKeyPaddingMask: mp }),
+        );
+      };
+    const { t, m, mp } = inputs(2);
+    const xs = [t, m, ...picked.map((i) => leaves[i]!)];
+    const grads = tf.grads(f(mp))(xs);
+    for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite), 'finite gradient').to.equal(true);
+    tf.dispose(grads);
+    checkGradients(f(mp), xs, { samples: 4, h: 1e-2, rtol: 3e-3, atol: 3e-4 });
+    tf.dispose([t, m, mp]);
+    const kernelNames = async (N: number): Promise<string[]> => {
+      const { t, m, mp } = inputs(N);
+      const before = tf.memory().numTensors;
+      const info = await tf.profile(() => {
+        tf.dispose(tf.grads(f(mp))([t, m, ...picked.map((i) => leaves[i]!)]));
+        return [];
+      });
+      expect(tf.memory().numTensors, 'tensors leaked by a training step').to.equal(before);
+      tf.dispose([t, m, mp]);
+      return info.kernels.map((k) => k.name);
+    };
+    expect(await kernelNames(3)).to.deep.equal(await kernelNames(2));
+    tf.dispose(leaves);
+  });
+
   it('leaks no tensors', () => {
     const decoder = initialize(
       TransformerDecoder.create(TransformerDecoderLayer.create(E, H, { dimFeedforward: F }), 2, { norm: LayerNorm.create(E) }),

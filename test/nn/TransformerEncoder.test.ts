@@ -16,13 +16,13 @@ import { LayerNorm } from '../../src/nn/LayerNorm.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { Sequential } from '../../src/nn/Sequential.js';
 import { generateSquareSubsequentMask } from '../../src/nn/transformerAttention.js';
-import { TransformerEncoder } from '../../src/nn/TransformerEncoder.js';
+import { TransformerEncoder, type TransformerEncoderMasks } from '../../src/nn/TransformerEncoder.js';
 import { TransformerEncoderLayer } from '../../src/nn/TransformerEncoderLayer.js';
 import { bernoulli } from '../../src/random/bernoulli.js';
 import { newState, setMode } from '../../src/random/newState.js';
 import { key, type PRNGKey } from '../../src/random/PRNGKey.js';
 import { fromArray, leafEntries, toArray } from '../../src/tree/Module.js';
-import { checkGradients, expectClose, expectNoLeak, weightedSum } from './helpers.js';
+import { checkGradients, expectClose, expectNoLeak, seededValues, weightedSum } from './helpers.js';
 import {
   encoderLayerLayout,
   encoderLayerRef,
@@ -37,6 +37,8 @@ import {
 } from './transformerReference.js';
 
 type Tensor = tf.Tensor;
+/** What `tf.profile` reports of each kernel run (name, input and output shapes, time). */
+type Kernels = Awaited<ReturnType<typeof tf.profile>>['kernels'];
 
 const E = 16;
 const H = 4;
@@ -368,6 +370,129 @@ describe('nn.TransformerEncoderLayer / nn.TransformerEncoder', () => {
       checkGradients(f, [x, ...picked.map((i) => leaves[i]!)], { samples: 4, h: 1e-2, rtol: 3e-3, atol: 3e-4 });
       tf.dispose([x, pad, mask, ...leaves]);
     });
+
+    it('rows with no key to attend to: out_proj.bias (and the rest) get finite gradients that match finite differences, with isCausal or an explicit mask', function () {
+      this.timeout(120000);
+      const { model } = loadedEncoder(true, 'gelu', 4);
+      const x = seqTensor(seqValues(2, 4, E, 23));
+      // left padding under a causal mask: rows 0 and 1 of sample 0 have no key (their attention output is out_proj.bias)
+      const pad = boolTensor([
+        [true, true, false, false],
+        [false, false, false, false],
+      ]);
+      const causalMask = generateSquareSubsequentMask(4);
+      const leaves = toArray(model);
+      const paths = leafEntries(model).map(([info]) => info.path);
+      const picked = [
+        'layers.0.selfAttn.out_proj.bias',
+        'layers.0.selfAttn.out_proj.weight',
+        'layers.0.selfAttn.in_proj_bias',
+        'layers.1.selfAttn.out_proj.bias',
+      ].map((p) => paths.indexOf(p));
+      expect(picked.every((i) => i >= 0)).to.equal(true);
+      for (const masks of [
+        { isCausal: true, srcKeyPaddingMask: pad },
+        { mask: causalMask, srcKeyPaddingMask: pad },
+      ]) {
+        const f = (xi: Tensor, ...ps: Tensor[]): tf.Scalar => {
+          const replaced = leaves.map((leaf, i) => (picked.includes(i) ? ps[picked.indexOf(i)]! : leaf));
+          return weightedSum(TransformerEncoder.forward(fromArray(model, replaced), xi, masks));
+        };
+        const inputs = [x, ...picked.map((i) => leaves[i]!)];
+        const grads = tf.grads(f)(inputs);
+        for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite), 'finite gradient').to.equal(true);
+        tf.dispose(grads);
+        // Tolerances as in the test above (same step, same size of f).
+        checkGradients(f, inputs, { samples: 4, h: 1e-2, rtol: 3e-3, atol: 3e-4 });
+      }
+      tf.dispose([x, pad, causalMask, ...leaves]);
+    });
+  });
+
+  it('masks are never copied per sample or head: a training step runs the same kernels for any batch size, at most one full-size [N, H, L, S] kernel more per layer than without masks, and leaks nothing', async () => {
+    const { model } = loadedEncoder(true, 'gelu', 6);
+    const L = 5;
+    const leaves = toArray(model);
+    // Every parameter but the zero-size placeholders (q/k/v_proj_weight of a packed projection).
+    const trained = leaves.flatMap((leaf, i) => (leaf.size > 0 ? [i] : []));
+    /** The kernels of one forward + backward (input and every parameter), by tf.profile. */
+    const kernelsOf = async (
+      N: number,
+      masksOf: (N: number) => { masks: TransformerEncoderMasks; tensors: Tensor[] },
+    ): Promise<Kernels> => {
+      const x = seqTensor(seqValues(N, L, E, 24));
+      const { masks, tensors } = masksOf(N);
+      const before = tf.memory().numTensors;
+      const info = await tf.profile(() => {
+        const f = (xi: Tensor, ...ps: Tensor[]): tf.Scalar =>
+          weightedSum(
+            TransformerEncoder.forward(
+              fromArray(
+                model,
+                leaves.map((leaf, i) => ps[trained.indexOf(i)] ?? leaf),
+              ),
+              xi,
+              masks,
+            ),
+          );
+        tf.dispose(tf.grads(f)([x, ...trained.map((i) => leaves[i]!)]));
+        return [];
+      });
+      expect(tf.memory().numTensors, 'tensors leaked by a training step').to.equal(before);
+      tf.dispose([x, ...tensors]);
+      return info.kernels;
+    };
+    // Sample 0's first two rows have no key under causal masking: the dead-row path runs too.
+    const padding = (N: number): Tensor =>
+      boolTensor(Array.from({ length: N }, (_, n) => Array.from({ length: L }, (_, j) => n === 0 && j < 2)));
+    const variants: Array<[string, (N: number) => { masks: TransformerEncoderMasks; tensors: Tensor[] }]> = [
+      ['isCausal', () => ({ masks: { isCausal: true }, tensors: [] })],
+      [
+        'explicit causal mask',
+        () => {
+          const mask = generateSquareSubsequentMask(L);
+          return { masks: { mask }, tensors: [mask] };
+        },
+      ],
+      [
+        'explicit mask + padding',
+        (N) => {
+          const [mask, pad] = [generateSquareSubsequentMask(L), padding(N)];
+          return { masks: { mask, srcKeyPaddingMask: pad }, tensors: [mask, pad] };
+        },
+      ],
+      [
+        'isCausal + padding',
+        (N) => {
+          const pad = padding(N);
+          return { masks: { isCausal: true, srcKeyPaddingMask: pad }, tensors: [pad] };
+        },
+      ],
+    ];
+    // Reshape and Identity are views of their input (no copy on the cpu and wasm backends).
+    // With N = 3, L = S = 5, H = 4, E = 16, F = 32, no other tensor has N·H·L·S = 300 elements.
+    const fullSize = (kernels: Kernels, N: number): string[] =>
+      kernels
+        .filter((k) => k.name !== 'Reshape' && k.name !== 'Identity')
+        .filter((k) => k.outputShapes.some((s) => s.reduce((a, b) => a * b, 1) === N * H * L * L))
+        .map((k) => k.name);
+    const unmasked = fullSize(await kernelsOf(3, () => ({ masks: {}, tensors: [] })), 3);
+    for (const [what, masksOf] of variants) {
+      const [two, three] = [await kernelsOf(2, masksOf), await kernelsOf(3, masksOf)];
+      expect(three.length, `${what}: kernels at N = 3 vs N = 2`).to.equal(two.length);
+      expect(three.map((k) => k.name)).to.deep.equal(two.map((k) => k.name));
+      const masked = fullSize(three, 3);
+      expect(masked.length, `${what}: full-size kernels ${masked.join(', ')} vs unmasked ${unmasked.join(', ')}`).to.be.at.most(
+        unmasked.length + 2,
+      );
+    }
+    // A per-head mask is full size already; still nothing per sample or head.
+    const perHead = (N: number) => {
+      const mask = tf.tensor3d(seededValues(N * H * L * L, 25), [N * H, L, L]);
+      return { masks: { mask }, tensors: [mask] };
+    };
+    expect((await kernelsOf(3, perHead)).map((k) => k.name)).to.deep.equal((await kernelsOf(2, perHead)).map((k) => k.name));
+    tf.dispose(leaves);
   });
 
   it('leaks no tensors (forward with masks, fully masked rows, train mode)', () => {

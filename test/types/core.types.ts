@@ -185,3 +185,8 @@ const TwoInputs = defineModule('types-test/TwoInputs', {
 // @ts-expect-error a layer that needs two inputs cannot be chained
 nn.Sequential.create([nn.Linear.create(4, 8), TwoInputs.make({})]);
 export const uses2 = [withAttention, withUnknown];
+
+// a typed Sequential's instances keep its kind
+const seqShapes = nn.Sequential.Functor.map(seq, (t) => t.shape);
+const seqShapesCheck: typeof seqShapes extends nn.Sequential<ReadonlyArray<number>, infer _Ss> ? true : false = true;
+export const uses3 = [seqShapes, seqShapesCheck];
