@@ -40,8 +40,15 @@ export interface StateDictEntry<A> {
 
 type Rec = Record<string, unknown>;
 
-const childKey = (rename: StateDictKey | undefined, field: string, key: string, index: number | undefined): string => {
-  if (typeof rename === 'function') return rename(key, index ?? 0);
+const childKey = (
+  rename: StateDictKey | undefined,
+  field: string,
+  key: string,
+  index: number | undefined,
+  parent: AnyModule<unknown>,
+): string => {
+  if (typeof rename === 'function')
+    return (rename as (key: string, index: number, module: AnyModule<unknown>) => string)(key, index ?? 0, parent);
   const prefix = rename ?? field;
   const within = index === undefined ? key : `${index}.${key}`;
   return prefix === '' ? within : `${prefix}.${within}`;
@@ -85,7 +92,7 @@ const keysOf = (m: AnyModule<unknown>): string[] => {
     let k = key;
     for (let d = stack.length - 1; d > 0; d--) {
       const f = stack[d]!;
-      k = childKey(f.rename, f.field, k, f.index);
+      k = childKey(f.rename, f.field, k, f.index, stack[d - 1]!.m);
     }
     return k;
   };

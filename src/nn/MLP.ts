@@ -22,7 +22,7 @@
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
 import { reuse } from '../random/newState.js';
-import { constant, type FieldValues, submodule, submodules } from '../tree/Field.js';
+import { constant, submodule, submodules } from '../tree/Field.js';
 import { defineModule, type ModuleType } from '../tree/Module.js';
 import { activation, type ActivationName, ActivationNameCodec } from './Activation.js';
 import { configObject, DropoutRate, PositiveInt } from './configCodecs.js';
@@ -90,66 +90,48 @@ const fields = {
   finalActivation: constant<ActivationName>(),
 };
 
-/**
- * One declaration of the MLP kind, naming Linear `i` `<stride·i>.*` in state dicts. The naming hook
- * sees a child's key and index only, not the module, while the stride depends on whether the MLP
- * has dropout; so the kind has two declarations with one URI (one kind to forward, zip, load and
- * the registry), and a module carries the one its dropout rate calls for from `create` / `make`.
- */
-const declare = (stride: number) =>
-  defineModule('parallax-ts/nn/MLP', {
-    name: 'MLP',
-    fields,
-    stateDictKeys: { layers: (childKey: string, i: number): string => `${stride * i}.${childKey}` },
-    create: (sizes: ReadonlyArray<number>, options: MLPOptions = {}) => {
-      if (!Array.isArray(sizes) || sizes.length < 2) {
-        throw new ArgumentError(`MLP.create: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
+// PyTorch's `Sequential(Linear, act, Linear, …)` numbers Linear `i` `2i`; with dropout,
+// `Sequential(Linear, act, Dropout, Linear, …)`, `3i`.
+const MLPDef = defineModule('parallax-ts/nn/MLP', {
+  name: 'MLP',
+  fields,
+  stateDictKeys: { layers: (childKey, i, m) => `${(m.dropout.rate > 0 ? 3 : 2) * i}.${childKey}` },
+  create: (sizes: ReadonlyArray<number>, options: MLPOptions = {}) => {
+    if (!Array.isArray(sizes) || sizes.length < 2) {
+      throw new ArgumentError(`MLP.create: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
+    }
+    const act = options.activation ?? 'relu';
+    const finalAct = options.finalActivation ?? 'identity';
+    for (const [what, name] of [
+      ['activation', act],
+      ['finalActivation', finalAct],
+    ] as const) {
+      if (!ActivationNameCodec.is(name)) {
+        throw new ArgumentError(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${JSON.stringify(name)}`);
       }
-      const act = options.activation ?? 'relu';
-      const finalAct = options.finalActivation ?? 'identity';
-      for (const [what, name] of [
-        ['activation', act],
-        ['finalActivation', finalAct],
-      ] as const) {
-        if (!ActivationNameCodec.is(name)) {
-          throw new ArgumentError(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${JSON.stringify(name)}`);
-        }
-      }
-      return {
-        layers: sizes.slice(1).map((out, i) => Linear.create(sizes[i]!, out, { bias: options.bias ?? true })),
-        dropout: Dropout.create(options.dropout ?? 0),
-        activation: act,
-        finalActivation: finalAct,
-      };
-    },
-    forward: (m, x: Tensor) => {
-      const act = activation(m.activation);
-      const last = m.layers.length - 1;
-      return tf.tidy(() =>
-        m.layers.reduce((h, layer, i) => {
-          const y = Linear.forward(layer, h);
-          return i < last ? Dropout.forward(reuse(m.dropout, i), act(y)) : activation(m.finalActivation)(y);
-        }, x),
-      );
-    },
-    extraRepr: (m) =>
-      `sizes=[${[m.layers[0]?.inFeatures, ...m.layers.map((l) => l.outFeatures)].join(', ')}], activation=${m.activation}` +
-      (m.dropout.rate > 0 ? `, dropout=${m.dropout.rate}` : '') +
-      (m.finalActivation !== 'identity' ? `, finalActivation=${m.finalActivation}` : ''),
-  });
-
-/** `Sequential(Linear, act, Linear, …)`: no dropout. */
-const WithoutDropout = declare(2);
-/** `Sequential(Linear, act, Dropout, Linear, …)`. */
-const WithDropout = declare(3);
-const declarationFor = (rate: unknown) => (typeof rate === 'number' && rate > 0 ? WithDropout : WithoutDropout);
-
-const MLPDef = {
-  ...WithoutDropout,
-  create: (sizes: ReadonlyArray<number>, options: MLPOptions = {}) => declarationFor(options.dropout).create(sizes, options),
-  make: <A = never>(values: FieldValues<typeof fields, A>) =>
-    declarationFor((values as { readonly dropout?: { readonly rate?: unknown } } | null)?.dropout?.rate).make<A>(values),
-};
+    }
+    return {
+      layers: sizes.slice(1).map((out, i) => Linear.create(sizes[i]!, out, { bias: options.bias ?? true })),
+      dropout: Dropout.create(options.dropout ?? 0),
+      activation: act,
+      finalActivation: finalAct,
+    };
+  },
+  forward: (m, x: Tensor) => {
+    const act = activation(m.activation);
+    const last = m.layers.length - 1;
+    return tf.tidy(() =>
+      m.layers.reduce((h, layer, i) => {
+        const y = Linear.forward(layer, h);
+        return i < last ? Dropout.forward(reuse(m.dropout, i), act(y)) : activation(m.finalActivation)(y);
+      }, x),
+    );
+  },
+  extraRepr: (m) =>
+    `sizes=[${[m.layers[0]?.inFeatures, ...m.layers.map((l) => l.outFeatures)].join(', ')}], activation=${m.activation}` +
+    (m.dropout.rate > 0 ? `, dropout=${m.dropout.rate}` : '') +
+    (m.finalActivation !== 'identity' ? `, finalActivation=${m.finalActivation}` : ''),
+});
 
 /**
  * The `MLP` layer: `create(sizes, options?)` builds one (uninitialized, `sizes.length - 1` Linear

@@ -225,9 +225,11 @@ export declare const LeafTag: unique symbol;
  * - on a submodule or array field: a string, the key prefix in place of the field name, and `''`
  *   to splice the children's keys into this module's namespace (PyTorch's `Sequential`: `0.weight`
  *   rather than `layers.0.weight`);
- * - on a submodule or array field: a function `(childKey, index) => key` naming each of the child's
- *   keys (already in the child's own naming) inside this module; `index` is the array index (0 for a
- *   single submodule). PyTorch's `LSTM` stores layer `i`'s cell weights as `weight_ih_l{i}`.
+ * - on a submodule or array field: a function `(childKey, index, module) => key` naming each of the
+ *   child's keys (already in the child's own naming) inside this module; `index` is the array index
+ *   (0 for a single submodule), `module` this module (typed from its fields). PyTorch's `LSTM` stores
+ *   layer `i`'s cell weights as `weight_ih_l{i}`; an `MLP` names Linear `i` `2i` or `3i` by whether
+ *   it has dropout.
  *
  * @example
  * import { anyModules, buffer, defineModule, nn, param, submodules } from 'parallax-ts'
@@ -241,7 +243,7 @@ export declare const LeafTag: unique symbol;
  * @category model
  * @since 0.1.0
  */
-export type StateDictKey = string | ((childKey: string, index: number) => string);
+export type StateDictKey<M = never> = string | ((childKey: string, index: number, module: M) => string);
 
 /**
  * A module kind, at run time and at the type level: its URI (the kind's identity), name, field

@@ -121,7 +121,7 @@ export interface ModuleOptions<
   /** The text inside the parentheses when printed, e.g. `(m) => \`${m.inFeatures}, ${m.outFeatures}\``. */
   readonly extraRepr?: (m: Self<U, F, unknown>) => string;
   /** State-dict names of fields, where not the field's own (PyTorch's `running_mean`); see {@link StateDictKey}. */
-  readonly stateDictKeys?: { readonly [K in keyof F]?: StateDictKey };
+  readonly stateDictKeys?: { readonly [K in keyof F]?: StateDictKey<Self<U, F, unknown>> };
 }
 
 // -------------------------------------------------------------------------------------
