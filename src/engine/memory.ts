@@ -28,7 +28,8 @@ export const forEachTensor = (u: unknown, f: (t: tf.Tensor) => void): void => {
       onPath.delete(x.container);
     } else if (x instanceof tf.Tensor) {
       f(x);
-    } else if (typeof x === 'object' && x !== null) {
+    } else if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) {
+      // (typed arrays hold numbers only: not searched)
       if (onPath.has(x)) throw new TypeError('forEachTensor: the value holds itself (a cycle of arrays or records)');
       onPath.add(x);
       stack.push(new Leaving(x));
