@@ -21,3 +21,4 @@ export * as nn from './nn/index.js';
 export * as io from './io/index.js';
 export * as optim from './optim/index.js';
 export * as losses from './losses/index.js';
+export * from './compile/index.js';
