@@ -5,6 +5,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
+import { readTensors } from '../engine/trace.js';
 import { describeArgument, LossError } from './LossError.js';
 
 type Tensor = tf.Tensor;
@@ -117,4 +118,4 @@ export const reduceLosses = (losses: Tensor, reduction: Reduction): Tensor =>
  * @since 0.2.0
  */
 export const divideOrNaN = (numerator: tf.Scalar, denominator: tf.Scalar): tf.Scalar =>
-  denominator.dataSync()[0] === 0 ? tf.add(tf.mul(numerator, 0), NaN) : tf.div(numerator, denominator);
+  readTensors('branch', [denominator], ([d]) => d![0] === 0) ? tf.add(tf.mul(numerator, 0), NaN) : tf.div(numerator, denominator);

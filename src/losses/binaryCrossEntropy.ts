@@ -4,6 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
+import { readTensors } from '../engine/trace.js';
 import { checkBroadcastsTo, checkPair, optionalTensor } from './arguments.js';
 import { formatFloat32, LossError } from './LossError.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
@@ -89,9 +90,10 @@ export const binaryCrossEntropy = <R extends Reduction = 'mean'>(
 
 // PyTorch checks both on the CPU too; NaN fails, as there.
 const checkUnitInterval = (loss: string, argument: string, x: Tensor): void => {
-  const values = x.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= 0 && v <= 1)) throw new LossError(loss, argument, 'values in [0, 1]', `${formatFloat32(v)} at flat index ${i}`);
-  }
+  readTensors('check', [x], ([values]) => {
+    for (let i = 0; i < values!.length; i++) {
+      const v = values![i] as number;
+      if (!(v >= 0 && v <= 1)) throw new LossError(loss, argument, 'values in [0, 1]', `${formatFloat32(v)} at flat index ${i}`);
+    }
+  });
 };

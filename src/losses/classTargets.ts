@@ -6,6 +6,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
+import { readTensors } from '../engine/trace.js';
 import { formatShape } from '../tree/ModuleError.js';
 import { checkTensor, numberOption } from './arguments.js';
 import { describeArgument, LossError } from './LossError.js';
@@ -118,13 +119,14 @@ export const checkClassIndices = (loss: string, target: Tensor, layout: ClassLay
     const without = `input's ${formatShape(layout.shape)} without its class axis ${layout.classAxis}`;
     throw new LossError(loss, 'target', `${what} of shape ${formatShape(sampleShape)} (${without})`, describeArgument(target));
   }
-  const values = target.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v !== ignoreIndex && (v < 0 || v >= classes)) {
-      throw new LossError(loss, 'target', `class indices in [0, ${classes}) or ignoreIndex ${ignoreIndex}`, `${v} at flat index ${i}`);
+  readTensors('check', [target], ([values]) => {
+    for (let i = 0; i < values!.length; i++) {
+      const v = values![i] as number;
+      if (v !== ignoreIndex && (v < 0 || v >= classes)) {
+        throw new LossError(loss, 'target', `class indices in [0, ${classes}) or ignoreIndex ${ignoreIndex}`, `${v} at flat index ${i}`);
+      }
     }
-  }
+  });
 };
 
 /**

@@ -4,6 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
+import { readTensors } from '../engine/trace.js';
 import { checkSameShape, checkTensor, numberOption } from './arguments.js';
 import { describeArgument, formatFloat32, LossError } from './LossError.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
@@ -59,11 +60,12 @@ export const cosineEmbeddingLoss = <R extends Reduction = 'mean'>(
       describeArgument(y),
     );
   }
-  const labels = y.dataSync();
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 1 && labels[i] !== -1)
-      throw new LossError(loss, 'target', 'labels 1 or -1', `${formatFloat32(labels[i]!)} at flat index ${i}`);
-  }
+  readTensors('check', [y], ([labels]) => {
+    for (let i = 0; i < labels!.length; i++) {
+      const v = labels![i] as number;
+      if (v !== 1 && v !== -1) throw new LossError(loss, 'target', 'labels 1 or -1', `${formatFloat32(v)} at flat index ${i}`);
+    }
+  });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const margin = numberOption(loss, 'margin', options.margin, 0, Number.isFinite, 'a finite number');
   return tf.tidy(() => {

@@ -33,6 +33,7 @@
 import * as O from 'fp-ts/lib/Option.js';
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
+import { hostMapTensor } from '../engine/trace.js';
 import { ones, zeros } from '../init/constant.js';
 import { buffer, constant, context, type Context, type FieldValues, param } from '../tree/Field.js';
 import { defineModule, type ModuleType } from '../tree/Module.js';
@@ -188,9 +189,18 @@ const updatedStatistics = (
   m: Values<Tensor>,
   r: ReturnType<typeof normalize>,
 ): { readonly runningMean: Tensor; readonly runningVar: Tensor; readonly numBatchesTracked: Tensor } => {
-  const factor = m.momentum ?? 1 / (m.numBatchesTracked.dataSync()[0]! + 1);
+  // The cumulative average's factor comes from the counter's value (read on the host, and again by
+  // each replay of a compiled step).
+  const fromCount = (f: (n: number) => number): Tensor =>
+    hostMapTensor(
+      [m.numBatchesTracked],
+      ([n]) => Float32Array.of(f((n as Int32Array)[0]!)),
+      (v) => tf.tensor(v, [], 'float32'),
+    );
+  const factor = m.momentum ?? fromCount((n) => 1 / (n + 1));
+  const keep = m.momentum !== null ? 1 - m.momentum : fromCount((n) => 1 - 1 / (n + 1));
   const unbiased = tf.mul(r.variance!, r.count / (r.count - 1));
-  const mix = (old: Tensor, batch: Tensor): Tensor => tf.add(tf.mul(old, 1 - factor), tf.mul(batch, factor));
+  const mix = (old: Tensor, batch: Tensor): Tensor => tf.add(tf.mul(old, keep), tf.mul(batch, factor));
   return {
     runningMean: mix(m.runningMean, r.mean!),
     runningVar: mix(m.runningVar, unbiased),

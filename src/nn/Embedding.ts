@@ -13,6 +13,7 @@
  */
 import * as t from 'io-ts/lib/index.js';
 import { tf } from '../engine/backend.js';
+import { readTensors } from '../engine/trace.js';
 import type { Initializer } from '../init/Initializer.js';
 import { normal } from '../init/normal.js';
 import { constant, param } from '../tree/Field.js';
@@ -125,18 +126,19 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
   forward: (m, indices: Tensor) => {
     checkTensor(indices, 'int32', 'indices');
     if (indices.size > 0) {
-      const values = indices.dataSync();
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of values) {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (lo < 0 || hi >= m.numEmbeddings) {
-        throw new ModuleError(
-          `index ${lo < 0 ? lo : hi} out of range [0, ${m.numEmbeddings}) in indices of shape ${formatShape(indices.shape)}`,
-        );
-      }
+      readTensors('check', [indices], ([values]) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const v of values as Int32Array) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        if (lo < 0 || hi >= m.numEmbeddings) {
+          throw new ModuleError(
+            `index ${lo < 0 ? lo : hi} out of range [0, ${m.numEmbeddings}) in indices of shape ${formatShape(indices.shape)}`,
+          );
+        }
+      });
     }
     return tf.tidy(() => {
       const w = m.paddingIdx === null ? m.weight : blockRowGradient(m.weight, m.paddingIdx);

@@ -30,6 +30,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { hostMapTensor } from '../engine/trace.js';
 import { type CustomOp, runCustomOp, runKernel } from '../engine/customOp.js';
 import type { Pair, SidePadding } from './spatial.js';
 
@@ -174,27 +175,31 @@ export const conv2dOp = (x: Tensor, weight: Tensor, bias: Tensor | undefined, ar
     if (rowsA < ho || colsB < wo) return null;
     const mh = Math.ceil(kh / sh);
     const mw = Math.ceil(kw / sw);
-    const wv = filter.dataSync() as Float32Array; // [kH, kW, C, O]
     const phases = sh * sw;
-    const fv = new Float32Array(mh * mw * cOut * phases * cIn); // [mh, mw, O, (φh, φw, C)]
-    for (let a = 0; a < mh; a++) {
-      for (let b2 = 0; b2 < mw; b2++) {
-        for (let ph = 0; ph < sh; ph++) {
-          const p = ph + sh * (mh - 1 - a);
-          if (p >= kh) continue;
-          for (let pw = 0; pw < sw; pw++) {
-            const q = pw + sw * (mw - 1 - b2);
-            if (q >= kw) continue;
-            for (let c = 0; c < cIn; c++) {
-              const src = ((p * kw + q) * cIn + c) * cOut;
-              const dst = (a * mw + b2) * cOut * phases * cIn + (ph * sw + pw) * cIn + c;
-              for (let o = 0; o < cOut; o++) fv[dst + o * phases * cIn] = wv[src + o]!;
+    // A host computation from the filter's values (a compiled step redoes it with each step's filter).
+    const rearrange = ([filterValues]: ReadonlyArray<tf.backend_util.BackendValues>): Float32Array => {
+      const wv = filterValues as Float32Array; // [kH, kW, C, O]
+      const fv = new Float32Array(mh * mw * cOut * phases * cIn); // [mh, mw, O, (φh, φw, C)]
+      for (let a = 0; a < mh; a++) {
+        for (let b2 = 0; b2 < mw; b2++) {
+          for (let ph = 0; ph < sh; ph++) {
+            const p = ph + sh * (mh - 1 - a);
+            if (p >= kh) continue;
+            for (let pw = 0; pw < sw; pw++) {
+              const q = pw + sw * (mw - 1 - b2);
+              if (q >= kw) continue;
+              for (let c = 0; c < cIn; c++) {
+                const src = ((p * kw + q) * cIn + c) * cOut;
+                const dst = (a * mw + b2) * cOut * phases * cIn + (ph * sw + pw) * cIn + c;
+                for (let o = 0; o < cOut; o++) fv[dst + o * phases * cIn] = wv[src + o]!;
+              }
             }
           }
         }
       }
-    }
-    const combined = tf.tensor4d(fv, [mh, mw, cOut, phases * cIn]);
+      return fv;
+    };
+    const combined = hostMapTensor([filter], rearrange, (v) => tf.tensor4d(v as Float32Array, [mh, mw, cOut, phases * cIn]));
     const pad = [
       [0, 0],
       [mh - 1, rowsA - ho],

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { checkCount, checkFlag, checkNumber, checkOptions, NON_NEGATIVE, UNIT_OPEN } from './hyperparameters.js';
@@ -87,13 +88,25 @@ export const scaleByAdam = (options: ScaleByAdamOptions = {}): GradientTransform
         const t = checkCount('scaleByAdam', state.count) + 1;
         const mu = updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - b1), tf.mul(m, b1)));
         const nu = updateMoments(updates, state.nu, (g, v) => tf.add(tf.mul(tf.square(g), 1 - b2), tf.mul(v, b2)));
-        const c1 = 1 - b1 ** t;
-        const c2 = 1 - b2 ** t;
+        // Bias corrections from the counter, as scalars a compiled step recomputes from its state.
+        const c1 = fieldScalar(state, 'count', (n) => 1 - b1 ** (n + 1), tf.scalar);
+        const c2 = fieldScalar(state, 'count', (n) => 1 - b2 ** (n + 1), tf.scalar);
         const muHat = nesterov
-          ? zipActive(mu, updates, (m, g) => tf.add(tf.mul(tf.div(m, 1 - b1 ** (t + 1)), b1), tf.mul(tf.div(g, c1), 1 - b1)))
+          ? zipActive(mu, updates, (m, g) =>
+              tf.add(
+                tf.mul(
+                  tf.div(
+                    m,
+                    fieldScalar(state, 'count', (n) => 1 - b1 ** (n + 2), tf.scalar),
+                  ),
+                  b1,
+                ),
+                tf.mul(tf.div(g, c1), 1 - b1),
+              ),
+            )
           : zipActive(mu, mu, (m) => tf.div(m, c1));
         const out = zipActive(muHat, nu, (m, v) => tf.div(m, tf.add(tf.sqrt(tf.add(tf.div(v, c2), epsRoot)), eps)));
-        return [out, { count: t, mu, nu }];
+        return [out, withDerivedField({ count: t, mu, nu }, 'count', state, 'count', (n) => n + 1)];
       }),
   });
 };

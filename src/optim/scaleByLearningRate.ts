@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { type EmptyState, gradientTransformation, type GradientTransformation, stateless } from './GradientTransformation.js';
 import type { ScalarOrSchedule, Schedule } from './schedule.js';
 import { checkCount, checkFlag, checkLearningRate, checkNumber, checkOptions, show } from './hyperparameters.js';
@@ -66,8 +67,11 @@ export const scaleBySchedule = (stepSize: Schedule): GradientTransformation<Coun
     init: () => ({ count: 0 }),
     update: (updates, state) => {
       const count = checkCount('scaleBySchedule', state.count);
-      const s = scheduled('scaleBySchedule', 'stepSize', stepSize, count);
-      return [mapActive(updates, (g) => tf.mul(g, s)), { count: count + 1 }];
+      // The step size as a scalar a compiled step recomputes from its state's counter.
+      const s = fieldScalar(state, 'count', (n) => scheduled('scaleBySchedule', 'stepSize', stepSize, n), tf.scalar);
+      const scaled = mapActive(updates, (g) => tf.mul(g, s));
+      s.dispose();
+      return [scaled, withDerivedField({ count: count + 1 }, 'count', state, 'count', (n) => n + 1)];
     },
   });
 };

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { checkCount, checkNumber, checkOptions, UNIT } from './hyperparameters.js';
@@ -64,7 +65,7 @@ export const scaleByLion = (options: ScaleByLionOptions = {}): GradientTransform
         const count = checkCount('scaleByLion', state.count);
         const out = zipActive(updates, state.mu, (g, m) => tf.sign(tf.add(tf.mul(g, 1 - b1), tf.mul(m, b1))));
         const mu = updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - b2), tf.mul(m, b2)));
-        return [out, { count: count + 1, mu }];
+        return [out, withDerivedField({ count: count + 1, mu }, 'count', state, 'count', (n) => n + 1)];
       }),
   });
 };

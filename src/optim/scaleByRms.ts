@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
 import { checkCount, checkFlag, checkNumber, checkOptions, NON_NEGATIVE, UNIT, UNIT_OPEN } from './hyperparameters.js';
@@ -87,7 +88,7 @@ export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformat
     update: (updates, state) =>
       tidy((): readonly [Moments, ScaleByRmsState] => {
         const t = checkCount('scaleByRms', state.count) + 1;
-        const correction = biasCorrection ? 1 - decay ** t : 1;
+        const correction = biasCorrection ? fieldScalar(state, 'count', (n) => 1 - decay ** (n + 1), tf.scalar) : 1;
         const nu = updateMoments(updates, state.nu, (g, v) => tf.add(tf.mul(tf.square(g), 1 - decay), tf.mul(v, decay)));
         const mu = state.mu === null ? null : updateMoments(updates, state.mu, (g, m) => tf.add(tf.mul(g, 1 - decay), tf.mul(m, decay)));
         let variance = biasCorrection ? zipActive(nu, nu, (v) => tf.div(v, correction)) : nu;
@@ -97,7 +98,7 @@ export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformat
         const out = zipActive(updates, variance, (g, v) =>
           epsInSqrt ? tf.mul(g, tf.rsqrt(tf.add(v, eps))) : tf.div(g, tf.add(tf.sqrt(v), eps)),
         );
-        return [out, { count: t, nu, mu }];
+        return [out, withDerivedField({ count: t, nu, mu }, 'count', state, 'count', (n) => n + 1)];
       }),
   });
 };

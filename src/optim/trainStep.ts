@@ -21,6 +21,7 @@ import { isPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
 import { split } from '../random/split.js';
 import type { AnyModule } from '../tree/Field.js';
 import { fromArray, isModule, leafEntries, toArray } from '../tree/Module.js';
+import { compile, compileSelf, type Compiled, type CompileOptions } from '../compile/compile.js';
 import { applyUpdates } from './applyUpdates.js';
 import type { GradientTransformation, StateFor } from './GradientTransformation.js';
 import { checkTransformation, show } from './hyperparameters.js';
@@ -188,17 +189,26 @@ const checkState = (state: unknown): void => {
   if (typeof s.step !== 'number' || !Number.isSafeInteger(s.step) || s.step < 0) throw badState('step', 'a non-negative integer', s.step);
 };
 
+/** What the tensor part of a step returns (the same compiled or not). */
+interface StepCore<M, S> {
+  readonly params: M;
+  readonly optState: StateFor<S, M>;
+  readonly value: Tensor;
+  readonly metrics: Readonly<Record<string, Tensor | number>>;
+  /** With `nonFinite`: per trained parameter (`paths`), whether its gradient is finite. */
+  readonly finite: Tensor | null;
+  readonly paths: ReadonlyArray<string>;
+}
+
 /**
  * The loss (as a number) and, when it is finite, the paths of the trained parameters whose
  * gradient has a NaN or infinite element; one backend read for all gradients together.
  */
-const nonFiniteReport = (value: Tensor, grads: AnyModule<Tensor | null>): { readonly loss: number; readonly paths: string[] } => {
-  const loss = value.dataSync()[0]!;
-  if (!Number.isFinite(loss)) return { loss, paths: [] };
-  const active = leafEntries(grads).filter((e): e is readonly [(typeof e)[0], Tensor] => e[1] instanceof tf.Tensor);
-  if (active.length === 0) return { loss, paths: [] };
-  const flags = tf.tidy(() => tf.stack(active.map(([, g]) => tf.all(tf.isFinite(g)))).dataSync());
-  return { loss, paths: active.filter((_, i) => !flags[i]).map(([info]) => info.path) };
+const nonFiniteReport = (core: StepCore<unknown, unknown>): { readonly loss: number; readonly paths: string[] } => {
+  const loss = core.value.dataSync()[0]!;
+  if (!Number.isFinite(loss) || core.finite === null) return { loss, paths: [] };
+  const flags = core.finite.dataSync();
+  return { loss, paths: core.paths.filter((_, i) => !flags[i]) };
 };
 
 /**
@@ -266,60 +276,80 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
   );
   // Inside, the model is of no particular kind; the types are the caller's, kept by every step.
   const update = optimizer.update as (updates: Updates, state: unknown, params?: Updates) => readonly [Updates, StateFor<S, M>];
-  const step = (state: TrainState<M, S>, batch: B): readonly [TrainState<M, S>, Metrics] => {
-    checkState(state);
-    const [nextKey, stepKey] = split(state.key) as [PRNGKey, PRNGKey];
-    const [model] = newState(state.params, 'train')(stepKey);
-    const out = tidy(() => {
+  // The tensor part: gradients, optimizer, updates. It consumes nothing; `compile` records it.
+  const core = (params: M, model: M, optState: StateFor<S, M>, batch: B): StepCore<M, S> =>
+    tidy(() => {
       const { value, grads, aux } = vg(model, batch);
+      let finite: Tensor | null = null;
+      let paths: string[] = [];
       if (nonFinite !== undefined) {
-        const report = nonFiniteReport(value, grads as AnyModule<Tensor | null>);
-        // Nothing is computed from a bad step: the gradients are freed with this scope.
-        if (!Number.isFinite(report.loss) || report.paths.length > 0) {
-          return { bad: report, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
-        }
+        const active = leafEntries(grads as AnyModule<Tensor | null>).filter(
+          (e): e is readonly [(typeof e)[0], Tensor] => e[1] instanceof tf.Tensor,
+        );
+        paths = active.map(([info]) => info.path);
+        finite = active.length === 0 ? null : tf.stack(active.map(([, g]) => tf.all(tf.isFinite(g))));
       }
-      const [updates, optState] = update(grads as Updates, state.optState, model);
-      const applied = applyUpdates(state.params, updates as Updates<M>);
-      const params =
+      const [updates, nextOptState] = update(grads as Updates, optState, model);
+      const applied = applyUpdates(params, updates as Updates<M>);
+      const nextParams =
         aux.buffers.length === 0
           ? applied
           : (fromArray(
               applied,
               toArray(applied).map((x, i) => aux.buffers[i] ?? x),
             ) as unknown as M);
-      return { bad: undefined, params, optState, value, metrics: aux.metrics as Readonly<Record<string, Tensor | number>> };
+      const metrics = aux.metrics as Readonly<Record<string, Tensor | number>>;
+      return { params: nextParams, optState: nextOptState, value, metrics, finite, paths };
     });
-    if (out.bad !== undefined) {
-      const { loss: badLoss, paths } = out.bad;
-      if (nonFinite === 'throw') {
-        dispose([out.value, out.metrics]);
-        throw new NonFiniteError(state.step, badLoss, paths);
+  // The host part around it: keys, the step count, reading the loss and metrics, ownership.
+  const makeStep =
+    (runCore: typeof core) =>
+    (state: TrainState<M, S>, batch: B): readonly [TrainState<M, S>, Metrics] => {
+      checkState(state);
+      const [nextKey, stepKey] = split(state.key) as [PRNGKey, PRNGKey];
+      const [model] = newState(state.params, 'train')(stepKey);
+      const out = runCore(state.params, model, state.optState, batch);
+      const fresh = [out.value, out.metrics, out.finite];
+      if (nonFinite !== undefined) {
+        const report = nonFiniteReport(out as StepCore<unknown, unknown>);
+        if (!Number.isFinite(report.loss) || report.paths.length > 0) {
+          // Nothing computed from a bad step is kept: the input state goes on (or stays the caller's).
+          dispose([out.params, out.optState]);
+          if (nonFinite === 'throw') {
+            dispose(fresh);
+            throw new NonFiniteError(state.step, report.loss, report.paths);
+          }
+          const skippedMetrics: Record<string, number> = { loss: report.loss };
+          try {
+            for (const [name, x] of Object.entries(out.metrics)) skippedMetrics[name] = scalarOf(name, x);
+          } finally {
+            dispose(fresh);
+          }
+          skippedMetrics.skipped = 1;
+          return [{ params: state.params, optState: state.optState, key: nextKey, step: state.step + 1 }, skippedMetrics as Metrics];
+        }
       }
-      const skippedMetrics: Record<string, number> = { loss: badLoss };
+      const metrics: Record<string, number> = { loss: out.value.dataSync()[0]! };
       try {
-        for (const [name, x] of Object.entries(out.metrics)) skippedMetrics[name] = scalarOf(name, x);
-      } finally {
-        dispose([out.value, out.metrics]);
+        for (const [name, x] of Object.entries(out.metrics)) metrics[name] = scalarOf(name, x);
+        if (nonFinite === 'skip') metrics.skipped = 0;
+      } catch (e) {
+        // A bad metric fails the step: free its results and leave the input state as it was.
+        dispose([...fresh, out.params, out.optState]);
+        throw e;
       }
-      skippedMetrics.skipped = 1;
-      // Skipped: the very same params and optimizer state go on (nothing was consumed).
-      return [{ params: state.params, optState: state.optState, key: nextKey, step: state.step + 1 }, skippedMetrics as Metrics];
-    }
-    const metrics: Record<string, number> = { loss: out.value.dataSync()[0]! };
-    try {
-      for (const [name, x] of Object.entries(out.metrics)) metrics[name] = scalarOf(name, x);
-      if (nonFinite === 'skip') metrics.skipped = 0;
-    } catch (e) {
-      // A bad metric fails the step: free its results and leave the input state as it was.
-      dispose([out.value, out.metrics, out.params, out.optState]);
-      throw e;
-    }
-    dispose([out.value, out.metrics, state.params, state.optState]);
-    return [{ params: out.params, optState: out.optState, key: nextKey, step: state.step + 1 }, metrics as Metrics];
-  };
-  return Object.assign(step, {
+      dispose([...fresh, state.params, state.optState]);
+      return [{ params: out.params, optState: out.optState, key: nextKey, step: state.step + 1 }, metrics as Metrics];
+    };
+  const step = makeStep(core);
+  const extras = {
     init: (params: M, key: PRNGKey) => initTrainState(params, optimizer, key),
     optimizer,
-  });
+  };
+  // `compile(step)`: the tensor part is recorded and replayed; the host part stays as it is.
+  const compileStep = (compileOptions: CompileOptions): Compiled<TrainStep<M, B, S>> => {
+    const compiledCore = compile(core, compileOptions);
+    return Object.assign(makeStep(compiledCore), extras, { stats: compiledCore.stats, dispose: compiledCore.dispose });
+  };
+  return Object.assign(step, extras, { [compileSelf]: compileStep });
 };

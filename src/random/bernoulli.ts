@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
 import { uniformFloats } from './uniform.js';
@@ -47,5 +48,9 @@ export const bernoulli = (k: PRNGKey, p: number, shape: Shape = []): tf.Tensor =
     throw new RandomError('bernoulli', 'p', `p must be a probability in [0, 1], got ${describe(p)}`, p);
   }
   const n = shapeSize('bernoulli', shape);
-  return tf.tensor(bernoulliBytes(k, p, n), [...shape], 'bool');
+  return sampledTensor(
+    k,
+    (key) => bernoulliBytes(key, p, n),
+    (v) => tf.tensor(v, [...shape], 'bool'),
+  );
 };

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { noteDerivedKeys } from '../engine/trace.js';
 import { assertPRNGKey, makeKey, type PRNGKey } from './PRNGKey.js';
 import { describe } from './Shape.js';
 import { threefry2x32Blocks } from './threefry.js';
@@ -27,5 +28,7 @@ export const foldIn = (k: PRNGKey, data: number): PRNGKey => {
   const hi = new Uint32Array(1);
   const lo = new Uint32Array([data]);
   threefry2x32Blocks(k.data[0], k.data[1], hi, lo, hi, lo);
-  return makeKey(hi[0]!, lo[0]!, k.partitionable);
+  const out = makeKey(hi[0]!, lo[0]!, k.partitionable);
+  noteDerivedKeys(k, [out], (parent) => [foldIn(parent, data)]);
+  return out;
 };

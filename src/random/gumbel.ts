@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { shapeSize, type Shape } from './Shape.js';
 import { uniformFloats } from './uniform.js';
@@ -43,5 +44,10 @@ export const gumbelFloats = (k: PRNGKey, n: number): Float32Array => {
  */
 export const gumbel = (k: PRNGKey, shape: Shape): tf.Tensor => {
   assertPRNGKey('gumbel', 'key', k);
-  return tf.tensor(gumbelFloats(k, shapeSize('gumbel', shape)), [...shape], 'float32');
+  const n = shapeSize('gumbel', shape);
+  return sampledTensor(
+    k,
+    (key) => gumbelFloats(key, n),
+    (v) => tf.tensor(v, [...shape], 'float32'),
+  );
 };

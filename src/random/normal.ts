@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize, fillXorBits } from './bits.js';
 import { erfinvLogTerm, erfinvPolynomial } from './erfinv.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
@@ -78,5 +79,10 @@ export const normalFloats = (k: PRNGKey, n: number): Float32Array => {
  */
 export const normal = (k: PRNGKey, shape: Shape): tf.Tensor => {
   assertPRNGKey('normal', 'key', k);
-  return tf.tensor(normalFloats(k, shapeSize('normal', shape)), [...shape], 'float32');
+  const n = shapeSize('normal', shape);
+  return sampledTensor(
+    k,
+    (key) => normalFloats(key, n),
+    (v) => tf.tensor(v, [...shape], 'float32'),
+  );
 };

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize } from './bits.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe } from './Shape.js';
@@ -75,5 +76,9 @@ export const permutation = (k: PRNGKey, n: number): tf.Tensor => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
     throw new RandomError('permutation', 'n', `n must be an integer in [0, 2^31 - 1], got ${describe(n)}`, n);
   }
-  return tf.tensor(permutationValues(k, n), [n], 'int32');
+  return sampledTensor(
+    k,
+    (key) => permutationValues(key, n),
+    (v) => tf.tensor(v, [n], 'int32'),
+  );
 };

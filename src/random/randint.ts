@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize } from './bits.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
@@ -62,5 +63,9 @@ export const randint = (k: PRNGKey, shape: Shape, minval: number, maxval: number
   if (!(minval < maxval)) {
     throw new RandomError('randint', 'minval', `minval must be less than maxval, got minval=${minval}, maxval=${maxval}`, minval);
   }
-  return tf.tensor(randintValues(k, n, minval, maxval), [...shape], 'int32');
+  return sampledTensor(
+    k,
+    (key) => randintValues(key, n, minval, maxval),
+    (v) => tf.tensor(v, [...shape], 'int32'),
+  );
 };

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { noteDerivedKeys } from '../engine/trace.js';
 import { assertPRNGKey, makeKey, type PRNGKey } from './PRNGKey.js';
 import { RandomError } from './RandomError.js';
 import { describe } from './Shape.js';
@@ -61,5 +62,7 @@ export const split = (k: PRNGKey, n = 2): ReadonlyArray<PRNGKey> => {
     threefryIotaHalves(k0, k1, words);
     for (let i = 0; i < n; i++) keys[i] = makeKey(words[2 * i]!, words[2 * i + 1]!, false);
   }
-  return Object.freeze(keys);
+  const out = Object.freeze(keys);
+  noteDerivedKeys(k, out, (parent) => split(parent, n));
+  return out;
 };

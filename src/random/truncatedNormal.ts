@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { erf32 } from './erf.js';
 import { erfinv32 } from './erfinv.js';
 import { nextAfterF32 } from './float32.js';
@@ -83,5 +84,9 @@ export const truncatedNormal = (k: PRNGKey, lower: number, upper: number, shape:
   assertPRNGKey('truncatedNormal', 'key', k);
   checkTruncation('truncatedNormal', lower, upper);
   const n = shapeSize('truncatedNormal', shape);
-  return tf.tensor(truncatedNormalFloats(k, n, lower, upper), [...shape], 'float32');
+  return sampledTensor(
+    k,
+    (key) => truncatedNormalFloats(key, n, lower, upper),
+    (v) => tf.tensor(v, [...shape], 'float32'),
+  );
 };

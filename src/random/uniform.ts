@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize } from './bits.js';
 import { fmaf32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
@@ -134,5 +135,9 @@ export const uniform = (k: PRNGKey, shape: Shape, options?: UniformOptions): tf.
   const minval = options?.minval ?? 0;
   const maxval = options?.maxval ?? 1;
   checkBounds('uniform', 'minval', minval, 'maxval', maxval);
-  return tf.tensor(uniformFloats(k, size, minval, maxval), [...shape], 'float32');
+  return sampledTensor(
+    k,
+    (key) => uniformFloats(key, size, minval, maxval),
+    (v) => tf.tensor(v, [...shape], 'float32'),
+  );
 };
