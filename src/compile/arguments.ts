@@ -21,14 +21,12 @@ export interface FlatArguments {
    */
   readonly signature: string;
   readonly tensors: Tensor[];
-  readonly tensorPaths: string[];
   readonly keys: object[];
   /** Arrays, plain objects and module records, in walk order (index = position). */
   readonly containers: object[];
   /** Number leaves: value, and where (container index, property) so traced ones can be found. */
   readonly numbers: number[];
   readonly numberSlots: Array<readonly [number, string | number]>;
-  readonly numberPaths: string[];
 }
 
 const staticIds = new WeakMap<object, number>();
@@ -64,103 +62,130 @@ export const isWalked = (u: object): boolean => {
 const ownKeys = (o: object): Array<string | symbol> => Reflect.ownKeys(o);
 
 const MAX_NODES = 1 << 22;
+/** Marks the end of a container on the walk's stack. */
+const CLOSE: unique symbol = Symbol('close');
 
 /**
- * Flattens `args` (the compiled function's argument list). Throws a `CompileError` for cycles and
- * for trees larger than 2^22 nodes.
+ * Flattens `args` (the compiled function's argument list). Throws a `CompileError` naming the path
+ * for a disposed tensor, a cycle, or a tree of more than 2^22 nodes. Paths are only spelled out for
+ * errors: a walk runs on every call, so it builds no strings but the signature.
  */
 export const flattenArguments = (args: ReadonlyArray<unknown>): FlatArguments => {
-  const parts: string[] = [];
-  const out: FlatArguments = {
-    signature: '',
-    tensors: [],
-    tensorPaths: [],
-    keys: [],
-    containers: [],
-    numbers: [],
-    numberSlots: [],
-    numberPaths: [],
-  };
+  let signature = '';
+  const tensors: Tensor[] = [];
+  const keys: object[] = [];
+  const containers: object[] = [];
+  const numbers: number[] = [];
+  const numberSlots: Array<readonly [number, string | number]> = [];
   const onPath = new Set<object>();
-  // Entries: a value to visit (with its container slot), or a marker closing a container.
-  type Item =
-    { readonly value: unknown; readonly path: string; readonly slot: readonly [number, string | number] } | { readonly close: object };
-  const stack: Item[] = [{ value: args, path: 'args', slot: [-1, 0] }];
+  // Parallel stacks: the value, its container's index and its property there (-1: the argument list);
+  // a `CLOSE` value ends a container.
+  const values: unknown[] = [args];
+  const parents: number[] = [-1];
+  const props: Array<string | number> = [0];
+  const pathOf = (parent: number, prop: string | number): string => {
+    const parts: string[] = [];
+    let c = parent;
+    let p: string | number = prop;
+    while (c >= 0) {
+      parts.push(typeof p === 'number' ? `[${p}]` : `.${p}`);
+      const up = containerParents[c]!;
+      p = up[1];
+      c = up[0];
+    }
+    return `args${parts.reverse().join('')}`;
+  };
+  const containerParents: Array<readonly [number, string | number]> = [];
   let nodes = 0;
-  while (stack.length > 0) {
-    const item = stack.pop()!;
-    if ('close' in item) {
-      onPath.delete(item.close);
-      parts.push(')');
+  while (values.length > 0) {
+    const value = values.pop();
+    const parent = parents.pop()!;
+    const prop = props.pop()!;
+    if (value === CLOSE) {
+      onPath.delete(containers[parent]!);
+      signature += ')';
       continue;
     }
-    if (++nodes > MAX_NODES) throw new CompileError('argument', item.path, `arguments have more than ${MAX_NODES} nodes`);
-    const { value, path, slot } = item;
+    if (++nodes > MAX_NODES) throw new CompileError('argument', pathOf(parent, prop), `arguments have more than ${MAX_NODES} nodes`);
     switch (typeof value) {
       case 'number':
-        out.numbers.push(value);
-        out.numberSlots.push(slot);
-        out.numberPaths.push(path);
-        parts.push('n');
+        numbers.push(value);
+        numberSlots.push([parent, prop]);
+        signature += 'n';
         continue;
       case 'string':
-        parts.push(`s${JSON.stringify(value)}`);
+        signature += `s${value.length}:${value}`;
         continue;
       case 'boolean':
+        signature += value ? 't' : 'f';
+        continue;
       case 'undefined':
+        signature += 'u';
+        continue;
       case 'bigint':
-        parts.push(`${typeof value}:${String(value)}`);
+        signature += `b${value}`;
         continue;
       case 'symbol':
-        parts.push(`y${symbolId(value)}`);
+        signature += `y${symbolId(value)}`;
         continue;
       case 'function':
-        parts.push(`f${identity(value)}`);
+        signature += `f${identity(value)}`;
         continue;
     }
     if (value === null) {
-      parts.push('null');
+      signature += 'z';
       continue;
     }
     const o = value as object;
-    if (o instanceof tf.Tensor) {
-      if (o.isDisposed) throw new CompileError('argument', path, `the tensor at ${path} is disposed`);
-      out.tensors.push(o);
-      out.tensorPaths.push(path);
-      parts.push(`T${o.dtype}[${o.shape.join(',')}]`);
-      continue;
-    }
-    if (isPRNGKey(o)) {
-      out.keys.push(o);
-      parts.push(o.partitionable ? 'K' : 'k');
-      continue;
-    }
+    // Cheapest tests first: most nodes are records and arrays; tfjs's `instanceof Tensor` is a
+    // duck-typing function, so it only runs on objects of other classes.
     if (!isWalked(o)) {
-      parts.push(`o${identity(o)}`);
+      if (o instanceof tf.Tensor) {
+        if (o.isDisposed) throw new CompileError('argument', pathOf(parent, prop), `the tensor at ${pathOf(parent, prop)} is disposed`);
+        tensors.push(o);
+        signature += `T${o.dtype}${o.shape.length}:${o.shape.join(',')}`;
+      } else signature += `o${identity(o)}`;
       continue;
     }
-    if (onPath.has(o)) throw new CompileError('argument', path, `the argument at ${path} contains itself (a cycle)`);
+    if ((o as { _tag?: unknown })._tag === 'PRNGKey' && isPRNGKey(o)) {
+      keys.push(o);
+      signature += o.partitionable ? 'K' : 'k';
+      continue;
+    }
+    if (onPath.has(o)) {
+      throw new CompileError('argument', pathOf(parent, prop), `the argument at ${pathOf(parent, prop)} contains itself (a cycle)`);
+    }
     onPath.add(o);
-    const index = out.containers.length;
-    out.containers.push(o);
-    stack.push({ close: o });
+    const index = containers.length;
+    containers.push(o);
+    containerParents.push([parent, prop]);
+    values.push(CLOSE);
+    parents.push(index);
+    props.push(0);
     if (Array.isArray(o)) {
-      parts.push(`[${o.length}(`);
-      for (let i = o.length - 1; i >= 0; i--) stack.push({ value: o[i], path: `${path}[${i}]`, slot: [index, i] });
+      signature += `[${o.length}(`;
+      for (let i = o.length - 1; i >= 0; i--) {
+        values.push(o[i]);
+        parents.push(index);
+        props.push(i);
+      }
     } else {
-      const keys = ownKeys(o);
-      parts.push('{(');
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const k = keys[i]!;
+      const own = Reflect.ownKeys(o);
+      signature += `{${own.length}(`;
+      for (let i = own.length - 1; i >= 0; i--) {
+        const k = own[i]!;
         const v = (o as Record<string | symbol, unknown>)[k];
         if (typeof k === 'symbol') {
-          parts.push(`${symbolId(k)}=${(typeof v === 'object' && v !== null) || typeof v === 'function' ? `o${identity(v)}` : String(v)}`);
+          // Symbol-keyed values (a module's spec) are static, by identity.
+          signature += `${symbolId(k)}=${(typeof v === 'object' && v !== null) || typeof v === 'function' ? `o${identity(v)}` : String(v)};`;
         } else {
-          stack.push({ value: v, path: `${path}.${k}`, slot: [index, k] });
-          parts.push(JSON.stringify(k));
+          signature += `${k.length}:${k};`;
+          values.push(v);
+          parents.push(index);
+          props.push(k);
         }
       }
     }
   }
-  return { ...out, signature: parts.join(' ') };
+  return { signature, tensors, keys, containers, numbers, numberSlots };
 };

@@ -57,6 +57,14 @@ export type Op =
       frees: number[];
     }
   | {
+      /** A kernel that only re-labels its input's data: another reference to it. */
+      readonly k: 'alias';
+      readonly from: number;
+      readonly out: number;
+      readonly usesSlots: ReadonlyArray<number>;
+      frees: number[];
+    }
+  | {
       readonly k: 'read';
       readonly kind: 'check' | 'branch';
       readonly use: (values: ReadonlyArray<Values>) => unknown;
@@ -171,6 +179,12 @@ export const replay = (p: Program, args: FlatArguments, engine: Engine, disposeI
           live.push(s);
           checkShape(op.name, slots[s]!, out);
         }
+      } else if (op.k === 'alias') {
+        const id = slots[op.from]!.dataId;
+        backend.incRef(id);
+        slots[op.out]!.dataId = id;
+        alive[op.out] = 1;
+        live.push(op.out);
       } else if (op.k === 'host') {
         const slot = slots[op.out]!;
         slot.dataId = backend.write(op.values(ctx, backend, slots), slot.shape, slot.dtype);

@@ -13,6 +13,7 @@ import { setRecorder, type HostReadOp, type HostTensorOp, type Recorder } from '
 import { isPRNGKey } from '../random/PRNGKey.js';
 import { isWalked, type FlatArguments } from './arguments.js';
 import { CompileError } from './CompileError.js';
+import { fuse } from './fuse.js';
 import type { Derivation, KeyExpr, Op, Program, ResultNode, Slot } from './program.js';
 
 type Tensor = tfc.Tensor;
@@ -57,6 +58,7 @@ export class Recording implements Recorder {
   private readonly numberIndex = new Map<string, number>();
   private readonly tracedNumbers = new Set<number>();
   private readonly derivedFields = new Map<object, Map<string, { c: number; f: string; compute: (n: number) => number }>>();
+  private readonly aliasing = new Set<Extract<Op, { k: 'kernel' }>>();
   private depth = 0;
   private readsAllowed = 0;
   private pendingHost: { readonly op: HostTensorOp; slot: number } | undefined;
@@ -68,6 +70,8 @@ export class Recording implements Recorder {
     private readonly args: FlatArguments,
     private readonly backend: Backend,
     private readonly backendName: string,
+    /** Whether to fuse small arithmetic and alias re-labelling kernels (see `fuse.ts`). */
+    private readonly fusion = true,
   ) {
     this.inputSlots = args.tensors.map(() => -1);
     args.tensors.forEach((t, i) => {
@@ -194,7 +198,23 @@ export class Recording implements Recorder {
     ) as tfc.NamedTensorInfoMap;
     const infos = (Array.isArray(out) ? out : [out]) as tfc.TensorInfo[];
     const outs = infos.map((o) => this.newSlot(o.shape, o.dtype, o.dataId, PRODUCED));
-    this.ops.push({ k: 'kernel', name, fn: original, inputs, attrs: params.attrs ?? {}, outs, usesSlots: uses, frees: [] });
+    const op: Extract<Op, { k: 'kernel' }> = {
+      k: 'kernel',
+      name,
+      fn: original,
+      inputs,
+      attrs: params.attrs ?? {},
+      outs,
+      usesSlots: uses,
+      frees: [],
+    };
+    this.ops.push(op);
+    // Tensors are immutable, so a copy (`Identity`) and a re-label (`Reshape`, seen returning its
+    // input's data id) can both be replayed as another reference to the input's data.
+    const relabels = name === 'Reshape' && infos[0]?.dataId === this.slots[uses[0] ?? -1]?.dataId;
+    if ((name === 'Identity' || relabels) && uses.length === 1 && infos.length === 1 && infos[0]!.dtype === this.slots[uses[0]!]!.dtype) {
+      this.aliasing.add(op);
+    }
     return out;
   }
 
@@ -332,16 +352,17 @@ export class Recording implements Recorder {
       kept.push(op);
     }
     kept.reverse();
+    const ops = this.fusion ? fuse(kept, this.slots, escaping, this.aliasing) : kept;
     const lastUse = new Int32Array(this.slots.length).fill(-1);
-    kept.forEach((op, i) => {
+    ops.forEach((op, i) => {
       for (const s of op.usesSlots) lastUse[s] = i;
     });
-    kept.forEach((op, i) => {
-      const outs = op.k === 'kernel' ? op.outs : op.k === 'host' ? [op.out] : [];
+    ops.forEach((op, i) => {
+      const outs = op.k === 'kernel' ? op.outs : op.k === 'host' || op.k === 'alias' ? [op.out] : [];
       for (const s of outs) if (escaping[s] === 0 && lastUse[s] < 0) op.frees.push(s);
     });
     this.slots.forEach((_, s) => {
-      if (this.kinds[s] === PRODUCED && escaping[s] === 0 && lastUse[s]! >= 0) kept[lastUse[s]!]!.frees.push(s);
+      if (this.kinds[s] === PRODUCED && escaping[s] === 0 && lastUse[s]! >= 0) ops[lastUse[s]!]!.frees.push(s);
     });
     const disposesInputs: number[] = [];
     this.args.tensors.forEach((t, i) => {
@@ -356,7 +377,7 @@ export class Recording implements Recorder {
       slots: this.slots,
       inputSlots: this.inputSlots,
       constants: this.constants,
-      ops: kept,
+      ops,
       result: nodes,
       keyExprs: this.keyExprs,
       derivations: this.derivations,

@@ -56,7 +56,7 @@ const expectSameSteps = <M extends AnyModule<Tensor>, B, S>(
   let b = fast.init(makeModel(), random.key(7));
   const before = tf.memory().numTensors;
   for (let i = 0; i < steps; i++) {
-    const x = tf.tidy(() => batch(i));
+    const x = tf.tidy(() => batch(i) as tf.TensorContainer) as B;
     const [nextA, metricsA] = plain(a, x);
     const [nextB, metricsB] = fast(b, x);
     dispose(x);

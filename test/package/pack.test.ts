@@ -120,7 +120,7 @@ console.log(JSON.stringify({ a: keyData(a), isModule: isModule(nn.Linear.create(
     expect(out.isModule).to.equal(true);
   });
 
-  it('what the root exports is also on a subpath: engine, init (initialize), grad, tree', () => {
+  it('what the root exports is also on a subpath: engine, init (initialize), grad, tree, compile', () => {
     writeFileSync(
       join(project, 'subpaths.mjs'),
       `import * as root from 'parallax-ts';
@@ -129,8 +129,9 @@ import * as init from 'parallax-ts/init';
 import * as grad from 'parallax-ts/grad';
 import * as tree from 'parallax-ts/tree';
 import * as random from 'parallax-ts/random';
+import * as compile from 'parallax-ts/compile';
 const namespaces = new Set(['random', 'init', 'nn', 'io', 'optim', 'losses', 'default', '__esModule']);
-const everywhere = [engine, init, grad, tree, random];
+const everywhere = [engine, init, grad, tree, random, compile];
 const missing = Object.keys(root).filter((k) => !namespaces.has(k) && !everywhere.some((m) => m[k] === root[k]));
 console.log(JSON.stringify({ missing, backend: await engine.ready({ backend: 'wasm' }), active: engine.getBackend(), wasmPaths: typeof engine.setWasmPaths }));
 `,

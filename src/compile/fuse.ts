@@ -1,0 +1,142 @@
+/**
+ * Rewrites of a recorded program that keep its results bit for bit and cost less to replay:
+ *
+ * - **aliases**: a kernel that only re-labels its input's data (`Identity`, `Reshape`: recorded
+ *   returning the very data id it got) becomes a reference count increment.
+ * - **fused arithmetic**: a tree of small float32 `Add`/`Sub`/`Multiply`/`RealDiv` kernels (operands
+ *   of the output's shape or single values; intermediates used once) becomes one host loop. Each
+ *   operation is rounded to float32 as the kernel rounds it (`Math.fround` of the float64 result is
+ *   the IEEE float32 result for these four: float64 holds a float32 product exactly, and float64
+ *   has more than 2·24 + 2 bits, so rounding sums and quotients twice never differs from once), so
+ *   the fused values equal the kernels' values bit for bit — NaN payloads aside (every NaN stays a
+ *   NaN). Only where dispatch dominates: a kernel call costs ~2 µs on wasm, a fused element a few ns,
+ *   and the kernels' SIMD loops win on large tensors (`FUSE_MAX_SIZE`).
+ *
+ * @since 0.2.0
+ */
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { Op, Slot } from './program.js';
+
+type Values = tfc.backend_util.BackendValues;
+
+/** Largest output fused into a host loop (elements); above it the backend's kernels are faster. */
+export const FUSE_MAX_SIZE = 2048;
+
+const ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number>> = {
+  Add: (a, b) => Math.fround(a + b),
+  Sub: (a, b) => Math.fround(a - b),
+  Multiply: (a, b) => Math.fround(a * b),
+  RealDiv: (a, b) => Math.fround(a / b),
+};
+
+/** An expression over input slots: a leaf reads slot `s` (broadcast when it holds one value). */
+type Expr = { readonly leaf: number } | { readonly f: (a: number, b: number) => number; readonly a: Expr; readonly b: Expr };
+
+type KernelOp = Extract<Op, { k: 'kernel' }>;
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Whether `op` is arithmetic this pass can fuse: float32, small, each operand the output's shape or one value. */
+const fusable = (op: Op, slots: ReadonlyArray<Slot>): op is KernelOp => {
+  if (op.k !== 'kernel' || ARITHMETIC[op.name] === undefined || op.outs.length !== 1 || op.usesSlots.length !== 2) return false;
+  const out = slots[op.outs[0]!]!;
+  if (out.dtype !== 'float32' || out.size > FUSE_MAX_SIZE) return false;
+  return op.usesSlots.every((s) => {
+    const x = slots[s]!;
+    return x.dtype === 'float32' && (x.size === 1 || sameShape(x.shape, out.shape));
+  });
+};
+
+/** The two operand slots of a binary kernel, in the kernel's order (`a`, `b`). */
+const operands = (op: KernelOp, slots: ReadonlyArray<Slot>): readonly [number, number] => {
+  const inputs = op.inputs as Record<string, Slot>;
+  return [slots.indexOf(inputs.a!), slots.indexOf(inputs.b!)];
+};
+
+/** Leaves of `e` (distinct slots, in first-use order). */
+const leavesOf = (e: Expr, into: number[]): number[] => {
+  if ('leaf' in e) {
+    if (!into.includes(e.leaf)) into.push(e.leaf);
+  } else {
+    leavesOf(e.a, into);
+    leavesOf(e.b, into);
+  }
+  return into;
+};
+
+/** An evaluator of `e` at element `i` over each leaf's current values (a leaf of one value broadcasts). */
+const evaluator = (e: Expr, leaves: ReadonlyArray<number>, values: Array<Float32Array>): ((i: number) => number) => {
+  if ('leaf' in e) {
+    const k = leaves.indexOf(e.leaf);
+    return (i) => {
+      const v = values[k]!;
+      return v.length === 1 ? v[0]! : v[i]!;
+    };
+  }
+  const a = evaluator(e.a, leaves, values);
+  const b = evaluator(e.b, leaves, values);
+  const f = e.f;
+  return (i) => f(a(i), b(i));
+};
+
+/**
+ * The program's ops with aliases and fused arithmetic. `escaping`: slots the result holds (never
+ * inlined away). Slots inlined into a fused op are no longer produced; the caller computes
+ * lifetimes afterwards.
+ */
+export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escaping: Uint8Array, aliasing: ReadonlySet<KernelOp>): Op[] => {
+  const uses = new Int32Array(slots.length);
+  for (const op of ops) for (const s of op.usesSlots) uses[s]! += 1;
+  // Expressions of fusable ops whose single use may inline them, by output slot.
+  const pending = new Map<number, { readonly expr: Expr; readonly op: KernelOp }>();
+  const inlined = new Set<Op>();
+  const exprOf = new Map<KernelOp, Expr>();
+  for (const op of ops) {
+    if (!fusable(op, slots)) continue;
+    const [sa, sb] = operands(op, slots);
+    const take = (s: number): Expr => {
+      const p = pending.get(s);
+      if (p === undefined) return { leaf: s };
+      pending.delete(s);
+      inlined.add(p.op);
+      return p.expr;
+    };
+    const expr: Expr = { f: ARITHMETIC[op.name]!, a: take(sa), b: sa === sb ? { leaf: sb } : take(sb) };
+    exprOf.set(op, expr);
+    const out = op.outs[0]!;
+    if (uses[out] === 1 && escaping[out] === 0) pending.set(out, { expr, op });
+  }
+  const out: Op[] = [];
+  for (const op of ops) {
+    if (inlined.has(op)) continue;
+    if (op.k === 'kernel' && aliasing.has(op)) {
+      out.push({ k: 'alias', from: op.usesSlots[0]!, out: op.outs[0]!, usesSlots: [op.usesSlots[0]!], frees: [] });
+      continue;
+    }
+    const expr = op.k === 'kernel' ? exprOf.get(op) : undefined;
+    if (op.k !== 'kernel' || expr === undefined || 'leaf' in expr || ('leaf' in expr.a && 'leaf' in expr.b)) {
+      out.push(op);
+      continue;
+    }
+    const leaves = leavesOf(expr, []);
+    const target = slots[op.outs[0]!]!;
+    const n = target.size;
+    // Built once: each replay refills `current` with the leaves' values.
+    const current: Float32Array[] = leaves.map(() => new Float32Array(0));
+    const at = evaluator(expr, leaves, current);
+    out.push({
+      k: 'host',
+      what: `fused ${op.name}`,
+      usesSlots: leaves,
+      out: op.outs[0]!,
+      frees: [],
+      values: (_ctx, backend, all) => {
+        for (let k = 0; k < leaves.length; k++) current[k] = backend.readSync(all[leaves[k]!]!.dataId) as Float32Array;
+        const result = new Float32Array(n);
+        for (let i = 0; i < n; i++) result[i] = at(i);
+        return result as Values;
+      },
+    });
+  }
+  return out;
+};

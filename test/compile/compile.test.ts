@@ -1,0 +1,206 @@
+/**
+ * `compile`'s contract beyond exactness: what it records anew, what it refuses, ownership, memory,
+ * check mode, and falling back where a replay cannot be faithful.
+ */
+import { expect } from 'chai';
+import { compile, CompileError, dispose, initialize, losses, nn, optim, random, ready, tf } from '../../src/index.js';
+
+type Tensor = tf.Tensor;
+const values = (t: Tensor): number[] => Array.from(t.dataSync());
+
+describe('compile', () => {
+  it('replays with the new call’s tensors and records anew for a new shape, dtype or static value', () => {
+    const f = compile((x: Tensor, scale: number) => tf.mul(tf.add(x, 1), scale));
+    const a = f(tf.tensor1d([1, 2]), 3);
+    const b = f(tf.tensor1d([5, -1]), 3);
+    expect(values(a)).to.deep.equal([6, 9]);
+    expect(values(b)).to.deep.equal([18, 0]); // (5 + 1)·3, (−1 + 1)·3: the second call's data
+    expect(f.stats()).to.deep.include({ recordings: 1, replays: 1 });
+    const c = f(tf.tensor1d([1, 2, 3]), 3); // new shape
+    const d = f(tf.tensor1d([1, 2]), 10); // new static number
+    const e = f(tf.tensor1d([1, 2], 'int32'), 3); // new dtype
+    expect(values(c)).to.deep.equal([6, 9, 12]);
+    expect(values(d)).to.deep.equal([20, 30]);
+    expect(values(e)).to.deep.equal([6, 9]);
+    expect(f.stats()).to.deep.include({ recordings: 4, replays: 1, cached: 4 });
+    dispose([a, b, c, d, e]);
+    f.dispose();
+    expect(f.stats().cached).to.equal(0);
+  });
+
+  it('keeps at most cacheSize recordings, least recently used dropped, and frees their constants', () => {
+    const before = tf.memory();
+    const f = compile((x: Tensor) => tf.add(x, tf.tensor1d([0.5, 0.25]).sum()), { cacheSize: 2 });
+    const call = (n: number) => {
+      const x = tf.ones([n]);
+      f(x).dispose();
+      x.dispose();
+    };
+    for (const n of [1, 2, 3, 1]) call(n);
+    // [1] was dropped when [3] came, so the last call recorded again.
+    expect(f.stats()).to.deep.include({ recordings: 4, replays: 0, cached: 2 });
+    call(3);
+    expect(f.stats()).to.deep.include({ replays: 1 });
+    f.dispose();
+    expect(tf.memory().numBytes).to.equal(before.numBytes);
+  });
+
+  it('disposes exactly the arguments the step disposed, and passes through arguments it returned', () => {
+    const f = compile((consumed: Tensor, kept: Tensor) => {
+      const y = tf.add(consumed, kept);
+      consumed.dispose();
+      return { y, kept };
+    });
+    const k = tf.scalar(2);
+    f(tf.scalar(1), k).y.dispose();
+    const c = tf.scalar(5);
+    const out = f(c, k);
+    expect(c.isDisposed).to.equal(true);
+    expect(out.kept).to.equal(k);
+    expect(k.isDisposed).to.equal(false);
+    expect(values(out.y)).to.deep.equal([7]);
+    dispose([out.y, k]);
+  });
+
+  it('keeps tf.memory() flat over 1,000 compiled training steps (Adam, dropout, BatchNorm)', function () {
+    this.timeout(120_000);
+    const net = initialize(
+      nn.Sequential.create([
+        nn.Linear.create(8, 16),
+        nn.BatchNorm1d.create(16),
+        nn.ReLU.create(),
+        nn.Dropout.create(0.2),
+        nn.Linear.create(16, 2),
+      ]),
+    )(random.key(0));
+    const step = compile(
+      optim.trainStep({
+        loss: (m: typeof net, b: { x: Tensor; y: Tensor }) => {
+          const [out, model] = nn.Sequential.forwardWithState(m, b.x);
+          return { loss: losses.crossEntropy(out, b.y), model };
+        },
+        optimizer: optim.adam(1e-3),
+      }),
+    );
+    const batch = { x: random.normal(random.key(1), [32, 8]), y: random.randint(random.key(2), [32], 0, 2) };
+    let state = step.init(net, random.key(3));
+    [state] = step(state, batch);
+    const before = tf.memory();
+    for (let i = 0; i < 1000; i++) [state] = step(state, batch);
+    const after = tf.memory();
+    expect(after.numTensors).to.equal(before.numTensors);
+    expect(after.numBytes).to.equal(before.numBytes);
+    expect(after.numDataBuffers).to.equal(before.numDataBuffers);
+    expect(step.stats()).to.deep.include({ recordings: 1, replays: 1000 });
+    expect(state.step).to.equal(1001);
+    const [adamState] = state.optState as unknown as [{ count: number }];
+    expect(adamState.count).to.equal(1001);
+    dispose([state.params, state.optState, batch]);
+    step.dispose();
+  });
+
+  it('refuses a step that reads tensor values while it is recorded, freeing what it made', () => {
+    const before = tf.memory().numTensors;
+    const f = compile((x: Tensor) => tf.mul(x, x.sum().dataSync()[0]!));
+    const x = tf.ones([3]);
+    expect(() => f(x)).to.throw(CompileError, /reads tensor values/);
+    try {
+      f(x);
+    } catch (e) {
+      expect((e as CompileError).reason).to.equal('read');
+    }
+    x.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('check mode finds a step that depends on something it does not trace', () => {
+    let scale = 1;
+    const f = compile((x: Tensor) => tf.mul(x, scale), { check: true });
+    const x = tf.ones([2]);
+    f(x).dispose();
+    f(x).dispose(); // same scale: the replay agrees
+    scale = 2;
+    expect(() => f(x)).to.throw(CompileError, /differs from the step at result/);
+    // Without check mode the closure's value stays frozen at the recording (documented).
+    const g = compile((t: Tensor) => tf.mul(t, scale));
+    g(x).dispose();
+    scale = 3;
+    const y = g(x);
+    expect(values(y)).to.deep.equal([2, 2]);
+    dispose([x, y]);
+  });
+
+  it('runs the step itself under a gradient tape, so that it can be differentiated', () => {
+    const f = compile((x: Tensor) => tf.sum(tf.square(x)));
+    f(tf.ones([2])).dispose();
+    const x = tf.tensor1d([1, 3]);
+    const grads = tf.grad((t: Tensor) => f(t))(x);
+    expect(values(grads)).to.deep.equal([2, 6]);
+    expect(f.stats().fallbacks).to.equal(1);
+    dispose([x, grads]);
+  });
+
+  it('falls back to the step when a recorded host decision changes (a mean over no targets)', () => {
+    const f = compile((x: Tensor, t: Tensor) => losses.crossEntropy(x, t, { ignoreIndex: 0 }));
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 1],
+    ]);
+    f(x, tf.tensor1d([1, 1], 'int32')).dispose();
+    const replayed = f(x, tf.tensor1d([1, 0], 'int32'));
+    const allIgnored = f(x, tf.tensor1d([0, 0], 'int32')); // PyTorch: NaN
+    expect(values(replayed)[0]).to.be.closeTo(Math.log(1 + Math.exp(-1)), 1e-6);
+    expect(Number.isNaN(values(allIgnored)[0])).to.equal(true);
+    expect(f.stats()).to.deep.include({ recordings: 1, replays: 1, fallbacks: 1 });
+    dispose([x, replayed, allIgnored]);
+  });
+
+  it('still validates each call’s data: bad class indices get the loss’s error on a replay', () => {
+    const f = compile((x: Tensor, t: Tensor) => losses.crossEntropy(x, t));
+    const x = tf.zeros([2, 3]);
+    f(x, tf.tensor1d([0, 2], 'int32')).dispose();
+    const before = tf.memory().numTensors;
+    expect(() => f(x, tf.tensor1d([0, 7], 'int32'))).to.throw(losses.LossError, /7 at flat index 1/);
+    expect(tf.memory().numTensors).to.equal(before + 1); // only the bad target itself
+  });
+
+  it('names a bad argument: a disposed tensor, a cycle, bad options', () => {
+    const f = compile((x: { t: Tensor }) => tf.neg(x.t));
+    const t = tf.ones([1]);
+    t.dispose();
+    expect(() => f({ t })).to.throw(CompileError, /args\[0\]\.t is disposed/);
+    const cyclic: { t: Tensor; self?: unknown } = { t: tf.ones([1]) };
+    cyclic.self = cyclic;
+    expect(() => f(cyclic)).to.throw(CompileError, /cycle/);
+    cyclic.t.dispose();
+    expect(() => compile((x: Tensor) => x, { cacheSize: 0 })).to.throw(CompileError, /cacheSize/);
+    expect(() => compile(3 as unknown as () => void)).to.throw(CompileError, /needs a function/);
+  });
+
+  it('keys: a replay derives dropout masks from the new call’s key as the step does', () => {
+    const f = compile((k: random.PRNGKey) => {
+      const [a, b] = random.split(k);
+      return { mask: random.bernoulli(a!, 0.5, [16]), next: random.foldIn(b!, 3) };
+    });
+    f(random.key(0)).mask.dispose();
+    const got = f(random.key(1));
+    const [a, b] = random.split(random.key(1));
+    const want = random.bernoulli(a!, 0.5, [16]);
+    expect(values(got.mask)).to.deep.equal(values(want));
+    expect(got.next.data).to.deep.equal(random.foldIn(b!, 3).data);
+    expect(f.stats().replays).to.equal(1);
+    dispose([got.mask, want]);
+  });
+
+  it('records on the backend it runs on: switching backends records again', async () => {
+    const f = compile((x: Tensor) => tf.exp(x));
+    await ready('cpu');
+    f(tf.ones([2])).dispose();
+    await ready('wasm');
+    const y = f(tf.zeros([2]));
+    expect(values(y)).to.deep.equal([1, 1]);
+    expect(f.stats().recordings).to.equal(2);
+    y.dispose();
+    await ready('cpu');
+  });
+});
