@@ -84,6 +84,8 @@ export const cappedFailure = <A>(u: unknown, c: t.Context, message?: string): t.
  */
 export const isDroppedError = (e: t.ValidationError): boolean => e === droppedError;
 
+// The codecs below are built by calls at the top level, which a bundler keeps even when unused
+// unless told they are pure (`/*#__PURE__*/`): an app that uses one layer then carries only its codecs.
 const integerCodec = (name: string, ok: (n: number) => boolean): t.Type<number, number, unknown> =>
   new t.Type<number, number, unknown>(
     name,
@@ -101,7 +103,7 @@ const integerCodec = (name: string, ok: (n: number) => boolean): t.Type<number, 
  * @category codecs
  * @since 0.1.0
  */
-export const PositiveInt: t.Type<number, number, unknown> = integerCodec('a positive integer', (n) => n >= 1);
+export const PositiveInt: t.Type<number, number, unknown> = /*#__PURE__*/ integerCodec('a positive integer', (n) => n >= 1);
 
 /**
  * An integer ≥ 0 (padding, optional sizes).
@@ -111,7 +113,7 @@ export const PositiveInt: t.Type<number, number, unknown> = integerCodec('a posi
  * @category codecs
  * @since 0.1.0
  */
-export const NonNegativeInt: t.Type<number, number, unknown> = integerCodec('a non-negative integer', (n) => n >= 0);
+export const NonNegativeInt: t.Type<number, number, unknown> = /*#__PURE__*/ integerCodec('a non-negative integer', (n) => n >= 0);
 
 /**
  * A dropout probability: a number in `[0, 1)`.
@@ -122,7 +124,7 @@ export const NonNegativeInt: t.Type<number, number, unknown> = integerCodec('a n
  * @category codecs
  * @since 0.1.0
  */
-export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
+export const DropoutRate: t.Type<number, number, unknown> = /*#__PURE__*/ new t.Type<number, number, unknown>(
   'a number in [0, 1)',
   (u): u is number => typeof u === 'number' && u >= 0 && u < 1,
   (u, c) => (typeof u === 'number' && u >= 0 && u < 1 ? t.success(u) : cappedFailure(u, c)),
@@ -138,7 +140,7 @@ export const DropoutRate: t.Type<number, number, unknown> = new t.Type<number, n
  * @category codecs
  * @since 0.1.0
  */
-export const FiniteNumber: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
+export const FiniteNumber: t.Type<number, number, unknown> = /*#__PURE__*/ new t.Type<number, number, unknown>(
   'a finite number',
   (u): u is number => typeof u === 'number' && Number.isFinite(u),
   (u, c) => (typeof u === 'number' && Number.isFinite(u) ? t.success(u) : cappedFailure(u, c)),
