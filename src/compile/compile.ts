@@ -41,7 +41,7 @@ export interface CompileOptions {
  * const double = compile((x: tf.Tensor) => tf.mul(x, 2))
  * double(tf.ones([2]))
  * double(tf.ones([2]))
- * const stats: CompileStats = double.stats() // { recordings: 1, replays: 1, fallbacks: 0, cached: 1 }
+ * const stats: CompileStats = double.stats() // { recordings: 1, replays: 1, fallbacks: 0, cached: 1, ops: { kernels: 1, … } }
  * @category model
  * @since 0.2.0
  */
@@ -54,6 +54,13 @@ export interface CompileStats {
   readonly fallbacks: number;
   /** Recordings held now. */
   readonly cached: number;
+  /**
+   * What a replay of the most recently used recording runs: backend `kernels`, `fused` host loops
+   * (each standing for several small arithmetic kernels), `aliases` (copies and reshapes replayed
+   * as references) and other `host` operations (random samples, counters, reads); all 0 before
+   * the first recording.
+   */
+  readonly ops: { readonly kernels: number; readonly fused: number; readonly aliases: number; readonly host: number };
 }
 
 /**
@@ -215,9 +222,20 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
     }
   };
   return Object.assign(compiled, f, {
-    stats: (): CompileStats => ({ recordings, replays, fallbacks, cached: order.length }),
+    stats: (): CompileStats => ({ recordings, replays, fallbacks, cached: order.length, ops: opsOf(order[order.length - 1]?.[1]) }),
     dispose: forget,
   }) as unknown as Compiled<F>;
+};
+
+const opsOf = (p: Program | undefined): CompileStats['ops'] => {
+  const ops = { kernels: 0, fused: 0, aliases: 0, host: 0 };
+  for (const op of p?.ops ?? []) {
+    if (op.k === 'kernel') ops.kernels++;
+    else if (op.k === 'alias') ops.aliases++;
+    else if (op.k === 'host' && op.what.startsWith('fused')) ops.fused++;
+    else ops.host++;
+  }
+  return ops;
 };
 
 /** Check mode: `replayed` must equal `expected` leaf for leaf (tensors bit for bit); `replayed` is freed. */
