@@ -4,7 +4,7 @@
  * allocations (an optimizer's slots, a jit cache) are not counted as growth.
  */
 import { tf } from '../src/engine/backend.js';
-import type { Contender, ContenderName } from './harness.js';
+import type { Contender, ContenderName, Runner } from './harness.js';
 
 export interface MemoryRow {
   readonly case: string;
@@ -29,15 +29,21 @@ export const measureMemory = async (
 ): Promise<MemoryRow[]> => {
   const rows: MemoryRow[] = [];
   for (const c of contenders) {
-    const r = await c.setup();
-    await r.run();
+    let r: Runner;
+    try {
+      r = await c.setup();
+      await r.run();
+    } catch (e) {
+      if (c.mayFail !== true) throw e;
+      continue; // reported in the timing table already
+    }
     const usesTf = c.name !== 'jax-js';
     const t0 = tf.memory().numTensors;
     const rss0 = rssMb();
     for (let i = 0; i < steps; i++) await r.run();
     const t1 = tf.memory().numTensors;
     const rss1 = rssMb();
-    r.dispose();
+    await r.dispose();
     rows.push({
       case: caseName,
       backend,

@@ -32,7 +32,8 @@ export const profileSteps = async (
 ): Promise<ProfileRow[]> => {
   const rows: ProfileRow[] = [];
   for (const c of contenders) {
-    if (c.name === 'jax-js') continue;
+    // tf.profile sees the engine's kernels: not jax-js's, nor a compiled replay's (it bypasses the engine).
+    if (c.name === 'jax-js' || c.name === 'parallax-compiled' || c.name === 'stock-tfjs') continue;
     const r = await c.setup();
     await r.run();
     await r.run();

@@ -1,26 +1,32 @@
 /**
  * One backend's share of `npm run bench`, in its own process so that backends never share a warm
- * engine: `tsx bench/runBackend.ts --backend wasm --out /tmp/wasm.json [--only mlp] [--no-memory]`.
- * jax-js runs only in the wasm process (it has its own wasm device and ignores tfjs's backend).
- * Writes `{ results, memory, profile, environment }` as JSON to `--out`.
+ * engine: `node bench/.build/runBackend.mjs --backend wasm --out /tmp/wasm.json [--only mlp]
+ * [--memory] [--no-profile] [--no-stock]` (built by bench/build.mjs). jax-js runs only in the wasm
+ * process (it has its own wasm device and ignores tfjs's backend); the `stock-tfjs` contender runs
+ * in a child of this process (bench/stock/). Writes `{ results, memory, profile, environment }` as
+ * JSON to `--out`.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defaultDevice, init as jaxInit } from '@jax-js/jax';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../src/engine/backend.js';
 import { setBackend } from '../src/engine/setBackend.js';
-import { type BenchCase, type ResultRow, runCase } from './harness.js';
+import { type BenchCase, labelOf, type ResultRow, runCase } from './harness.js';
 import { measureMemory, type MemoryRow } from './memory.js';
 import { profileSteps, type ProfileRow } from './profile.js';
 import { allCases, profiledCases } from './cases/index.js';
 import { mlpContenders } from './cases/mlp/index.js';
+import { compileFn } from './cases/parallaxSgd.js';
+import { StockProcess } from './stock/remote.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
+
+let stockInfo: unknown = null;
 
 const main = async (): Promise<void> => {
   const backend = arg('backend') ?? 'wasm';
@@ -50,11 +56,31 @@ const main = async (): Promise<void> => {
     defaultDevice('wasm');
   }
 
-  const cases: BenchCase[] = allCases(backend, withJax).filter((c) => only === undefined || c.name.startsWith(only));
+  // jax-js's package.json is not in its exports: read it next to its entry.
+  let jaxDir = dirname(require.resolve('@jax-js/jax'));
+  while (!jaxDir.endsWith('jax')) jaxDir = dirname(jaxDir);
+  const versions = {
+    tfjs: tf.version_core,
+    jax: (JSON.parse(readFileSync(join(jaxDir, 'package.json'), 'utf8')) as { version: string }).version,
+  };
+  if (compileFn() === undefined) log('compile is not exported by src/index.ts: no parallax-compiled contender');
+
+  // One stock-tfjs child for this backend process, started when a case first asks for it.
+  let stock: StockProcess | undefined;
+  const stockSource = process.argv.includes('--no-stock') ? undefined : (): StockProcess => (stock ??= new StockProcess(backend));
+  const cases: BenchCase[] = allCases(backend, withJax, stockSource).filter((c) => only === undefined || c.name.startsWith(only));
   const results: ResultRow[] = [];
-  for (const c of cases) {
-    log(`case ${c.name}`);
-    results.push(...(await runCase(c, backend, log)));
+  try {
+    for (const c of cases) {
+      log(`case ${c.name}`);
+      results.push(...(await runCase(c, backend, log, (k) => labelOf(k, backend, versions))));
+    }
+  } finally {
+    // Evidence that the child ran stock tfjs (kernel count, no parallax-ts conv gradient), then end it.
+    if (stock !== undefined) {
+      stockInfo = await stock.info().catch((e: unknown) => ({ error: String(e) }));
+      await stock.close();
+    }
   }
 
   let memory: MemoryRow[] = [];
@@ -76,6 +102,10 @@ const main = async (): Promise<void> => {
 
   const environment = {
     backend,
+    versions,
+    compile: compileFn() !== undefined,
+    stockTfjs: stockInfo,
+    kernelsInBenchProcess: tf.getKernelsForBackend(backend).length,
     tfjsLayersSharesEngine: layersEngineShared,
     tfjsCore: tf.version_core,
     tfjsLayers: tfl.version_layers,

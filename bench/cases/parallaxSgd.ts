@@ -1,8 +1,10 @@
 /**
  * The parallax contenders' shared step, the README way: `valueAndGrad` for the gradient tree, SGD
  * as `zipWith(params, grads, (p, g) => p - lr·g)` inside `tidy`, and the replaced params disposed.
- * Also the layers whose initializers hand out given weights, so every contender starts equal.
+ * The `parallax-compiled` contender is that very step wrapped in `compile`. Also the layers whose
+ * initializers hand out given weights, so every contender starts equal.
  */
+import * as parallax from '../../src/index.js';
 import { type AnySpec, dispose, type ModuleOf, nn, tf, tidy, zipWith } from '../../src/index.js';
 import type { DenseWeights } from '../data.js';
 import type { Runner } from '../harness.js';
@@ -16,28 +18,95 @@ export const fixedInit = (values: Float32Array) => (shape: ReadonlyArray<number>
 export const fixedLinear = (w: DenseWeights) =>
   nn.Linear.create(w.inFeatures, w.outFeatures, { weightInit: fixedInit(w.weight), biasInit: fixedInit(w.bias) });
 
+type LossAndGrad<S extends AnySpec, I> = (
+  m: ModuleOf<S, Tensor>,
+  inputs: I,
+) => { readonly value: Tensor; readonly grads: ModuleOf<S, Tensor> };
+
+/** One SGD step: new params and the loss; `params` are left to the caller. */
+const sgdStep = <S extends AnySpec, I>(lossAndGrad: LossAndGrad<S, I>, lr: number, params: ModuleOf<S, Tensor>, inputs: I) =>
+  tidy(() => {
+    const { value, grads } = lossAndGrad(params, inputs);
+    return { params: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, lr))), loss: value };
+  });
+
 /**
  * A runner that takes one SGD step per `run` from `initial` (which it owns from then on) and
- * reports the loss; `inputs` are freed with it.
+ * reports the loss; `owned` tensors (those inside `inputs`) are freed with it.
  */
-export const sgdRunner = <S extends AnySpec>(
+export const sgdRunner = <S extends AnySpec, I>(
   initial: ModuleOf<S, Tensor>,
-  lossAndGrad: (m: ModuleOf<S, Tensor>) => { readonly value: Tensor; readonly grads: ModuleOf<S, Tensor> },
+  lossAndGrad: LossAndGrad<S, I>,
   lr: number,
-  inputs: ReadonlyArray<Tensor>,
+  inputs: I,
+  owned: ReadonlyArray<Tensor>,
 ): Runner => {
   let params = initial;
   return {
     run: () => {
-      const { next, loss } = tidy(() => {
-        const { value, grads } = lossAndGrad(params);
-        return { next: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, lr))), loss: value };
-      });
-      const l = loss.dataSync()[0]!;
-      dispose([params, loss]);
-      params = next;
+      const out = sgdStep(lossAndGrad, lr, params, inputs);
+      const l = out.loss.dataSync()[0]!;
+      dispose([params, out.loss]);
+      params = out.params;
       return l;
     },
-    dispose: () => dispose([params, ...inputs]),
+    dispose: () => dispose([params, ...owned]),
+  };
+};
+
+/** What `compile` counts (the planned API: src/compile). */
+export interface CompileStats {
+  readonly recordings: number;
+  readonly replays: number;
+  readonly fallbacks: number;
+  readonly cached: number;
+}
+
+/** `compile` as the bench uses it: the same call type, plus `stats` and `dispose`. */
+export type CompileFn = <F extends (...args: never[]) => unknown>(f: F) => F & { stats(): CompileStats; dispose(): void };
+
+/**
+ * parallax-ts's `compile`, or undefined while src/index.ts does not export it yet (the bench then
+ * leaves the `parallax-compiled` contender out instead of failing to build).
+ */
+export const compileFn = (): CompileFn | undefined => {
+  const c = (parallax as unknown as Readonly<Record<string, unknown>>)['compile'];
+  return typeof c === 'function' ? (c as CompileFn) : undefined;
+};
+
+/**
+ * The `parallax-compiled` runner: the same step as {@link sgdRunner} wrapped in `compile`. The
+ * compiled function consumes the params (disposes them, so replays do too) and returns new params
+ * and the loss tensor; the loss is read outside it (a compiled function may not read values).
+ * `info` reports `compile`'s counters, so the table shows whether the steps replayed.
+ */
+export const compiledSgdRunner = <S extends AnySpec, I>(
+  initial: ModuleOf<S, Tensor>,
+  lossAndGrad: LossAndGrad<S, I>,
+  lr: number,
+  inputs: I,
+  owned: ReadonlyArray<Tensor>,
+): Runner => {
+  const compile = compileFn();
+  if (compile === undefined) throw new Error('parallax-ts does not export compile yet');
+  const step = compile((params: ModuleOf<S, Tensor>, inputs: I) => {
+    const out = sgdStep(lossAndGrad, lr, params, inputs);
+    dispose(params);
+    return out;
+  });
+  let params = initial;
+  return {
+    run: () => {
+      const out = step(params, inputs);
+      const l = out.loss.dataSync()[0]!;
+      out.loss.dispose();
+      params = out.params;
+      return l;
+    },
+    dispose: () => {
+      step.dispose();
+      dispose([params, ...owned]);
+    },
+    info: () => ({ ...step.stats() }),
   };
 };

@@ -1,8 +1,11 @@
-/** Case 1 the README way (the example's network, minus Dropout): `valueAndGrad` + `zipWith` SGD inside `tidy`. */
+/**
+ * Case 1 the README way (the example's network, minus Dropout): `valueAndGrad` + `zipWith` SGD inside
+ * `tidy`; `setupCompiled` is the same step wrapped in `compile`.
+ */
 import { pipe } from 'fp-ts/lib/function.js';
 import { defineModule, initialize, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
-import { fixedLinear, sgdRunner } from '../parallaxSgd.js';
+import { compiledSgdRunner, fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { BINARY, binaryData } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -28,11 +31,14 @@ type BinaryNetwork<A> = ModuleType<typeof BinaryNetwork, A>;
 
 const lossAndGrad = valueAndGrad((m: BinaryNetwork<Tensor>, x: Tensor) => BinaryNetwork.forward(m, x));
 
-export const setup = (): Runner => {
+const setupWith = (runner: typeof sgdRunner) => (): Runner => {
   const d = binaryData();
   const x = tf.tensor1d(d.x);
   const params = initialize(
     BinaryNetwork.make({ dense1: fixedLinear(d.dense1), dense2: fixedLinear(d.dense2), dense3: fixedLinear(d.dense3) }),
   )(random.key(0));
-  return sgdRunner(params, (m) => lossAndGrad(m, x), BINARY.lr, [x]);
+  return runner(params, (m, input: Tensor) => lossAndGrad(m, input), BINARY.lr, x, [x]);
 };
+
+export const setup = setupWith(sgdRunner);
+export const setupCompiled = setupWith(compiledSgdRunner);

@@ -1,11 +1,11 @@
 /**
  * Case 3 the README way with `nn.Conv2d` (NCHW, PyTorch's layout) and `nn.Linear`:
- * `valueAndGrad` + `zipWith` SGD inside `tidy`.
+ * `valueAndGrad` + `zipWith` SGD inside `tidy`; `setupCompiled` is the same step wrapped in `compile`.
  */
 import { defineModule, initialize, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import { Conv2d } from '../../../src/nn/Conv2d.js';
 import type { Runner } from '../../harness.js';
-import { fixedInit, fixedLinear, sgdRunner } from '../parallaxSgd.js';
+import { compiledSgdRunner, fixedInit, fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { CNN, cnnData, type ConvWeights } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -32,12 +32,15 @@ const lossAndGrad = valueAndGrad(
   (m: SmallCnn<Tensor>, x: Tensor, y: Tensor) => tf.losses.softmaxCrossEntropy(y, SmallCnn.forward(m, x)) as tf.Scalar,
 );
 
-export const setup = (): Runner => {
+const setupWith = (runner: typeof sgdRunner) => (): Runner => {
   const d = cnnData();
   const x = tf.tensor4d(d.x, [CNN.batch, 1, CNN.size, CNN.size]);
   const y = tf.tensor2d(d.y, [CNN.batch, CNN.classes]);
   const params = initialize(SmallCnn.make({ conv1: fixedConv(d.conv1, 1), conv2: fixedConv(d.conv2, 2), fc: fixedLinear(d.fc) }))(
     random.key(0),
   );
-  return sgdRunner(params, (m) => lossAndGrad(m, x, y), CNN.lr, [x, y]);
+  return runner(params, (m, [x, y]: [Tensor, Tensor]) => lossAndGrad(m, x, y), CNN.lr, [x, y], [x, y]);
 };
+
+export const setup = setupWith(sgdRunner);
+export const setupCompiled = setupWith(compiledSgdRunner);

@@ -1,10 +1,11 @@
 /**
  * Case 2 the README way: a user-declared module of two `nn.Linear`, `valueAndGrad` for the gradient
- * tree, and SGD as `zipWith(params, grads, (p, g) => p - lr·g)` inside `tidy`.
+ * tree, and SGD as `zipWith(params, grads, (p, g) => p - lr·g)` inside `tidy`; `setupCompiled` is the
+ * same step wrapped in `compile`.
  */
 import { defineModule, initialize, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
-import { fixedLinear, sgdRunner } from '../parallaxSgd.js';
+import { compiledSgdRunner, fixedLinear, sgdRunner } from '../parallaxSgd.js';
 import { MLP, mlpData } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -20,10 +21,13 @@ const lossAndGrad = valueAndGrad(
   (m: Mlp<Tensor>, x: Tensor, y: Tensor) => tf.losses.softmaxCrossEntropy(y, Mlp.forward(m, x)) as tf.Scalar,
 );
 
-export const setup = (): Runner => {
+const setupWith = (runner: typeof sgdRunner) => (): Runner => {
   const d = mlpData();
   const x = tf.tensor2d(d.x, [MLP.batch, MLP.inFeatures]);
   const y = tf.tensor2d(d.y, [MLP.batch, MLP.classes]);
   const params = initialize(Mlp.make({ fc1: fixedLinear(d.fc1), fc2: fixedLinear(d.fc2) }))(random.key(0));
-  return sgdRunner(params, (m) => lossAndGrad(m, x, y), MLP.lr, [x, y]);
+  return runner(params, (m, [x, y]: [Tensor, Tensor]) => lossAndGrad(m, x, y), MLP.lr, [x, y], [x, y]);
 };
+
+export const setup = setupWith(sgdRunner);
+export const setupCompiled = setupWith(compiledSgdRunner);

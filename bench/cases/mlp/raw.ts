@@ -1,35 +1,5 @@
-/** Case 2, hand-written tfjs-core: kernels `[in, out]`, `tf.valueAndGrads`, update inside `tf.tidy`. */
+/** Case 2 hand-written in tfjs-core (bench/cases/mlp/tfjsCore.ts) on parallax-ts's engine. */
 import { tf } from '../../../src/engine/backend.js';
-import { kernelOf } from '../../data.js';
-import type { Runner } from '../../harness.js';
-import { MLP, mlpData } from './spec.js';
+import { tfjsCoreSetup } from './tfjsCore.js';
 
-export const setup = (): Runner => {
-  const d = mlpData();
-  const x = tf.tensor2d(d.x, [MLP.batch, MLP.inFeatures]);
-  const y = tf.tensor2d(d.y, [MLP.batch, MLP.classes]);
-  let params: tf.Tensor[] = [
-    tf.tensor2d(kernelOf(d.fc1), [MLP.inFeatures, MLP.hidden]),
-    tf.tensor1d(d.fc1.bias),
-    tf.tensor2d(kernelOf(d.fc2), [MLP.hidden, MLP.classes]),
-    tf.tensor1d(d.fc2.bias),
-  ];
-  const loss = (w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor): tf.Scalar => {
-    const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-    return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h, w2), b2)) as tf.Scalar;
-  };
-  const valueAndGrads = tf.valueAndGrads(loss as (...xs: tf.Tensor[]) => tf.Scalar);
-  return {
-    run: () => {
-      const [value, ...next] = tf.tidy(() => {
-        const { value, grads } = valueAndGrads(params);
-        return [value, ...params.map((p, i) => tf.sub(p, tf.mul(grads[i]!, MLP.lr)))];
-      });
-      const l = value!.dataSync()[0]!;
-      tf.dispose([value!, ...params]);
-      params = next;
-      return l;
-    },
-    dispose: () => tf.dispose([x, y, ...params]),
-  };
-};
+export const setup = tfjsCoreSetup(tf);

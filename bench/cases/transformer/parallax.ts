@@ -4,7 +4,7 @@
  */
 import { defineModule, initialize, losses, type ModuleType, nn, random, submodule, tf, valueAndGrad } from '../../../src/index.js';
 import type { Runner } from '../../harness.js';
-import { sgdRunner } from '../parallaxSgd.js';
+import { compiledSgdRunner, sgdRunner } from '../parallaxSgd.js';
 import { CHARLM, charLmData } from './spec.js';
 
 type Tensor = tf.Tensor;
@@ -43,9 +43,12 @@ const lossAndGrad = valueAndGrad((m: CharLm<Tensor>, x: Tensor, y: Tensor, masks
   return losses.crossEntropy(tf.reshape(logits, [-1, CHARLM.vocab]), tf.reshape(y, [-1])) as tf.Scalar;
 });
 
-/** A runner of the case's step with causal attention asked for `via` one way or the other; `batch` defaults to the case's. */
+/**
+ * A runner of the case's step with causal attention asked for `via` one way or the other; `batch`
+ * defaults to the case's; `compiled` wraps the step in `compile` (inputs and masks are its arguments).
+ */
 export const setupWith =
-  (via: CausalVia, batch: number = CHARLM.batch) =>
+  (via: CausalVia, batch: number = CHARLM.batch, compiled: boolean = false) =>
   (): Runner => {
     const d = charLmData();
     const n = batch * CHARLM.context;
@@ -54,5 +57,13 @@ export const setupWith =
     const mask = via === 'mask' ? nn.generateSquareSubsequentMask(CHARLM.context) : undefined;
     const masks: nn.TransformerEncoderMasks = mask === undefined ? { isCausal: true } : { mask };
     const params = initialize(CharLm.create())(random.key(0));
-    return sgdRunner(params, (m) => lossAndGrad(m, x, y, masks), CHARLM.lr, mask === undefined ? [x, y] : [x, y, mask]);
+    const runner = compiled ? compiledSgdRunner : sgdRunner;
+    type Inputs = { readonly x: Tensor; readonly y: Tensor; readonly masks: nn.TransformerEncoderMasks };
+    return runner(
+      params,
+      (m, i: Inputs) => lossAndGrad(m, i.x, i.y, i.masks),
+      CHARLM.lr,
+      { x, y, masks },
+      mask === undefined ? [x, y] : [x, y, mask],
+    );
   };
