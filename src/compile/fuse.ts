@@ -3,8 +3,9 @@
  *
  * - **aliases**: a kernel that only re-labels its input's data (`Identity`, `Reshape`: recorded
  *   returning the very data id it got) becomes a reference count increment.
- * - **fused arithmetic**: a tree of small float32 `Add`/`Sub`/`Multiply`/`RealDiv` kernels (operands
- *   of the output's shape or single values; intermediates used once) becomes one host loop. Each
+ * - **fused arithmetic**: a tree of small float32 `Add`/`Sub`/`Multiply`/`RealDiv` (and `Step`,
+ *   `Relu`, `Neg`) kernels (operands of the output's size or single values; intermediates used
+ *   once) becomes one host loop. Each
  *   operation is rounded to float32 as the kernel rounds it (`Math.fround` of the float64 result is
  *   the IEEE float32 result for these four: float64 holds a float32 product exactly, and float64
  *   has more than 2·24 + 2 bits, so rounding sums and quotients twice never differs from once), so
@@ -29,21 +30,41 @@ const ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number>> = {
   RealDiv: (a, b) => Math.fround(a / b),
 };
 
+/**
+ * Elementwise unary kernels with their float32 results on cpu and wasm (checked by the tests,
+ * including NaN, signed zeros and infinities): `Step` gives NaN for NaN, 1 above 0, else `alpha`;
+ * `Relu` gives NaN for NaN, x above 0, else +0; `Neg` flips the sign.
+ */
+const UNARY: Readonly<Record<string, (attrs: tfc.NamedAttrMap) => (x: number) => number>> = {
+  Step: (attrs) => {
+    const alpha = Math.fround(Number(attrs.alpha ?? 0));
+    return (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : alpha);
+  },
+  Relu: () => (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0),
+  Neg: () => (x) => -x,
+};
+
 /** An expression over input slots: a leaf reads slot `s` (broadcast when it holds one value). */
-type Expr = { readonly leaf: number } | { readonly f: (a: number, b: number) => number; readonly a: Expr; readonly b: Expr };
+type Expr =
+  | { readonly leaf: number }
+  | { readonly u: (x: number) => number; readonly a: Expr }
+  | { readonly f: (a: number, b: number) => number; readonly a: Expr; readonly b: Expr };
 
 type KernelOp = Extract<Op, { k: 'kernel' }>;
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-
-/** Whether `op` is arithmetic this pass can fuse: float32, small, each operand the output's shape or one value. */
+/**
+ * Whether `op` is elementwise work this pass can fuse: float32, small, each operand holding the
+ * output's elements in the same order (the same size: broadcasting only added 1-dims) or one value.
+ */
 const fusable = (op: Op, slots: ReadonlyArray<Slot>): op is KernelOp => {
-  if (op.k !== 'kernel' || ARITHMETIC[op.name] === undefined || op.outs.length !== 1 || op.usesSlots.length !== 2) return false;
+  if (op.k !== 'kernel' || op.outs.length !== 1) return false;
+  const arity = ARITHMETIC[op.name] !== undefined ? 2 : UNARY[op.name] !== undefined ? 1 : 0;
+  if (arity === 0 || op.usesSlots.length !== arity) return false;
   const out = slots[op.outs[0]!]!;
   if (out.dtype !== 'float32' || out.size > FUSE_MAX_SIZE) return false;
   return op.usesSlots.every((s) => {
     const x = slots[s]!;
-    return x.dtype === 'float32' && (x.size === 1 || sameShape(x.shape, out.shape));
+    return x.dtype === 'float32' && (x.size === 1 || x.size === out.size);
   });
 };
 
@@ -59,7 +80,7 @@ const leavesOf = (e: Expr, into: number[]): number[] => {
     if (!into.includes(e.leaf)) into.push(e.leaf);
   } else {
     leavesOf(e.a, into);
-    leavesOf(e.b, into);
+    if ('b' in e) leavesOf(e.b, into);
   }
   return into;
 };
@@ -74,6 +95,10 @@ const evaluator = (e: Expr, leaves: ReadonlyArray<number>, values: Array<Float32
     };
   }
   const a = evaluator(e.a, leaves, values);
+  if ('u' in e) {
+    const u = e.u;
+    return (i) => u(a(i));
+  }
   const b = evaluator(e.b, leaves, values);
   const f = e.f;
   return (i) => f(a(i), b(i));
@@ -91,17 +116,28 @@ export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escapin
   const pending = new Map<number, { readonly expr: Expr; readonly op: KernelOp }>();
   const inlined = new Set<Op>();
   const exprOf = new Map<KernelOp, Expr>();
+  // Re-labels (a same-dtype `Cast` after `Step` in relu's gradient) are transparent to fusion.
+  const relabelOf = new Map<number, KernelOp>();
+  for (const op of aliasing) relabelOf.set(op.outs[0]!, op);
   for (const op of ops) {
     if (!fusable(op, slots)) continue;
-    const [sa, sb] = operands(op, slots);
     const take = (s: number): Expr => {
-      const p = pending.get(s);
+      const relabel = relabelOf.get(s);
+      const source = relabel !== undefined && uses[s] === 1 && escaping[s] === 0 ? relabel.usesSlots[0]! : s;
+      const p = pending.get(source);
       if (p === undefined) return { leaf: s };
-      pending.delete(s);
+      pending.delete(source);
       inlined.add(p.op);
+      if (source !== s) inlined.add(relabel!);
       return p.expr;
     };
-    const expr: Expr = { f: ARITHMETIC[op.name]!, a: take(sa), b: sa === sb ? { leaf: sb } : take(sb) };
+    let expr: Expr;
+    const unary = UNARY[op.name];
+    if (unary !== undefined) expr = { u: unary(op.attrs), a: take(op.usesSlots[0]!) };
+    else {
+      const [sa, sb] = operands(op, slots);
+      expr = { f: ARITHMETIC[op.name]!, a: take(sa), b: sa === sb ? { leaf: sb } : take(sb) };
+    }
     exprOf.set(op, expr);
     const out = op.outs[0]!;
     if (uses[out] === 1 && escaping[out] === 0) pending.set(out, { expr, op });
@@ -114,7 +150,8 @@ export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escapin
       continue;
     }
     const expr = op.k === 'kernel' ? exprOf.get(op) : undefined;
-    if (op.k !== 'kernel' || expr === undefined || 'leaf' in expr || ('leaf' in expr.a && 'leaf' in expr.b)) {
+    // A lone kernel (nothing inlined into it) stays a kernel.
+    if (op.k !== 'kernel' || expr === undefined || 'leaf' in expr || ('leaf' in expr.a && (!('b' in expr) || 'leaf' in expr.b))) {
       out.push(op);
       continue;
     }

@@ -209,10 +209,12 @@ export class Recording implements Recorder {
       frees: [],
     };
     this.ops.push(op);
-    // Tensors are immutable, so a copy (`Identity`) and a re-label (`Reshape`, seen returning its
-    // input's data id) can both be replayed as another reference to the input's data.
+    // Tensors are immutable, so a copy (`Identity`, a `Cast` to the same dtype) and a re-label
+    // (`Reshape`, seen returning its input's data id) can be replayed as another reference to the
+    // input's data.
     const relabels = name === 'Reshape' && infos[0]?.dataId === this.slots[uses[0] ?? -1]?.dataId;
-    if ((name === 'Identity' || relabels) && uses.length === 1 && infos.length === 1 && infos[0]!.dtype === this.slots[uses[0]!]!.dtype) {
+    const copies = name === 'Identity' || name === 'Cast';
+    if ((copies || relabels) && uses.length === 1 && infos.length === 1 && infos[0]!.dtype === this.slots[uses[0]!]!.dtype) {
       this.aliasing.add(op);
     }
     return out;

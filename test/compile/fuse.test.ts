@@ -1,6 +1,6 @@
 /**
- * Fused arithmetic against its unfused composition: the backend's own Add/Sub/Multiply/RealDiv
- * kernels, run by the same function uncompiled, on values chosen to stress float32 rounding
+ * Fused arithmetic against its unfused composition: the backend's own Add/Sub/Multiply/RealDiv,
+ * Step/Relu/Neg kernels, run by the same function uncompiled, on values chosen to stress float32 rounding
  * (subnormals, signed zeros, infinities, NaN, values near overflow, ties), on cpu and wasm.
  */
 import { expect } from 'chai';
@@ -65,6 +65,23 @@ describe('compile: fused arithmetic equals the kernels it replaces', () => {
       expect(fast.stats().replays).to.equal(3);
       // The 8 arithmetic kernels run as one host loop (the constant 0.5 is a recorded scalar).
       expect(ops).to.deep.include({ fused: 1, kernels: 0 });
+      fast.dispose();
+    });
+
+    it(`${backend}: relu's gradient, leaky steps and negation fused with arithmetic, bit for bit`, async () => {
+      await ready(backend);
+      const f = (x: Tensor, dy: Tensor) =>
+        tf.add(tf.mul(dy, tf.cast(tf.step(x), 'float32')), tf.sub(tf.relu(tf.neg(x)), tf.mul(tf.step(dy, 0.5), x)));
+      const fast = compile(f);
+      for (let call = 0; call < 3; call++) {
+        const x = values(300 + call, 200);
+        const dy = values(400 + call, 200);
+        const want = f(x, dy);
+        const got = fast(x, dy);
+        expect(bits(got), `call ${call}`).to.deep.equal(bits(want));
+        dispose([x, dy, want, got]);
+      }
+      expect(fast.stats().ops).to.deep.include({ fused: 1, kernels: 0 });
       fast.dispose();
     });
 
