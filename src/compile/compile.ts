@@ -8,6 +8,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
+import { isRecording } from '../engine/trace.js';
 import { isPRNGKey } from '../random/PRNGKey.js';
 import { flattenArguments, type FlatArguments } from './arguments.js';
 import { CompileError } from './CompileError.js';
@@ -50,7 +51,11 @@ export interface CompileStats {
   readonly recordings: number;
   /** Calls served by replaying a recording. */
   readonly replays: number;
-  /** Calls that ran the step uncompiled: under a gradient tape, or a host decision that changed. */
+  /**
+   * Calls that ran the step uncompiled: under a gradient tape, inside another compiled step's
+   * recording, on a backend other than cpu and wasm (webgl, webgpu), or because a host decision
+   * changed.
+   */
   readonly fallbacks: number;
   /** Recordings held now. */
   readonly cached: number;
@@ -96,6 +101,9 @@ interface SelfCompiling<F> {
 const hasSelfCompile = <F>(f: F): f is F & SelfCompiling<F> =>
   typeof f === 'function' && typeof (f as unknown as Record<symbol, unknown>)[compileSelf] === 'function';
 
+/** Backends whose kernels the tests replay bit for bit; elsewhere a compiled step runs uncompiled. */
+const REPLAYED_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
+
 const checkOptions = (options: CompileOptions): number => {
   if (typeof options !== 'object' || options === null) {
     throw new CompileError('argument', 'options', `options must be { cacheSize?, check? }, got ${String(options)}`);
@@ -127,7 +135,7 @@ const checkOptions = (options: CompileOptions): number => {
  *   throws a `CompileError` while recording. Host values the step computes from anything but its
  *   arguments (a closure's changing variable, `Date.now()`, `Math.random()`) are frozen at their
  *   recorded values; `{ check: true }` finds such steps. Called under a gradient tape (inside
- *   `valueAndGrad`), the step runs uncompiled.
+ *   `valueAndGrad`), or on a backend other than cpu and wasm, the step runs uncompiled.
  * @example
  * import { compile, dispose, initialize, nn, random, tf, valueAndGrad, zipWith } from 'parallax-ts'
  * const sgd = compile((m: nn.Linear<tf.Tensor>, x: tf.Tensor, y: tf.Tensor) => {
@@ -200,8 +208,14 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
 
   const compiled = (...args: Parameters<F>): unknown => {
     const engine = tf.engine();
-    // Under a tape the step must run through the engine, so that its gradient can be taken.
-    if ((engine.state as unknown as { gradientDepth: number }).gradientDepth > 0) {
+    // The step runs itself (through the engine) under a tape, so that its gradient can be taken;
+    // inside another compiled step's recording, so that the outer recording sees its kernels; and
+    // on backends whose kernels replay is not verified on.
+    if (
+      (engine.state as unknown as { gradientDepth: number }).gradientDepth > 0 ||
+      isRecording() ||
+      !REPLAYED_BACKENDS.has(engine.backendName)
+    ) {
       fallbacks++;
       return f(...args);
     }

@@ -192,6 +192,21 @@ describe('compile', () => {
     dispose([got.mask, want]);
   });
 
+  it('nested: a compiled function called while another is recorded runs itself, so the outer recording has its kernels', () => {
+    const inner = compile((x: Tensor) => tf.mul(x, 3));
+    const x = tf.tensor1d([1, 2]);
+    inner(x).dispose(); // recorded: a later call would replay
+    const outer = compile((t: Tensor) => tf.add(inner(t), 1));
+    const first = outer(x);
+    const y = tf.tensor1d([5, 6]);
+    const second = outer(y);
+    expect(values(first)).to.deep.equal([4, 7]);
+    expect(values(second)).to.deep.equal([16, 19]);
+    expect(inner.stats().fallbacks).to.equal(1);
+    expect(outer.stats()).to.deep.include({ recordings: 1, replays: 1 });
+    dispose([x, y, first, second]);
+  });
+
   it('records on the backend it runs on: switching backends records again', async () => {
     const f = compile((x: Tensor) => tf.exp(x));
     await ready('cpu');
