@@ -7,14 +7,16 @@ import type { BackendName } from './BackendName.js';
 import { BackendError, describeActual } from './BackendError.js';
 import { assertRegistered, startBackend, warnNotStarted } from './setBackend.js';
 import { checkWasmPaths, setWasmPaths, type WasmPaths } from './wasmPaths.js';
+import { checkThreads, prepareWasmThreads } from './wasmThreads.js';
 
 /**
- * What `ready` starts. Both fields are optional.
+ * What `ready` starts. Every field is optional.
  *
  * @example
  * import { type ReadyOptions, ready } from 'parallax-ts/engine'
  * const options: ReadyOptions = { backend: 'wasm', wasmPaths: '/assets/tfjs-wasm/' }
  * await ready(options)
+ * const twoThreads: ReadyOptions = { backend: 'wasm', threads: 2 }
  * @category backends
  * @since 0.2.0
  */
@@ -26,9 +28,20 @@ export interface ReadyOptions {
   readonly backend?: BackendName;
   /** Where wasm's `.wasm` files are served (browsers); set before wasm starts, see `setWasmPaths`. */
   readonly wasmPaths?: WasmPaths;
+  /**
+   * wasm only: the size of the pool of threads its matrix products, convolutions and pooling are
+   * split over (1–8, the calling thread included), fixed when wasm first starts in the process.
+   * Default: tfjs's choice, one thread under Node and half the logical cores (at most 8) on a
+   * cross-origin-isolated page. Under Node, any count above 1 starts tfjs-backend-wasm's threaded
+   * build, which tfjs itself never does there (see src/engine/wasmThreads.ts): opt-in, because a
+   * pool pays off only for large products (the first steps also wait for the workers to start), and
+   * a step made of many tiny kernels can get slower. In a browser the page must be cross-origin
+   * isolated for tfjs to load the threaded build at all.
+   */
+  readonly threads?: number;
 }
 
-const optionKeys: ReadonlyArray<string> = ['backend', 'wasmPaths'];
+const optionKeys: ReadonlyArray<string> = ['backend', 'wasmPaths', 'threads'];
 
 /** `PARALLAX_BACKEND`, where a `process` exists and the variable is set to something. */
 const backendFromEnvironment = (): string | undefined => {
@@ -40,13 +53,13 @@ const backendFromEnvironment = (): string | undefined => {
 const readOptions = (options: BackendName | ReadyOptions | undefined): ReadyOptions => {
   if (options === undefined || typeof options === 'string') return options === undefined ? {} : { backend: options };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new BackendError('ready(options)', 'a backend name or { backend?, wasmPaths? }', describeActual(options));
+    throw new BackendError('ready(options)', 'a backend name or { backend?, wasmPaths?, threads? }', describeActual(options));
   }
   const unknown = Object.keys(options).filter((k) => !optionKeys.includes(k));
   if (unknown.length > 0) {
     throw new BackendError(
       'ready(options)',
-      'only the keys "backend" and "wasmPaths"',
+      'only the keys "backend", "wasmPaths" and "threads"',
       `the keys ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,
     );
   }
@@ -57,7 +70,8 @@ const readOptions = (options: BackendName | ReadyOptions | undefined): ReadyOpti
  * Chooses the backend, starts it and waits for it; returns the backend that runs. The backend is
  * `options.backend` (or the string given), else the `PARALLAX_BACKEND` environment variable,
  * else `'wasm'`; any registered backend works (`webgl`/`webgpu` once the app imported them).
- * `wasmPaths` is handed to `setWasmPaths` first.
+ * `wasmPaths` is handed to `setWasmPaths` first; `threads` sizes wasm's thread pool (see
+ * {@link ReadyOptions}).
  *
  * When the backend fails to start (in a browser, typically wasm whose `.wasm` files are not served
  * where `wasmPaths` says), `ready` warns on the console, switches to `cpu` and returns `'cpu'`:
@@ -69,11 +83,12 @@ const readOptions = (options: BackendName | ReadyOptions | undefined): ReadyOpti
  * const backend = await ready()       // 'wasm' on a typical Node, or 'cpu' when wasm cannot start
  * await ready('cpu')                  // force the pure-JS backend
  * await ready({ backend: 'wasm', wasmPaths: '/assets/tfjs-wasm/' }) // in a browser
+ * // await ready({ backend: 'wasm', threads: 2 }) // two threads, as the first start of wasm
  * @category backends
  * @since 0.1.0
  */
 export const ready = async (options?: BackendName | ReadyOptions): Promise<BackendName> => {
-  const { backend, wasmPaths } = readOptions(options);
+  const { backend, wasmPaths, threads } = readOptions(options);
   const fromEnvironment = backendFromEnvironment();
   const wanted = backend ?? fromEnvironment ?? 'wasm';
   const argument =
@@ -85,6 +100,15 @@ export const ready = async (options?: BackendName | ReadyOptions): Promise<Backe
         ? 'PARALLAX_BACKEND'
         : 'ready()';
   assertRegistered(argument, wanted);
+  if (threads !== undefined) {
+    checkThreads('ready({ threads })', threads);
+    if (wanted !== 'wasm')
+      throw new BackendError(
+        'ready({ threads })',
+        'the backend "wasm" (threads are a wasm option)',
+        `the backend ${JSON.stringify(wanted)}`,
+      );
+  }
   if (wasmPaths !== undefined) {
     checkWasmPaths('ready({ wasmPaths })', wasmPaths);
     try {
@@ -95,7 +119,14 @@ export const ready = async (options?: BackendName | ReadyOptions): Promise<Backe
       console.warn(`parallax-ts: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (await startBackend(wanted)) return wanted;
+  const undoThreads = threads === undefined ? () => {} : prepareWasmThreads('ready({ threads })', threads);
+  let started: boolean;
+  try {
+    started = await startBackend(wanted);
+  } finally {
+    undoThreads();
+  }
+  if (started) return wanted;
   await startBackend('cpu');
   warnNotStarted(wanted, 'cpu');
   return 'cpu';
