@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 // Subpath sources, not the root: the browser demo (demo/) bundles this file.
+import { compile } from '../../src/compile/index.js';
 import { dispose, tf, tidy } from '../../src/engine/index.js';
 import * as optim from '../../src/optim/index.js';
 import type * as random from '../../src/random/index.js';
@@ -79,7 +80,8 @@ export const train = async <M extends Classifier, S>(
   progress: Progress,
 ): Promise<TrainResult<M, S>> => {
   const stepsPerEpoch = Math.ceil(data.count / config.batchSize);
-  const step = optim.trainStep<M, Batch, S>({ loss: classifierLoss, optimizer });
+  // Compiled: the first step (and the epoch's last, smaller batch) records, the others replay.
+  const step = compile(optim.trainStep<M, Batch, S>({ loss: classifierLoss, optimizer }));
   let state = step.init(params, key);
   const history: StepRecord[] = [];
   const started = performance.now();
@@ -108,6 +110,7 @@ export const train = async <M extends Classifier, S>(
     }
   }
   progress.stop();
+  step.dispose();
   return { state, history, seconds: (performance.now() - started) / 1000 };
 };
 
