@@ -11,6 +11,7 @@ import { build as esbuild, transform } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import webpack from 'webpack';
+import * as compileApi from '../../src/compile/index.js';
 import * as engine from '../../src/engine/index.js';
 import * as init from '../../src/init/index.js';
 import { loadStateDict } from '../../src/io/loadStateDict.js';
@@ -32,7 +33,16 @@ import { type Chromium, launchChromium, watchedPage } from './chromium.js';
  */
 const nodeEntrySplit = existsSync(join(repo, 'src', 'node', 'index.ts'));
 
-const nodeLibrary: Library = { engine, random, init, nn, optim, tree, io: { stateDict, encodeTensors, decodeTensors, loadStateDict } };
+const nodeLibrary: Library = {
+  engine,
+  random,
+  init,
+  nn,
+  optim,
+  tree,
+  compile: compileApi.compile,
+  io: { stateDict, encodeTensors, decodeTensors, loadStateDict },
+};
 const devVersion = (name: string): string =>
   (JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -56,9 +66,10 @@ import * as losses from 'parallax-ts/losses';
 import * as optim from 'parallax-ts/optim';
 import * as tree from 'parallax-ts/tree';
 import * as testing from 'parallax-ts/testing';
+import { compile } from 'parallax-ts/compile';
 ${ioImports}
 import { runCases } from './cases.js';
-const lib = { engine, random, init, nn, optim, tree, io: { stateDict: io.stateDict, encodeTensors: io.encodeTensors, decodeTensors: io.decodeTensors, loadStateDict: io.loadStateDict } };
+const lib = { engine, random, init, nn, optim, tree, compile, io: { stateDict: io.stateDict, encodeTensors: io.encodeTensors, decodeTensors: io.decodeTensors, loadStateDict: io.loadStateDict } };
 globalThis.parallaxCases = (backend, wasmPaths) => runCases(lib, backend, wasmPaths);
 globalThis.parallaxReady = (options) => engine.ready(options);
 globalThis.parallaxProbe = () => engine.tidy(() => Array.from(engine.tf.add(engine.tf.ones([3]), 1).dataSync()));
@@ -70,7 +81,7 @@ globalThis.parallaxLoaded = [typeof grad.valueAndGrad, typeof losses, typeof tes
 const rootEntry = `import { initialize, nn, random, valueAndGrad, zipWith, tidy, dispose, tf, ready, setBackend, optim, io } from 'parallax-ts';
 import * as px from 'parallax-ts';
 import { runCases } from './cases.js';
-const lib = { engine: px, random, init: px.init, nn, optim, tree: px, io };
+const lib = { engine: px, random, init: px.init, nn, optim, tree: px, compile: px.compile, io };
 globalThis.parallaxCases = (backend, wasmPaths) => runCases(lib, backend, wasmPaths);
 globalThis.parallaxLoaded = [initialize, valueAndGrad, zipWith, tidy, dispose, tf, ready, setBackend].map((f) => typeof f).join(',');
 `;
@@ -194,6 +205,8 @@ describe('browser: the packed package bundled by esbuild, Vite and webpack, run 
         expect(errors, 'console errors').to.deep.equal([]);
         expect(results.roundTrip, 'safetensors round trip').to.equal(true);
         expect(results.leaked, 'tensors leaked').to.equal(0);
+        expect(results.compiledParamBits, 'compiled training equals uncompiled').to.equal(results.paramBits);
+        expect(results.compiledLossBits, 'compiled losses equal uncompiled').to.equal(results.lossBits);
         expect(results).to.deep.equal(node[backend]);
       });
     }

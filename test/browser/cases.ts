@@ -16,6 +16,7 @@ import type * as optimApi from '../../src/optim/index.js';
 import type * as randomApi from '../../src/random/index.js';
 import type * as initApi from '../../src/init/index.js';
 import type * as treeApi from '../../src/tree/index.js';
+import type * as compileApi from '../../src/compile/index.js';
 
 /** The library, by subpath (and the byte-level safetensors functions of `io`). */
 export interface Library {
@@ -25,6 +26,7 @@ export interface Library {
   readonly nn: typeof nnApi;
   readonly optim: typeof optimApi;
   readonly tree: typeof treeApi;
+  readonly compile: typeof compileApi.compile;
   readonly io: {
     readonly stateDict: typeof stateDictApi.stateDict;
     readonly encodeTensors: typeof tensorsApi.encodeTensors;
@@ -50,6 +52,9 @@ export interface CaseResults {
   readonly safetensors: string;
   /** Whether decoding that file and loading it into the model gives back the same bits. */
   readonly roundTrip: boolean;
+  /** The same 20 steps with the step compiled (recorded once, then replayed), float32 hex. */
+  readonly compiledLossBits: string;
+  readonly compiledParamBits: string;
   /** Tensors alive after the run minus before: 0. */
   readonly leaked: number;
 }
@@ -118,6 +123,21 @@ export const runCases = async (lib: Library, backend: string, wasmPaths?: string
   const entries = io.stateDict(trained);
   const paramValues = new Float32Array([...entries.values()].flatMap((t) => Array.from(t.dataSync() as Float32Array)));
 
+  // The same run compiled: the first step records, the 19 others replay.
+  const compiledStep = lib.compile(optim.trainStep({ loss, optimizer: optim.adam(1e-2) }));
+  let compiledState = compiledStep.init(init.initialize(SmallCnn.create())(random.key(0)), random.key(3));
+  const compiledLosses: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const [next, metrics] = compiledStep(compiledState, { x, y: oneHot });
+    compiledState = next;
+    compiledLosses.push(metrics.loss);
+  }
+  const compiledValues = new Float32Array(
+    [...io.stateDict(compiledState.params).values()].flatMap((t) => Array.from(t.dataSync() as Float32Array)),
+  );
+  engine.dispose(compiledState);
+  compiledStep.dispose();
+
   // Safetensors: encode, decode, load into a fresh module, and compare every bit.
   const file = io.encodeTensors(entries);
   const decoded = io.decodeTensors(file);
@@ -137,6 +157,8 @@ export const runCases = async (lib: Library, backend: string, wasmPaths?: string
     params: Array.from(paramValues),
     safetensors: hex(file),
     roundTrip,
+    compiledLossBits: hex(bytesOf(new Float32Array(compiledLosses))),
+    compiledParamBits: hex(bytesOf(compiledValues)),
     leaked: tf.memory().numTensors - before,
   };
 };
