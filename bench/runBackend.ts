@@ -18,7 +18,6 @@ import { measureMemory, type MemoryRow } from './memory.js';
 import { profileSteps, type ProfileRow } from './profile.js';
 import { allCases, profiledCases } from './cases/index.js';
 import { mlpContenders } from './cases/mlp/index.js';
-import { compileFn } from './cases/parallaxSgd.js';
 import { StockProcess } from './stock/remote.js';
 
 const arg = (name: string): string | undefined => {
@@ -63,7 +62,6 @@ const main = async (): Promise<void> => {
     tfjs: tf.version_core,
     jax: (JSON.parse(readFileSync(join(jaxDir, 'package.json'), 'utf8')) as { version: string }).version,
   };
-  if (compileFn() === undefined) log('compile is not exported by src/index.ts: no parallax-compiled contender');
 
   // One stock-tfjs child for this backend process, started when a case first asks for it.
   let stock: StockProcess | undefined;
@@ -103,7 +101,6 @@ const main = async (): Promise<void> => {
   const environment = {
     backend,
     versions,
-    compile: compileFn() !== undefined,
     stockTfjs: stockInfo,
     kernelsInBenchProcess: tf.getKernelsForBackend(backend).length,
     tfjsLayersSharesEngine: layersEngineShared,

@@ -4,8 +4,7 @@
  * The `parallax-compiled` contender is that very step wrapped in `compile`. Also the layers whose
  * initializers hand out given weights, so every contender starts equal.
  */
-import * as parallax from '../../src/index.js';
-import { type AnySpec, dispose, type ModuleOf, nn, tf, tidy, zipWith } from '../../src/index.js';
+import { type AnySpec, compile, dispose, type ModuleOf, nn, tf, tidy, zipWith } from '../../src/index.js';
 import type { DenseWeights } from '../data.js';
 import type { Runner } from '../harness.js';
 
@@ -54,26 +53,6 @@ export const sgdRunner = <S extends AnySpec, I>(
   };
 };
 
-/** What `compile` counts (the planned API: src/compile). */
-export interface CompileStats {
-  readonly recordings: number;
-  readonly replays: number;
-  readonly fallbacks: number;
-  readonly cached: number;
-}
-
-/** `compile` as the bench uses it: the same call type, plus `stats` and `dispose`. */
-export type CompileFn = <F extends (...args: never[]) => unknown>(f: F) => F & { stats(): CompileStats; dispose(): void };
-
-/**
- * parallax-ts's `compile`, or undefined while src/index.ts does not export it yet (the bench then
- * leaves the `parallax-compiled` contender out instead of failing to build).
- */
-export const compileFn = (): CompileFn | undefined => {
-  const c = (parallax as unknown as Readonly<Record<string, unknown>>)['compile'];
-  return typeof c === 'function' ? (c as CompileFn) : undefined;
-};
-
 /**
  * The `parallax-compiled` runner: the same step as {@link sgdRunner} wrapped in `compile`. The
  * compiled function consumes the params (disposes them, so replays do too) and returns new params
@@ -87,8 +66,6 @@ export const compiledSgdRunner = <S extends AnySpec, I>(
   inputs: I,
   owned: ReadonlyArray<Tensor>,
 ): Runner => {
-  const compile = compileFn();
-  if (compile === undefined) throw new Error('parallax-ts does not export compile yet');
   const step = compile((params: ModuleOf<S, Tensor>, inputs: I) => {
     const out = sgdStep(lossAndGrad, lr, params, inputs);
     dispose(params);

@@ -29,27 +29,20 @@ export interface FlatArguments {
   readonly numberSlots: Array<readonly [number, string | number]>;
 }
 
-const staticIds = new WeakMap<object, number>();
 let nextStaticId = 0;
-/** A stable id for a static object or function: such arguments are compared by identity. */
-const identity = (o: object): number => {
-  let id = staticIds.get(o);
-  if (id === undefined) {
-    id = nextStaticId++;
-    staticIds.set(o, id);
-  }
-  return id;
-};
-
-const symbolIds = new Map<symbol, number>();
-const symbolId = (s: symbol): number => {
-  let id = symbolIds.get(s);
-  if (id === undefined) {
-    id = nextStaticId++;
-    symbolIds.set(s, id);
-  }
-  return id;
-};
+/** A stable id per key of `store`, for static values compared by identity (objects, functions, symbols). */
+const idIn =
+  <K>(store: { get(k: K): number | undefined; set(k: K, id: number): unknown }) =>
+  (k: K): number => {
+    let id = store.get(k);
+    if (id === undefined) {
+      id = nextStaticId++;
+      store.set(k, id);
+    }
+    return id;
+  };
+const identity = idIn(new WeakMap<object, number>());
+const symbolId = idIn(new Map<symbol, number>());
 
 /** Records and module records are walked; class instances, functions and typed arrays are static. */
 export const isWalked = (u: object): boolean => {

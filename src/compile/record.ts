@@ -70,8 +70,6 @@ export class Recording implements Recorder {
     private readonly args: FlatArguments,
     private readonly backend: Backend,
     private readonly backendName: string,
-    /** Whether to fuse small arithmetic and alias re-labelling kernels (see `fuse.ts`). */
-    private readonly fusion = true,
   ) {
     this.inputSlots = args.tensors.map(() => -1);
     args.tensors.forEach((t, i) => {
@@ -354,7 +352,7 @@ export class Recording implements Recorder {
       kept.push(op);
     }
     kept.reverse();
-    const ops = this.fusion ? fuse(kept, this.slots, escaping, this.aliasing) : kept;
+    const ops = fuse(kept, this.slots, escaping, this.aliasing);
     const lastUse = new Int32Array(this.slots.length).fill(-1);
     ops.forEach((op, i) => {
       for (const s of op.usesSlots) lastUse[s] = i;

@@ -24,7 +24,6 @@ import * as parallax from '../../bench/cases/mlp/parallax.js';
 import * as raw from '../../bench/cases/mlp/raw.js';
 import { MLP, mlpData } from '../../bench/cases/mlp/spec.js';
 import type { Runner } from '../../bench/harness.js';
-import { compileFn } from '../../bench/cases/parallaxSgd.js';
 import { StockProcess, stockRunner } from '../../bench/stock/remote.js';
 
 /** Mean softmax cross-entropy of the MLP at its starting weights, in float64. */
@@ -64,10 +63,6 @@ describe('bench: the contenders compute identical math', () => {
   before(async () => {
     await jaxInit('wasm');
     defaultDevice('wasm');
-  });
-
-  it('compile is exported, so the bench has its parallax-compiled contender', () => {
-    expect(compileFn(), 'compile exported by src/index.ts').to.be.a('function');
   });
 
   it('first loss equals a float64 reference and second losses agree with raw tfjs-core, for every contender', async () => {
