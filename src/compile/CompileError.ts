@@ -6,7 +6,8 @@
  */
 
 /**
- * Thrown by `compile`d functions: a step that reads tensor values on the host while recording, an
+ * Thrown by `compile`d functions: a step that reads tensor values on the host or draws unkeyed
+ * random numbers (`Math.random`: tfjs's unseeded `tf.randomUniform`, `tf.dropout`…) while recording, an
  * argument that is not a tree of tensors, keys and plain values, a check-mode run whose replay
  * differs from the uncompiled step, a replayed kernel whose output shape changed.
  * @example
@@ -21,8 +22,11 @@
  * @since 0.2.0
  */
 export class CompileError extends Error {
-  /** Which rule was broken: a host `read`, a `mismatch` in check mode, a changed `shape`, a bad `argument`. */
-  readonly reason: 'read' | 'mismatch' | 'shape' | 'argument';
+  /**
+   * Which rule was broken: a host `read`, unkeyed `random` numbers, a `mismatch` in check mode, a
+   * changed `shape`, a bad `argument`.
+   */
+  readonly reason: 'read' | 'random' | 'mismatch' | 'shape' | 'argument';
   /** Where: an argument or result path (`args[0].params.weight`), or a kernel name. */
   readonly path: string;
 

@@ -24,6 +24,7 @@ interface Hooks {
   readonly kernels: Array<readonly [tfc.KernelConfig, tfc.KernelFunc]>;
   /** The backend's own `write`/`readSync`/`read` properties before the hooks (usually none). */
   readonly own: ReadonlyArray<readonly [string, PropertyDescriptor | undefined]>;
+  readonly mathRandom: () => number;
 }
 
 /** Slot kinds, for the result and lifetimes. */
@@ -112,7 +113,16 @@ export class Recording implements Recorder {
       this.checkRead();
       return read.call(this.backend, dataId);
     };
-    this.hooks = { kernels, own };
+    // Unkeyed randomness (tfjs's unseeded random ops, user code) would be frozen into the recording.
+    const mathRandom = Math.random;
+    Math.random = () => {
+      throw new CompileError(
+        'random',
+        'Math.random',
+        'the step draws random numbers without a key (Math.random: an unseeded tf.randomUniform, tf.randomNormal or tf.dropout?); a replay would reuse the recorded ones. Use parallax-ts/random with a key passed to the step',
+      );
+    };
+    this.hooks = { kernels, own, mathRandom };
     this.previousRecorder = setRecorder(this);
   }
 
@@ -121,6 +131,7 @@ export class Recording implements Recorder {
     setRecorder(this.previousRecorder);
     if (this.hooks === undefined) return;
     for (const [config, original] of this.hooks.kernels) (config as { kernelFunc: tfc.KernelFunc }).kernelFunc = original;
+    Math.random = this.hooks.mathRandom;
     const backend = this.backend as unknown as Record<string, unknown>;
     for (const [name, descriptor] of this.hooks.own) {
       if (descriptor === undefined) delete backend[name];

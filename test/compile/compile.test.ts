@@ -113,6 +113,23 @@ describe('compile', () => {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('refuses unkeyed random numbers (tfjs’s unseeded random ops) and replays seeded ones as the step computes them', () => {
+    const before = tf.memory().numTensors;
+    const x = tf.ones([3]);
+    const unseeded = compile((t: Tensor) => tf.add(t, tf.randomUniform([3])));
+    expect(() => unseeded(x)).to.throw(CompileError, /without a key/);
+    expect(Math.random()).to.be.a('number'); // put back
+    const seeded = (t: Tensor) => tf.tidy(() => tf.add(t, tf.randomUniform([3], 0, 1, 'float32', 7)));
+    const fast = compile(seeded);
+    fast(x).dispose();
+    const want = seeded(x);
+    const got = fast(x);
+    expect(values(got)).to.deep.equal(values(want));
+    expect(fast.stats().replays).to.equal(1);
+    dispose([x, want, got]);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
   it('check mode finds a step that depends on something it does not trace', () => {
     let scale = 1;
     const f = compile((x: Tensor) => tf.mul(x, scale), { check: true });

@@ -106,6 +106,47 @@ const Sequence = defineModule('parallax-ts-test/compile/Sequence', {
   },
 });
 
+const Stacks = defineModule('parallax-ts-test/compile/Stacks', {
+  name: 'Stacks',
+  fields: {
+    lstmCell: submodule(nn.LSTMCell),
+    gruCell: submodule(nn.GRUCell),
+    encoder: submodule(nn.TransformerEncoder),
+    decoder: submodule(nn.TransformerDecoder),
+    pool: submodule(nn.GlobalAvgPool2d),
+    acts: submodule(nn.Sequential),
+  },
+  create: () => ({
+    lstmCell: nn.LSTMCell.create(6, 6),
+    gruCell: nn.GRUCell.create(6, 6),
+    encoder: nn.TransformerEncoder.create(nn.TransformerEncoderLayer.create(6, 2, { dimFeedforward: 12, normFirst: true }), 2, {
+      norm: nn.LayerNorm.create(6),
+    }),
+    decoder: nn.TransformerDecoder.create(nn.TransformerDecoderLayer.create(6, 3, { dimFeedforward: 8, activation: 'gelu' }), 2),
+    pool: nn.GlobalAvgPool2d.create(),
+    acts: nn.Sequential.create([
+      nn.Tanh.create(),
+      nn.LeakyReLU.create(0.1),
+      nn.ELU.create(),
+      nn.Sigmoid.create(),
+      nn.Identity.create(),
+      nn.GELU.create({ approximate: 'tanh' }),
+      nn.Softmax.create(-1),
+      nn.LogSoftmax.create(-1),
+    ]),
+  }),
+  forward: (m, x: Tensor) => {
+    // x: [N, 6, 2, 3] → a sequence of N vectors through the cells, then [1, N, 6] through the stacks.
+    const v = tf.reshape(nn.GlobalAvgPool2d.forward(m.pool, tf.reshape(x, [-1, 6, 2, 3])), [-1, 6]);
+    const [h] = nn.LSTMCell.forward(m.lstmCell, v);
+    const g = nn.GRUCell.forward(m.gruCell, h);
+    const seq = tf.expandDims(g, 0);
+    const enc = nn.TransformerEncoder.forward(m.encoder, seq);
+    const dec = nn.TransformerDecoder.forward(m.decoder, seq, enc);
+    return nn.Sequential.forward(m.acts, dec) as Tensor;
+  },
+});
+
 const seed = (i: number) => random.key(100 + i);
 
 describe('compile: a compiled trainStep equals the uncompiled one bit for bit', function () {
@@ -190,6 +231,17 @@ describe('compile: a compiled trainStep equals the uncompiled one bit for bit', 
             (i) => ({ idx: idx(i), y: target(i) }),
           );
         }
+      });
+
+      it('cells, transformer stacks, global pooling and every activation module, SGD with Nesterov momentum', () => {
+        expectSameSteps(
+          (): ModuleType<typeof Stacks, Tensor> => initialize(Stacks.create())(random.key(6)),
+          {
+            loss: (m: ModuleType<typeof Stacks, Tensor>, b: { x: Tensor; y: Tensor }) => losses.mseLoss(Stacks.forward(m, b.x), b.y),
+            optimizer: optim.sgd(0.1, { momentum: 0.9, nesterov: true }),
+          },
+          (i) => ({ x: random.normal(seed(i), [4, 6, 2, 3]), y: random.normal(seed(i + 30), [1, 4, 6]) }),
+        );
       });
 
       it('every loss', () => {
