@@ -99,6 +99,35 @@ describe('compile', () => {
     step.dispose();
   });
 
+  it('a compiled trainStep with nonFinite: "skip" skips the same bad batch as the uncompiled one', () => {
+    const options = {
+      loss: (m: nn.Linear<Tensor>, x: Tensor) => tf.mean(tf.log(nn.Linear.forward(m, x))), // NaN where an output is negative
+      optimizer: optim.adam(1e-2),
+      nonFinite: 'skip' as const,
+    };
+    const plain = optim.trainStep(options);
+    const fast = compile(optim.trainStep(options));
+    const make = () =>
+      initialize(nn.Linear.create(2, 1, { weightInit: () => () => tf.ones([1, 2]), biasInit: () => () => tf.zeros([1]) }))(random.key(0));
+    let a = plain.init(make(), random.key(1));
+    let b = fast.init(make(), random.key(1));
+    const skipped: number[] = [];
+    for (const batch of [[[1, 2]], [[2, 1]], [[-3, -3]], [[1, 1]]]) {
+      const x = tf.tensor2d(batch);
+      const [na, ma] = plain(a, x);
+      const [nb, mb] = fast(b, x);
+      x.dispose();
+      expect(mb).to.deep.equal(ma);
+      expect(values(nb.params.weight)).to.deep.equal(values(na.params.weight));
+      skipped.push(mb.skipped!);
+      a = na;
+      b = nb;
+    }
+    expect(skipped).to.deep.equal([0, 0, 1, 0]);
+    expect(fast.stats()).to.deep.include({ recordings: 1, replays: 3 });
+    dispose([a.params, a.optState, b.params, b.optState]);
+  });
+
   it('refuses a step that reads tensor values while it is recorded, freeing what it made', () => {
     const before = tf.memory().numTensors;
     const f = compile((x: Tensor) => tf.mul(x, x.sum().dataSync()[0]!));
