@@ -27,7 +27,21 @@ export interface FlatArguments {
   /** Number leaves: value, and where (container index, property) so traced ones can be found. */
   readonly numbers: number[];
   readonly numberSlots: Array<readonly [number, string | number]>;
+  /** Each container's own place: its container's index (-1: the argument list) and property. */
+  readonly containerSlots: Array<readonly [number, string | number]>;
 }
+
+/** The path of the value at `[container, property]`, e.g. `args[0].optState[0].count`. */
+export const pathAt = (flat: FlatArguments, [container, property]: readonly [number, string | number]): string => {
+  const parts: string[] = [];
+  let c = container;
+  let p: string | number = property;
+  while (c >= 0) {
+    parts.push(typeof p === 'number' ? `[${p}]` : `.${p}`);
+    [c, p] = flat.containerSlots[c]!;
+  }
+  return `args${parts.reverse().join('')}`;
+};
 
 let nextStaticId = 0;
 /** A stable id per key of `store`, for static values compared by identity (objects, functions, symbols). */
@@ -76,19 +90,9 @@ export const flattenArguments = (args: ReadonlyArray<unknown>): FlatArguments =>
   const values: unknown[] = [args];
   const parents: number[] = [-1];
   const props: Array<string | number> = [0];
-  const pathOf = (parent: number, prop: string | number): string => {
-    const parts: string[] = [];
-    let c = parent;
-    let p: string | number = prop;
-    while (c >= 0) {
-      parts.push(typeof p === 'number' ? `[${p}]` : `.${p}`);
-      const up = containerParents[c]!;
-      p = up[1];
-      c = up[0];
-    }
-    return `args${parts.reverse().join('')}`;
-  };
-  const containerParents: Array<readonly [number, string | number]> = [];
+  const containerSlots: Array<readonly [number, string | number]> = [];
+  const pathOf = (parent: number, prop: string | number): string =>
+    pathAt({ signature, tensors, keys, containers, numbers, numberSlots, containerSlots }, [parent, prop]);
   let nodes = 0;
   while (values.length > 0) {
     const value = values.pop();
@@ -151,7 +155,7 @@ export const flattenArguments = (args: ReadonlyArray<unknown>): FlatArguments =>
     onPath.add(o);
     const index = containers.length;
     containers.push(o);
-    containerParents.push([parent, prop]);
+    containerSlots.push([parent, prop]);
     values.push(CLOSE);
     parents.push(index);
     props.push(0);
@@ -180,5 +184,5 @@ export const flattenArguments = (args: ReadonlyArray<unknown>): FlatArguments =>
       }
     }
   }
-  return { signature, tensors, keys, containers, numbers, numberSlots };
+  return { signature, tensors, keys, containers, numbers, numberSlots, containerSlots };
 };

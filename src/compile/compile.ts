@@ -10,7 +10,7 @@ import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { isRecording } from '../engine/trace.js';
 import { isPRNGKey } from '../random/PRNGKey.js';
-import { flattenArguments, type FlatArguments } from './arguments.js';
+import { flattenArguments, type FlatArguments, pathAt } from './arguments.js';
 import { CompileError } from './CompileError.js';
 import { Diverged, matches, release, replay, type Program } from './program.js';
 import { Recording } from './record.js';
@@ -165,6 +165,7 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
   let recordings = 0;
   let replays = 0;
   let fallbacks = 0;
+  let warned = false;
 
   const forget = (): void => {
     for (const [, p] of order) release(p);
@@ -201,7 +202,10 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
     recordings++;
     const list = cache.get(signature);
     if (list === undefined) cache.set(signature, [program]);
-    else list.push(program);
+    else {
+      list.push(program);
+      if (list.length === 3 && !warned) warned = warnChangingNumbers(list, flat);
+    }
     touch(signature, program);
     return result;
   };
@@ -239,6 +243,22 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
     stats: (): CompileStats => ({ recordings, replays, fallbacks, cached: order.length, ops: opsOf(order[order.length - 1]?.[1]) }),
     dispose: forget,
   }) as unknown as Compiled<F>;
+};
+
+/**
+ * Tells once (per compiled function) which number arguments made a third recording of one argument
+ * structure: numbers are static, so a counter passed as a number records anew at every call.
+ */
+const warnChangingNumbers = (programs: ReadonlyArray<Program>, flat: FlatArguments): boolean => {
+  const changing = new Set<number>();
+  for (const p of programs) for (const [j, v] of p.staticNumbers) if (!Object.is(flat.numbers[j], v)) changing.add(j);
+  const paths = [...changing].slice(0, 3).map((j) => pathAt(flat, flat.numberSlots[j]!));
+  console.warn(
+    `compile: a third recording of the same argument structure, because the numbers at ${paths.join(', ')}${changing.size > 3 ? ', …' : ''} ` +
+      'changed: numbers are static, so a step recorded for each value. Pass a value that changes every call as a tensor ' +
+      '(an optimizer counter read through the library is traced already).',
+  );
+  return true;
 };
 
 const opsOf = (p: Program | undefined): CompileStats['ops'] => {

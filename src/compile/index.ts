@@ -11,3 +11,4 @@
  */
 export { compile, compileSelf, type Compiled, type CompileOptions, type CompileStats } from './compile.js';
 export { CompileError } from './CompileError.js';
+export { advanceCounter, checkValues, counterScalar, decideOnValues, hostTensor, keyedTensor } from './host.js';

@@ -3,7 +3,21 @@
  * check mode, and falling back where a replay cannot be faithful.
  */
 import { expect } from 'chai';
-import { compile, CompileError, dispose, initialize, losses, nn, optim, random, ready, tf } from '../../src/index.js';
+import {
+  advanceCounter,
+  compile,
+  CompileError,
+  counterScalar,
+  dispose,
+  keyedTensor,
+  initialize,
+  losses,
+  nn,
+  optim,
+  random,
+  ready,
+  tf,
+} from '../../src/index.js';
 
 type Tensor = tf.Tensor;
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
@@ -26,6 +40,24 @@ describe('compile', () => {
     dispose([a, b, c, d, e]);
     f.dispose();
     expect(f.stats().cached).to.equal(0);
+  });
+
+  it('warns once, naming the argument, when a changing number makes a step record again and again', () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      const f = compile((x: Tensor, state: { step: number; lr: number }) => tf.mul(x, state.lr * state.step));
+      const x = tf.ones([2]);
+      for (let step = 1; step <= 5; step++) f(x, { step, lr: 0.5 }).dispose();
+      x.dispose();
+      expect(f.stats()).to.deep.include({ recordings: 5, replays: 0 });
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/numbers at args\[1\]\.step changed/);
+      f.dispose();
+    } finally {
+      console.warn = warn;
+    }
   });
 
   it('keeps at most cacheSize recordings, least recently used dropped, and frees their constants', () => {
@@ -126,6 +158,45 @@ describe('compile', () => {
     expect(skipped).to.deep.equal([0, 0, 1, 0]);
     expect(fast.stats()).to.deep.include({ recordings: 1, replays: 3 });
     dispose([a.params, a.optState, b.params, b.optState]);
+  });
+
+  it('your own optimizer keeps its counter traced with counterScalar / advanceCounter, your own sampler its key with keyedTensor', () => {
+    interface Harmonic {
+      readonly count: number;
+    }
+    // Scales the n-th update by 1 / (n + 1): a counter-dependent scalar, as Adam's bias corrections are.
+    const harmonic = optim.gradientTransformation<Harmonic>({
+      init: () => ({ count: 0 }),
+      update: (updates, state) => {
+        const scale = counterScalar(state, 'count', (n) => 1 / (n + 1));
+        const out = optim.mapActive(updates, (g) => tf.mul(g, scale));
+        scale.dispose();
+        return [out, advanceCounter({ count: state.count + 1 }, 'count', state)];
+      },
+    });
+    // Multiplicative noise from a key of one's own sampler: ±1 per element.
+    const signs = (k: random.PRNGKey, n: number) =>
+      keyedTensor(k, (key) => Float32Array.from(random.bits(key, [n]), (b) => (b & 1 ? 1 : -1)), [n], 'float32');
+    const options = {
+      loss: (m: nn.Linear<Tensor>, x: Tensor) => tf.sum(tf.square(tf.mul(nn.Linear.forward(m, x), signs(random.key(9), 3)))),
+      optimizer: optim.chain(harmonic, optim.sgd(0.1)),
+    };
+    const plain = optim.trainStep(options);
+    const fast = compile(optim.trainStep(options));
+    let a = plain.init(initialize(nn.Linear.create(2, 3))(random.key(0)), random.key(1));
+    let b = fast.init(initialize(nn.Linear.create(2, 3))(random.key(0)), random.key(1));
+    const x = tf.tensor2d([[1, -2]]);
+    for (let i = 0; i < 4; i++) {
+      const [na, ma] = plain(a, x);
+      const [nb, mb] = fast(b, x);
+      expect(mb).to.deep.equal(ma);
+      expect(values(nb.params.weight)).to.deep.equal(values(na.params.weight));
+      expect((nb.optState as unknown as [Harmonic])[0].count).to.equal(i + 1);
+      a = na;
+      b = nb;
+    }
+    expect(fast.stats()).to.deep.include({ recordings: 1, replays: 3 });
+    dispose([a.params, a.optState, b.params, b.optState, x]);
   });
 
   it('refuses a step that reads tensor values while it is recorded, freeing what it made', () => {
