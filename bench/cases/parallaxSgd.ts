@@ -22,12 +22,42 @@ type LossAndGrad<S extends AnySpec, I> = (
   inputs: I,
 ) => { readonly value: Tensor; readonly grads: ModuleOf<S, Tensor> };
 
-/** One SGD step: new params and the loss; `params` are left to the caller. */
-const sgdStep = <S extends AnySpec, I>(lossAndGrad: LossAndGrad<S, I>, lr: number, params: ModuleOf<S, Tensor>, inputs: I) =>
-  tidy(() => {
-    const { value, grads } = lossAndGrad(params, inputs);
-    return { params: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, lr))), loss: value };
-  });
+/** One SGD step: new params and the loss; it consumes (disposes) `params`. */
+const sgdStep =
+  <S extends AnySpec, I>(lossAndGrad: LossAndGrad<S, I>, lr: number) =>
+  (params: ModuleOf<S, Tensor>, inputs: I) => {
+    const out = tidy(() => {
+      const { value, grads } = lossAndGrad(params, inputs);
+      return { params: zipWith(params, grads, (p, g) => tf.sub(p, tf.mul(g, lr))), loss: value };
+    });
+    dispose(params);
+    return out;
+  };
+
+/** A runner taking one `step` per `run` from `initial` (owned from then on), reading the loss outside the step. */
+const runnerOf = <S extends AnySpec, I>(
+  step: ReturnType<typeof sgdStep<S, I>>,
+  initial: ModuleOf<S, Tensor>,
+  inputs: I,
+  owned: ReadonlyArray<Tensor>,
+  compiled?: { readonly dispose: () => void; readonly stats: () => object },
+): Runner => {
+  let params = initial;
+  return {
+    run: () => {
+      const out = step(params, inputs);
+      const l = out.loss.dataSync()[0]!;
+      out.loss.dispose();
+      params = out.params;
+      return l;
+    },
+    dispose: () => {
+      compiled?.dispose();
+      dispose([params, ...owned]);
+    },
+    ...(compiled === undefined ? {} : { info: () => ({ ...compiled.stats() }) }),
+  };
+};
 
 /**
  * A runner that takes one SGD step per `run` from `initial` (which it owns from then on) and
@@ -39,25 +69,12 @@ export const sgdRunner = <S extends AnySpec, I>(
   lr: number,
   inputs: I,
   owned: ReadonlyArray<Tensor>,
-): Runner => {
-  let params = initial;
-  return {
-    run: () => {
-      const out = sgdStep(lossAndGrad, lr, params, inputs);
-      const l = out.loss.dataSync()[0]!;
-      dispose([params, out.loss]);
-      params = out.params;
-      return l;
-    },
-    dispose: () => dispose([params, ...owned]),
-  };
-};
+): Runner => runnerOf(sgdStep(lossAndGrad, lr), initial, inputs, owned);
 
 /**
- * The `parallax-compiled` runner: the same step as {@link sgdRunner} wrapped in `compile`. The
- * compiled function consumes the params (disposes them, so replays do too) and returns new params
- * and the loss tensor; the loss is read outside it (a compiled function may not read values).
- * `info` reports `compile`'s counters, so the table shows whether the steps replayed.
+ * The `parallax-compiled` runner: the same step as {@link sgdRunner} wrapped in `compile` (it
+ * consumes the params, so replays do too); the loss is read outside it (a compiled function may
+ * not read values). `info` reports `compile`'s counters, so the table shows whether steps replayed.
  */
 export const compiledSgdRunner = <S extends AnySpec, I>(
   initial: ModuleOf<S, Tensor>,
@@ -66,24 +83,6 @@ export const compiledSgdRunner = <S extends AnySpec, I>(
   inputs: I,
   owned: ReadonlyArray<Tensor>,
 ): Runner => {
-  const step = compile((params: ModuleOf<S, Tensor>, inputs: I) => {
-    const out = sgdStep(lossAndGrad, lr, params, inputs);
-    dispose(params);
-    return out;
-  });
-  let params = initial;
-  return {
-    run: () => {
-      const out = step(params, inputs);
-      const l = out.loss.dataSync()[0]!;
-      out.loss.dispose();
-      params = out.params;
-      return l;
-    },
-    dispose: () => {
-      step.dispose();
-      dispose([params, ...owned]);
-    },
-    info: () => ({ ...step.stats() }),
-  };
+  const step = compile(sgdStep(lossAndGrad, lr));
+  return runnerOf(step, initial, inputs, owned, step);
 };
