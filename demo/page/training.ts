@@ -3,6 +3,7 @@
  * evaluation, from examples/mnist/) driven by a loop that hands the page back control between
  * steps, so the chart and the progress bar update while it trains.
  */
+import { compile } from '../../src/compile/index.js';
 import { dispose } from '../../src/engine/index.js';
 import type { tf } from '../../src/engine/index.js';
 import * as optim from '../../src/optim/index.js';
@@ -42,8 +43,8 @@ const pauseForPage = (() => {
 
 /**
  * Trains `params` (taking ownership) on `train`, scoring `test` after each epoch; returns the
- * trained parameters (owned by the caller). Same step as `npm start`: `optim.trainStep` with the
- * example's loss and Adam on a cosine schedule.
+ * trained parameters (owned by the caller). Same step as `npm start`: a compiled `optim.trainStep`
+ * with the example's loss and Adam on a cosine schedule.
  */
 export const trainInPage = async (
   params: MnistCnn<tf.Tensor>,
@@ -53,10 +54,13 @@ export const trainInPage = async (
 ): Promise<MnistCnn<tf.Tensor>> => {
   const stepsPerEpoch = Math.ceil(train.count / options.batchSize);
   const totalSteps = Math.min(options.maxSteps ?? Infinity, stepsPerEpoch * options.epochs);
-  const step = optim.trainStep<MnistCnn<tf.Tensor>, Batch, unknown>({
-    loss: classifierLoss,
-    optimizer: exampleOptimizer(options.learningRate, totalSteps) as optim.GradientTransformation<unknown>,
-  });
+  // Compiled on cpu and wasm (the first step records, the others replay); on webgl it runs as is.
+  const step = compile(
+    optim.trainStep<MnistCnn<tf.Tensor>, Batch, unknown>({
+      loss: classifierLoss,
+      optimizer: exampleOptimizer(options.learningRate, totalSteps) as optim.GradientTransformation<unknown>,
+    }),
+  );
   let state = step.init(params, options.key);
   options.onStart(totalSteps);
   const started = performance.now();
@@ -84,5 +88,6 @@ export const trainInPage = async (
     return state.params;
   } finally {
     dispose(state.optState);
+    step.dispose();
   }
 };
