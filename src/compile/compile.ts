@@ -266,7 +266,7 @@ const opsOf = (p: Program | undefined): CompileStats['ops'] => {
   for (const op of p?.ops ?? []) {
     if (op.k === 'kernel') ops.kernels++;
     else if (op.k === 'alias') ops.aliases++;
-    else if (op.k === 'host' && op.what.startsWith('fused')) ops.fused++;
+    else if ((op.k === 'host' || op.k === 'native') && op.what.startsWith('fused')) ops.fused++;
     else ops.host++;
   }
   return ops;

@@ -17,51 +17,53 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { Op, Slot } from './program.js';
+import { wasmFusedKernel, type WasmExpr } from './wasmFusion.js';
 
 type Values = tfc.backend_util.BackendValues;
 
-/** Largest output fused into a host loop (elements); above it the backend's kernels are faster. */
+/**
+ * Largest output fused into a JavaScript loop (elements); above it the backend's kernels are
+ * faster — except on wasm, where a generated WebAssembly SIMD kernel runs fused work of any size.
+ */
 export const FUSE_MAX_SIZE = 2048;
 
-const ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number>> = {
-  Add: (a, b) => Math.fround(a + b),
-  Sub: (a, b) => Math.fround(a - b),
-  Multiply: (a, b) => Math.fround(a * b),
-  RealDiv: (a, b) => Math.fround(a / b),
-};
+/** The fusable kernels and the expression operation each becomes. */
+const BINARY: Readonly<Record<string, 'add' | 'sub' | 'mul' | 'div'>> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
+const UNARY: Readonly<Record<string, 'neg' | 'relu' | 'step'>> = { Neg: 'neg', Relu: 'relu', Step: 'step' };
+
+/** An expression over input slots: a leaf reads slot `leaf` (broadcast when it holds one value). */
+type Expr = WasmExpr;
 
 /**
- * Elementwise unary kernels with their float32 results on cpu and wasm (checked by the tests,
- * including NaN, signed zeros and infinities): `Step` gives NaN for NaN, 1 above 0, else `alpha`;
- * `Relu` gives NaN for NaN, x above 0, else +0; `Neg` flips the sign.
+ * Float32 semantics of each operation, as the cpu and wasm kernels compute them (checked by the
+ * tests, including NaN, signed zeros and infinities): each result rounded to float32; `Step` gives
+ * NaN for NaN, 1 above 0, else `alpha`; `Relu` gives NaN for NaN, x above 0, else +0.
  */
-const UNARY: Readonly<Record<string, (attrs: tfc.NamedAttrMap) => (x: number) => number>> = {
-  Step: (attrs) => {
-    const alpha = Math.fround(Number(attrs.alpha ?? 0));
-    return (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : alpha);
-  },
-  Relu: () => (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0),
-  Neg: () => (x) => -x,
+const binaryJs = {
+  add: (a: number, b: number) => Math.fround(a + b),
+  sub: (a: number, b: number) => Math.fround(a - b),
+  mul: (a: number, b: number) => Math.fround(a * b),
+  div: (a: number, b: number) => Math.fround(a / b),
+} as const;
+const unaryJs = (e: Extract<Expr, { op: 'neg' | 'relu' | 'step' }>): ((x: number) => number) => {
+  if (e.op === 'neg') return (x) => -x;
+  if (e.op === 'relu') return (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0);
+  const alpha = Math.fround((e as { readonly alpha: number }).alpha);
+  return (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : alpha);
 };
-
-/** An expression over input slots: a leaf reads slot `s` (broadcast when it holds one value). */
-type Expr =
-  | { readonly leaf: number }
-  | { readonly u: (x: number) => number; readonly a: Expr }
-  | { readonly f: (a: number, b: number) => number; readonly a: Expr; readonly b: Expr };
 
 type KernelOp = Extract<Op, { k: 'kernel' }>;
 
 /**
- * Whether `op` is elementwise work this pass can fuse: float32, small, each operand holding the
+ * Whether `op` is elementwise work this pass can fuse: float32, at most `maxSize` elements, each operand holding the
  * output's elements in the same order (the same size: broadcasting only added 1-dims) or one value.
  */
-const fusable = (op: Op, slots: ReadonlyArray<Slot>): op is KernelOp => {
+const fusable = (op: Op, slots: ReadonlyArray<Slot>, maxSize: number): op is KernelOp => {
   if (op.k !== 'kernel' || op.outs.length !== 1) return false;
-  const arity = ARITHMETIC[op.name] !== undefined ? 2 : UNARY[op.name] !== undefined ? 1 : 0;
+  const arity = BINARY[op.name] !== undefined ? 2 : UNARY[op.name] !== undefined ? 1 : 0;
   if (arity === 0 || op.usesSlots.length !== arity) return false;
   const out = slots[op.outs[0]!]!;
-  if (out.dtype !== 'float32' || out.size > FUSE_MAX_SIZE) return false;
+  if (out.dtype !== 'float32' || out.size > maxSize) return false;
   return op.usesSlots.every((s) => {
     const x = slots[s]!;
     return x.dtype === 'float32' && (x.size === 1 || x.size === out.size);
@@ -95,13 +97,20 @@ const evaluator = (e: Expr, leaves: ReadonlyArray<number>, values: Array<Float32
     };
   }
   const a = evaluator(e.a, leaves, values);
-  if ('u' in e) {
-    const u = e.u;
+  if (!('b' in e)) {
+    const u = unaryJs(e);
     return (i) => u(a(i));
   }
   const b = evaluator(e.b, leaves, values);
-  const f = e.f;
+  const f = binaryJs[e.op];
   return (i) => f(a(i), b(i));
+};
+
+/** Leaves renumbered 0..k-1 (the wasm kernel's inputs), in `leaves` order. */
+const renumber = (e: Expr, leaves: ReadonlyArray<number>): Expr => {
+  if ('leaf' in e) return { leaf: leaves.indexOf(e.leaf) };
+  if ('b' in e) return { op: e.op, a: renumber(e.a, leaves), b: renumber(e.b, leaves) };
+  return e.op === 'step' ? { op: 'step', alpha: e.alpha, a: renumber(e.a, leaves) } : { op: e.op, a: renumber(e.a, leaves) };
 };
 
 /**
@@ -109,7 +118,16 @@ const evaluator = (e: Expr, leaves: ReadonlyArray<number>, values: Array<Float32
  * inlined away). Slots inlined into a fused op are no longer produced; the caller computes
  * lifetimes afterwards.
  */
-export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escaping: Uint8Array, aliasing: ReadonlySet<KernelOp>): Op[] => {
+export const fuse = (
+  ops: ReadonlyArray<Op>,
+  slots: ReadonlyArray<Slot>,
+  escaping: Uint8Array,
+  aliasing: ReadonlySet<KernelOp>,
+  backend: tfc.KernelBackend,
+): Op[] => {
+  // Generated wasm kernels run fused work of any size; JavaScript loops only small work.
+  const wasm = wasmFusedKernel(backend, { leaf: 0 }, [false], [1]) !== undefined;
+  const maxSize = wasm ? Infinity : FUSE_MAX_SIZE;
   const uses = new Int32Array(slots.length);
   for (const op of ops) for (const s of op.usesSlots) uses[s]! += 1;
   // Expressions of fusable ops whose single use may inline them, by output slot.
@@ -120,7 +138,7 @@ export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escapin
   const relabelOf = new Map<number, KernelOp>();
   for (const op of aliasing) relabelOf.set(op.outs[0]!, op);
   for (const op of ops) {
-    if (!fusable(op, slots)) continue;
+    if (!fusable(op, slots, maxSize)) continue;
     const take = (s: number): Expr => {
       const relabel = relabelOf.get(s);
       const source = relabel !== undefined && uses[s] === 1 && escaping[s] === 0 ? relabel.usesSlots[0]! : s;
@@ -133,10 +151,11 @@ export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escapin
     };
     let expr: Expr;
     const unary = UNARY[op.name];
-    if (unary !== undefined) expr = { u: unary(op.attrs), a: take(op.usesSlots[0]!) };
+    if (unary === 'step') expr = { op: 'step', alpha: Number(op.attrs.alpha ?? 0), a: take(op.usesSlots[0]!) };
+    else if (unary !== undefined) expr = { op: unary, a: take(op.usesSlots[0]!) };
     else {
       const [sa, sb] = operands(op, slots);
-      expr = { f: ARITHMETIC[op.name]!, a: take(sa), b: sa === sb ? { leaf: sb } : take(sb) };
+      expr = { op: BINARY[op.name]!, a: take(sa), b: sa === sb ? { leaf: sb } : take(sb) };
     }
     exprOf.set(op, expr);
     const out = op.outs[0]!;
@@ -157,6 +176,29 @@ export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escapin
     }
     const leaves = leavesOf(expr, []);
     const target = slots[op.outs[0]!]!;
+    const kernel = wasm
+      ? wasmFusedKernel(
+          backend,
+          renumber(expr, leaves),
+          leaves.map((s) => slots[s]!.size === 1),
+          target.shape,
+        )
+      : undefined;
+    if (kernel !== undefined) {
+      const ids: tfc.DataId[] = leaves.map(() => ({}));
+      out.push({
+        k: 'native',
+        what: `fused ${op.name}`,
+        usesSlots: leaves,
+        out: op.outs[0]!,
+        frees: [],
+        run: (all) => {
+          for (let k = 0; k < leaves.length; k++) ids[k] = all[leaves[k]!]!.dataId;
+          return kernel(ids).dataId;
+        },
+      });
+      continue;
+    }
     const n = target.size;
     // Built once: each replay refills `current` with the leaves' values.
     const current: Float32Array[] = leaves.map(() => new Float32Array(0));
@@ -167,8 +209,8 @@ export const fuse = (ops: ReadonlyArray<Op>, slots: ReadonlyArray<Slot>, escapin
       usesSlots: leaves,
       out: op.outs[0]!,
       frees: [],
-      values: (_ctx, backend, all) => {
-        for (let k = 0; k < leaves.length; k++) current[k] = backend.readSync(all[leaves[k]!]!.dataId) as Float32Array;
+      values: (_ctx, b, all) => {
+        for (let k = 0; k < leaves.length; k++) current[k] = b.readSync(all[leaves[k]!]!.dataId) as Float32Array;
         const result = new Float32Array(n);
         for (let i = 0; i < n; i++) result[i] = at(i);
         return result as Values;

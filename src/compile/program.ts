@@ -57,6 +57,15 @@ export type Op =
       frees: number[];
     }
   | {
+      /** A kernel of this library's own (fused elementwise work on wasm): returns the output's data id. */
+      readonly k: 'native';
+      readonly what: string;
+      readonly run: (slots: ReadonlyArray<Slot>) => tf.DataId;
+      readonly out: number;
+      readonly usesSlots: ReadonlyArray<number>;
+      frees: number[];
+    }
+  | {
       /** A kernel that only re-labels its input's data: another reference to it. */
       readonly k: 'alias';
       readonly from: number;
@@ -179,6 +188,10 @@ export const replay = (p: Program, args: FlatArguments, engine: Engine, disposeI
           live.push(s);
           checkShape(op.name, slots[s]!, out);
         }
+      } else if (op.k === 'native') {
+        slots[op.out]!.dataId = op.run(slots);
+        alive[op.out] = 1;
+        live.push(op.out);
       } else if (op.k === 'alias') {
         const id = slots[op.from]!.dataId;
         backend.incRef(id);

@@ -363,13 +363,13 @@ export class Recording implements Recorder {
       kept.push(op);
     }
     kept.reverse();
-    const ops = fuse(kept, this.slots, escaping, this.aliasing);
+    const ops = fuse(kept, this.slots, escaping, this.aliasing, this.backend);
     const lastUse = new Int32Array(this.slots.length).fill(-1);
     ops.forEach((op, i) => {
       for (const s of op.usesSlots) lastUse[s] = i;
     });
     ops.forEach((op, i) => {
-      const outs = op.k === 'kernel' ? op.outs : op.k === 'host' || op.k === 'alias' ? [op.out] : [];
+      const outs = op.k === 'kernel' ? op.outs : op.k === 'read' ? [] : [op.out];
       for (const s of outs) if (escaping[s] === 0 && lastUse[s] < 0) op.frees.push(s);
     });
     this.slots.forEach((_, s) => {
