@@ -1,17 +1,18 @@
 /**
  * Rewrites of a recorded program that keep its results bit for bit and cost less to replay:
  *
- * - **aliases**: a kernel that only re-labels its input's data (`Identity`, `Reshape`: recorded
- *   returning the very data id it got) becomes a reference count increment.
- * - **fused arithmetic**: a tree of small float32 `Add`/`Sub`/`Multiply`/`RealDiv` (and `Step`,
- *   `Relu`, `Neg`) kernels (operands of the output's size or single values; intermediates used
- *   once) becomes one host loop. Each
- *   operation is rounded to float32 as the kernel rounds it (`Math.fround` of the float64 result is
- *   the IEEE float32 result for these four: float64 holds a float32 product exactly, and float64
- *   has more than 2·24 + 2 bits, so rounding sums and quotients twice never differs from once), so
- *   the fused values equal the kernels' values bit for bit — NaN payloads aside (every NaN stays a
- *   NaN). Only where dispatch dominates: a kernel call costs ~2 µs on wasm, a fused element a few ns,
- *   and the kernels' SIMD loops win on large tensors (`FUSE_MAX_SIZE`).
+ * - **aliases**: a kernel that only copies or re-labels its input's data (`Identity`, a `Cast` to
+ *   the same dtype, a `Reshape` recorded returning the very data id it got) becomes a reference
+ *   count increment.
+ * - **fused elementwise work**: a tree of float32 `Add`/`Sub`/`Multiply`/`RealDiv`/`Step`/`Relu`/
+ *   `Neg` kernels (operands of the output's size or single values; intermediates used once)
+ *   becomes one kernel: on wasm a WebAssembly SIMD kernel generated for the tree (wasmFusion.ts),
+ *   elsewhere a JavaScript loop, for trees of at most `FUSE_MAX_SIZE` elements (above that the
+ *   backend's own kernels are faster than a JavaScript loop). Each operation is rounded to float32
+ *   as the kernels round it — in JavaScript, `Math.fround` of the float64 result is the IEEE float32
+ *   result for these four operations (float64 holds a float32 product exactly and has more than
+ *   2·24 + 2 bits, so rounding a sum or quotient twice never differs from once) — so the fused
+ *   values equal the kernels' values bit for bit, NaN payloads aside (every NaN stays a NaN).
  *
  * @since 0.2.0
  */
