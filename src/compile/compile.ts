@@ -53,8 +53,8 @@ export interface CompileStats {
   readonly replays: number;
   /**
    * Calls that ran the step uncompiled: under a gradient tape, inside another compiled step's
-   * recording, on a backend other than cpu and wasm (webgl, webgpu), or because a host decision
-   * changed.
+   * recording, on a backend other than cpu and wasm (webgl, webgpu), because a host decision
+   * changed, or for an argument structure whose output shapes follow the data.
    */
   readonly fallbacks: number;
   /** Recordings held now. */
@@ -135,7 +135,9 @@ const checkOptions = (options: CompileOptions): number => {
  *   throws a `CompileError` while recording. Host values the step computes from anything but its
  *   arguments (a closure's changing variable, `Date.now()`, `Math.random()`) are frozen at their
  *   recorded values; `{ check: true }` finds such steps. Called under a gradient tape (inside
- *   `valueAndGrad`), or on a backend other than cpu and wasm, the step runs uncompiled.
+ *   `valueAndGrad`), or on a backend other than cpu and wasm, the step runs uncompiled. A kernel
+ *   whose output shape follows the data (`tf.unique`) is noticed at the first replay that differs:
+ *   a warning, and that argument structure runs uncompiled from then on.
  * @example
  * import { compile, dispose, initialize, nn, random, tf, valueAndGrad, zipWith } from 'parallax-ts'
  * const sgd = compile((m: nn.Linear<tf.Tensor>, x: tf.Tensor, y: tf.Tensor) => {
@@ -167,6 +169,18 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
   let fallbacks = 0;
   let warned = false;
 
+  // Argument structures whose step makes shapes from data (seen when a replay's shape differed).
+  const dataDependent = new Set<string>();
+  const drop = (signature: string): void => {
+    for (const p of cache.get(signature) ?? []) {
+      order.splice(
+        order.findIndex(([, q]) => q === p),
+        1,
+      );
+      release(p);
+    }
+    cache.delete(signature);
+  };
   const forget = (): void => {
     for (const [, p] of order) release(p);
     cache.clear();
@@ -225,6 +239,10 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
     }
     const flat = flattenArguments(args);
     const signature = `${engine.backendName}|${flat.signature}`;
+    if (dataDependent.has(signature)) {
+      fallbacks++;
+      return f(...args);
+    }
     const program = cache.get(signature)?.find((p) => p.backend === engine.backend && matches(p, flat));
     if (program === undefined) return record(args, flat, signature);
     touch(signature, program);
@@ -234,7 +252,12 @@ export const compile = <F extends (...args: never[]) => unknown>(f: F, options: 
       if (check) return compareWithStep(result, f(...args));
       return result;
     } catch (e) {
-      if (!(e instanceof Diverged)) throw e;
+      if (e instanceof CompileError && e.reason === 'shape') {
+        // An output shape that follows the data: this structure is never replayed again.
+        drop(signature);
+        dataDependent.add(signature);
+        console.warn(`${e.message}; this argument structure now runs uncompiled`);
+      } else if (!(e instanceof Diverged)) throw e;
       fallbacks++;
       return f(...args);
     }

@@ -281,6 +281,24 @@ describe('compile', () => {
     expect(tf.memory().numTensors).to.equal(before + 1); // only the bad target itself
   });
 
+  it('a step whose output shape follows the data runs uncompiled once that is seen, with a warning', () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      const f = compile((x: Tensor) => tf.tidy(() => tf.mul(tf.unique(x).values, 2)));
+      const inputs = [tf.tensor1d([1, 1, 2]), tf.tensor1d([1, 3, 2]), tf.tensor1d([5, 5, 5])];
+      const outputs = inputs.map((x) => f(x));
+      expect(outputs.map(values)).to.deep.equal([[2, 4], [2, 6, 4], [10]]);
+      expect(f.stats()).to.deep.include({ recordings: 1, replays: 0, fallbacks: 2, cached: 0 });
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/kernel Unique returned shape \[3\] where the recording had \[2\].*runs uncompiled/);
+      dispose([inputs, outputs]);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('names a bad argument: a disposed tensor, a cycle, bad options', () => {
     const f = compile((x: { t: Tensor }) => tf.neg(x.t));
     const t = tf.ones([1]);
