@@ -85,6 +85,7 @@ export const flattenArguments = (args: ReadonlyArray<unknown>): FlatArguments =>
   const numbers: number[] = [];
   const numberSlots: Array<readonly [number, string | number]> = [];
   const onPath = new Set<object>();
+  const seen = new Map<object, string>();
   // Parallel stacks: the value, its container's index and its property there (-1: the argument list);
   // a `CLOSE` value ends a container.
   const values: unknown[] = [args];
@@ -136,15 +137,25 @@ export const flattenArguments = (args: ReadonlyArray<unknown>): FlatArguments =>
     const o = value as object;
     // Cheapest tests first: most nodes are records and arrays; tfjs's `instanceof Tensor` is a
     // duck-typing function, so it only runs on objects of other classes.
+    // A tensor or key met again (passed in two places) is part of the structure: a recording made
+    // with one tensor in two places must not replay two different ones (records are compared by
+    // content, so a record shared or copied records alike).
+    const first = seen.get(o);
+    if (first !== undefined) {
+      signature += `@${first}`;
+      continue;
+    }
     if (!isWalked(o)) {
       if (o instanceof tf.Tensor) {
         if (o.isDisposed) throw new CompileError('argument', pathOf(parent, prop), `the tensor at ${pathOf(parent, prop)} is disposed`);
+        seen.set(o, `t${tensors.length}`);
         tensors.push(o);
         signature += `T${o.dtype}${o.shape.length}:${o.shape.join(',')}`;
       } else signature += `o${identity(o)}`;
       continue;
     }
     if ((o as { _tag?: unknown })._tag === 'PRNGKey' && isPRNGKey(o)) {
+      seen.set(o, `k${keys.length}`);
       keys.push(o);
       signature += o.partitionable ? 'K' : 'k';
       continue;

@@ -60,6 +60,20 @@ describe('compile', () => {
     }
   });
 
+  it('one tensor passed twice is part of the structure: a call with two different tensors records anew', () => {
+    const f = compile((a: Tensor, b: Tensor) => tf.sub(a, b));
+    const x = tf.tensor1d([5, 7]);
+    const y = tf.tensor1d([1, 2]);
+    const same = f(x, x);
+    const different = f(x, y);
+    const againSame = f(y, y);
+    expect(values(same)).to.deep.equal([0, 0]);
+    expect(values(different)).to.deep.equal([4, 5]);
+    expect(values(againSame)).to.deep.equal([0, 0]);
+    expect(f.stats()).to.deep.include({ recordings: 2, replays: 1 });
+    dispose([x, y, same, different, againSame]);
+  });
+
   it('keeps at most cacheSize recordings, least recently used dropped, and frees their constants', () => {
     const before = tf.memory();
     const f = compile((x: Tensor) => tf.add(x, tf.tensor1d([0.5, 0.25]).sum()), { cacheSize: 2 });
