@@ -262,10 +262,18 @@ export class Recording implements Recorder {
     let values: ((ctx: Parameters<Extract<Op, { k: 'host' }>['values']>[0], b: Backend, slots: ReadonlyArray<Slot>) => Values) | undefined;
     let uses: number[] = [];
     if (op.kind === 'sample') {
-      const e = this.keyOf.get(op.key);
+      // A fixed key (made inside the step) gives fixed samples, unless they also read tensors.
+      const known = this.keyOf.get(op.key);
+      const e = known ?? (op.inputs.length > 0 ? this.addKeyExpr({ k: 'const', key: op.key }) : undefined);
       if (e !== undefined) {
-        const generate = op.generate as (key: object) => Values;
-        values = (ctx) => generate(ctx.key(e));
+        const generate = op.generate as (key: object, values: ReadonlyArray<Values>) => Values;
+        uses = op.inputs.map((t) => this.slotOf(t));
+        const read = uses;
+        values = (ctx, b, slots) =>
+          generate(
+            ctx.key(e),
+            read.map((s) => b.readSync(slots[s]!.dataId) as Values),
+          );
       }
     } else if (op.kind === 'field') {
       const c = this.traceNumber(op.source, op.field);

@@ -22,7 +22,12 @@ type Values = tf.backend_util.BackendValues;
  * reads the new call's object).
  */
 export type HostTensorOp =
-  | { readonly kind: 'sample'; readonly key: object; readonly generate: (key: never) => Values }
+  | {
+      readonly kind: 'sample';
+      readonly key: object;
+      readonly inputs: ReadonlyArray<Tensor>;
+      readonly generate: (key: never, values: ReadonlyArray<Values>) => Values;
+    }
   | { readonly kind: 'map'; readonly inputs: ReadonlyArray<Tensor>; readonly compute: (values: ReadonlyArray<Values>) => Values }
   | { readonly kind: 'field'; readonly source: object; readonly field: string; readonly compute: (n: number) => number };
 
@@ -58,10 +63,26 @@ export const setRecorder = (r: Recorder | undefined): Recorder | undefined => {
 export const isRecording = (): boolean => active !== undefined;
 
 /** A tensor whose values `generate(key)` makes on the host; `make` writes it. */
-export const sampledTensor = <K extends object>(key: K, generate: (key: K) => Values, make: (values: Values) => Tensor): Tensor => {
+export const sampledTensor = <K extends object>(key: K, generate: (key: K) => Values, make: (values: Values) => Tensor): Tensor =>
+  sampledTensorFrom(key, [], (k: K) => generate(k), make);
+
+/** A tensor whose values `generate(key, inputs' values)` makes on the host (a sampler reading logits). */
+export const sampledTensorFrom = <K extends object>(
+  key: K,
+  inputs: ReadonlyArray<Tensor>,
+  generate: (key: K, values: ReadonlyArray<Values>) => Values,
+  make: (values: Values) => Tensor,
+): Tensor => {
+  const run = () =>
+    make(
+      generate(
+        key,
+        inputs.map((t) => t.dataSync()),
+      ),
+    );
   const r = active;
-  if (r === undefined) return make(generate(key));
-  return r.hostTensor({ kind: 'sample', key, generate: generate as (key: never) => Values }, () => make(generate(key)));
+  if (r === undefined) return run();
+  return r.hostTensor({ kind: 'sample', key, inputs, generate: generate as (key: never, values: ReadonlyArray<Values>) => Values }, run);
 };
 
 /** A tensor computed on the host from other tensors' values (`make` writes `compute`'s result). */

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
+import { sampledTensorFrom } from '../engine/trace.js';
 import { gumbelFloats } from './gumbel.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
 import { describe, shapeSize, type Shape } from './Shape.js';
@@ -58,16 +59,13 @@ const rowMajorStrides = (shape: ReadonlyArray<number>): number[] => {
  */
 export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number>, options?: CategoricalOptions): tf.Tensor => {
   assertPRNGKey('categorical', 'key', k);
-  let values: ArrayLike<number>;
   let logitsShape: number[];
   if (logits instanceof tf.Tensor) {
     if (logits.dtype !== 'float32') {
       throw new RandomError('categorical', 'logits', `logits must be a float32 tensor, got dtype ${logits.dtype}`, logits.dtype);
     }
-    values = logits.dataSync() as Float32Array;
     logitsShape = logits.shape.slice();
   } else if (Array.isArray(logits) && logits.every((x) => typeof x === 'number')) {
-    values = Float32Array.from(logits);
     logitsShape = [logits.length];
   } else {
     throw new RandomError(
@@ -79,9 +77,6 @@ export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number
   }
   const rank = logitsShape.length;
   if (rank === 0) throw new RandomError('categorical', 'logits', 'logits must have at least one dimension (the categories), got a scalar');
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i]!)) throw new RandomError('categorical', 'logits', `logits must not contain NaN (element ${i})`);
-  }
   const axisOpt = options?.axis ?? -1;
   if (!Number.isInteger(axisOpt) || axisOpt < -rank || axisOpt >= rank) {
     throw new RandomError(
@@ -109,39 +104,50 @@ export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number
   // JAX draws noise of shape prefix ++ (shape's batch part with the categories inserted at axis).
   const tail = shape.slice(prefixLen);
   const noiseShape = [...shape.slice(0, prefixLen), ...tail.slice(0, axis), categories, ...tail.slice(axis)];
-  const noise = gumbelFloats(k, shapeSize('categorical', noiseShape));
-  const noiseStrides = rowMajorStrides(noiseShape);
-  const logitStrides = rowMajorStrides(logitsShape);
-  const outStrides = rowMajorStrides(shape);
-  const noiseStep = noiseStrides[prefixLen + axis]!;
-  const logitStep = logitStrides[axis]!;
-  const out = new Int32Array(size);
-  for (let o = 0; o < size; o++) {
-    let rest = o;
-    let noiseBase = 0;
-    let logitBase = 0;
-    for (let d = 0; d < shape.length; d++) {
-      const idx = Math.floor(rest / outStrides[d]!);
-      rest -= idx * outStrides[d]!;
-      if (d < prefixLen) {
-        noiseBase += idx * noiseStrides[d]!;
-      } else {
-        const t = d - prefixLen; // position in the batch shape
-        const pos = t < axis ? t : t + 1; // position in the logits / noise tail
-        noiseBase += idx * noiseStrides[prefixLen + pos]!;
-        if (batchShape[t] !== 1) logitBase += idx * logitStrides[pos]!;
-      }
+  const noiseSize = shapeSize('categorical', noiseShape);
+  // The draw itself reads the logits on the host: a compiled step draws again from each call's
+  // key and logits.
+  const draw = (key: PRNGKey, values: ArrayLike<number>): Int32Array => {
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isNaN(values[i]!)) throw new RandomError('categorical', 'logits', `logits must not contain NaN (element ${i})`);
     }
-    let best = 0;
-    let bestValue = -Infinity;
-    for (let c = 0; c < categories; c++) {
-      const v = Math.fround(noise[noiseBase + c * noiseStep]! + values[logitBase + c * logitStep]!);
-      if (v > bestValue || c === 0) {
-        best = c;
-        bestValue = v;
+    const noise = gumbelFloats(key, noiseSize);
+    const noiseStrides = rowMajorStrides(noiseShape);
+    const logitStrides = rowMajorStrides(logitsShape);
+    const outStrides = rowMajorStrides(shape);
+    const noiseStep = noiseStrides[prefixLen + axis]!;
+    const logitStep = logitStrides[axis]!;
+    const out = new Int32Array(size);
+    for (let o = 0; o < size; o++) {
+      let rest = o;
+      let noiseBase = 0;
+      let logitBase = 0;
+      for (let d = 0; d < shape.length; d++) {
+        const idx = Math.floor(rest / outStrides[d]!);
+        rest -= idx * outStrides[d]!;
+        if (d < prefixLen) {
+          noiseBase += idx * noiseStrides[d]!;
+        } else {
+          const t = d - prefixLen; // position in the batch shape
+          const pos = t < axis ? t : t + 1; // position in the logits / noise tail
+          noiseBase += idx * noiseStrides[prefixLen + pos]!;
+          if (batchShape[t] !== 1) logitBase += idx * logitStrides[pos]!;
+        }
       }
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let c = 0; c < categories; c++) {
+        const v = Math.fround(noise[noiseBase + c * noiseStep]! + values[logitBase + c * logitStep]!);
+        if (v > bestValue || c === 0) {
+          best = c;
+          bestValue = v;
+        }
+      }
+      out[o] = best;
     }
-    out[o] = best;
-  }
-  return tf.tensor(out, [...shape], 'int32');
+    return out;
+  };
+  const make = (v: tf.backend_util.BackendValues) => tf.tensor(v as Int32Array, [...shape], 'int32');
+  if (logits instanceof tf.Tensor) return sampledTensorFrom(k, [logits], (key, [v]) => draw(key, v as Float32Array), make);
+  return make(draw(k, Float32Array.from(logits)));
 };

@@ -356,6 +356,19 @@ describe('compile', () => {
     dispose([x, y, first, second]);
   });
 
+  it('random.categorical in a compiled step draws from each call’s key and logits', () => {
+    const f = compile((k: random.PRNGKey, logits: Tensor) => random.categorical(k, tf.mul(logits, 2), { shape: [3, 2] }));
+    const logits = (i: number) => random.normal(random.key(50 + i), [2, 5]);
+    for (let i = 0; i < 3; i++) {
+      const l = logits(i);
+      const got = f(random.key(i), l);
+      const want = tf.tidy(() => random.categorical(random.key(i), tf.mul(l, 2), { shape: [3, 2] }));
+      expect(values(got)).to.deep.equal(values(want));
+      dispose([l, got, want]);
+    }
+    expect(f.stats()).to.deep.include({ recordings: 1, replays: 2 });
+  });
+
   it('records on the backend it runs on: switching backends records again', async () => {
     const f = compile((x: Tensor) => tf.exp(x));
     await ready('cpu');
