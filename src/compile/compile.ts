@@ -131,10 +131,10 @@ const checkOptions = (options: CompileOptions): number => {
  *   order); dropout masks come from the new call's keys, derived as the step derives them.
  * - **Ownership** is the step's: argument tensors the step disposed are disposed by a replay; the
  *   result's tensors are new and the caller's.
- * - **Limits**: the step must not read tensor values on the host (`dataSync`, `array`, …): that
- *   throws a `CompileError` while recording. Host values the step computes from anything but its
- *   arguments (a closure's changing variable, `Date.now()`, `Math.random()`) are frozen at their
- *   recorded values; `{ check: true }` finds such steps. Called under a gradient tape (inside
+ * - **Limits**: the step must not read tensor values on the host (`dataSync`, `array`, …) nor draw
+ *   unkeyed random numbers (`Math.random`): either throws a `CompileError` while recording. Host
+ *   values the step computes from anything but its arguments (a closure's changing variable,
+ *   `Date.now()`) are frozen at their recorded values; `{ check: true }` finds such steps. Called under a gradient tape (inside
  *   `valueAndGrad`), or on a backend other than cpu and wasm, the step runs uncompiled. A kernel
  *   whose output shape follows the data (`tf.unique`) is noticed at the first replay that differs:
  *   a warning, and that argument structure runs uncompiled from then on.
