@@ -16,6 +16,7 @@
  * @since 0.2.0
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import { f32Bytes, Op, oneFunctionModule, SimdOp, simd, sleb, uleb, ValueType, vec, webAssembly } from '../engine/wasmBinary.js';
 
 /** A fused expression over leaves `0..k-1` (each a full tensor or a single broadcast value). */
 export type WasmExpr =
@@ -29,13 +30,6 @@ interface Memory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 
-/** The part of the WebAssembly JS API used here. */
-interface WebAssemblyApi {
-  readonly validate: (bytes: Uint8Array) => boolean;
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
 /** What fusion needs from tfjs-backend-wasm's backend object (its own, public-by-use, members). */
 interface WasmBackendLike {
   readonly wasm: { readonly asm?: { readonly memory?: Memory } };
@@ -44,75 +38,27 @@ interface WasmBackendLike {
 }
 
 // ---------------------------------------------------------------------------------------------
-// encoding
+// encoding (the binary format's encodings and opcodes: engine/wasmBinary.ts)
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-};
-
-const f32 = (x: number): number[] => Array.from(new Uint8Array(Float32Array.of(x).buffer));
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-const name = (text: string): number[] => [...uleb(text.length), ...[...text].map((c) => c.charCodeAt(0))];
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  select: 0x1b,
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  f32Load: 0x2a,
-  f32Store: 0x38,
-  i32Const: 0x41,
-  f32Const: 0x43,
-  f32Ne: 0x5c,
-  f32Gt: 0x5e,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32And: 0x71,
-  i32Shl: 0x74,
-  f32Neg: 0x8c,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32Div: 0x95,
-  f32Max: 0x97,
-} as const;
-const SIMD = { load: 0, store: 11, splat: 19, ne: 66, gt: 68, bitselect: 82, neg: 225, add: 228, sub: 229, mul: 230, div: 231, max: 233 };
+const { f32: F32, v128: V128 } = ValueType;
 const BINARY = {
-  add: [OP.f32Add, SIMD.add],
-  sub: [OP.f32Sub, SIMD.sub],
-  mul: [OP.f32Mul, SIMD.mul],
-  div: [OP.f32Div, SIMD.div],
+  add: [Op.f32Add, SimdOp.f32x4Add],
+  sub: [Op.f32Sub, SimdOp.f32x4Sub],
+  mul: [Op.f32Mul, SimdOp.f32x4Mul],
+  div: [Op.f32Div, SimdOp.f32x4Div],
 } as const;
+/** `v128.const` of four +0 lanes. */
+const zeros = [...simd(SimdOp.v128Const), ...new Array<number>(16).fill(0)];
+/** `v128.const` of four lanes equal to the float32 `x`. */
+const lanes = (x: number): number[] => [...simd(SimdOp.v128Const), ...[0, 1, 2, 3].flatMap(() => f32Bytes(x))];
+/** `f32.const x`. */
+const f32Const = (x: number): number[] => [Op.f32Const, ...f32Bytes(x)];
+// Local indices are LEB128 (a tree may have more than 127 leaves' worth of locals).
+const get = (local: number): number[] => [Op.localGet, ...uleb(local)];
+const set = (local: number): number[] => [Op.localSet, ...uleb(local)];
+const tee = (local: number): number[] => [Op.localTee, ...uleb(local)];
+/** Loads and stores: alignment 2^2 (a float32), offset 0. */
+const memarg = [2, 0];
 
 /**
  * The module for `expr` over `broadcast.length` leaves: `run(out, in_0 … in_k-1, n)` (byte
@@ -128,131 +74,68 @@ const encode = (expr: WasmExpr, broadcast: ReadonlyArray<boolean>): Uint8Array =
   const n4 = i + 1;
   const scalar = (j: number) => n4 + 1 + 2 * j;
   const splat = (j: number) => n4 + 2 + 2 * j;
-  let scratch = n4 + 1 + 2 * k;
-  const scratchF: number[] = [];
-  const scratchV: number[] = [];
-  const address = (base: number): number[] => [OP.get, base, OP.get, i, OP.i32Const, 2, OP.i32Shl, OP.i32Add];
+  const countSteps = (e: WasmExpr): number =>
+    'leaf' in e ? 0 : (e.op === 'step' ? 1 : 0) + countSteps(e.a) + ('b' in e ? countSteps(e.b) : 0);
+  const stepNodes = countSteps(expr);
+  // Scratch locals: one f32 per step node, then one v128 per step node.
+  const scratchF = (slot: number) => n4 + 1 + 2 * k + slot;
+  const scratchV = (slot: number) => n4 + 1 + 2 * k + stepNodes + slot;
+  const address = (base: number): number[] => [...get(base), ...get(i), Op.i32Const, 2, Op.i32Shl, Op.i32Add];
 
-  // One code generator for both loops: lane-wise (v) or one element (s).
+  // One code generator for both loops: lane-wise (vector) or one element.
   const gen = (e: WasmExpr, vector: boolean, steps: { n: number }): number[] => {
     if ('leaf' in e) {
-      if (broadcast[e.leaf]) return [OP.get, vector ? splat(e.leaf) : scalar(e.leaf)];
-      return [...address(input(e.leaf)), ...(vector ? [...simd(SIMD.load), 2, 0] : [OP.f32Load, 2, 0])];
+      if (broadcast[e.leaf]) return get(vector ? splat(e.leaf) : scalar(e.leaf));
+      return [...address(input(e.leaf)), ...(vector ? simd(SimdOp.v128Load) : [Op.f32Load]), ...memarg];
     }
     if (e.op === 'add' || e.op === 'sub' || e.op === 'mul' || e.op === 'div') {
       const [s, v] = BINARY[e.op];
       return [...gen(e.a, vector, steps), ...gen(e.b, vector, steps), ...(vector ? simd(v) : [s])];
     }
-    if (e.op === 'neg') return [...gen(e.a, vector, steps), ...(vector ? simd(SIMD.neg) : [OP.f32Neg])];
+    if (e.op === 'neg') return [...gen(e.a, vector, steps), ...(vector ? simd(SimdOp.f32x4Neg) : [Op.f32Neg])];
     if (e.op === 'relu') {
       // max(x, +0): +0 for −0, NaN for NaN (as the Relu kernel)
-      return vector
-        ? [...gen(e.a, vector, steps), ...simd(12), ...new Array<number>(16).fill(0), ...simd(SIMD.max)]
-        : [...gen(e.a, vector, steps), OP.f32Const, ...f32(0), OP.f32Max];
+      return [...gen(e.a, vector, steps), ...(vector ? [...zeros, ...simd(SimdOp.f32x4Max)] : [...f32Const(0), Op.f32Max])];
     }
-    // step: NaN for NaN, 1 above 0, else alpha
     if (e.op !== 'step') throw new Error(`wasmFusion: unknown operation ${(e as { op: string }).op}`);
+    // step: NaN for NaN, 1 above 0, else alpha. `select(a, b, c)` gives a when c ≠ 0: the first
+    // gives 1 when x > 0, else alpha; the second gives x itself when x ≠ x (NaN). The lanes do
+    // the same with bitselect: bitselect(x, bitselect(1, alpha, x > 0), x != x).
     const slot = steps.n++;
-    const one = f32(1);
-    const alpha = f32(Math.fround(e.alpha));
-    if (vector) {
-      const x = scratchV[slot]!;
-      const ones = [...simd(12), ...one, ...one, ...one, ...one];
-      const alphas = [...simd(12), ...alpha, ...alpha, ...alpha, ...alpha];
-      return [
-        ...gen(e.a, vector, steps),
-        OP.set,
-        x,
-        // bitselect(x, bitselect(1, alpha, x > 0), x != x)
-        OP.get,
-        x,
-        ...ones,
-        ...alphas,
-        OP.get,
-        x,
-        ...simd(12),
-        ...new Array<number>(16).fill(0),
-        ...simd(SIMD.gt),
-        ...simd(SIMD.bitselect),
-        OP.get,
-        x,
-        OP.get,
-        x,
-        ...simd(SIMD.ne),
-        ...simd(SIMD.bitselect),
-      ];
-    }
-    const x = scratchF[slot]!;
+    const alpha = Math.fround(e.alpha);
+    const x = vector ? scratchV(slot) : scratchF(slot);
+    const [one, alphas, zero, gt, choose, ne] = vector
+      ? [lanes(1), lanes(alpha), zeros, simd(SimdOp.f32x4Gt), simd(SimdOp.v128Bitselect), simd(SimdOp.f32x4Ne)]
+      : [f32Const(1), f32Const(alpha), f32Const(0), [Op.f32Gt], [Op.select], [Op.f32Ne]];
     return [
       ...gen(e.a, vector, steps),
-      OP.set,
-      x,
-      OP.get,
-      x,
-      OP.f32Const,
-      ...one,
-      OP.f32Const,
-      ...alpha,
-      OP.get,
-      x,
-      OP.f32Const,
-      ...f32(0),
-      OP.f32Gt,
-      OP.select,
-      OP.get,
-      x,
-      OP.get,
-      x,
-      OP.f32Ne,
-      OP.select,
+      ...set(x),
+      ...get(x),
+      ...[...one, ...alphas, ...get(x), ...zero, ...gt, ...choose],
+      ...[...get(x), ...get(x), ...ne, ...choose],
     ];
   };
-  // Scratch locals: one f32 and one v128 per step node.
-  const countSteps = (e: WasmExpr): number =>
-    'leaf' in e ? 0 : (e.op === 'step' ? 1 : 0) + countSteps(e.a) + ('b' in e ? countSteps(e.b) : 0);
-  const stepNodes = countSteps(expr);
-  for (let s = 0; s < stepNodes; s++) scratchF.push(scratch++);
-  for (let s = 0; s < stepNodes; s++) scratchV.push(scratch++);
-  // `select(a, b, c)` gives a when c ≠ 0: in the scalar step the first gives 1 when x > 0, else
-  // alpha; the second gives x itself when x ≠ x (NaN). The lanes do the same with bitselect.
 
   const body: number[] = [];
   for (let j = 0; j < k; j++) {
     if (!broadcast[j]) continue;
-    body.push(OP.get, input(j), OP.f32Load, 2, 0, OP.tee, scalar(j), ...simd(SIMD.splat), OP.set, splat(j));
+    body.push(...get(input(j)), Op.f32Load, ...memarg, ...tee(scalar(j)), ...simd(SimdOp.f32x4Splat), ...set(splat(j)));
   }
-  body.push(OP.i32Const, 0, OP.set, i);
-  body.push(OP.get, n, OP.i32Const, ...sleb(-4), OP.i32And, OP.set, n4);
+  body.push(Op.i32Const, 0, ...set(i));
+  body.push(...get(n), Op.i32Const, ...sleb(-4), Op.i32And, ...set(n4));
   const loop = (limit: number, vector: boolean): number[] => [
-    OP.block,
-    0x40,
-    OP.loop,
-    0x40,
-    OP.get,
-    i,
-    OP.get,
-    limit,
-    OP.i32GeU,
-    OP.brIf,
-    1,
+    ...[Op.block, 0x40, Op.loop, 0x40],
+    ...[...get(i), ...get(limit), Op.i32GeU, Op.brIf, 1],
     ...address(out),
     ...gen(expr, vector, { n: 0 }),
-    ...(vector ? [...simd(SIMD.store), 2, 0] : [OP.f32Store, 2, 0]),
-    OP.get,
-    i,
-    OP.i32Const,
-    vector ? 4 : 1,
-    OP.i32Add,
-    OP.set,
-    i,
-    OP.br,
-    0,
-    OP.end,
-    OP.end,
+    ...(vector ? simd(SimdOp.v128Store) : [Op.f32Store]),
+    ...memarg,
+    ...[...get(i), Op.i32Const, vector ? 4 : 1, Op.i32Add, ...set(i)],
+    ...[Op.br, 0, Op.end, Op.end],
   ];
-  body.push(...loop(n4, true), ...loop(n, false), OP.end);
+  body.push(...loop(n4, true), ...loop(n, false), Op.end);
   const locals = vec([
-    [...uleb(2), I32],
+    [...uleb(2), ValueType.i32],
     ...Array.from({ length: k }, () => [
       [1, F32],
       [1, V128],
@@ -264,24 +147,12 @@ const encode = (expr: WasmExpr, broadcast: ReadonlyArray<boolean>): Uint8Array =
         ]
       : []),
   ]);
-  const code = [...locals, ...body];
-  const params = new Array<number>(k + 2).fill(I32);
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), 0]])),
-    // the memory import: env.m, at least one page, no maximum
-    ...section(2, vec([[...name('env'), ...name('m'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('run'), 0x00, 0]])),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
-  ]);
+  return oneFunctionModule({
+    params: new Array<number>(k + 2).fill(ValueType.i32),
+    memory: { import: ['env', 'm'] }, // tfjs-backend-wasm's memory, passed in at instantiation
+    exportAs: 'run',
+    code: [...locals, ...body],
+  });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +181,7 @@ export const wasmFusedKernel = (
   shape: ReadonlyArray<number>,
 ): FusedKernel | undefined => {
   const memory = memoryOf(backend);
-  const api = (globalThis as { readonly WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const api = webAssembly();
   if (memory === undefined || api === undefined) return undefined;
   const key = `${JSON.stringify(expr)}|${broadcast.join(',')}`;
   let module = modules.get(key);

@@ -20,6 +20,7 @@
  *
  * @since 0.1.0
  */
+import { Op, SimdOp, ValueType, oneFunctionModule, simd, sleb, uleb, vec, webAssembly } from '../engine/wasmBinary.js';
 
 /**
  * Words per call (32 KiB, an L1 data cache); the page holds 16,384, so a rounded-up last step fits.
@@ -57,77 +58,41 @@ export interface ThreefryWasm {
 }
 
 // -------------------------------------------------------------------------------------
-// encoding helpers
+// instructions (encodings and opcodes: engine/wasmBinary.ts)
 // -------------------------------------------------------------------------------------
 
-/** Unsigned LEB128 (section sizes, counts, indices, SIMD opcodes). */
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
+const { i32: I32, v128: V128 } = ValueType;
+const block = [Op.block, 0x40];
+const loop = [Op.loop, 0x40];
+const ifBlock = [Op.if, 0x40];
+const elseBlock = [Op.else];
+const end = [Op.end];
+const br = (depth: number): number[] => [Op.br, ...uleb(depth)];
+const brIf = (depth: number): number[] => [Op.brIf, ...uleb(depth)];
+const get = (local: number): number[] => [Op.localGet, ...uleb(local)];
+const set = (local: number): number[] => [Op.localSet, ...uleb(local)];
+const i32Const = (v: number): number[] => [Op.i32Const, ...sleb(v)];
+const i32GeU = [Op.i32GeU];
+const i32Add = [Op.i32Add];
+const i32Shl = [Op.i32Shl];
+const i32Xor = [Op.i32Xor];
 
-/** Signed LEB128 of an int32 (`i32.const` immediates). */
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  n |= 0;
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-};
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// value types
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-// core instructions
-const block = [0x02, 0x40];
-const loop = [0x03, 0x40];
-const ifBlock = [0x04, 0x40];
-const elseBlock = [0x05];
-const end = [0x0b];
-const br = (depth: number): number[] => [0x0c, ...uleb(depth)];
-const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
-const get = (local: number): number[] => [0x20, ...uleb(local)];
-const set = (local: number): number[] => [0x21, ...uleb(local)];
-const i32Const = (v: number): number[] => [0x41, ...sleb(v)];
-const i32GeU = [0x4f];
-const i32Add = [0x6a];
-const i32Shl = [0x74];
-const i32Xor = [0x73];
-
-// SIMD instructions: prefix 0xfd, then the opcode as unsigned LEB128
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 /** `v128.store` with alignment 2^4 and a constant byte offset. */
-const v128Store = (offset: number): number[] => [...simd(0x0b), 4, ...uleb(offset)];
+const v128Store = (offset: number): number[] => [...simd(SimdOp.v128Store), 4, ...uleb(offset)];
 const v128Const = (lanes: readonly [number, number, number, number]): number[] => [
-  ...simd(0x0c),
+  ...simd(SimdOp.v128Const),
   ...lanes.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff]),
 ];
-const i32x4Splat = simd(0x11);
-const f32x4Splat = simd(0x13);
-const v128Or = simd(0x50);
-const v128Xor = simd(0x51);
-const i32x4Shl = simd(0xab);
-const i32x4ShrU = simd(0xad);
-const i32x4Add = simd(0xae);
-const f32x4Add = simd(0xe4);
-const f32x4Mul = simd(0xe6);
-const f32x4ConvertI32x4U = simd(0xfb);
+const i32x4Splat = simd(SimdOp.i32x4Splat);
+const f32x4Splat = simd(SimdOp.f32x4Splat);
+const v128Or = simd(SimdOp.v128Or);
+const v128Xor = simd(SimdOp.v128Xor);
+const i32x4Shl = simd(SimdOp.i32x4Shl);
+const i32x4ShrU = simd(SimdOp.i32x4ShrU);
+const i32x4Add = simd(SimdOp.i32x4Add);
+const f32x4Add = simd(SimdOp.f32x4Add);
+const f32x4Mul = simd(SimdOp.f32x4Mul);
+const f32x4ConvertI32x4U = simd(SimdOp.f32x4ConvertI32x4U);
 
 // -------------------------------------------------------------------------------------
 // the kernel body
@@ -249,26 +214,14 @@ const kernelBody = (): number[] => {
   return [...locals, ...code];
 };
 
-/** The module: header, then sections type (1), function (3), memory (5), export (7), code (10). */
+/** The module: `fill` (the kernel), and its own memory, one page, exported as `memory`. */
 const moduleBytes = (): Uint8Array =>
-  new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 = (i32 i32 i32 i32 i32 f32 f32 f32) -> ()
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32]]), 0]])),
-    // functions: "fill" has type 0
-    ...section(3, vec([[0]])),
-    // memory 0: exactly one page (limits flag 1: min 1, max 1)
-    ...section(5, vec([[1, 1, 1]])),
-    // exports: "memory" (kind 2, memory 0), "fill" (kind 0, function 0)
-    ...section(
-      7,
-      vec([
-        [...name('memory'), 2, 0],
-        [...name('fill'), 0, 0],
-      ]),
-    ),
-    ...section(10, vec([kernelBody()].map((body) => [...uleb(body.length), ...body]))),
-  ]);
+  oneFunctionModule({
+    params: [I32, I32, I32, I32, I32, ValueType.f32, ValueType.f32, ValueType.f32],
+    memory: { pages: 1, export: 'memory' },
+    exportAs: 'fill',
+    code: kernelBody(),
+  });
 
 // -------------------------------------------------------------------------------------
 // instance
@@ -277,15 +230,8 @@ const moduleBytes = (): Uint8Array =>
 let instance: ThreefryWasm | null | undefined;
 let enabled = true;
 
-/** The part of the WebAssembly JS API used here, declared locally: the project's `lib` is ES2022 without DOM types. */
-interface WebAssemblyApi {
-  readonly validate: (bytes: Uint8Array) => boolean;
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: Record<string, unknown> };
-}
-
 const instantiate = (): ThreefryWasm | null => {
-  const wasm = (globalThis as { readonly WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const wasm = webAssembly();
   if (wasm === undefined) return null;
   try {
     const bytes = moduleBytes();

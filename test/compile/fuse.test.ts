@@ -4,6 +4,7 @@
  * (subnormals, signed zeros, infinities, NaN, values near overflow, ties), on cpu and wasm.
  */
 import { expect } from 'chai';
+import { type WasmExpr, wasmFusedKernel } from '../../src/compile/wasmFusion.js';
 import { compile, dispose, random, ready, tf } from '../../src/index.js';
 
 type Tensor = tf.Tensor;
@@ -99,6 +100,35 @@ describe('compile: fused arithmetic equals the kernels it replaces', () => {
       }
       expect(fast.stats().ops).to.deep.include({ fused: 1, kernels: 0 });
       fast.dispose();
+    });
+
+    it(`${backend}: a tree over 80 inputs (past 127 locals in the generated kernel), bit for bit`, async () => {
+      await ready(backend);
+      // Distinct inputs, a leaky step on every tenth: one fused tree of 79 adds and 8 steps. On
+      // wasm, more elements than the host loop takes: only the generated kernel can fuse it.
+      const n = backend === 'wasm' ? 5003 : 1001;
+      const f = (...xs: Tensor[]) => xs.reduce((acc, x, j) => tf.add(acc, j % 10 === 9 ? tf.step(x, 0.25) : x));
+      const fast = compile(f);
+      for (let call = 0; call < 2; call++) {
+        const xs = Array.from({ length: 80 }, (_, j) => values(1000 * call + j, n));
+        const want = f(...xs);
+        const got = fast(...xs);
+        expect(bits(got), `call ${call}`).to.deep.equal(bits(want));
+        dispose([...xs, want, got]);
+      }
+      expect(fast.stats().ops).to.deep.include({ fused: 1, kernels: 0 });
+      fast.dispose();
+      if (backend === 'wasm') {
+        // ... and it is the generated kernel (not the host loop it falls back to): it builds for
+        // such a tree, broadcast leaves (two more locals each) included.
+        const tree = Array.from({ length: 80 }, (_, j): WasmExpr => ({ leaf: j })).reduce((acc, x, j): WasmExpr => ({
+          op: 'add',
+          a: acc,
+          b: j % 10 === 9 ? { op: 'step', alpha: 0.25, a: x } : x,
+        }));
+        const broadcast = Array.from({ length: 80 }, (_, j) => j % 2 === 0);
+        expect(wasmFusedKernel(tf.backend(), tree, broadcast, [n])).to.be.a('function');
+      }
     });
 
     it(`${backend}: large tensors ${backend === 'wasm' ? 'run a generated SIMD kernel, bit for bit' : 'stay on the kernels'}; other dtypes stay on the kernels`, async () => {
