@@ -40,7 +40,8 @@ interface WasmBackendLike {
 // ---------------------------------------------------------------------------------------------
 // encoding (the binary format's encodings and opcodes: engine/wasmBinary.ts)
 
-const { f32: F32, v128: V128 } = ValueType;
+const F32 = ValueType.f32;
+const V128 = ValueType.v128;
 const BINARY = {
   add: [Op.f32Add, SimdOp.f32x4Add],
   sub: [Op.f32Sub, SimdOp.f32x4Sub],

@@ -91,7 +91,11 @@ export const name = (text: string): number[] => [...uleb(text.length), ...Array.
  * @since 0.2.0
  * @internal
  */
-export const ValueType = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+export const enum ValueType {
+  i32 = 0x7f,
+  f32 = 0x7d,
+  v128 = 0x7b,
+}
 
 /**
  * The core opcodes the generated kernels use (`block`/`loop`/`if` take the empty block type 0x40).
@@ -102,36 +106,36 @@ export const ValueType = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
  * @since 0.2.0
  * @internal
  */
-export const Op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  select: 0x1b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  f32Load: 0x2a,
-  f32Store: 0x38,
-  i32Const: 0x41,
-  f32Const: 0x43,
-  i32GeU: 0x4f,
-  f32Ne: 0x5c,
-  f32Gt: 0x5e,
-  i32Add: 0x6a,
-  i32And: 0x71,
-  i32Xor: 0x73,
-  i32Shl: 0x74,
-  f32Neg: 0x8c,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32Div: 0x95,
-  f32Max: 0x97,
-} as const;
+export const enum Op {
+  block = 0x02,
+  loop = 0x03,
+  if = 0x04,
+  else = 0x05,
+  end = 0x0b,
+  br = 0x0c,
+  brIf = 0x0d,
+  select = 0x1b,
+  localGet = 0x20,
+  localSet = 0x21,
+  localTee = 0x22,
+  f32Load = 0x2a,
+  f32Store = 0x38,
+  i32Const = 0x41,
+  f32Const = 0x43,
+  i32GeU = 0x4f,
+  f32Ne = 0x5c,
+  f32Gt = 0x5e,
+  i32Add = 0x6a,
+  i32And = 0x71,
+  i32Xor = 0x73,
+  i32Shl = 0x74,
+  f32Neg = 0x8c,
+  f32Add = 0x92,
+  f32Sub = 0x93,
+  f32Mul = 0x94,
+  f32Div = 0x95,
+  f32Max = 0x97,
+}
 
 /**
  * The SIMD opcodes the generated kernels use; {@link simd} writes one with its prefix.
@@ -142,28 +146,28 @@ export const Op = {
  * @since 0.2.0
  * @internal
  */
-export const SimdOp = {
-  v128Load: 0x00,
-  v128Store: 0x0b,
-  v128Const: 0x0c,
-  i32x4Splat: 0x11,
-  f32x4Splat: 0x13,
-  f32x4Ne: 0x42,
-  f32x4Gt: 0x44,
-  v128Or: 0x50,
-  v128Xor: 0x51,
-  v128Bitselect: 0x52,
-  i32x4Shl: 0xab,
-  i32x4ShrU: 0xad,
-  i32x4Add: 0xae,
-  f32x4Neg: 0xe1,
-  f32x4Add: 0xe4,
-  f32x4Sub: 0xe5,
-  f32x4Mul: 0xe6,
-  f32x4Div: 0xe7,
-  f32x4Max: 0xe9,
-  f32x4ConvertI32x4U: 0xfb,
-} as const;
+export const enum SimdOp {
+  v128Load = 0x00,
+  v128Store = 0x0b,
+  v128Const = 0x0c,
+  i32x4Splat = 0x11,
+  f32x4Splat = 0x13,
+  f32x4Ne = 0x42,
+  f32x4Gt = 0x44,
+  v128Or = 0x50,
+  v128Xor = 0x51,
+  v128Bitselect = 0x52,
+  i32x4Shl = 0xab,
+  i32x4ShrU = 0xad,
+  i32x4Add = 0xae,
+  f32x4Neg = 0xe1,
+  f32x4Add = 0xe4,
+  f32x4Sub = 0xe5,
+  f32x4Mul = 0xe6,
+  f32x4Div = 0xe7,
+  f32x4Max = 0xe9,
+  f32x4ConvertI32x4U = 0xfb,
+}
 
 /**
  * A SIMD instruction: the prefix 0xfd, then its opcode as unsigned LEB128.

@@ -30,6 +30,11 @@
  * `uniform`, `bernoulli`, `randint`, `permutation` and `categorical` equal JAX's exactly;
  * `normal`, `truncatedNormal` and `gumbel` within a couple of float32 ulp (transcendental kernels).
  *
+ * Threading keys through a module (also exported from the root): `newState(m, mode)` gives each
+ * stochastic module its own key and the mode, as a `State<PRNGKey, M>`; `setMode(m, mode)` sets
+ * the mode and drops the keys (eval); `reuse(m, i)` derives the keys of a module's `i`-th use
+ * within one forward pass.
+ *
  * @since 0.1.0
  */
 export { type PRNGKey, type KeyOptions, key, keyData, wrapKeyData, isPRNGKey, assertPRNGKey, Eq, Show } from './PRNGKey.js';
@@ -52,3 +57,4 @@ export { randint } from './randint.js';
 export { permutation } from './permutation.js';
 export { gumbel } from './gumbel.js';
 export { type CategoricalOptions, categorical } from './categorical.js';
+export { newState, reuse, setMode } from './newState.js';

@@ -61,7 +61,8 @@ export interface ThreefryWasm {
 // instructions (encodings and opcodes: engine/wasmBinary.ts)
 // -------------------------------------------------------------------------------------
 
-const { i32: I32, v128: V128 } = ValueType;
+const I32 = ValueType.i32;
+const V128 = ValueType.v128;
 const block = [Op.block, 0x40];
 const loop = [Op.loop, 0x40];
 const ifBlock = [Op.if, 0x40];

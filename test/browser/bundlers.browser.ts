@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { build as esbuild, transform } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import webpack from 'webpack';
 import * as compileApi from '../../src/compile/index.js';
@@ -26,13 +26,6 @@ import { type Consumer, installPackedConsumer, repo, run } from '../package/cons
 import { type CaseResults, type Library, runCases } from './cases.js';
 import { type Chromium, launchChromium, watchedPage } from './chromium.js';
 
-/**
- * Until the lead moves file-path I/O to a node-only entry (src/node/index.ts), `parallax-ts` and
- * `parallax-ts/io` pull node builtins into a bundle. Meanwhile the page takes io's byte-level
- * functions from their files in the installed package; the root-import test below is pending.
- */
-const nodeEntrySplit = existsSync(join(repo, 'src', 'node', 'index.ts'));
-
 const nodeLibrary: Library = {
   engine,
   random,
@@ -47,16 +40,7 @@ const devVersion = (name: string): string =>
   (JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The page's entry: every platform-neutral subpath, the optional webgl backend, the cases. */
-const subpathEntry = (project: string): string => {
-  const ioImports = nodeEntrySplit
-    ? "import * as io from 'parallax-ts/io';"
-    : [
-        `import { stateDict } from '${join(project, 'node_modules/parallax-ts/dist/esm/io/stateDictEntries.js')}';`,
-        `import { encodeTensors, decodeTensors } from '${join(project, 'node_modules/parallax-ts/dist/esm/io/tensors.js')}';`,
-        `import { loadStateDict } from '${join(project, 'node_modules/parallax-ts/dist/esm/io/loadStateDict.js')}';`,
-        'const io = { stateDict, encodeTensors, decodeTensors, loadStateDict };',
-      ].join('\n');
-  return `import '@tensorflow/tfjs-backend-webgl';
+const subpathEntry = (): string => `import '@tensorflow/tfjs-backend-webgl';
 import * as engine from 'parallax-ts/engine';
 import * as random from 'parallax-ts/random';
 import * as init from 'parallax-ts/init';
@@ -67,17 +51,17 @@ import * as optim from 'parallax-ts/optim';
 import * as tree from 'parallax-ts/tree';
 import * as testing from 'parallax-ts/testing';
 import { compile } from 'parallax-ts/compile';
-${ioImports}
+import * as io from 'parallax-ts/io';
+import * as tf from 'parallax-ts/tf';
 import { runCases } from './cases.js';
 const lib = { engine, random, init, nn, optim, tree, compile, io: { stateDict: io.stateDict, encodeTensors: io.encodeTensors, decodeTensors: io.decodeTensors, loadStateDict: io.loadStateDict } };
 globalThis.parallaxCases = (backend, wasmPaths) => runCases(lib, backend, wasmPaths);
 globalThis.parallaxReady = (options) => engine.ready(options);
-globalThis.parallaxProbe = () => engine.tidy(() => Array.from(engine.tf.add(engine.tf.ones([3]), 1).dataSync()));
+globalThis.parallaxProbe = () => engine.tidy(() => Array.from(tf.add(tf.ones([3]), 1).dataSync()));
 globalThis.parallaxLoaded = [typeof grad.valueAndGrad, typeof losses, typeof testing.checkModuleLaws].join(',');
 `;
-};
 
-/** The issue's own import line, from the root (pending until the node-only split). */
+/** The issue's own import line, from the root. */
 const rootEntry = `import { initialize, nn, random, valueAndGrad, zipWith, tidy, dispose, tf, ready, setBackend, optim, io } from 'parallax-ts';
 import * as px from 'parallax-ts';
 import { runCases } from './cases.js';
@@ -164,7 +148,7 @@ describe('browser: the packed package bundled by esbuild, Vite and webpack, run 
       target: 'es2022',
     });
     writeFileSync(join(sources, 'cases.js'), cases.code);
-    writeFileSync(join(sources, 'subpaths.js'), subpathEntry(project));
+    writeFileSync(join(sources, 'subpaths.js'), subpathEntry());
     for (const [name, bundle] of Object.entries(bundlers)) {
       const out = join(pagesDir, name);
       mkdirSync(out, { recursive: true });
@@ -330,12 +314,6 @@ describe('browser: the packed package bundled by esbuild, Vite and webpack, run 
   }
 
   describe("the root import: `import { initialize, nn, …, io } from 'parallax-ts'` (issue's done-when)", () => {
-    // Pending until src/node/index.ts exists (file-path I/O split out of io by the lead); then it
-    // must pass: the root bundles with esbuild (no plugins) and runs identically to Node.
-    before(function () {
-      if (!nodeEntrySplit) this.skip();
-    });
-
     it('bundles with esbuild --platform=browser and equals Node bit for bit on cpu and wasm', async () => {
       const { project } = consumer!;
       writeFileSync(join(project, 'page-src', 'root.js'), rootEntry);

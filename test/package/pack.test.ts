@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { build, type Metafile } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Consumer, installPackedConsumer, packageSpecifiers, repo, run } from './consumer.js';
 
@@ -23,8 +23,6 @@ console.log(JSON.stringify({ shape: y.shape, backend: tf.getBackend(), key: rand
  * `parallax-ts/io` import node builtins and cannot bundle for a browser. Their browser tests below
  * exist now and are pending until that file exists; then they must pass.
  */
-const nodeEntrySplit = existsSync(join(repo, 'src', 'node', 'index.ts'));
-const waitsForNodeSplit = (specifier: string): boolean => specifier === 'parallax-ts' || specifier === 'parallax-ts/io';
 /** Node-only entries: never bundled for a browser. */
 const nodeOnly = (specifier: string): boolean => specifier === 'parallax-ts/node';
 
@@ -105,6 +103,30 @@ console.log(JSON.stringify({ sameLinear: cjs.nn.Linear === esm.nn.Linear && Line
     expect(JSON.parse(run('node', ['both.mjs'], project).trim())).to.deep.equal({ sameLinear: true, sameTf: true, sameReady: true });
   });
 
+  it("parallax-ts/tf is the root's tfjs-core, set up (gradients, chained methods), from import and require", () => {
+    writeFileSync(
+      join(project, 'tf.mjs'),
+      `import { createRequire } from 'node:module';
+import * as tf from 'parallax-ts/tf';
+import { tf as rootTf } from 'parallax-ts';
+const required = createRequire(import.meta.url)('parallax-ts/tf');
+const slope = tf.grad((x) => tf.relu(x))(tf.tensor1d([-1, 2]));
+console.log(JSON.stringify({
+  same: tf.add === rootTf.add && required.matMul === rootTf.matMul && tf.Tensor === rootTf.Tensor,
+  slope: Array.from(slope.dataSync()),
+  transposed: Array.from(tf.tensor2d([[1, 2], [3, 4]]).transpose().dataSync()),
+  backend: tf.getBackend(),
+}));
+`,
+    );
+    expect(JSON.parse(run('node', ['tf.mjs'], project).trim())).to.deep.equal({
+      same: true,
+      slope: [0, 1],
+      transposed: [1, 3, 2, 4],
+      backend: 'cpu',
+    });
+  });
+
   it('subpath imports (parallax-ts/random, parallax-ts/tree) share one engine', () => {
     writeFileSync(
       join(project, 'sub.mjs'),
@@ -142,9 +164,7 @@ console.log(JSON.stringify({ missing, backend: await engine.ready({ backend: 'wa
       active: string;
       wasmPaths: string;
     };
-    // newState/reuse/setMode are exported by src/random/newState.ts but not yet by
-    // src/random/index.ts (owned by the random layer's engineer): listed here until they are.
-    expect(out.missing.filter((k) => !['newState', 'reuse', 'setMode'].includes(k))).to.deep.equal([]);
+    expect(out.missing).to.deep.equal([]);
     expect(out).to.include({ backend: 'wasm', active: 'wasm', wasmPaths: 'function' });
   });
 
@@ -293,9 +313,7 @@ console.log(JSON.stringify({ head: countParameters(head), fromCjs: countParamete
     const tfjsCoreFiles = (meta: Metafile): string[] => Object.keys(meta.inputs).filter((f) => f.includes('@tensorflow/tfjs-core/'));
 
     for (const specifier of specifiers.filter((s) => !nodeOnly(s))) {
-      it(`${specifier} bundles, with one tfjs-core (its ES modules, no second copy)`, async function () {
-        // Pending until src/node/index.ts exists (see nodeEntrySplit above); then it must pass.
-        if (waitsForNodeSplit(specifier) && !nodeEntrySplit) this.skip();
+      it(`${specifier} bundles, with one tfjs-core (its ES modules, no second copy)`, async () => {
         const meta = await bundle(specifier);
         const inputs = Object.keys(meta.inputs);
         expect(
@@ -315,6 +333,31 @@ console.log(JSON.stringify({ head: countParameters(head), fromCjs: countParamete
 
     it('parallax-ts/tree alone pulls in no tfjs (the module core is tfjs-free and side-effect free)', async () => {
       expect(tfjsCoreFiles(await bundle('parallax-ts/tree'))).to.deep.equal([]);
+    });
+
+    it('tree-shakes `import * as tf from "parallax-ts/tf"`: the ops an app calls, the engine\'s set-up, no others', async () => {
+      const result = await build({
+        stdin: { contents: `import * as tf from 'parallax-ts/tf';\nconsole.log(tf.zeros([2]));\n`, resolveDir: project, loader: 'js' },
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        absWorkingDir: project,
+      });
+      const kept = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)
+        .filter(([, v]) => v.bytesInOutput > 0)
+        .map(([f]) => f);
+      expect(kept).to.include.members([
+        'node_modules/@tensorflow/tfjs-core/dist/ops/zeros.js',
+        'node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js',
+        'node_modules/parallax-ts/dist/esm/engine/backend.js',
+      ]);
+      expect(
+        kept.filter((f) => /tfjs-core\/dist\/ops\/(linalg\/qr|image\/non_max_suppression)\.js$/.test(f)),
+        'unused ops',
+      ).to.deep.equal([]);
     });
 
     it('tree-shakes: a bundle of nn.Linear leaves out the other layers, and fp-ts/io-ts come as ES modules', async () => {
