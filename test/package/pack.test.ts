@@ -297,9 +297,10 @@ console.log(JSON.stringify({ head: countParameters(head), fromCjs: countParamete
   }
 
   describe('browser bundles with esbuild (--platform=browser, no plugins)', () => {
-    const bundle = async (specifier: string): Promise<Metafile> => {
+    /** Bundles an app whose entry is `contents`, in the consumer project. */
+    const bundleApp = async (contents: string): Promise<Metafile> => {
       const result = await build({
-        stdin: { contents: `import * as m from '${specifier}';\nconsole.log(m);\n`, resolveDir: project, loader: 'js' },
+        stdin: { contents, resolveDir: project, loader: 'js' },
         bundle: true,
         platform: 'browser',
         format: 'esm',
@@ -310,6 +311,13 @@ console.log(JSON.stringify({ head: countParameters(head), fromCjs: countParamete
       });
       return result.metafile;
     };
+    /** A bundle of all of `specifier`. */
+    const bundle = (specifier: string): Promise<Metafile> => bundleApp(`import * as m from '${specifier}';\nconsole.log(m);\n`);
+    /** The input files of which some code is left in the bundle. */
+    const kept = (meta: Metafile): string[] =>
+      Object.entries(Object.values(meta.outputs)[0]!.inputs)
+        .filter(([, v]) => v.bytesInOutput > 0)
+        .map(([f]) => f);
     const tfjsCoreFiles = (meta: Metafile): string[] => Object.keys(meta.inputs).filter((f) => f.includes('@tensorflow/tfjs-core/'));
 
     for (const specifier of specifiers.filter((s) => !nodeOnly(s))) {
@@ -336,51 +344,26 @@ console.log(JSON.stringify({ head: countParameters(head), fromCjs: countParamete
     });
 
     it('tree-shakes `import * as tf from "parallax-ts/tf"`: the ops an app calls, the engine\'s set-up, no others', async () => {
-      const result = await build({
-        stdin: { contents: `import * as tf from 'parallax-ts/tf';\nconsole.log(tf.zeros([2]));\n`, resolveDir: project, loader: 'js' },
-        bundle: true,
-        platform: 'browser',
-        format: 'esm',
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-        absWorkingDir: project,
-      });
-      const kept = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)
-        .filter(([, v]) => v.bytesInOutput > 0)
-        .map(([f]) => f);
-      expect(kept).to.include.members([
+      const files = kept(await bundleApp(`import * as tf from 'parallax-ts/tf';\nconsole.log(tf.zeros([2]));\n`));
+      expect(files).to.include.members([
         'node_modules/@tensorflow/tfjs-core/dist/ops/zeros.js',
         'node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js',
         'node_modules/parallax-ts/dist/esm/engine/backend.js',
       ]);
       expect(
-        kept.filter((f) => /tfjs-core\/dist\/ops\/(linalg\/qr|image\/non_max_suppression)\.js$/.test(f)),
+        files.filter((f) => /tfjs-core\/dist\/ops\/(linalg\/qr|image\/non_max_suppression)\.js$/.test(f)),
         'unused ops',
       ).to.deep.equal([]);
     });
 
     it('tree-shakes: a bundle of nn.Linear leaves out the other layers, and fp-ts/io-ts come as ES modules', async () => {
-      const result = await build({
-        stdin: { contents: `import { Linear } from 'parallax-ts/nn';\nconsole.log(Linear);\n`, resolveDir: project, loader: 'js' },
-        bundle: true,
-        platform: 'browser',
-        format: 'esm',
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-        absWorkingDir: project,
-      });
-      const outputs = Object.values(result.metafile.outputs)[0]!.inputs;
-      const kept = Object.entries(outputs)
-        .filter(([, v]) => v.bytesInOutput > 0)
-        .map(([f]) => f);
+      const files = kept(await bundleApp(`import { Linear } from 'parallax-ts/nn';\nconsole.log(Linear);\n`));
       expect(
-        kept.filter((f) => /dist\/esm\/nn\/(GRU|LSTM|MultiheadAttention|Conv2d|BatchNorm)\.js$/.test(f)),
+        files.filter((f) => /dist\/esm\/nn\/(GRU|LSTM|MultiheadAttention|Conv2d|BatchNorm)\.js$/.test(f)),
         'unused layers',
       ).to.deep.equal([]);
       expect(
-        kept.filter((f) => /node_modules\/(fp-ts|io-ts)\/lib\//.test(f)),
+        files.filter((f) => /node_modules\/(fp-ts|io-ts)\/lib\//.test(f)),
         'CommonJS fp-ts/io-ts',
       ).to.deep.equal([]);
     });
