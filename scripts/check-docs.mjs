@@ -79,6 +79,15 @@ for (const file of sourceFiles(path.join(root, 'src'))) if (wanted(file)) for (c
 const markdown = only.length === 0 ? ['README.md', ...process.argv.slice(2).filter((a) => !a.startsWith('--'))] : [];
 for (const md of markdown) for (const b of blocksOf(path.join(root, md))) emit(path.join(root, md), b.line, b.code);
 
+// `parallax-ts` and each subpath of package.json's `exports` → its source file (`./dist/cjs/x/y.js`
+// → `src/x/y.ts`), so an example imports what a user's `import` would.
+const { exports: exportMap } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const paths = Object.fromEntries(
+  Object.entries(exportMap)
+    .filter(([key, target]) => typeof target === 'object' && key.startsWith('.'))
+    .map(([key, target]) => [`parallax-ts${key.slice(1)}`, [target.default.replace(/^\.\/dist\/cjs\/(.*)\.js$/, '../../src/$1.ts')]]),
+);
+
 writeFileSync(
   path.join(out, 'tsconfig.json'),
   JSON.stringify(
@@ -88,10 +97,7 @@ writeFileSync(
         noEmit: true,
         rootDir: '../..',
         noUnusedLocals: false,
-        paths: {
-          'parallax-ts': ['../../src/index.ts'],
-          'parallax-ts/*': ['../../src/*/index.ts'],
-        },
+        paths,
       },
       include: ['./*.ts'],
     },
