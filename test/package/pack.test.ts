@@ -193,6 +193,7 @@ console.log(JSON.stringify({ missing, backend: await engine.ready({ backend: 'wa
         join(dir, 'main.ts'),
         `import * as O from 'fp-ts/lib/Option.js';
 import { apply, constant, defineModule, initialize, type ModuleType, nn, random, submodule, tf, zipWith } from 'parallax-ts';
+import * as named from 'parallax-ts/tf';
 export const Scaled = defineModule('consumer/Scaled', {
   name: 'Scaled',
   fields: { inner: submodule(nn.Linear), scale: constant<number>() },
@@ -208,13 +209,15 @@ const y2: tf.Tensor = apply(params, tf.ones([1, 2]));
 const next: Scaled<tf.Tensor> = zipWith(params, params, (p, q) => tf.add(p, q));
 const seq = initialize(nn.Sequential.create([nn.Linear.create(2, 4), nn.Dropout.create(0.1), Scaled.create(4, 1, 3)]))(random.key(1));
 const y3: tf.Tensor = nn.Sequential.forward(seq, tf.ones([1, 2]));
+// parallax-ts/tf: the same tfjs-core types and functions as the root's tf
+const y4: tf.Tensor = named.relu(y3 satisfies named.Tensor);
 // @ts-expect-error a Linear is not a Scaled
 Scaled.forward(params.inner, tf.ones([1, 2]));
 // @ts-expect-error a module of lazy parameters cannot run
 Scaled.forward(Scaled.create(2, 2, 2), tf.ones([1, 2]));
 // @ts-expect-error a Linear's leaves cannot be zipped with a Scaled's
 zipWith(params, params.inner, (p, q) => tf.add(p, q));
-export { all, y, y2, y3, next };
+export { all, y, y2, y3, y4, next };
 `,
       );
       const tsc = join(repo, 'node_modules', '.bin', 'tsc');
