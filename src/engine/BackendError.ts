@@ -41,24 +41,3 @@ export class BackendError extends Error {
     this.actual = actual;
   }
 }
-
-/**
- * A value as it reads in an error message: JSON for strings, numbers, records; the type otherwise.
- *
- * @example
- * import { describeActual } from './BackendError.js'
- * describeActual('webgl') // '"webgl"'
- * describeActual(undefined) // 'undefined'
- * @category errors
- * @since 0.2.0
- * @internal
- */
-export const describeActual = (value: unknown): string => {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return typeof value;
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return typeof value;
-  }
-};

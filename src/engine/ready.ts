@@ -4,7 +4,8 @@
  * @since 0.2.0
  */
 import type { BackendName } from './BackendName.js';
-import { BackendError, describeActual } from './BackendError.js';
+import { describeData } from '../tree/describeData.js';
+import { BackendError } from './BackendError.js';
 import { assertRegistered, startBackend, warnNotStarted } from './setBackend.js';
 import { checkWasmPaths, setWasmPaths, type WasmPaths } from './wasmPaths.js';
 import { checkThreads, prepareWasmThreads } from './wasmThreads.js';
@@ -53,7 +54,7 @@ const backendFromEnvironment = (): string | undefined => {
 const readOptions = (options: BackendName | ReadyOptions | undefined): ReadyOptions => {
   if (options === undefined || typeof options === 'string') return options === undefined ? {} : { backend: options };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new BackendError('ready(options)', 'a backend name or { backend?, wasmPaths?, threads? }', describeActual(options));
+    throw new BackendError('ready(options)', 'a backend name or { backend?, wasmPaths?, threads? }', describeData(options));
   }
   const unknown = Object.keys(options).filter((k) => !optionKeys.includes(k));
   if (unknown.length > 0) {

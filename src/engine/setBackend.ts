@@ -6,7 +6,8 @@
  * @since 0.2.0
  */
 import { type BackendName, backendPackage, registeredBackends } from './BackendName.js';
-import { BackendError, describeActual } from './BackendError.js';
+import { describeData } from '../tree/describeData.js';
+import { BackendError } from './BackendError.js';
 import { quietCpuBanner, tf } from './backend.js';
 
 /**
@@ -28,7 +29,7 @@ export const assertRegistered = (argument: string, name: unknown): void => {
   throw new BackendError(
     argument,
     `one of the registered backends ${registered.map((b) => JSON.stringify(b)).join(', ')}`,
-    describeActual(name),
+    describeData(name),
     pkg === undefined ? undefined : `Import '${pkg}' in your app (an optional peer dependency of parallax-ts) to register it`,
   );
 };

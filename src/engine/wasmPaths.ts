@@ -7,7 +7,8 @@
  * @since 0.2.0
  */
 import { setWasmPaths as setTfjsWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BackendError, describeActual } from './BackendError.js';
+import { describeData } from '../tree/describeData.js';
+import { BackendError } from './BackendError.js';
 
 /**
  * The three binaries of `@tensorflow/tfjs-backend-wasm` (in its `dist/` folder). The backend
@@ -67,8 +68,7 @@ export const checkWasmPaths = (argument: string, paths: unknown): void => {
     if (paths === '') throw new BackendError(argument, expected, '""');
     return;
   }
-  if (typeof paths !== 'object' || paths === null || Array.isArray(paths))
-    throw new BackendError(argument, expected, describeActual(paths));
+  if (typeof paths !== 'object' || paths === null || Array.isArray(paths)) throw new BackendError(argument, expected, describeData(paths));
   const record = paths as Readonly<Record<string, unknown>>;
   const missing = wasmBinaries.filter((b) => typeof record[b] !== 'string' || record[b] === '');
   const extra = Object.keys(record).filter((k) => !(wasmBinaries as ReadonlyArray<string>).includes(k));

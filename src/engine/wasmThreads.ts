@@ -41,7 +41,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { BackendError, describeActual } from './BackendError.js';
+import { describeData } from '../tree/describeData.js';
+import { BackendError } from './BackendError.js';
 
 /** The largest pool: tfjs's C++ caps the pool at 8 threads and pre-creates 8 workers. */
 const MAX_THREADS = 8;
@@ -61,7 +62,7 @@ const KNOWN_VERSION = '4.22.0';
  */
 export const checkThreads = (argument: string, threads: unknown): void => {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new BackendError(argument, `an integer from 1 to ${MAX_THREADS} (threads of the wasm backend)`, describeActual(threads));
+    throw new BackendError(argument, `an integer from 1 to ${MAX_THREADS} (threads of the wasm backend)`, describeData(threads));
   }
 };
 

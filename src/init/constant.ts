@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { tf } from '../engine/backend.js';
-import { describe } from '../random/Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 
@@ -20,7 +20,7 @@ import { ArgumentError } from '../tree/ArgumentError.js';
  */
 export const constant = (value: number): Initializer => {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new ArgumentError(`constant: value must be a number, got ${describe(value)}`);
+    throw new ArgumentError(`constant: value must be a number, got ${describeData(value)}`);
   }
   return makeInitializer('constant', (shape) => () => tf.fill([...shape], value, 'float32'));
 };

@@ -5,7 +5,7 @@
  */
 import { tf } from '../engine/backend.js';
 import { normalFloats } from '../random/normal.js';
-import { describe } from '../random/Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 
@@ -22,7 +22,7 @@ import { ArgumentError } from '../tree/ArgumentError.js';
  */
 export const checkPositive = (fn: string, name: string, x: unknown): number => {
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
-    throw new ArgumentError(`${fn}: ${name} must be a positive finite number, got ${describe(x)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a positive finite number, got ${describeData(x)}`);
   }
   return x;
 };

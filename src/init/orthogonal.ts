@@ -6,7 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { normalFloats } from '../random/normal.js';
 import type { PRNGKey } from '../random/PRNGKey.js';
-import { describe } from '../random/Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
 import { checkPositive } from './normal.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
@@ -82,7 +82,7 @@ export const orthogonal = (scale = 1, columnAxis = -1): Initializer => {
     }
     if (!Number.isInteger(columnAxis) || columnAxis < -rank || columnAxis >= rank) {
       throw new ArgumentError(
-        `orthogonal: columnAxis must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(columnAxis)}`,
+        `orthogonal: columnAxis must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describeData(columnAxis)}`,
       );
     }
     const col = columnAxis < 0 ? columnAxis + rank : columnAxis;

@@ -22,7 +22,8 @@
  */
 import { tf } from '../engine/backend.js';
 import { normalFloats } from '../random/normal.js';
-import { describe, type Shape } from '../random/Shape.js';
+import { describeData } from '../tree/describeData.js';
+import { type Shape } from '../random/Shape.js';
 import { truncatedNormalFloats } from '../random/truncatedNormal.js';
 import { uniformFloats } from '../random/uniform.js';
 import { type Initializer, makeInitializer } from './Initializer.js';
@@ -97,7 +98,7 @@ export const computeFans = (shape: Shape, axes: FanAxes = {}, fn = 'computeFans'
   const axis = (name: string, a: unknown): number => {
     if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) {
       throw new ArgumentError(
-        `${fn}: ${name} must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describe(a)}`,
+        `${fn}: ${name} must be an integer in [${-rank}, ${rank - 1}] for shape [${shape.join(', ')}], got ${describeData(a)}`,
       );
     }
     return a < 0 ? a + rank : a;
@@ -147,18 +148,18 @@ export const varianceScaling = (
   name = 'varianceScaling',
 ): Initializer => {
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
-    throw new ArgumentError(`${name}: scale must be a positive finite number, got ${describe(scale)}`);
+    throw new ArgumentError(`${name}: scale must be a positive finite number, got ${describeData(scale)}`);
   }
   if (!MODES.includes(mode)) {
-    throw new ArgumentError(`${name}: mode must be one of ${MODES.map((m) => `"${m}"`).join(', ')}, got ${describe(mode)}`);
+    throw new ArgumentError(`${name}: mode must be one of ${MODES.map((m) => `"${m}"`).join(', ')}, got ${describeData(mode)}`);
   }
   if (!DISTRIBUTIONS.includes(distribution)) {
     throw new ArgumentError(
-      `${name}: distribution must be one of ${DISTRIBUTIONS.map((d) => `"${d}"`).join(', ')}, got ${describe(distribution)}`,
+      `${name}: distribution must be one of ${DISTRIBUTIONS.map((d) => `"${d}"`).join(', ')}, got ${describeData(distribution)}`,
     );
   }
   if (typeof axes !== 'object' || axes === null) {
-    throw new ArgumentError(`${name}: the fan axes must be an object like { inAxis: -1, outAxis: -2 }, got ${describe(axes)}`);
+    throw new ArgumentError(`${name}: the fan axes must be an object like { inAxis: -1, outAxis: -2 }, got ${describeData(axes)}`);
   }
   return makeInitializer(name, (shape, size) => {
     const { fanIn, fanOut } = computeFans(shape, axes, name);

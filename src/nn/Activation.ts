@@ -10,6 +10,7 @@ import { tf } from '../engine/backend.js';
 import * as act from './activations.js';
 import { oneOf } from './configCodecs.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -69,7 +70,7 @@ const table: Record<ActivationName, (x: Tensor) => Tensor> = {
 export const activation = (name: ActivationName): ((x: Tensor) => Tensor) => {
   const f = (table as Record<string, ((x: Tensor) => Tensor) | undefined>)[name];
   if (f === undefined || !Object.prototype.hasOwnProperty.call(table, name)) {
-    throw new ArgumentError(`activation: unknown name ${JSON.stringify(name)}; expected ${ActivationNameCodec.name}`);
+    throw new ArgumentError(`activation: unknown name ${describeData(name)}; expected ${ActivationNameCodec.name}`);
   }
   return f;
 };

@@ -20,6 +20,7 @@ import { configObject, PositiveInt } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -82,7 +83,7 @@ const AdaptiveAvgPool2dDef = defineModule('parallax-ts/nn/AdaptiveAvgPool2d', {
     const pair = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
     if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
       throw new ArgumentError(
-        `AdaptiveAvgPool2d.create: outputSize must be a positive integer or a pair of them (or null), got ${JSON.stringify(outputSize)}`,
+        `AdaptiveAvgPool2d.create: outputSize must be a positive integer or a pair of them (or null), got ${describeData(outputSize)}`,
       );
     }
     return { outputSize: [pair[0] as number | null, pair[1] as number | null] as const };

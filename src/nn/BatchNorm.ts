@@ -46,6 +46,7 @@ import { checkEps, scaleShift, scaleShiftChannels } from './normalizationArgumen
 import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -117,7 +118,7 @@ const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions)
   const eps = checkEps(fn, options.eps ?? 1e-5);
   const momentum = options.momentum === undefined ? 0.1 : options.momentum;
   if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
-    throw new ArgumentError(`${fn}: momentum must be a number in [0, 1] or null, got ${JSON.stringify(momentum)}`);
+    throw new ArgumentError(`${fn}: momentum must be a number in [0, 1] or null, got ${describeData(momentum)}`);
   }
   const affine = options.affine ?? true;
   const track = options.trackRunningStats ?? true;

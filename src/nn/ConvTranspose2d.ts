@@ -39,6 +39,7 @@ import {
 import { checkChannelsFirst, checkTransposedOutput } from './inputCheck.js';
 import { type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -105,7 +106,7 @@ const ConvTranspose2dDef = defineModule('parallax-ts/nn/ConvTranspose2d', {
     const { stride, outputPadding, dilation } = args;
     if (outputPadding[0] >= Math.max(stride[0], dilation[0]) || outputPadding[1] >= Math.max(stride[1], dilation[1])) {
       throw new ArgumentError(
-        `${fn}: outputPadding must be smaller than stride or dilation (as in PyTorch), got outputPadding ${JSON.stringify(outputPadding)}, stride ${JSON.stringify(stride)}, dilation ${JSON.stringify(dilation)}`,
+        `${fn}: outputPadding must be smaller than stride or dilation (as in PyTorch), got outputPadding ${describeData(outputPadding)}, stride ${describeData(stride)}, dilation ${describeData(dilation)}`,
       );
     }
     // Input channels first: PyTorch's layout for a transposed convolution's weight.

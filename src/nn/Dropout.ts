@@ -24,6 +24,7 @@ import { configurable } from './configurable.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { configObject, DropoutRate } from './configCodecs.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -47,7 +48,7 @@ const DropoutDef = defineModule('parallax-ts/nn/Dropout', {
   fields: { rate: constant<number>(), ctx: context() },
   create: (rate: number) => {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new ArgumentError(`Dropout.create: rate must be in [0, 1), got ${JSON.stringify(rate)}`);
+      throw new ArgumentError(`Dropout.create: rate must be in [0, 1), got ${describeData(rate)}`);
     }
     return { rate, ctx: initialContext };
   },

@@ -25,6 +25,7 @@ import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -105,7 +106,7 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
     checkPositiveInt(fn, 'embeddingDim', embeddingDim);
     const raw = options.paddingIdx ?? null;
     if (raw !== null && !(Number.isInteger(raw) && raw >= -numEmbeddings && raw < numEmbeddings)) {
-      throw new ArgumentError(`${fn}: paddingIdx must be an integer in [-${numEmbeddings}, ${numEmbeddings}), got ${JSON.stringify(raw)}`);
+      throw new ArgumentError(`${fn}: paddingIdx must be an integer in [-${numEmbeddings}, ${numEmbeddings}), got ${describeData(raw)}`);
     }
     const paddingIdx = raw === null ? null : raw < 0 ? raw + numEmbeddings : raw;
     const base = options.weightInit ?? normal(1);

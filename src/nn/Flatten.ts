@@ -16,6 +16,7 @@ import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { configObject } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -72,7 +73,7 @@ const FlattenDef = defineModule('parallax-ts/nn/Flatten', {
       ['startDim', startDim],
       ['endDim', endDim],
     ] as const) {
-      if (!Number.isInteger(v)) throw new ArgumentError(`Flatten.create: ${name} must be an integer, got ${JSON.stringify(v)}`);
+      if (!Number.isInteger(v)) throw new ArgumentError(`Flatten.create: ${name} must be an integer, got ${describeData(v)}`);
     }
     return { startDim, endDim };
   },

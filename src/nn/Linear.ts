@@ -22,6 +22,7 @@ import { configObject, PositiveInt } from './configCodecs.js';
 import { checkLastAxis } from './inputCheck.js';
 import { linearOp } from './linearOp.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -37,7 +38,7 @@ export interface LinearOptions {
 
 const checkSize = (fn: string, name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${describeData(n)}`);
   }
   return n;
 };

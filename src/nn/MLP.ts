@@ -30,6 +30,7 @@ import { configurable } from './configurable.js';
 import { Dropout } from './Dropout.js';
 import { Linear } from './Linear.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -98,7 +99,7 @@ const MLPDef = defineModule('parallax-ts/nn/MLP', {
   stateDictKeys: { layers: (childKey, i, m) => `${(m.dropout.rate > 0 ? 3 : 2) * i}.${childKey}` },
   create: (sizes: ReadonlyArray<number>, options: MLPOptions = {}) => {
     if (!Array.isArray(sizes) || sizes.length < 2) {
-      throw new ArgumentError(`MLP.create: sizes must list at least the input and output sizes, got ${JSON.stringify(sizes)}`);
+      throw new ArgumentError(`MLP.create: sizes must list at least the input and output sizes, got ${describeData(sizes)}`);
     }
     const act = options.activation ?? 'relu';
     const finalAct = options.finalActivation ?? 'identity';
@@ -107,7 +108,7 @@ const MLPDef = defineModule('parallax-ts/nn/MLP', {
       ['finalActivation', finalAct],
     ] as const) {
       if (!ActivationNameCodec.is(name)) {
-        throw new ArgumentError(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${JSON.stringify(name)}`);
+        throw new ArgumentError(`MLP.create: ${what} must be ${ActivationNameCodec.name}, got ${describeData(name)}`);
       }
     }
     return {

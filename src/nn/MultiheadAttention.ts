@@ -41,6 +41,7 @@ import { configurable } from './configurable.js';
 import { Linear } from './Linear.js';
 import { optionalParam } from './optionalParam.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -354,7 +355,7 @@ const zerosInit: Initializer = (shape) => () => tf.zeros([...shape]);
 
 const checkSize = (name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new ArgumentError(`MultiheadAttention.create: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    throw new ArgumentError(`MultiheadAttention.create: ${name} must be a positive integer, got ${describeData(n)}`);
   }
   return n;
 };
@@ -374,7 +375,7 @@ const MultiheadAttentionDef = defineModule('parallax-ts/nn/MultiheadAttention', 
     const vdim = checkSize('vdim', options.vdim ?? embedDim);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
-      throw new ArgumentError(`MultiheadAttention.create: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+      throw new ArgumentError(`MultiheadAttention.create: dropout must be in [0, 1), got ${describeData(dropout)}`);
     }
     const useBias = options.bias ?? true;
     const packed = kdim === embedDim && vdim === embedDim;

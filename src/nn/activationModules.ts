@@ -22,6 +22,7 @@ import { configObject, FiniteNumber, oneOf } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -45,7 +46,7 @@ const argumentFree = <const U extends string>(URI: U, name: string, f: (x: Tenso
 /** A float number checked at construction, with the argument's name in the error. */
 const checkFinite = (fn: string, name: string, v: unknown): number => {
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new ArgumentError(`${fn}: ${name} must be a finite number, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a finite number, got ${describeData(v)}`);
   return v;
 };
 
@@ -206,7 +207,7 @@ const GELUDef = defineModule('parallax-ts/nn/GELU', {
   create: (options: { readonly approximate?: GELUApproximation } = {}) => {
     const approximate = options.approximate ?? 'none';
     if (!GELUApproximationCodec.is(approximate)) {
-      throw new ArgumentError(`GELU.create: approximate must be ${GELUApproximationCodec.name}, got ${JSON.stringify(approximate)}`);
+      throw new ArgumentError(`GELU.create: approximate must be ${GELUApproximationCodec.name}, got ${describeData(approximate)}`);
     }
     return { approximate };
   },
@@ -346,7 +347,7 @@ const Dim = new t.Type<number, number, unknown>(
 );
 
 const checkDim = (fn: string, dim: unknown): number => {
-  if (!Number.isInteger(dim)) throw new ArgumentError(`${fn}: dim must be an integer, got ${JSON.stringify(dim)}`);
+  if (!Number.isInteger(dim)) throw new ArgumentError(`${fn}: dim must be an integer, got ${describeData(dim)}`);
   return dim as number;
 };
 

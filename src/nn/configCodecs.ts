@@ -11,6 +11,7 @@
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts/lib/index.js';
+import { describeData } from '../tree/describeData.js';
 
 // -------------------------------------------------------------------------------------
 // bounded error reporting
@@ -241,79 +242,6 @@ export const configObject = <R extends t.Props, O extends t.Props = {}>(
   );
 };
 
-/** The JSON text of a string, cut to about `limit` characters first (a huge string is not copied whole). */
-const quoted = (s: string, limit: number): string => JSON.stringify(s.length > limit ? s.slice(0, limit) : s);
-
-/** A scalar as JSON writes it (non-finite numbers by name: a message should say `NaN`, not `null`). */
-const scalarText = (u: unknown): string | undefined => {
-  switch (typeof u) {
-    case 'number':
-      return String(u);
-    case 'boolean':
-      return String(u);
-    case 'bigint':
-      return `${u}n`;
-    case 'symbol':
-      return u.toString();
-    case 'function':
-      return 'a function';
-    default:
-      return u === null ? 'null' : undefined;
-  }
-};
-
-/** What JSON writes in place of a value it cannot hold (`undefined`, a function, a symbol) inside an array. */
-const isUnwritable = (u: unknown): boolean => u === undefined || typeof u === 'function' || typeof u === 'symbol';
-
-/**
- * The first `limit` or so characters of a value's JSON text, written iteratively with an explicit
- * stack: no nesting depth, cycle or size of input makes it overflow or run long, since it stops as
- * soon as it has written `limit` characters (`JSON.stringify` recurses, and throws a `RangeError`
- * on a few thousand levels of nesting).
- */
-const jsonPrefix = (root: unknown, limit: number): string => {
-  let out = '';
-  type Frame = { readonly close: string; readonly items: Iterator<readonly [string | undefined, unknown]>; first: boolean };
-  const stack: Frame[] = [];
-  const entriesOf = function* (o: object): Generator<readonly [string | undefined, unknown]> {
-    if (Array.isArray(o)) for (let i = 0; i < o.length; i++) yield [undefined, o[i]];
-    else for (const k in o) if (Object.hasOwn(o, k)) yield [k, (o as Record<string, unknown>)[k]];
-  };
-  const open = (u: unknown): void => {
-    let v = u;
-    const toJSON = typeof v === 'object' && v !== null ? (v as { toJSON?: unknown }).toJSON : undefined;
-    if (typeof toJSON === 'function') {
-      try {
-        v = (toJSON as () => unknown).call(v);
-      } catch {
-        // shown as the object it is
-      }
-    }
-    if (typeof v === 'string') out += quoted(v, limit);
-    else if (typeof v === 'object' && v !== null) {
-      out += Array.isArray(v) ? '[' : '{';
-      stack.push({ close: Array.isArray(v) ? ']' : '}', items: entriesOf(v), first: true });
-    } else out += scalarText(v) ?? 'null';
-  };
-  open(root);
-  while (stack.length > 0 && out.length < limit) {
-    const top = stack[stack.length - 1]!;
-    const next = top.items.next();
-    if (next.done === true) {
-      out += top.close;
-      stack.pop();
-      continue;
-    }
-    const [key, value] = next.value;
-    if (key !== undefined && isUnwritable(value)) continue;
-    if (!top.first) out += ',';
-    top.first = false;
-    if (key !== undefined) out += `${quoted(key, limit)}:`;
-    open(key === undefined && isUnwritable(value) ? null : value);
-  }
-  return out;
-};
-
 /**
  * A short JSON rendering of a value for error messages (`nothing` for a missing value), at most
  * `maxLength` characters (default 60; longer renderings end in `...`). Safe on any value: deeply
@@ -326,11 +254,7 @@ const jsonPrefix = (root: unknown, limit: number): string => {
  * @category utils
  * @since 0.1.0
  */
-export const describeJson = (u: unknown, maxLength = 60): string => {
-  if (u === undefined) return 'nothing';
-  const s = jsonPrefix(u, maxLength + 1);
-  return s.length > maxLength ? `${s.slice(0, maxLength - 3)}...` : s;
-};
+export const describeJson = (u: unknown, maxLength = 60): string => (u === undefined ? 'nothing' : describeData(u, maxLength));
 
 /**
  * One problem of a config: its JSON path (`''` for the root) and what is wrong there.

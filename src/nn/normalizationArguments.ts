@@ -14,6 +14,7 @@ import { PositiveInt } from './configCodecs.js';
 import { checkTrailingShape } from './inputCheck.js';
 import { optionalParam } from './optionalParam.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -31,7 +32,7 @@ type Tensor = tf.Tensor;
 export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
   const s = typeof v === 'number' ? [v] : v;
   if (!Array.isArray(s) || s.length === 0 || !s.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new ArgumentError(`${fn}: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${fn}: normalizedShape must be a positive integer or a non-empty list of them, got ${describeData(v)}`);
   }
   return [...(s as number[])];
 };
@@ -48,7 +49,7 @@ export const toShape = (fn: string, v: unknown): ReadonlyArray<number> => {
  */
 export const checkEps = (fn: string, eps: unknown): number => {
   if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
-    throw new ArgumentError(`${fn}: eps must be a finite number ≥ 0, got ${JSON.stringify(eps)}`);
+    throw new ArgumentError(`${fn}: eps must be a finite number ≥ 0, got ${describeData(eps)}`);
   return eps;
 };
 

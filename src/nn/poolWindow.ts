@@ -12,6 +12,7 @@ import { ModuleError } from '../tree/ModuleError.js';
 import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
 import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -66,7 +67,7 @@ export const poolWindowArguments = (fn: string, kernelSize: IntOrPair, options: 
   const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
   if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
     throw new ArgumentError(
-      `${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`,
+      `${fn}: padding should be at most half of the kernel size (as in PyTorch), got padding ${describeData(padding)} for kernel ${describeData(kernel)}`,
     );
   }
   return { kernelSize: kernel, stride, padding, ceilMode: options.ceilMode ?? false };
@@ -155,7 +156,7 @@ export const poolInput = (m: PoolWindow, x: Tensor): PoolInput => {
   const [ph, pw] = m.padding;
   if (h + 2 * ph < kh || w + 2 * pw < kw) {
     throw new ModuleError(
-      `input of spatial size [${h}, ${w}] is smaller than the kernel ${JSON.stringify(m.kernelSize)} (padding ${JSON.stringify(m.padding)})`,
+      `input of spatial size [${h}, ${w}] is smaller than the kernel ${describeData(m.kernelSize)} (padding ${describeData(m.padding)})`,
     );
   }
   return {

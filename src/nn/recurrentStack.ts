@@ -35,6 +35,7 @@ import {
 } from './recurrentCell.js';
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -146,7 +147,7 @@ export const recurrentStack = <CS extends AnySpec>(
     const numLayers = checkPositiveInt(fn, 'numLayers', options.numLayers ?? 1);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
-      throw new ArgumentError(`${fn}: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+      throw new ArgumentError(`${fn}: dropout must be in [0, 1), got ${describeData(dropout)}`);
     }
     const bias = options.bias ?? true;
     const layers = Array.from({ length: numLayers }, (_, k) => cell.create(k === 0 ? inputSize : hiddenSize, hiddenSize, { bias }));

@@ -8,6 +8,7 @@
 import * as t from 'io-ts/lib/index.js';
 import { NonNegativeInt, PositiveInt, oneOf } from './configCodecs.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 /**
  * An `[h, w]` pair.
@@ -115,7 +116,7 @@ export const formatPair = (p: Pair): string => `(${p[0]}, ${p[1]})`;
 export const toPair = (fn: string, name: string, v: unknown, min = 1): Pair => {
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => isInt(d, min))) {
-    throw new ArgumentError(`${fn}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${fn}: ${name} must be an integer >= ${min} or a pair of them, got ${describeData(v)}`);
   }
   return [p[0] as number, p[1] as number];
 };
@@ -130,7 +131,7 @@ export const toPair = (fn: string, name: string, v: unknown, min = 1): Pair => {
  * @since 0.1.0
  */
 export const checkPositiveInt = (fn: string, name: string, n: unknown): number => {
-  if (!isInt(n, 1)) throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+  if (!isInt(n, 1)) throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${describeData(n)}`);
   return n;
 };
 
@@ -165,7 +166,7 @@ export const resolvePadding = (
   if (padding === 'valid') return kernel.map(() => [0, 0] as const);
   if (padding === 'same') {
     if (stride.some((s) => s !== 1))
-      throw new ArgumentError(`${fn}: padding 'same' needs stride 1 (as in PyTorch), got stride ${JSON.stringify(stride)}`);
+      throw new ArgumentError(`${fn}: padding 'same' needs stride 1 (as in PyTorch), got stride ${describeData(stride)}`);
     return kernel.map((k, i) => {
       const total = dilation[i]! * (k - 1);
       const before = Math.floor(total / 2);
@@ -174,7 +175,7 @@ export const resolvePadding = (
   }
   if (kernel.length === 1) {
     if (!isInt(padding, 0))
-      throw new ArgumentError(`${fn}: padding must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(padding)}`);
+      throw new ArgumentError(`${fn}: padding must be a non-negative integer, 'valid' or 'same', got ${describeData(padding)}`);
     return [[padding, padding]];
   }
   const p = toPair(fn, 'padding', padding, 0);

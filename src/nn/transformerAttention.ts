@@ -25,6 +25,7 @@ import { tf } from '../engine/backend.js';
 import { formatShape, ModuleError } from '../tree/ModuleError.js';
 import { attendWithInternals, causalAdditiveMask, MultiheadAttention } from './MultiheadAttention.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -88,7 +89,7 @@ export const checkAttentionMasks = (
     ]);
   if (masks.keyPaddingMask !== undefined) checkMaskTensor(masks.keyPaddingMask, masks.names.keyPaddingMask, [batched ? [N, S] : [S]]);
   if (masks.isCausal !== undefined && typeof masks.isCausal !== 'boolean') {
-    throw new ModuleError(`expected ${masks.names.isCausal} to be a boolean, got ${JSON.stringify(masks.isCausal)}`);
+    throw new ModuleError(`expected ${masks.names.isCausal} to be a boolean, got ${describeData(masks.isCausal)}`);
   }
 };
 
@@ -164,6 +165,6 @@ export const transformerAttention = (
  */
 export const generateSquareSubsequentMask = (size: number): Tensor => {
   if (!Number.isInteger(size) || size < 0)
-    throw new ArgumentError(`generateSquareSubsequentMask: size must be a non-negative integer, got ${size}`);
+    throw new ArgumentError(`generateSquareSubsequentMask: size must be a non-negative integer, got ${describeData(size)}`);
   return causalAdditiveMask(size, size);
 };

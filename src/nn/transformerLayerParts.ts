@@ -15,6 +15,7 @@ import { LayerNorm } from './LayerNorm.js';
 import { Linear } from './Linear.js';
 import { checkEps } from './normalizationArguments.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -69,7 +70,7 @@ export interface TransformerLayerArguments {
 
 const checkPositiveInt = (fn: string, name: string, n: unknown): number => {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-    throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    throw new ArgumentError(`${fn}: ${name} must be a positive integer, got ${describeData(n)}`);
   return n;
 };
 
@@ -95,20 +96,20 @@ export const resolveLayerArguments = (
   const batchFirst: unknown = options.batchFirst ?? true;
   if (batchFirst !== true) {
     throw new ArgumentError(
-      `${fn}: batchFirst must be true (inputs [N, L, E]), got ${JSON.stringify(batchFirst)}; ` +
+      `${fn}: batchFirst must be true (inputs [N, L, E]), got ${describeData(batchFirst)}; ` +
         "PyTorch's batch_first=False layout [L, N, E] is not supported: transpose such inputs with tf.transpose(x, [1, 0, 2])",
     );
   }
   const dropout = options.dropout ?? 0.1;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
-    throw new ArgumentError(`${fn}: dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+    throw new ArgumentError(`${fn}: dropout must be in [0, 1), got ${describeData(dropout)}`);
   const act = options.activation ?? 'relu';
   if (!ActivationNameCodec.is(act))
-    throw new ArgumentError(`${fn}: activation must be ${ActivationNameCodec.name}, got ${JSON.stringify(act)}`);
+    throw new ArgumentError(`${fn}: activation must be ${ActivationNameCodec.name}, got ${describeData(act)}`);
   const normFirst = options.normFirst ?? false;
-  if (typeof normFirst !== 'boolean') throw new ArgumentError(`${fn}: normFirst must be a boolean, got ${JSON.stringify(normFirst)}`);
+  if (typeof normFirst !== 'boolean') throw new ArgumentError(`${fn}: normFirst must be a boolean, got ${describeData(normFirst)}`);
   const bias = options.bias ?? true;
-  if (typeof bias !== 'boolean') throw new ArgumentError(`${fn}: bias must be a boolean, got ${JSON.stringify(bias)}`);
+  if (typeof bias !== 'boolean') throw new ArgumentError(`${fn}: bias must be a boolean, got ${describeData(bias)}`);
   return {
     dModel,
     nhead,

@@ -9,6 +9,7 @@ import { isModule, specOf, toArray } from '../tree/Module.js';
 import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
 import { LayerNorm } from './LayerNorm.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -57,7 +58,7 @@ export const checkStackArguments = (
     );
   }
   if (typeof numLayers !== 'number' || !Number.isInteger(numLayers) || numLayers < 1) {
-    throw new ArgumentError(`${fn}: numLayers must be a positive integer, got ${JSON.stringify(numLayers)}`);
+    throw new ArgumentError(`${fn}: numLayers must be a positive integer, got ${describeData(numLayers)}`);
   }
   if (norm !== undefined) {
     if (!isModule(norm) || specOf(norm).URI !== LayerNorm.URI)

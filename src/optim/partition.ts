@@ -13,6 +13,7 @@ import { checkTransformation, show } from './hyperparameters.js';
 import { selectLeaves } from './Mask.js';
 import { OptimizerError } from './OptimizerError.js';
 import type { Updates } from './Updates.js';
+import { describeData } from '../tree/describeData.js';
 
 /**
  * The state shape of {@link partition}: one state per label.
@@ -92,7 +93,7 @@ export const partition = <T extends Readonly<Record<string, GradientTransformati
       throw new OptimizerError(
         'partition',
         'labels',
-        `leaf "${info.path}" has label ${JSON.stringify(l)}, but only ${names.map((n) => JSON.stringify(n)).join(', ')} have transformations`,
+        `leaf "${info.path}" has label ${describeData(l)}, but only ${names.map((n) => JSON.stringify(n)).join(', ')} have transformations`,
         l,
       );
     }

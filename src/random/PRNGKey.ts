@@ -8,7 +8,7 @@
 import type { Eq as EqT } from 'fp-ts/lib/Eq.js';
 import type { Show as ShowT } from 'fp-ts/lib/Show.js';
 import { RandomError } from './RandomError.js';
-import { describe } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -97,7 +97,7 @@ export const isPRNGKey = (u: unknown): u is PRNGKey => {
  */
 export function assertPRNGKey(fn: string, argName: string, u: unknown): asserts u is PRNGKey {
   if (!isPRNGKey(u)) {
-    throw new RandomError(fn, argName, `${argName} must be a PRNGKey (made by key, split or foldIn), got ${describe(u)}`, u);
+    throw new RandomError(fn, argName, `${argName} must be a PRNGKey (made by key, split or foldIn), got ${describeData(u)}`, u);
   }
 }
 
@@ -108,14 +108,14 @@ export function assertPRNGKey(fn: string, argName: string, u: unknown): asserts 
 const optionsOf = (fn: string, options: KeyOptions | undefined): { readonly partitionable: boolean; readonly x64: boolean | undefined } => {
   if (options === undefined) return { partitionable: true, x64: undefined };
   if (typeof options !== 'object' || options === null) {
-    throw new RandomError(fn, 'options', `options must be an object like { partitionable: true }, got ${describe(options)}`, options);
+    throw new RandomError(fn, 'options', `options must be an object like { partitionable: true }, got ${describeData(options)}`, options);
   }
   const { partitionable: p, x64 } = options;
   if (p !== undefined && typeof p !== 'boolean') {
-    throw new RandomError(fn, 'options.partitionable', `options.partitionable must be a boolean, got ${describe(p)}`, p);
+    throw new RandomError(fn, 'options.partitionable', `options.partitionable must be a boolean, got ${describeData(p)}`, p);
   }
   if (x64 !== undefined && typeof x64 !== 'boolean') {
-    throw new RandomError(fn, 'options.x64', `options.x64 must be a boolean, got ${describe(x64)}`, x64);
+    throw new RandomError(fn, 'options.x64', `options.x64 must be a boolean, got ${describeData(x64)}`, x64);
   }
   return { partitionable: p ?? true, x64 };
 };
@@ -164,7 +164,7 @@ const exactSeed = (seed: unknown): bigint => {
       seed,
     );
   }
-  throw new RandomError('key', 'seed', `seed must be an integer (number or bigint), got ${describe(seed)}`, seed);
+  throw new RandomError('key', 'seed', `seed must be an integer (number or bigint), got ${describeData(seed)}`, seed);
 };
 
 /** JAX's `threefry_seed` on an int64: the two's-complement halves. */
@@ -258,7 +258,7 @@ export const key = (seed: number | bigint, options?: KeyOptions): PRNGKey => {
 export const wrapKeyData = (data: readonly [number, number], options?: KeyOptions): PRNGKey => {
   const partitionable = partitionableOf('wrapKeyData', options);
   if (!Array.isArray(data) || data.length !== 2 || !isUint32(data[0]) || !isUint32(data[1])) {
-    throw new RandomError('wrapKeyData', 'data', `data must be two uint32 integers [hi, lo], got ${describe(data)}`, data);
+    throw new RandomError('wrapKeyData', 'data', `data must be two uint32 integers [hi, lo], got ${describeData(data)}`, data);
   }
   return makeKey(data[0], data[1], partitionable);
 };

@@ -5,6 +5,7 @@
  */
 
 import type { Shape } from '../tree/ParamInit.js';
+import { describeData } from '../tree/describeData.js';
 import { RandomError } from './RandomError.js';
 
 /**
@@ -45,13 +46,13 @@ export const MAX_DRAW_SIZE = 2 ** 31 - 1;
  */
 export const shapeSize = (fn: string, shape: Shape, argName = 'shape'): number => {
   if (!Array.isArray(shape)) {
-    throw new RandomError(fn, argName, `${argName} must be an array of non-negative integers, got ${describe(shape)}`, shape);
+    throw new RandomError(fn, argName, `${argName} must be an array of non-negative integers, got ${describeData(shape)}`, shape);
   }
   let size = 1;
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new RandomError(fn, `${argName}[${i}]`, `${argName}[${i}] must be a non-negative integer, got ${describe(d)}`, d);
+      throw new RandomError(fn, `${argName}[${i}]`, `${argName}[${i}] must be a non-negative integer, got ${describeData(d)}`, d);
     }
     size *= d;
   }
@@ -65,29 +66,4 @@ export const shapeSize = (fn: string, shape: Shape, argName = 'shape'): number =
     );
   }
   return size;
-};
-
-/**
- * A short, safe rendering of a bad argument for error messages: numbers and bigints as written,
- * other values as (at most 80 characters of) JSON.
- *
- * @example
- * import { key, split, wrapKeyData } from 'parallax-ts/random'
- * split(key(0), 2.5) // throws RandomError: split: n must be an integer in [0, 4194304], got 2.5
- * wrapKeyData([1, 2, 3] as never) // throws RandomError: wrapKeyData: data must be two uint32 integers [hi, lo], got [1,2,3]
- * @category utils
- * @since 0.1.0
- * @internal
- */
-export const describe = (u: unknown): string => {
-  if (typeof u === 'bigint') return `${u}n`;
-  if (typeof u === 'number') return String(u);
-  if (u === undefined) return 'undefined';
-  if (typeof u === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(u);
-    return s === undefined ? String(u) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
-  } catch {
-    return Object.prototype.toString.call(u);
-  }
 };

@@ -6,7 +6,8 @@
 import { tf } from '../engine/backend.js';
 import { sampledTensor } from '../engine/trace.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe, shapeSize, type Shape } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
+import { shapeSize, type Shape } from './Shape.js';
 import { uniformFloats } from './uniform.js';
 import { RandomError } from './RandomError.js';
 
@@ -45,7 +46,7 @@ export const bernoulliBytes = (k: PRNGKey, p: number, n: number): Uint8Array => 
 export const bernoulli = (k: PRNGKey, p: number, shape: Shape = []): tf.Tensor => {
   assertPRNGKey('bernoulli', 'key', k);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new RandomError('bernoulli', 'p', `p must be a probability in [0, 1], got ${describe(p)}`, p);
+    throw new RandomError('bernoulli', 'p', `p must be a probability in [0, 1], got ${describeData(p)}`, p);
   }
   const n = shapeSize('bernoulli', shape);
   return sampledTensor(

@@ -8,7 +8,8 @@ import { tf } from '../engine/backend.js';
 import { sampledTensorFrom } from '../engine/trace.js';
 import { gumbelFloats } from './gumbel.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe, shapeSize, type Shape } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
+import { shapeSize, type Shape } from './Shape.js';
 import { RandomError } from './RandomError.js';
 
 /**
@@ -71,7 +72,7 @@ export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number
     throw new RandomError(
       'categorical',
       'logits',
-      `logits must be a float32 tensor or an array of numbers, got ${describe(logits)}`,
+      `logits must be a float32 tensor or an array of numbers, got ${describeData(logits)}`,
       logits,
     );
   }
@@ -82,7 +83,7 @@ export const categorical = (k: PRNGKey, logits: tf.Tensor | ReadonlyArray<number
     throw new RandomError(
       'categorical',
       'options.axis',
-      `axis must be an integer in [${-rank}, ${rank - 1}] for logits of rank ${rank}, got ${describe(axisOpt)}`,
+      `axis must be an integer in [${-rank}, ${rank - 1}] for logits of rank ${rank}, got ${describeData(axisOpt)}`,
       axisOpt,
     );
   }

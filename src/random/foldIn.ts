@@ -5,7 +5,7 @@
  */
 import { noteDerivedKeys } from '../engine/trace.js';
 import { assertPRNGKey, makeKey, type PRNGKey } from './PRNGKey.js';
-import { describe } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { threefry2x32Blocks } from './threefry.js';
 import { RandomError } from './RandomError.js';
 
@@ -23,7 +23,7 @@ import { RandomError } from './RandomError.js';
 export const foldIn = (k: PRNGKey, data: number): PRNGKey => {
   assertPRNGKey('foldIn', 'key', k);
   if (typeof data !== 'number' || !Number.isInteger(data) || data < 0 || data > 0xffffffff) {
-    throw new RandomError('foldIn', 'data', `data must be an integer in [0, 2^32 - 1] (a uint32), got ${describe(data)}`, data);
+    throw new RandomError('foldIn', 'data', `data must be an integer in [0, 2^32 - 1] (a uint32), got ${describeData(data)}`, data);
   }
   const hi = new Uint32Array(1);
   const lo = new Uint32Array([data]);

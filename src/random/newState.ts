@@ -16,13 +16,13 @@ import type { AnyModule } from '../tree/Field.js';
 import { traverseContexts } from '../tree/Module.js';
 import { foldIn } from './foldIn.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { split } from './split.js';
 import { RandomError } from './RandomError.js';
 
 const checkMode = (fn: string, mode: unknown): Mode => {
   if (mode !== 'train' && mode !== 'eval') {
-    throw new RandomError(fn, 'mode', `mode must be "train" or "eval", got ${describe(mode)}`, mode);
+    throw new RandomError(fn, 'mode', `mode must be "train" or "eval", got ${describeData(mode)}`, mode);
   }
   return mode;
 };
@@ -84,7 +84,7 @@ export const setMode = <M extends AnyModule<unknown>>(m: M, mode: Mode): M => {
  */
 export const reuse = <M extends AnyModule<unknown>>(m: M, i: number): M => {
   if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i > 0xffffffff) {
-    throw new RandomError('reuse', 'i', `the use index i must be a uint32 (an integer in [0, 2^32 - 1]), got ${describe(i)}`, i);
+    throw new RandomError('reuse', 'i', `the use index i must be a uint32 (an integer in [0, 2^32 - 1]), got ${describeData(i)}`, i);
   }
   return traverseContexts(S.Applicative)(m, (ctx) =>
     S.of<undefined, Context>(O.isSome(ctx.key) ? { mode: ctx.mode, key: O.some(foldIn(ctx.key.value, i)) } : ctx),

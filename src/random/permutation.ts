@@ -7,7 +7,7 @@ import { tf } from '../engine/backend.js';
 import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize } from './bits.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { split } from './split.js';
 import { RandomError } from './RandomError.js';
 
@@ -74,7 +74,7 @@ export const permutationValues = (k: PRNGKey, n: number): Int32Array => {
 export const permutation = (k: PRNGKey, n: number): tf.Tensor => {
   assertPRNGKey('permutation', 'key', k);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
-    throw new RandomError('permutation', 'n', `n must be an integer in [0, 2^31 - 1], got ${describe(n)}`, n);
+    throw new RandomError('permutation', 'n', `n must be an integer in [0, 2^31 - 1], got ${describeData(n)}`, n);
   }
   return sampledTensor(
     k,

@@ -7,7 +7,8 @@ import { tf } from '../engine/backend.js';
 import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize } from './bits.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe, shapeSize, type Shape } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
+import { shapeSize, type Shape } from './Shape.js';
 import { split } from './split.js';
 import { RandomError } from './RandomError.js';
 
@@ -58,8 +59,8 @@ export const randintValues = (k: PRNGKey, n: number, minval: number, maxval: num
 export const randint = (k: PRNGKey, shape: Shape, minval: number, maxval: number): tf.Tensor => {
   assertPRNGKey('randint', 'key', k);
   const n = shapeSize('randint', shape);
-  if (!isInt32(minval)) throw new RandomError('randint', 'minval', `minval must be an int32 integer, got ${describe(minval)}`, minval);
-  if (!isInt32(maxval)) throw new RandomError('randint', 'maxval', `maxval must be an int32 integer, got ${describe(maxval)}`, maxval);
+  if (!isInt32(minval)) throw new RandomError('randint', 'minval', `minval must be an int32 integer, got ${describeData(minval)}`, minval);
+  if (!isInt32(maxval)) throw new RandomError('randint', 'maxval', `maxval must be an int32 integer, got ${describeData(maxval)}`, maxval);
   if (!(minval < maxval)) {
     throw new RandomError('randint', 'minval', `minval must be less than maxval, got minval=${minval}, maxval=${maxval}`, minval);
   }

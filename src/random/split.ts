@@ -6,7 +6,7 @@
 import { noteDerivedKeys } from '../engine/trace.js';
 import { assertPRNGKey, makeKey, type PRNGKey } from './PRNGKey.js';
 import { RandomError } from './RandomError.js';
-import { describe } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
 import { threefry2x32Blocks, threefryIotaHalves } from './threefry.js';
 
 /**
@@ -44,7 +44,7 @@ export const split = (k: PRNGKey, n = 2): ReadonlyArray<PRNGKey> => {
     throw new RandomError(
       'split',
       'n',
-      `n must be an integer in [0, ${MAX_SPLIT}], got ${describe(n)}` +
+      `n must be an integer in [0, ${MAX_SPLIT}], got ${describeData(n)}` +
         (typeof n === 'number' && n > MAX_SPLIT ? ' (more keys than fit in memory: derive each one when needed with foldIn(key, i))' : ''),
       n,
     );

@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import { RandomError } from './RandomError.js';
+import { describeData } from '../tree/describeData.js';
 
 /** The key-schedule parity constant of Threefish/threefry (`0x1BD11BDA`). */
 const PARITY = 0x1bd11bda;
@@ -18,7 +19,7 @@ const isUint32 = (x: unknown): x is number => typeof x === 'number' && Number.is
 
 const checkPair = (fn: string, name: string, pair: ReadonlyArray<number>): void => {
   if (!Array.isArray(pair) || pair.length !== 2 || !isUint32(pair[0]) || !isUint32(pair[1])) {
-    throw new RandomError(fn, name, `${name} must be a pair of uint32 integers [hi, lo], got ${JSON.stringify(pair)}`, pair);
+    throw new RandomError(fn, name, `${name} must be a pair of uint32 integers [hi, lo], got ${describeData(pair)}`, pair);
   }
 };
 

@@ -10,7 +10,8 @@ import { erf32 } from './erf.js';
 import { erfinv32 } from './erfinv.js';
 import { nextAfterF32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe, shapeSize, type Shape } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
+import { shapeSize, type Shape } from './Shape.js';
 import { uniformFloats } from './uniform.js';
 import { RandomError } from './RandomError.js';
 
@@ -28,10 +29,10 @@ const SQRT2 = Math.fround(Math.SQRT2);
  */
 export const checkTruncation = (fn: string, lower: unknown, upper: unknown): void => {
   if (typeof lower !== 'number' || Number.isNaN(lower)) {
-    throw new RandomError(fn, 'lower', `lower must be a number (-Infinity allowed), got ${describe(lower)}`, lower);
+    throw new RandomError(fn, 'lower', `lower must be a number (-Infinity allowed), got ${describeData(lower)}`, lower);
   }
   if (typeof upper !== 'number' || Number.isNaN(upper)) {
-    throw new RandomError(fn, 'upper', `upper must be a number (Infinity allowed), got ${describe(upper)}`, upper);
+    throw new RandomError(fn, 'upper', `upper must be a number (Infinity allowed), got ${describeData(upper)}`, upper);
   }
   if (!(Math.fround(lower) < Math.fround(upper))) {
     throw new RandomError(fn, 'lower', `lower must be less than upper (as float32), got lower=${lower}, upper=${upper}`, lower);

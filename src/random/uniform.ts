@@ -8,7 +8,8 @@ import { sampledTensor } from '../engine/trace.js';
 import { bitsOfSize } from './bits.js';
 import { fmaf32 } from './float32.js';
 import { assertPRNGKey, type PRNGKey } from './PRNGKey.js';
-import { describe, shapeSize, type Shape } from './Shape.js';
+import { describeData } from '../tree/describeData.js';
+import { shapeSize, type Shape } from './Shape.js';
 import { threefryWasm, WASM_CHUNK } from './threefryWasm.js';
 import { RandomError } from './RandomError.js';
 
@@ -102,10 +103,10 @@ export const uniformFloats = (k: PRNGKey, n: number, minval: number, maxval: num
  */
 export const checkBounds = (fn: string, loName: string, lo: unknown, hiName: string, hi: unknown): void => {
   if (typeof lo !== 'number' || !Number.isFinite(lo)) {
-    throw new RandomError(fn, loName, `${loName} must be a finite number, got ${describe(lo)}`, lo);
+    throw new RandomError(fn, loName, `${loName} must be a finite number, got ${describeData(lo)}`, lo);
   }
   if (typeof hi !== 'number' || !Number.isFinite(hi)) {
-    throw new RandomError(fn, hiName, `${hiName} must be a finite number, got ${describe(hi)}`, hi);
+    throw new RandomError(fn, hiName, `${hiName} must be a finite number, got ${describeData(hi)}`, hi);
   }
   const lo32 = Math.fround(lo);
   const hi32 = Math.fround(hi);

@@ -11,6 +11,7 @@
  */
 import type { PRNGKey } from '../random/PRNGKey.js';
 import { ArgumentError } from './ArgumentError.js';
+import { describeData } from './describeData.js';
 
 /** A shape: non-negative integer sizes, outermost first. @category constructors @since 0.1.0 */
 export type Shape = ReadonlyArray<number>;
@@ -122,7 +123,7 @@ export const paramInit = <T>(shape: Shape, init: (shape: Shape) => (key: PRNGKey
     }
   }
   if (!paramDtypes.includes(dtype)) {
-    throw new ArgumentError(`paramInit: dtype must be one of ${paramDtypes.join(', ')}, got ${JSON.stringify(dtype)}`);
+    throw new ArgumentError(`paramInit: dtype must be one of ${paramDtypes.join(', ')}, got ${describeData(dtype)}`);
   }
   if (budgets.length > 0) charge(shape);
   return { _tag: 'ParamInit', shape: [...shape], init, dtype };

@@ -33,18 +33,3 @@ export const sameData = (x: unknown, y: unknown): boolean => {
   }
   return true;
 };
-
-/**
- * A short rendering of a constant for messages: JSON, cut at 80 characters; never throws (deep or
- * cyclic values, BigInts).
- * @internal
- */
-export const describeData = (u: unknown): string => {
-  try {
-    const s = typeof u === 'bigint' ? `${u}n` : JSON.stringify(u);
-    if (s === undefined) return String(u);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-  } catch {
-    return Object.prototype.toString.call(u);
-  }
-};

@@ -8,7 +8,8 @@ import { type AnyModule, type AnySpec, type ModuleOf, ModuleTag } from './Field.
 import { leafInfos, toArray } from './leaves.js';
 import { describeDisposed, isDisposedTensor } from './disposed.js';
 import { ModuleError } from './ModuleError.js';
-import { describeData, sameData } from './sameData.js';
+import { describeData } from './describeData.js';
+import { sameData } from './sameData.js';
 import { describeValue, isModule, type LeafInfo, MAX_TREE_DEPTH, mapLeaves, pathOf, type Rec } from './walk.js';
 
 /**

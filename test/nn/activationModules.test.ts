@@ -214,7 +214,7 @@ describe('nn activation modules', () => {
       'GELU.create: approximate must be one of "none", "tanh", got "fast"',
     );
     expect(() => Softmax.create(1.5)).to.throw('Softmax.create: dim must be an integer, got 1.5');
-    expect(() => LeakyReLU.create(Number.NaN)).to.throw('LeakyReLU.create: negativeSlope must be a finite number, got null');
+    expect(() => LeakyReLU.create(Number.NaN)).to.throw('LeakyReLU.create: negativeSlope must be a finite number, got NaN');
     expect(() => ELU.create('1' as never)).to.throw('ELU.create: alpha must be a finite number, got "1"');
   });
 
