@@ -18,6 +18,7 @@ import { leafEntries, mapModuleWithInfo } from '../tree/Module.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { isParamInit, paramDtype, type ParamInit } from '../tree/ParamInit.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -79,12 +80,21 @@ export const initialize =
     try {
       return mapModuleWithInfo(m, (info, leaf) => {
         if (!isParamInit(leaf)) throw new ArgumentError('unreachable');
-        const t = leaf.init(leaf.shape)(leafKey(key, info.path)) as Tensor;
+        const draw: unknown = leaf.init(leaf.shape);
+        if (draw instanceof tf.Tensor) made.push(draw); // freed with the rest below
+        if (typeof draw !== 'function') {
+          throw atLeaf(
+            info.path,
+            `initialize: initializer of "${info.path}" returned ${describeLeaf(draw)} for shape [${leaf.shape.join(', ')}], ` +
+              'expected a function of a key (an initializer is (shape) => (key) => Tensor)',
+          );
+        }
+        const t = (draw as (k: PRNGKey) => unknown)(leafKey(key, info.path)) as Tensor;
         made.push(t);
         if (!(t instanceof tf.Tensor) || !sameShape(t.shape, leaf.shape)) {
           throw atLeaf(
             info.path,
-            `initialize: initializer of "${info.path}" returned ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : typeof t}, expected a tensor of shape [${leaf.shape.join(', ')}]`,
+            `initialize: initializer of "${info.path}" returned ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : describeLeaf(t)}, expected a tensor of shape [${leaf.shape.join(', ')}]`,
           );
         }
         // The declared dtype is what loaders check files against: a leaf drawn as another type would
@@ -110,4 +120,5 @@ const atLeaf = (path: string, message: string): ModuleError => {
   return e;
 };
 
-const describeLeaf = (u: unknown): string => (u instanceof tf.Tensor ? `a ${u.dtype} tensor of shape [${u.shape.join(', ')}]` : typeof u);
+const describeLeaf = (u: unknown): string =>
+  u instanceof tf.Tensor ? `a ${u.dtype} tensor of shape [${u.shape.join(', ')}]` : describeData(u);

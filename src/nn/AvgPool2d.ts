@@ -20,8 +20,16 @@ import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configObject, PositiveInt } from './configCodecs.js';
 import { configurable } from './configurable.js';
-import { poolInput, poolWindowArguments, poolWindowConfigProps, type PoolWindowOptions, poolWindowRepr } from './poolWindow.js';
+import {
+  POOL_WINDOW_OPTIONS,
+  poolInput,
+  poolWindowArguments,
+  poolWindowConfigProps,
+  type PoolWindowOptions,
+  poolWindowRepr,
+} from './poolWindow.js';
 import { checkPositiveInt, type IntOrPair, type Pair, PositiveIntOrPair } from './spatial.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -80,6 +88,7 @@ const AvgPool2dDef = defineModule('parallax-ts/nn/AvgPool2d', {
   },
   create: (kernelSize: IntOrPair, options: AvgPool2dOptions = {}) => {
     const fn = 'AvgPool2d.create';
+    checkLayerOptions(fn, options, { ...POOL_WINDOW_OPTIONS, countIncludePad: 'flag', divisorOverride: 'value' });
     const window = poolWindowArguments(fn, kernelSize, options);
     const divisorOverride = options.divisorOverride ?? null;
     if (divisorOverride !== null) checkPositiveInt(fn, 'divisorOverride', divisorOverride);
@@ -155,7 +164,7 @@ export const AvgPool2d = configurable(AvgPool2dDef, AvgPool2dConfig, {
     countIncludePad: m.countIncludePad,
     divisorOverride: m.divisorOverride,
   }),
-  fromConfig: (c) => AvgPool2dDef.create(c.kernelSize, c),
+  fromConfig: ({ kernelSize, ...options }) => AvgPool2dDef.create(kernelSize, options),
 });
 /**
  * An `AvgPool2d` layer (it has no leaves; `A` is the leaf type of the tree it sits in).

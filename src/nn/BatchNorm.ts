@@ -47,6 +47,7 @@ import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -114,6 +115,7 @@ type Values<A> = FieldValues<typeof fields, A>;
 const initialContext: Context = { mode: 'eval', key: O.none };
 
 const fieldValues = (fn: string, numFeatures: number, options: BatchNormOptions): Values<ParamInit<Tensor>> => {
+  checkLayerOptions(fn, options, { eps: 'value', momentum: 'value', affine: 'flag', trackRunningStats: 'flag' });
   checkPositiveInt(fn, 'numFeatures', numFeatures);
   const eps = checkEps(fn, options.eps ?? 1e-5);
   const momentum = options.momentum === undefined ? 0.1 : options.momentum;
@@ -251,7 +253,7 @@ const declareBatchNorm = <const U extends string>(URI: U, name: string, layout: 
       affine: m.affine,
       trackRunningStats: m.trackRunningStats,
     }),
-    fromConfig: (c) => def.make(fieldValues(`${name}.fromConfig`, c.numFeatures, c)),
+    fromConfig: ({ numFeatures, ...options }) => def.make(fieldValues(`${name}.fromConfig`, numFeatures, options)),
   });
 };
 

@@ -25,12 +25,14 @@ import {
   checkConvolutionArguments,
   convolutionConfigCodec,
   convolutionConfigOf,
+  CONVOLUTION_OPTIONS,
   type ConvolutionOptions,
   convolutionRepr,
   convolutionWeightAndBias,
 } from './convolutionArguments.js';
 import { checkChannelsFirst, checkKernelFits } from './inputCheck.js';
 import { checkPositiveInt, type Padding1d, Padding1dCodec, resolvePadding } from './spatial.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -82,6 +84,7 @@ const Conv1dDef = defineModule('parallax-ts/nn/Conv1d', {
   },
   create: (inChannels: number, outChannels: number, kernelSize: number, options: Conv1dOptions = {}) => {
     const fn = 'Conv1d.create';
+    checkLayerOptions(fn, options, CONVOLUTION_OPTIONS);
     const args = checkConvolutionArguments(fn, checkPositiveInt, inChannels, outChannels, kernelSize, options);
     const padding = options.padding ?? 0;
     resolvePadding(fn, padding, [args.kernelSize], [args.stride], [args.dilation]); // validates
@@ -128,7 +131,7 @@ const Conv1dDef = defineModule('parallax-ts/nn/Conv1d', {
  */
 export const Conv1d = configurable(Conv1dDef, Conv1dConfig, {
   toConfig: convolutionConfigOf,
-  fromConfig: (c) => Conv1dDef.create(c.inChannels, c.outChannels, c.kernelSize, c),
+  fromConfig: ({ inChannels, outChannels, kernelSize, ...options }) => Conv1dDef.create(inChannels, outChannels, kernelSize, options),
 });
 /**
  * A `Conv1d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

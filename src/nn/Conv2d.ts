@@ -25,12 +25,14 @@ import {
   checkConvolutionArguments,
   convolutionConfigCodec,
   convolutionConfigOf,
+  CONVOLUTION_OPTIONS,
   type ConvolutionOptions,
   convolutionRepr,
   convolutionWeightAndBias,
 } from './convolutionArguments.js';
 import { checkChannelsFirst, checkKernelFits } from './inputCheck.js';
 import { type IntOrPair, type Padding2d, Padding2dCodec, type Pair, PositiveIntOrPair, resolvePadding, toPair } from './spatial.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -83,6 +85,7 @@ const Conv2dDef = defineModule('parallax-ts/nn/Conv2d', {
   },
   create: (inChannels: number, outChannels: number, kernelSize: IntOrPair, options: Conv2dOptions = {}) => {
     const fn = 'Conv2d.create';
+    checkLayerOptions(fn, options, CONVOLUTION_OPTIONS);
     const args = checkConvolutionArguments(fn, toPair, inChannels, outChannels, kernelSize, options);
     const rawPadding = options.padding ?? 0;
     resolvePadding(fn, rawPadding, args.kernelSize, args.stride, args.dilation); // validates
@@ -120,7 +123,7 @@ const Conv2dDef = defineModule('parallax-ts/nn/Conv2d', {
  */
 export const Conv2d = configurable(Conv2dDef, Conv2dConfig, {
   toConfig: convolutionConfigOf,
-  fromConfig: (c) => Conv2dDef.create(c.inChannels, c.outChannels, c.kernelSize, c),
+  fromConfig: ({ inChannels, outChannels, kernelSize, ...options }) => Conv2dDef.create(inChannels, outChannels, kernelSize, options),
 });
 /**
  * A `Conv2d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

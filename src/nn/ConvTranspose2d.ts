@@ -32,6 +32,7 @@ import {
   checkConvolutionArguments,
   convolutionConfigCodec,
   convolutionConfigOf,
+  CONVOLUTION_OPTIONS,
   type ConvolutionOptions,
   convolutionRepr,
   convolutionWeightAndBias,
@@ -40,6 +41,7 @@ import { checkChannelsFirst, checkTransposedOutput } from './inputCheck.js';
 import { type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -99,6 +101,7 @@ const ConvTranspose2dDef = defineModule('parallax-ts/nn/ConvTranspose2d', {
   },
   create: (inChannels: number, outChannels: number, kernelSize: IntOrPair, options: ConvTranspose2dOptions = {}) => {
     const fn = 'ConvTranspose2d.create';
+    checkLayerOptions(fn, options, { ...CONVOLUTION_OPTIONS, outputPadding: 'value' });
     const args = checkConvolutionArguments(fn, toPair, inChannels, outChannels, kernelSize, options, () => ({
       padding: toPair(fn, 'padding', options.padding ?? 0, 0),
       outputPadding: toPair(fn, 'outputPadding', options.outputPadding ?? 0, 0),
@@ -165,7 +168,8 @@ const ConvTranspose2dDef = defineModule('parallax-ts/nn/ConvTranspose2d', {
  */
 export const ConvTranspose2d = configurable(ConvTranspose2dDef, ConvTranspose2dConfig, {
   toConfig: convolutionConfigOf,
-  fromConfig: (c) => ConvTranspose2dDef.create(c.inChannels, c.outChannels, c.kernelSize, c),
+  fromConfig: ({ inChannels, outChannels, kernelSize, ...options }) =>
+    ConvTranspose2dDef.create(inChannels, outChannels, kernelSize, options),
 });
 /**
  * A `ConvTranspose2d` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -26,6 +26,7 @@ import { checkTensor } from './inputCheck.js';
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -102,6 +103,7 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
   },
   create: (numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) => {
     const fn = 'Embedding.create';
+    checkLayerOptions(fn, options, { paddingIdx: 'value', weightInit: 'initializer' });
     checkPositiveInt(fn, 'numEmbeddings', numEmbeddings);
     checkPositiveInt(fn, 'embeddingDim', embeddingDim);
     const raw = options.paddingIdx ?? null;
@@ -163,7 +165,7 @@ const EmbeddingDef = defineModule('parallax-ts/nn/Embedding', {
  */
 export const Embedding = configurable(EmbeddingDef, EmbeddingConfig, {
   toConfig: (m) => ({ numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx }),
-  fromConfig: (c) => EmbeddingDef.create(c.numEmbeddings, c.embeddingDim, c),
+  fromConfig: ({ numEmbeddings, embeddingDim, ...options }) => EmbeddingDef.create(numEmbeddings, embeddingDim, options),
 });
 /**
  * An `Embedding` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

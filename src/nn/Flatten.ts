@@ -17,6 +17,7 @@ import { configObject } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -67,6 +68,7 @@ const FlattenDef = defineModule('parallax-ts/nn/Flatten', {
   name: 'Flatten',
   fields: { startDim: constant<number>(), endDim: constant<number>() },
   create: (options: FlattenOptions = {}) => {
+    checkLayerOptions('Flatten.create', options, { startDim: 'value', endDim: 'value' });
     const startDim = options.startDim ?? 1;
     const endDim = options.endDim ?? -1;
     for (const [name, v] of [

@@ -72,7 +72,7 @@ const GRUDef = defineModule('parallax-ts/nn/GRU', {
  */
 export const GRU = configurable(GRUDef, GRUConfig, {
   toConfig: stackConfigOf,
-  fromConfig: (c) => GRUDef.create(c.inputSize, c.hiddenSize, c),
+  fromConfig: ({ inputSize, hiddenSize, ...options }) => GRUDef.create(inputSize, hiddenSize, options),
 });
 /**
  * A `GRU` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -88,7 +88,7 @@ const GRUCellDef = defineModule('parallax-ts/nn/GRUCell', {
  */
 export const GRUCell = configurable(GRUCellDef, GRUCellConfig, {
   toConfig: cellConfigOf,
-  fromConfig: (c) => GRUCellDef.create(c.inputSize, c.hiddenSize, c),
+  fromConfig: ({ inputSize, hiddenSize, ...options }) => GRUCellDef.create(inputSize, hiddenSize, options),
 });
 /**
  * A `GRUCell` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

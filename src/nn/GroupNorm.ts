@@ -20,6 +20,7 @@ import { checkTensor } from './inputCheck.js';
 import { checkEps, scaleShift, scaleShiftChannels } from './normalizationArguments.js';
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -74,6 +75,7 @@ const GroupNormDef = defineModule('parallax-ts/nn/GroupNorm', {
   },
   create: (numGroups: number, numChannels: number, options: GroupNormOptions = {}) => {
     const fn = 'GroupNorm.create';
+    checkLayerOptions(fn, options, { eps: 'value', affine: 'flag' });
     checkPositiveInt(fn, 'numGroups', numGroups);
     checkPositiveInt(fn, 'numChannels', numChannels);
     if (numChannels % numGroups !== 0)
@@ -113,7 +115,7 @@ const GroupNormDef = defineModule('parallax-ts/nn/GroupNorm', {
  */
 export const GroupNorm = configurable(GroupNormDef, GroupNormConfig, {
   toConfig: (m) => ({ numGroups: m.numGroups, numChannels: m.numChannels, eps: m.eps, affine: m.affine }),
-  fromConfig: (c) => GroupNormDef.create(c.numGroups, c.numChannels, c),
+  fromConfig: ({ numGroups, numChannels, ...options }) => GroupNormDef.create(numGroups, numChannels, options),
 });
 /**
  * A `GroupNorm` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -76,7 +76,7 @@ const LSTMDef = defineModule('parallax-ts/nn/LSTM', {
  */
 export const LSTM = configurable(LSTMDef, LSTMConfig, {
   toConfig: stackConfigOf,
-  fromConfig: (c) => LSTMDef.create(c.inputSize, c.hiddenSize, c),
+  fromConfig: ({ inputSize, hiddenSize, ...options }) => LSTMDef.create(inputSize, hiddenSize, options),
 });
 /**
  * An `LSTM` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -99,7 +99,7 @@ const LSTMCellDef = defineModule('parallax-ts/nn/LSTMCell', {
  */
 export const LSTMCell = configurable(LSTMCellDef, LSTMCellConfig, {
   toConfig: cellConfigOf,
-  fromConfig: (c) => LSTMCellDef.create(c.inputSize, c.hiddenSize, c),
+  fromConfig: ({ inputSize, hiddenSize, ...options }) => LSTMCellDef.create(inputSize, hiddenSize, options),
 });
 /**
  * An `LSTMCell` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -17,6 +17,7 @@ import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configObject, FiniteNumber } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkEps, normalizedAxes, NormalizedShape, normalizedShapeRepr, scaleShift, toShape } from './normalizationArguments.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -73,6 +74,7 @@ const LayerNormDef = defineModule('parallax-ts/nn/LayerNorm', {
   },
   create: (normalizedShape: number | ReadonlyArray<number>, options: LayerNormOptions = {}) => {
     const fn = 'LayerNorm.create';
+    checkLayerOptions(fn, options, { eps: 'value', elementwiseAffine: 'flag', bias: 'flag' });
     const shape = toShape(fn, normalizedShape);
     const eps = checkEps(fn, options.eps ?? 1e-5);
     const elementwiseAffine = options.elementwiseAffine ?? true;
@@ -112,7 +114,7 @@ const LayerNormDef = defineModule('parallax-ts/nn/LayerNorm', {
  */
 export const LayerNorm = configurable(LayerNormDef, LayerNormConfig, {
   toConfig: (m) => ({ normalizedShape: m.normalizedShape, eps: m.eps, elementwiseAffine: m.elementwiseAffine, bias: m.useBias }),
-  fromConfig: (c) => LayerNormDef.create(c.normalizedShape, c),
+  fromConfig: ({ normalizedShape, ...options }) => LayerNormDef.create(normalizedShape, options),
 });
 /**
  * A `LayerNorm` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -23,6 +23,7 @@ import { checkLastAxis } from './inputCheck.js';
 import { linearOp } from './linearOp.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -75,6 +76,7 @@ const LinearDef = defineModule('parallax-ts/nn/Linear', {
   name: 'Linear',
   fields: { weight: param(), bias: param(), inFeatures: constant<number>(), outFeatures: constant<number>(), useBias: constant<boolean>() },
   create: (inFeatures: number, outFeatures: number, options: LinearOptions = {}) => {
+    checkLayerOptions('Linear.create', options, { bias: 'flag', weightInit: 'initializer', biasInit: 'initializer' });
     checkSize('Linear.create', 'inFeatures', inFeatures);
     checkSize('Linear.create', 'outFeatures', outFeatures);
     const useBias = options.bias ?? true;

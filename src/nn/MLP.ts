@@ -31,6 +31,7 @@ import { Dropout } from './Dropout.js';
 import { Linear } from './Linear.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -98,6 +99,7 @@ const MLPDef = defineModule('parallax-ts/nn/MLP', {
   fields,
   stateDictKeys: { layers: (childKey, i, m) => `${(m.dropout.rate > 0 ? 3 : 2) * i}.${childKey}` },
   create: (sizes: ReadonlyArray<number>, options: MLPOptions = {}) => {
+    checkLayerOptions('MLP.create', options, { activation: 'value', finalActivation: 'value', dropout: 'value', bias: 'flag' });
     if (!Array.isArray(sizes) || sizes.length < 2) {
       throw new ArgumentError(`MLP.create: sizes must list at least the input and output sizes, got ${describeData(sizes)}`);
     }
@@ -155,7 +157,7 @@ export const MLP = {
       dropout: m.dropout.rate,
       bias: m.layers[0]!.useBias,
     }),
-    fromConfig: (c) => MLPDef.create(c.sizes, c),
+    fromConfig: ({ sizes, ...options }) => MLPDef.create(sizes, options),
   }),
   /** The sizes an MLP was built with: `[in, hidden…, out]`. */
   sizes: (m: ModuleType<typeof MLPDef, unknown>): ReadonlyArray<number> => sizesOf(m),

@@ -18,8 +18,16 @@ import { constant } from '../tree/Field.js';
 import { defineModule, type ModuleType } from '../tree/Module.js';
 import { configObject } from './configCodecs.js';
 import { configurable } from './configurable.js';
-import { poolInput, poolWindowArguments, poolWindowConfigProps, type PoolWindowOptions, poolWindowRepr } from './poolWindow.js';
+import {
+  POOL_WINDOW_OPTIONS,
+  poolInput,
+  poolWindowArguments,
+  poolWindowConfigProps,
+  type PoolWindowOptions,
+  poolWindowRepr,
+} from './poolWindow.js';
 import { type IntOrPair, type Pair, PositiveIntOrPair } from './spatial.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -57,7 +65,10 @@ export type MaxPool2dConfig = t.TypeOf<typeof MaxPool2dConfig>;
 const MaxPool2dDef = defineModule('parallax-ts/nn/MaxPool2d', {
   name: 'MaxPool2d',
   fields: { kernelSize: constant<Pair>(), stride: constant<Pair>(), padding: constant<Pair>(), ceilMode: constant<boolean>() },
-  create: (kernelSize: IntOrPair, options: MaxPool2dOptions = {}) => poolWindowArguments('MaxPool2d.create', kernelSize, options),
+  create: (kernelSize: IntOrPair, options: MaxPool2dOptions = {}) => {
+    checkLayerOptions('MaxPool2d.create', options, POOL_WINDOW_OPTIONS);
+    return poolWindowArguments('MaxPool2d.create', kernelSize, options);
+  },
   forward: (m, x: Tensor) => {
     const { unbatched, shape, extra, emptyOutputShape } = poolInput(m, x);
     // A reshape of the empty input keeps the result on the gradient tape.
@@ -101,7 +112,7 @@ const MaxPool2dDef = defineModule('parallax-ts/nn/MaxPool2d', {
  */
 export const MaxPool2d = configurable(MaxPool2dDef, MaxPool2dConfig, {
   toConfig: (m) => ({ kernelSize: m.kernelSize, stride: m.stride, padding: m.padding, ceilMode: m.ceilMode }),
-  fromConfig: (c) => MaxPool2dDef.create(c.kernelSize, c),
+  fromConfig: ({ kernelSize, ...options }) => MaxPool2dDef.create(kernelSize, options),
 });
 /**
  * A `MaxPool2d` layer (it has no leaves; `A` is the leaf type of the tree it sits in).

@@ -42,6 +42,7 @@ import { Linear } from './Linear.js';
 import { optionalParam } from './optionalParam.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions, moduleError, type OptionKinds } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -281,6 +282,7 @@ const attention = (
   readonly L: number;
   readonly S: number;
 } => {
+  checkLayerOptions('MultiheadAttention.forward', options, ATTENTION_OPTIONS, moduleError);
   const { batched, N, L, S } = checkInputs(m, query, key, value, options);
   const train = m.ctx.mode === 'train' && m.dropout > 0;
   if (train && O.isNone(m.ctx.key)) {
@@ -333,6 +335,14 @@ const attention = (
   return { output: batched ? out : tf.squeeze(out, [0]), weights, batched, N, L, S };
 };
 
+/** The kinds of a forward pass's options (see `checkLayerOptions`). */
+const ATTENTION_OPTIONS: OptionKinds<AttentionOptions> = {
+  attnMask: 'value',
+  causal: 'flag',
+  keyPaddingMask: 'value',
+  averageWeights: 'flag',
+};
+
 /** The output only (PyTorch's `need_weights=False`): no head average of the weights to compute and drop. */
 const forwardImpl = (
   m: Attention<Tensor>,
@@ -366,6 +376,7 @@ const MultiheadAttentionDef = defineModule('parallax-ts/nn/MultiheadAttention', 
   name: 'MultiheadAttention',
   fields,
   create: (embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) => {
+    checkLayerOptions('MultiheadAttention.create', options, { dropout: 'value', bias: 'flag', kdim: 'value', vdim: 'value' });
     checkSize('embedDim', embedDim);
     checkSize('numHeads', numHeads);
     if (embedDim % numHeads !== 0) {
@@ -423,7 +434,7 @@ const MultiheadAttentionDef = defineModule('parallax-ts/nn/MultiheadAttention', 
 export const MultiheadAttention = {
   ...configurable(MultiheadAttentionDef, MultiheadAttentionConfig, {
     toConfig: (m) => ({ embedDim: m.embedDim, numHeads: m.numHeads, dropout: m.dropout, bias: m.useBias, kdim: m.kdim, vdim: m.vdim }),
-    fromConfig: (c) => MultiheadAttentionDef.create(c.embedDim, c.numHeads, c),
+    fromConfig: ({ embedDim, numHeads, ...options }) => MultiheadAttentionDef.create(embedDim, numHeads, options),
   }),
   /**
    * The forward pass returning the attention weights too (PyTorch's `need_weights=True`); `key`

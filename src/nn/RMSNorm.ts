@@ -18,6 +18,7 @@ import { configObject, FiniteNumber } from './configCodecs.js';
 import { configurable } from './configurable.js';
 import { checkEps, normalizedAxes, NormalizedShape, normalizedShapeRepr, toShape } from './normalizationArguments.js';
 import { optionalParam } from './optionalParam.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -74,6 +75,7 @@ const RMSNormDef = defineModule('parallax-ts/nn/RMSNorm', {
   },
   create: (normalizedShape: number | ReadonlyArray<number>, options: RMSNormOptions = {}) => {
     const fn = 'RMSNorm.create';
+    checkLayerOptions(fn, options, { eps: 'value', elementwiseAffine: 'flag' });
     const shape = toShape(fn, normalizedShape);
     const eps = options.eps === undefined || options.eps === null ? null : checkEps(fn, options.eps);
     const elementwiseAffine = options.elementwiseAffine ?? true;
@@ -103,7 +105,7 @@ const RMSNormDef = defineModule('parallax-ts/nn/RMSNorm', {
  */
 export const RMSNorm = configurable(RMSNormDef, RMSNormConfig, {
   toConfig: (m) => ({ normalizedShape: m.normalizedShape, eps: m.eps, elementwiseAffine: m.elementwiseAffine }),
-  fromConfig: (c) => RMSNormDef.create(c.normalizedShape, c),
+  fromConfig: ({ normalizedShape, ...options }) => RMSNormDef.create(normalizedShape, options),
 });
 /**
  * An `RMSNorm` layer whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

@@ -24,12 +24,14 @@ import { configurable } from './configurable.js';
 import { LayerNorm, LayerNormConfig } from './LayerNorm.js';
 import {
   checkDecoderInputs,
+  DECODER_MASKS,
   TransformerDecoderLayer,
   TransformerDecoderLayerConfig,
   type TransformerDecoderMasks,
 } from './TransformerDecoderLayer.js';
 import { layerArgumentsOf } from './transformerLayerParts.js';
 import { checkStackArguments, type TransformerStackOptions } from './transformerStack.js';
+import { checkLayerOptions, moduleError } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -63,6 +65,7 @@ const TransformerDecoderDef = defineModule('parallax-ts/nn/TransformerDecoder', 
   // PyTorch's `norm.weight`: the list holds at most one LayerNorm, whose keys need no index.
   stateDictKeys: { norm: (childKey: string): string => `norm.${childKey}` },
   create: (layer: TransformerDecoderLayer<ParamInit<Tensor>>, numLayers: number, options: TransformerStackOptions = {}) => {
+    checkLayerOptions('TransformerDecoder.create', options, { norm: 'value' });
     checkStackArguments(
       'TransformerDecoder.create',
       TransformerDecoderLayer,
@@ -75,6 +78,7 @@ const TransformerDecoderDef = defineModule('parallax-ts/nn/TransformerDecoder', 
     return { layers: Array.from({ length: numLayers }, () => layer), norm: options.norm === undefined ? [] : [options.norm] };
   },
   forward: (m, tgt: Tensor, memory: Tensor, masks: TransformerDecoderMasks = {}) => {
+    checkLayerOptions('TransformerDecoder.forward', masks, DECODER_MASKS, moduleError);
     const first = m.layers[0]!;
     checkDecoderInputs(tgt, memory, first.linear1.inFeatures, first.selfAttn.numHeads, masks);
     return tf.tidy(() => {

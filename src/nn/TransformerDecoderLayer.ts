@@ -47,6 +47,7 @@ import {
   transformerLayerConfig,
   type TransformerLayerOptions,
 } from './transformerLayerParts.js';
+import { checkLayerOptions, moduleError, type OptionKinds } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -76,6 +77,23 @@ export interface TransformerDecoderMasks {
   /** Cross-attention is causal: target position `i` attends to memory positions `≤ i`. */
   readonly memoryIsCausal?: boolean;
 }
+
+/**
+ * The kinds of a decoder's masks (see `checkLayerOptions`): an unknown key is refused, not ignored.
+ * @example
+ * import { DECODER_MASKS } from './TransformerDecoderLayer.js'
+ * Object.keys(DECODER_MASKS) // ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal']
+ * @since 0.2.0
+ * @internal
+ */
+export const DECODER_MASKS: OptionKinds<TransformerDecoderMasks> = {
+  tgtMask: 'value',
+  memoryMask: 'value',
+  tgtKeyPaddingMask: 'value',
+  memoryKeyPaddingMask: 'value',
+  tgtIsCausal: 'value',
+  memoryIsCausal: 'value',
+};
 
 /**
  * The two attentions' masks, under the names the decoder's forward takes.
@@ -189,6 +207,7 @@ const TransformerDecoderLayerDef = defineModule('parallax-ts/nn/TransformerDecod
     };
   },
   forward: (m, tgt: Tensor, memory: Tensor, masks: TransformerDecoderMasks = {}) => {
+    checkLayerOptions('TransformerDecoderLayer.forward', masks, DECODER_MASKS, moduleError);
     checkDecoderInputs(tgt, memory, m.linear1.inFeatures, m.selfAttn.numHeads, masks);
     const { self, cross } = decoderAttentionMasks(masks);
     return tf.tidy(() => {
@@ -214,7 +233,7 @@ const TransformerDecoderLayerDef = defineModule('parallax-ts/nn/TransformerDecod
  */
 export const TransformerDecoderLayer = configurable(TransformerDecoderLayerDef, TransformerDecoderLayerConfig, {
   toConfig: (m) => layerArgumentsOf(m),
-  fromConfig: (c) => TransformerDecoderLayerDef.create(c.dModel, c.nhead, c),
+  fromConfig: ({ dModel, nhead, ...options }) => TransformerDecoderLayerDef.create(dModel, nhead, options),
 });
 /**
  * A `TransformerDecoderLayer` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

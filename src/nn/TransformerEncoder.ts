@@ -30,6 +30,7 @@ import { TransformerEncoderLayer, TransformerEncoderLayerConfig } from './Transf
 import { checkAttentionMasks } from './transformerAttention.js';
 import { checkSequence, layerArgumentsOf } from './transformerLayerParts.js';
 import { checkStackArguments, type TransformerStackOptions } from './transformerStack.js';
+import { checkLayerOptions, moduleError } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -82,6 +83,7 @@ const TransformerEncoderDef = defineModule('parallax-ts/nn/TransformerEncoder', 
   // PyTorch's `norm.weight`: the list holds at most one LayerNorm, whose keys need no index.
   stateDictKeys: { norm: (childKey: string): string => `norm.${childKey}` },
   create: (layer: TransformerEncoderLayer<ParamInit<Tensor>>, numLayers: number, options: TransformerStackOptions = {}) => {
+    checkLayerOptions('TransformerEncoder.create', options, { norm: 'value' });
     checkStackArguments(
       'TransformerEncoder.create',
       TransformerEncoderLayer,
@@ -94,6 +96,7 @@ const TransformerEncoderDef = defineModule('parallax-ts/nn/TransformerEncoder', 
     return { layers: Array.from({ length: numLayers }, () => layer), norm: options.norm === undefined ? [] : [options.norm] };
   },
   forward: (m, src: Tensor, masks: TransformerEncoderMasks = {}) => {
+    checkLayerOptions('TransformerEncoder.forward', masks, { mask: 'value', srcKeyPaddingMask: 'value', isCausal: 'value' }, moduleError);
     const first = m.layers[0]!;
     checkSequence(src, 'src', first.linear1.inFeatures);
     // Checked once here, under the names this forward takes, rather than in each layer under its own.

@@ -53,6 +53,7 @@ import {
   transformerLayerConfig,
   type TransformerLayerOptions,
 } from './transformerLayerParts.js';
+import { checkLayerOptions, moduleError } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -129,6 +130,12 @@ const TransformerEncoderLayerDef = defineModule('parallax-ts/nn/TransformerEncod
     };
   },
   forward: (m, src: Tensor, masks: TransformerEncoderLayerMasks = {}) => {
+    checkLayerOptions(
+      'TransformerEncoderLayer.forward',
+      masks,
+      { srcMask: 'value', srcKeyPaddingMask: 'value', isCausal: 'value' },
+      moduleError,
+    );
     checkSequence(src, 'src', m.linear1.inFeatures);
     const attentionMasks = {
       attnMask: masks.srcMask,
@@ -160,7 +167,7 @@ const TransformerEncoderLayerDef = defineModule('parallax-ts/nn/TransformerEncod
  */
 export const TransformerEncoderLayer = configurable(TransformerEncoderLayerDef, TransformerEncoderLayerConfig, {
   toConfig: (m) => layerArgumentsOf(m),
-  fromConfig: (c) => TransformerEncoderLayerDef.create(c.dModel, c.nhead, c),
+  fromConfig: ({ dModel, nhead, ...options }) => TransformerEncoderLayerDef.create(dModel, nhead, options),
 });
 /**
  * A `TransformerEncoderLayer` whose leaves are `A` (`ParamInit` before initialization, `Tensor` after).

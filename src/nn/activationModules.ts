@@ -23,6 +23,7 @@ import { configurable } from './configurable.js';
 import { checkTensor } from './inputCheck.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -205,6 +206,7 @@ const GELUDef = defineModule('parallax-ts/nn/GELU', {
   name: 'GELU',
   fields: { approximate: constant<GELUApproximation>() },
   create: (options: { readonly approximate?: GELUApproximation } = {}) => {
+    checkLayerOptions('GELU.create', options, { approximate: 'value' });
     const approximate = options.approximate ?? 'none';
     if (!GELUApproximationCodec.is(approximate)) {
       throw new ArgumentError(`GELU.create: approximate must be ${GELUApproximationCodec.name}, got ${describeData(approximate)}`);

@@ -18,6 +18,7 @@ import { pytorchBiasInit } from './Linear.js';
 import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt, formatPair, type Pair } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
+import type { OptionKinds } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -47,6 +48,24 @@ export interface ConvolutionOptions<Size, Padding> {
   /** Default: PyTorch's `U(±1/√fanIn)`. */
   readonly biasInit?: Initializer;
 }
+
+/**
+ * The kinds of the options every convolution takes (see `checkLayerOptions`).
+ * @example
+ * import { CONVOLUTION_OPTIONS } from './convolutionArguments.js'
+ * CONVOLUTION_OPTIONS.bias // 'flag'
+ * @since 0.2.0
+ * @internal
+ */
+export const CONVOLUTION_OPTIONS: OptionKinds<ConvolutionOptions<unknown, unknown>> = {
+  stride: 'value',
+  padding: 'value',
+  dilation: 'value',
+  groups: 'value',
+  bias: 'flag',
+  weightInit: 'initializer',
+  biasInit: 'initializer',
+};
 
 /**
  * The checked arguments every convolution layer keeps as constants, besides its padding.

@@ -13,6 +13,7 @@ import { checkChannelsFirst, checkNonEmptyFeatures } from './inputCheck.js';
 import { formatPair, type IntOrPair, NonNegativeIntOrPair, type Pair, PositiveIntOrPair, toPair } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import type { OptionKinds } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -49,6 +50,16 @@ export interface PoolWindowOptions {
   /** Default `false`. */
   readonly ceilMode?: boolean;
 }
+
+/**
+ * The kinds of the options every pooling window takes (see `checkLayerOptions`).
+ * @example
+ * import { POOL_WINDOW_OPTIONS } from './poolWindow.js'
+ * POOL_WINDOW_OPTIONS.ceilMode // 'flag'
+ * @since 0.2.0
+ * @internal
+ */
+export const POOL_WINDOW_OPTIONS: OptionKinds<PoolWindowOptions> = { stride: 'value', padding: 'value', ceilMode: 'flag' };
 
 /**
  * The window arguments of `create`: stride defaults to the kernel, padding to 0 (at most half the

@@ -25,6 +25,7 @@ import { configObject, PositiveInt } from './configCodecs.js';
 import { pytorchBiasInit } from './Linear.js';
 import { optionalParam } from './optionalParam.js';
 import { checkPositiveInt } from './spatial.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -183,6 +184,7 @@ export const recurrentCell = (name: string, recurrence: { readonly gates: number
   name,
   fields: cellFields,
   create: (inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) => {
+    checkLayerOptions(`${name}.create`, options, { bias: 'flag' });
     checkPositiveInt(`${name}.create`, 'inputSize', inputSize);
     checkPositiveInt(`${name}.create`, 'hiddenSize', hiddenSize);
     const useBias = options.bias ?? true;

@@ -36,6 +36,7 @@ import {
 import { checkPositiveInt } from './spatial.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -142,6 +143,7 @@ export const recurrentStack = <CS extends AnySpec>(
   stateDictKeys: { layers: (childKey: string, k: number): string => `${childKey}_l${k}` },
   create: (inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) => {
     const fn = `${name}.create`;
+    checkLayerOptions(fn, options, { bias: 'flag', numLayers: 'value', dropout: 'value' });
     checkPositiveInt(fn, 'inputSize', inputSize);
     checkPositiveInt(fn, 'hiddenSize', hiddenSize);
     const numLayers = checkPositiveInt(fn, 'numLayers', options.numLayers ?? 1);

@@ -16,6 +16,7 @@ import { Linear } from './Linear.js';
 import { checkEps } from './normalizationArguments.js';
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { describeData } from '../tree/describeData.js';
+import { checkLayerOptions } from './layerOptions.js';
 
 type Tensor = tf.Tensor;
 
@@ -90,6 +91,15 @@ export const resolveLayerArguments = (
   nhead: number,
   options: TransformerLayerOptions,
 ): TransformerLayerArguments => {
+  checkLayerOptions(fn, options, {
+    dimFeedforward: 'value',
+    dropout: 'value',
+    activation: 'value',
+    layerNormEps: 'value',
+    batchFirst: 'value',
+    normFirst: 'flag',
+    bias: 'flag',
+  });
   checkPositiveInt(fn, 'dModel', dModel);
   checkPositiveInt(fn, 'nhead', nhead);
   if (dModel % nhead !== 0) throw new ArgumentError(`${fn}: nhead (${nhead}) must divide dModel (${dModel})`);

@@ -117,6 +117,11 @@ const charge = (shape: Shape): void => {
  * @since 0.1.0
  */
 export const paramInit = <T>(shape: Shape, init: (shape: Shape) => (key: PRNGKey) => T, dtype: ParamDtype = 'float32'): ParamInit<T> => {
+  if (!Array.isArray(shape))
+    throw new ArgumentError(`paramInit: shape must be an array of non-negative integers, got ${describeData(shape)}`);
+  if (typeof init !== 'function') {
+    throw new ArgumentError(`paramInit: init must be an initializer, a function (shape) => (key) => value, got ${describeData(init)}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ArgumentError(`paramInit: shape must hold non-negative integers, got [${shape.join(', ')}]`);

@@ -180,7 +180,7 @@ describe('nn config (architecture as data)', () => {
         dropout: fc.constantFrom(0, 0.1, 0.5),
         bias: fc.boolean(),
       })
-      .map((c) => MLP.create(c.sizes, c) as Lazy);
+      .map(({ sizes, ...options }) => MLP.create(sizes, options) as Lazy);
     const leaf: fc.Arbitrary<Lazy> = fc.oneof(
       fc.tuple(size, size, fc.boolean()).map(([i, o, bias]) => Linear.create(i, o, { bias }) as Lazy),
       fc.double({ min: 0, max: 0.99, noNaN: true }).map((r) => Dropout.create(r) as Lazy),
