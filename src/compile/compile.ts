@@ -8,6 +8,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
+import { compileSelf, isSelfCompiling } from '../engine/selfCompiling.js';
 import { isRecording } from '../engine/trace.js';
 import { isPRNGKey } from '../random/PRNGKey.js';
 import { flattenArguments, type FlatArguments, pathAt } from './arguments.js';
@@ -83,24 +84,6 @@ export type Compiled<F> = F & {
   readonly dispose: () => void;
 };
 
-/**
- * A function that knows how to compile itself (a `TrainStep` compiles its tensor part and keeps its
- * host part in JavaScript): `compile` calls `f[compileSelf](options)` instead of recording `f` whole.
- * @example
- * import { compileSelf } from 'parallax-ts'
- * typeof compileSelf // 'symbol'
- * @category model
- * @since 0.2.0
- */
-export const compileSelf: unique symbol = Symbol.for('parallax-ts/compileSelf') as never;
-
-interface SelfCompiling<F> {
-  readonly [compileSelf]: (options: CompileOptions) => Compiled<F>;
-}
-
-const hasSelfCompile = <F>(f: F): f is F & SelfCompiling<F> =>
-  typeof f === 'function' && typeof (f as unknown as Record<symbol, unknown>)[compileSelf] === 'function';
-
 /** Backends whose kernels the tests replay bit for bit; elsewhere a compiled step runs uncompiled. */
 const REPLAYED_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
@@ -159,7 +142,12 @@ const checkOptions = (options: CompileOptions): number => {
 export const compile = <F extends (...args: never[]) => unknown>(f: F, options: CompileOptions = {}): Compiled<F> => {
   if (typeof f !== 'function') throw new CompileError('argument', 'f', `compile needs a function, got ${typeof f}`);
   const cacheSize = checkOptions(options);
-  if (hasSelfCompile(f)) return f[compileSelf](options);
+  if (isSelfCompiling(f)) {
+    return f[compileSelf]((part) => {
+      const compiled = compile(part, options);
+      return [compiled, { stats: compiled.stats, dispose: compiled.dispose }] as const;
+    }) as Compiled<F>;
+  }
   const check = options.check === true;
   // Recordings by signature (several per signature when untraced numbers differ); `order` is LRU.
   const cache = new Map<string, Program[]>();

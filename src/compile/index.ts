@@ -22,6 +22,7 @@
  * f(tf.zeros([3])) // replayed
  * @since 0.2.0
  */
-export { compile, compileSelf, type Compiled, type CompileOptions, type CompileStats } from './compile.js';
+export { compile, type Compiled, type CompileOptions, type CompileStats } from './compile.js';
+export { compileSelf } from '../engine/selfCompiling.js';
 export { CompileError } from './CompileError.js';
 export { advanceCounter, checkValues, counterScalar, decideOnValues, hostTensor, keyedTensor } from './host.js';

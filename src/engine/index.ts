@@ -17,3 +17,4 @@ export { getBackend, setBackend } from './setBackend.js';
 export { ready, type ReadyOptions } from './ready.js';
 export { setWasmPaths, wasmBinaries, type WasmBinary, type WasmPaths } from './wasmPaths.js';
 export { dispose, forEachTensor, tidy } from './memory.js';
+export { type CompilePart, compileSelf, isSelfCompiling, type SelfCompiling } from './selfCompiling.js';

@@ -15,13 +15,13 @@
  */
 import { tf } from '../engine/backend.js';
 import { dispose, tidy } from '../engine/memory.js';
+import { type CompilePart, compileSelf } from '../engine/selfCompiling.js';
 import { valueAndGrad } from '../grad/valueAndGrad.js';
 import { newState } from '../random/newState.js';
 import { isPRNGKey, type PRNGKey } from '../random/PRNGKey.js';
 import { split } from '../random/split.js';
 import type { AnyModule } from '../tree/Field.js';
 import { fromArray, isModule, leafEntries, toArray } from '../tree/Module.js';
-import { compile, compileSelf, type Compiled, type CompileOptions } from '../compile/compile.js';
 import { applyUpdates } from './applyUpdates.js';
 import type { GradientTransformation, StateFor } from './GradientTransformation.js';
 import { checkTransformation, show } from './hyperparameters.js';
@@ -347,9 +347,9 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
     optimizer,
   };
   // `compile(step)`: the tensor part is recorded and replayed; the host part stays as it is.
-  const compileStep = (compileOptions: CompileOptions): Compiled<TrainStep<M, B, S>> => {
-    const compiledCore = compile(core, compileOptions);
-    return Object.assign(makeStep(compiledCore), extras, { stats: compiledCore.stats, dispose: compiledCore.dispose });
+  const compileStep = <X extends object>(compilePart: CompilePart<X>) => {
+    const [compiledCore, members] = compilePart(core);
+    return Object.assign(makeStep(compiledCore), extras, members);
   };
   return Object.assign(step, extras, { [compileSelf]: compileStep });
 };
