@@ -32,6 +32,7 @@ type Tensor = tf.Tensor;
  * @since 0.1.0
  */
 export const pathHash = (s: string): number => {
+  if (typeof s !== 'string') throw new ArgumentError(`pathHash: path must be a string, got ${describeData(s)}`);
   let h = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(s)) {
     h ^= byte;

@@ -89,6 +89,10 @@ const DISTRIBUTIONS: ReadonlyArray<Distribution> = ['truncatedNormal', 'normal',
  * @since 0.1.0
  */
 export const computeFans = (shape: Shape, axes: FanAxes = {}, fn = 'computeFans'): { readonly fanIn: number; readonly fanOut: number } => {
+  if (!Array.isArray(shape)) throw new ArgumentError(`${fn}: shape must be an array of non-negative integers, got ${describeData(shape)}`);
+  if (typeof axes !== 'object' || axes === null) {
+    throw new ArgumentError(`${fn}: the fan axes must be an object like { inAxis: -1, outAxis: -2 }, got ${describeData(axes)}`);
+  }
   const rank = shape.length;
   if (rank < 2) {
     throw new ArgumentError(

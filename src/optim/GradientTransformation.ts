@@ -23,6 +23,7 @@ import type { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import type { AnyModule } from '../tree/Field.js';
 import type { Relabel } from '../tree/Module.js';
+import { describeData } from '../tree/describeData.js';
 import { OptimizerError } from './OptimizerError.js';
 import { mapActive, zipActive, type Updates } from './Updates.js';
 
@@ -134,7 +135,18 @@ const EMPTY: EmptyState = Object.freeze({});
 export const gradientTransformation = <S>(functions: {
   readonly init: (params: Updates) => S;
   readonly update: (updates: Updates, state: S, params?: Updates) => readonly [Updates, S];
-}): GradientTransformation<S> => ({ init: functions.init, update: functions.update }) as unknown as GradientTransformation<S>;
+}): GradientTransformation<S> => {
+  const { init, update } = (functions ?? {}) as Partial<typeof functions>;
+  if (typeof init !== 'function' || typeof update !== 'function') {
+    throw new OptimizerError(
+      'gradientTransformation',
+      'functions',
+      `functions must be { init, update }, two functions, got ${describeData(functions)}`,
+      functions,
+    );
+  }
+  return { init, update } as unknown as GradientTransformation<S>;
+};
 
 /**
  * A stateless transformation from a per-leaf function (`params` leaf passed when given).

@@ -159,7 +159,11 @@ export const initTrainState = <M extends AnyModule<Tensor>, S>(
   params: M,
   optimizer: GradientTransformation<S>,
   key: PRNGKey,
-): TrainState<M, S> => ({ params, optState: optimizer.init(params), key, step: 0 });
+): TrainState<M, S> => {
+  checkTransformation('initTrainState', 'optimizer', optimizer);
+  if (!isPRNGKey(key)) throw new OptimizerError('initTrainState', 'key', `key must be a PRNGKey (random.key(seed)), got ${show(key)}`, key);
+  return { params, optState: optimizer.init(params), key, step: 0 };
+};
 
 const scalarOf = (name: string, x: Tensor | number): number => {
   if (typeof x === 'number') return x;

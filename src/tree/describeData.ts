@@ -26,9 +26,6 @@ const scalarText = (u: unknown): string | undefined => {
   }
 };
 
-/** What JSON writes in place of a value it cannot hold (`undefined`, a function, a symbol) inside an array. */
-const isUnwritable = (u: unknown): boolean => u === undefined || typeof u === 'function' || typeof u === 'symbol';
-
 /**
  * The first `limit` or so characters of a value's JSON text, written iteratively with an explicit
  * stack: no nesting depth, cycle or size of input makes it overflow or run long, since it stops as
@@ -57,7 +54,7 @@ const jsonPrefix = (root: unknown, limit: number): string => {
     else if (typeof v === 'object' && v !== null) {
       out += Array.isArray(v) ? '[' : '{';
       stack.push({ close: Array.isArray(v) ? ']' : '}', items: entriesOf(v), first: true });
-    } else out += scalarText(v) ?? 'null';
+    } else out += scalarText(v) ?? String(v); // undefined, in an array
   };
   open(root);
   while (stack.length > 0 && out.length < limit) {
@@ -69,18 +66,19 @@ const jsonPrefix = (root: unknown, limit: number): string => {
       continue;
     }
     const [key, value] = next.value;
-    if (key !== undefined && isUnwritable(value)) continue;
+    if (key !== undefined && value === undefined) continue; // an absent field
     if (!top.first) out += ',';
     top.first = false;
     if (key !== undefined) out += `${quoted(key, limit)}:`;
-    open(key === undefined && isUnwritable(value) ? null : value);
+    open(value);
   }
   return out;
 };
 
 /**
- * A short rendering of any value for an error message: JSON, except numbers, bigints, symbols
- * and functions by name (`NaN`, `5n`, `a function`) and `undefined`; at most `maxLength`
+ * A short rendering of any value for an error message: JSON, except that what JSON cannot write
+ * is named, at any depth (`NaN`, `Infinity`, `5n`, `Symbol(s)`, `a function`, `undefined` in an
+ * array; a field holding `undefined` is left out, as absent); at most `maxLength`
  * characters (default 80; a longer rendering ends in `...`). Never throws, and deeply nested,
  * cyclic or huge values cost at most `maxLength` characters of work: no stack overflow, no copy of
  * a huge array.

@@ -3,10 +3,12 @@ import { expect } from 'chai';
 import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { initialize, leafKey, pathHash } from '../../src/init/initialize.js';
+import { computeFans } from '../../src/init/varianceScaling.js';
 import { Linear } from '../../src/nn/Linear.js';
 import { foldIn } from '../../src/random/foldIn.js';
 import { key, keyData } from '../../src/random/PRNGKey.js';
 import { uniform } from '../../src/random/uniform.js';
+import { ArgumentError } from '../../src/tree/ArgumentError.js';
 import { toArray } from '../../src/tree/Module.js';
 import { twoLayer, TwoLayer } from '../support/mlp.js';
 import { values } from '../support/tensors.js';
@@ -51,6 +53,12 @@ describe('initialize', () => {
     expect(() => initialize(params)(key(1))).to.throw(/leaf "weight" is already initialized/);
     expect(tf.memory().numTensors).to.equal(before);
     dispose(params);
+  });
+
+  it('pathHash and computeFans refuse what is not a path or a shape, naming it', () => {
+    expect(() => pathHash(Symbol('p') as never)).to.throw(ArgumentError, 'pathHash: path must be a string, got Symbol(p)');
+    expect(() => computeFans(4 as never)).to.throw(ArgumentError, 'computeFans: shape must be an array of non-negative integers, got 4');
+    expect(() => computeFans([3, 4], null as never)).to.throw(ArgumentError, 'computeFans: the fan axes must be an object like');
   });
 
   it('rejects a key that is not a PRNGKey', () => {

@@ -217,4 +217,28 @@ describe('optim: hyperparameters are validated at construction', () => {
     );
     dispose([p, s0.optState, x]);
   });
+
+  it('initTrainState and gradientTransformation name what they were given instead of a TypeError', () => {
+    const p = toy([1, 2], [3]);
+    refused(
+      () => optim.initTrainState(p, optim.adam as never, { _tag: 'PRNGKey', data: [0, 1], partitionable: true }),
+      'initTrainState',
+      'optimizer',
+      /^initTrainState: optimizer must be a gradient transformation \{ init, update \}, got a function \(a function: call it/,
+    );
+    refused(
+      () => optim.initTrainState(p, optim.sgd(0.1), 7 as never),
+      'initTrainState',
+      'key',
+      'initTrainState: key must be a PRNGKey (random.key(seed)), got 7',
+    );
+    refused(
+      () => optim.gradientTransformation({ init: () => null } as never),
+      'gradientTransformation',
+      'functions',
+      'gradientTransformation: functions must be { init, update }, two functions, got {"init":a function}',
+    );
+    refused(() => optim.gradientTransformation(null as never), 'gradientTransformation', 'functions', /got null$/);
+    dispose(p);
+  });
 });

@@ -34,7 +34,7 @@ describe('describeData: values in error messages', () => {
     );
   });
 
-  it('names what JSON cannot write: NaN, infinities, bigints, symbols, functions, undefined', () => {
+  it('names what JSON cannot write, at any depth: NaN, infinities, bigints, symbols, functions, undefined', () => {
     expect(describeData(NaN)).to.equal('NaN');
     expect(describeData([1, -Infinity, Infinity])).to.equal('[1,-Infinity,Infinity]');
     expect(describeData(5n)).to.equal('5n');
@@ -42,9 +42,9 @@ describe('describeData: values in error messages', () => {
     expect(describeData(Symbol('s'))).to.equal('Symbol(s)');
     expect(describeData(() => 1)).to.equal('a function');
     expect(describeData(undefined)).to.equal('undefined');
-    // inside arrays and records, as JSON writes them: null in an array, left out of a record
-    expect(describeData([undefined, () => 1])).to.equal('[null,null]');
-    expect(describeData({ a: undefined, b: 1 })).to.equal('{"b":1}');
+    // at any depth; a field holding undefined is absent
+    expect(describeData([undefined, () => 1, Symbol('t'), 3n])).to.equal('[undefined,a function,Symbol(t),3n]');
+    expect(describeData({ init: () => 1, a: undefined, b: 1 })).to.equal('{"init":a function,"b":1}');
   });
 
   it('costs at most the length shown: huge, deep and cyclic values, and getters that throw', () => {
