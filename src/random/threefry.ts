@@ -47,10 +47,25 @@ export const threefry2x32Blocks = (
   out0: Uint32Array,
   out1: Uint32Array,
 ): void => {
+  const fn = 'threefry2x32Blocks';
+  for (const [name, k] of [
+    ['k0', k0],
+    ['k1', k1],
+  ] as const) {
+    if (!isUint32(k)) throw new RandomError(fn, name, `${name} must be a uint32 integer, got ${describeData(k)}`, k);
+  }
+  for (const [name, a] of [
+    ['x0', x0],
+    ['x1', x1],
+    ['out0', out0],
+    ['out1', out1],
+  ] as const) {
+    if (!(a instanceof Uint32Array)) throw new RandomError(fn, name, `${name} must be a Uint32Array, got ${describeData(a)}`, a);
+  }
   const n = x0.length;
   if (x1.length !== n || out0.length < n || out1.length < n) {
     throw new RandomError(
-      'threefry2x32Blocks',
+      fn,
       'x0',
       `counter arrays must have equal length and outputs at least that length, got x0=${n}, x1=${x1.length}, out0=${out0.length}, out1=${out1.length}`,
     );

@@ -36,5 +36,22 @@ describe('random/threefry2x32', () => {
     assert.throws(() => threefry2x32([0] as unknown as [number, number], [0, 0]), /key/);
     const a = new Uint32Array(2);
     assert.throws(() => threefry2x32Blocks(0, 0, a, new Uint32Array(3), a, a), /equal length/);
+    // Every argument is named, never a TypeError from inside the rounds.
+    assert.throws(() => threefry2x32Blocks(0, 0, [0, 1] as never, a, a, a), {
+      name: 'RandomError',
+      message: 'threefry2x32Blocks: x0 must be a Uint32Array, got [0,1]',
+    });
+    assert.throws(() => threefry2x32Blocks(0, 0, a, a, a, null as never), {
+      name: 'RandomError',
+      message: 'threefry2x32Blocks: out1 must be a Uint32Array, got null',
+    });
+    assert.throws(() => threefry2x32Blocks(-1, 0, a, a, a, a), {
+      name: 'RandomError',
+      message: 'threefry2x32Blocks: k0 must be a uint32 integer, got -1',
+    });
+    assert.throws(() => threefry2x32Blocks(0, 2n as never, a, a, a, a), {
+      name: 'RandomError',
+      message: 'threefry2x32Blocks: k1 must be a uint32 integer, got 2n',
+    });
   });
 });
