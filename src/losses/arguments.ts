@@ -7,6 +7,8 @@
 import { tf } from '../engine/backend.js';
 import { formatShape } from '../tree/ModuleError.js';
 import { describeArgument, LossError } from './LossError.js';
+import { describeData } from '../tree/describeData.js';
+import { isOptionsRecord, unknownOption } from '../tree/optionKeys.js';
 
 type Tensor = tf.Tensor;
 
@@ -135,4 +137,26 @@ export const checkPair = (loss: string, input: unknown, target: unknown): void =
   const x = checkTensor(loss, 'input', input);
   const y = checkTensor(loss, 'target', target);
   checkSameShape(loss, 'target', y, 'input', x);
+};
+
+/**
+ * Throws a `LossError` naming `loss` unless `options` is an object whose keys are all in `known`
+ * (the compiler checks `known` lists every option of `O`): a PyTorch name this loss does not take
+ * (`ignore_index`, `pos_weight`, `reduce`) is refused rather than ignored.
+ *
+ * @example
+ * import { checkLossOptions } from './arguments.js'
+ * checkLossOptions('mseLoss', { reduction: 'sum' }, { reduction: true }) // fine
+ * const fromJson: { readonly reduction?: 'mean' | 'sum' } = JSON.parse('{ "reduce": false }')
+ * checkLossOptions('mseLoss', fromJson, { reduction: true }) // throws LossError: mseLoss: options: expected only reduction, got the unknown option "reduce"
+ * @internal
+ * @category errors
+ * @since 0.2.0
+ */
+export const checkLossOptions = <O extends object>(loss: string, options: O, known: { readonly [K in keyof O]-?: true }): void => {
+  const names = Object.keys(known);
+  if (!isOptionsRecord(options)) throw new LossError(loss, 'options', `an object with some of ${names.join(', ')}`, describeData(options));
+  const unknown = unknownOption(options, names);
+  if (unknown !== undefined)
+    throw new LossError(loss, 'options', `only ${names.join(', ')}`, `the unknown option ${describeData(unknown)}`);
 };

@@ -5,7 +5,7 @@
  */
 import { tf } from '../engine/backend.js';
 import { readTensors } from '../engine/trace.js';
-import { checkBroadcastsTo, checkPair, optionalTensor } from './arguments.js';
+import { checkBroadcastsTo, checkLossOptions, checkPair, optionalTensor } from './arguments.js';
 import { formatFloat32, LossError } from './LossError.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
 
@@ -76,6 +76,7 @@ export const binaryCrossEntropy = <R extends Reduction = 'mean'>(
 ): Reduced<R> => {
   const loss = 'binaryCrossEntropy';
   checkPair(loss, input, target);
+  checkLossOptions(loss, options, { weight: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const weight = optionalTensor(loss, 'weight', options.weight);
   if (weight !== undefined) checkBroadcastsTo(loss, 'weight', weight, 'input', input.shape);

@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { checkBroadcastsTo, checkPair, optionalTensor } from './arguments.js';
+import { checkBroadcastsTo, checkLossOptions, checkPair, optionalTensor } from './arguments.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
 
 type Tensor = tf.Tensor;
@@ -54,6 +54,7 @@ export const binaryCrossEntropyWithLogits = <R extends Reduction = 'mean'>(
 ): Reduced<R> => {
   const loss = 'binaryCrossEntropyWithLogits';
   checkPair(loss, input, target);
+  checkLossOptions(loss, options, { weight: true, posWeight: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const weight = optionalTensor(loss, 'weight', options.weight);
   if (weight !== undefined) checkBroadcastsTo(loss, 'weight', weight, 'input', input.shape);

@@ -5,7 +5,7 @@
  */
 import { tf } from '../engine/backend.js';
 import { readTensors } from '../engine/trace.js';
-import { checkSameShape, checkTensor, numberOption } from './arguments.js';
+import { checkLossOptions, checkSameShape, checkTensor, numberOption } from './arguments.js';
 import { describeArgument, formatFloat32, LossError } from './LossError.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
 import type { MarginOptions } from './MarginOptions.js';
@@ -66,6 +66,7 @@ export const cosineEmbeddingLoss = <R extends Reduction = 'mean'>(
       if (v !== 1 && v !== -1) throw new LossError(loss, 'target', 'labels 1 or -1', `${formatFloat32(v)} at flat index ${i}`);
     }
   });
+  checkLossOptions(loss, options, { margin: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const margin = numberOption(loss, 'margin', options.margin, 0, Number.isFinite, 'a finite number');
   return tf.tidy(() => {

@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { numberOption } from './arguments.js';
+import { checkLossOptions, numberOption } from './arguments.js';
 import {
   checkClassIndices,
   classesLast,
@@ -86,6 +86,7 @@ export const crossEntropy = <R extends Reduction = 'mean'>(
 ): Reduced<R> => {
   const loss = 'crossEntropy';
   const layout = classLayout(loss, input);
+  checkLossOptions(loss, options, { weight: true, ignoreIndex: true, reduction: true, labelSmoothing: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const ignoreIndex = ignoreIndexOption(loss, options.ignoreIndex);
   const weight = classWeightOption(loss, options.weight, layout.classes);

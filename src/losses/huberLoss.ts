@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { checkPair, numberOption } from './arguments.js';
+import { checkLossOptions, checkPair, numberOption } from './arguments.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
 import { constantMask } from './constantMask.js';
 import { absSgn } from './subgradients.js';
@@ -43,6 +43,7 @@ export interface HuberLossOptions<R extends Reduction = Reduction> {
 export const huberLoss = <R extends Reduction = 'mean'>(input: Tensor, target: Tensor, options: HuberLossOptions<R> = {}): Reduced<R> => {
   const loss = 'huberLoss';
   checkPair(loss, input, target);
+  checkLossOptions(loss, options, { delta: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const delta = numberOption(loss, 'delta', options.delta, 1, (d) => d > 0 && Number.isFinite(d), 'a finite number > 0');
   return tf.tidy(() => {

@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { booleanOption, checkPair } from './arguments.js';
+import { booleanOption, checkLossOptions, checkPair } from './arguments.js';
 import { constantMask } from './constantMask.js';
 import { checkReduction, reduceLosses, sumAll, type Reduced, type Reduction } from './Reduction.js';
 
@@ -60,6 +60,7 @@ export interface KlDivOptions<R extends KlDivReduction = KlDivReduction> {
 export const klDiv = <R extends KlDivReduction = 'mean'>(input: Tensor, target: Tensor, options: KlDivOptions<R> = {}): Reduced<R> => {
   const loss = 'klDiv';
   checkPair(loss, input, target);
+  checkLossOptions(loss, options, { reduction: true, logTarget: true });
   const reduction = checkReduction<KlDivReduction>(loss, options.reduction, ['mean', 'batchmean', 'sum', 'none']);
   const logTarget = booleanOption(loss, 'logTarget', options.logTarget, false);
   return tf.tidy(() => {

@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { checkPair } from './arguments.js';
+import { checkLossOptions, checkPair } from './arguments.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction, type ReductionOptions } from './Reduction.js';
 import { absSgn } from './subgradients.js';
 
@@ -23,6 +23,7 @@ type Tensor = tf.Tensor;
 export const l1Loss = <R extends Reduction = 'mean'>(input: Tensor, target: Tensor, options: ReductionOptions<R> = {}): Reduced<R> => {
   const loss = 'l1Loss';
   checkPair(loss, input, target);
+  checkLossOptions(loss, options, { reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   return tf.tidy(() => reduceLosses(absSgn(tf.sub(input, target)), reduction)) as Reduced<R>;
 };

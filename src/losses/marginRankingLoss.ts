@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { checkSameShape, checkTensor, numberOption } from './arguments.js';
+import { checkLossOptions, checkSameShape, checkTensor, numberOption } from './arguments.js';
 import type { MarginOptions } from './MarginOptions.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
 import { clampMinZero } from './subgradients.js';
@@ -39,6 +39,7 @@ export const marginRankingLoss = <R extends Reduction = 'mean'>(
   checkSameShape(loss, 'input2', b, 'input1', a);
   const y = checkTensor(loss, 'target', target, ['int32', 'float32']);
   checkSameShape(loss, 'target', y, 'input1', a);
+  checkLossOptions(loss, options, { margin: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const margin = numberOption(loss, 'margin', options.margin, 0, Number.isFinite, 'a finite number');
   return tf.tidy(() => {

@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { checkTensor } from './arguments.js';
+import { checkLossOptions, checkTensor } from './arguments.js';
 import { checkClassIndices, classesLast, classIndexTerms, classLayout, classWeightOption, ignoreIndexOption } from './classTargets.js';
 import { checkReduction, divideOrNaN, sumAll, type Reduced, type Reduction } from './Reduction.js';
 
@@ -55,6 +55,7 @@ export interface NllLossOptions<R extends Reduction = Reduction> {
 export const nllLoss = <R extends Reduction = 'mean'>(input: Tensor, target: Tensor, options: NllLossOptions<R> = {}): Reduced<R> => {
   const loss = 'nllLoss';
   const layout = classLayout(loss, input);
+  checkLossOptions(loss, options, { weight: true, ignoreIndex: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const ignoreIndex = ignoreIndexOption(loss, options.ignoreIndex);
   const weight = classWeightOption(loss, options.weight, layout.classes);

@@ -4,7 +4,7 @@
  * @since 0.2.0
  */
 import { tf } from '../engine/backend.js';
-import { checkPair, numberOption } from './arguments.js';
+import { checkLossOptions, checkPair, numberOption } from './arguments.js';
 import { checkReduction, reduceLosses, type Reduced, type Reduction } from './Reduction.js';
 import { constantMask } from './constantMask.js';
 import { absSgn } from './subgradients.js';
@@ -47,6 +47,7 @@ export const smoothL1Loss = <R extends Reduction = 'mean'>(
 ): Reduced<R> => {
   const loss = 'smoothL1Loss';
   checkPair(loss, input, target);
+  checkLossOptions(loss, options, { beta: true, reduction: true });
   const reduction = checkReduction<Reduction>(loss, options.reduction, ['mean', 'sum', 'none']);
   const beta = numberOption(loss, 'beta', options.beta, 1, (b) => b >= 0 && Number.isFinite(b), 'a finite number ≥ 0');
   return tf.tidy(() => {

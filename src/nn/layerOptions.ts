@@ -10,6 +10,7 @@
 import { ArgumentError } from '../tree/ArgumentError.js';
 import { ModuleError } from '../tree/ModuleError.js';
 import { describeData } from '../tree/describeData.js';
+import { isOptionsRecord, unknownOption } from '../tree/optionKeys.js';
 
 /**
  * What an option holds: `'flag'` a boolean, `'initializer'` an `Initializer` function, `'value'`
@@ -57,20 +58,15 @@ export const checkLayerOptions = <O extends object>(
 ): void => {
   const known = Object.keys(kinds);
   const list = known.join(', ');
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw fail(`${fn}: options must be an object with some of ${list}, got ${describeData(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    const value: unknown = (options as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    const kind = (kinds as Record<string, OptionKind | undefined>)[key];
-    if (kind === undefined || !Object.hasOwn(kinds, key)) {
-      throw fail(`${fn}: unknown option ${describeData(key)}; the options are ${list}`);
-    }
-    if (kind === 'flag' && typeof value !== 'boolean') {
+  if (!isOptionsRecord(options)) throw fail(`${fn}: options must be an object with some of ${list}, got ${describeData(options)}`);
+  const unknown = unknownOption(options, known);
+  if (unknown !== undefined) throw fail(`${fn}: unknown option ${describeData(unknown)}; the options are ${list}`);
+  for (const [key, value] of Object.entries(options)) {
+    const kind = (kinds as Record<string, OptionKind>)[key];
+    if (kind === 'flag' && value !== undefined && typeof value !== 'boolean') {
       throw fail(`${fn}: ${key} must be true or false, got ${describeData(value)}`);
     }
-    if (kind === 'initializer' && typeof value !== 'function') {
+    if (kind === 'initializer' && value !== undefined && typeof value !== 'function') {
       throw fail(
         `${fn}: ${key} must be an initializer, a function (shape) => (key) => Tensor such as init.normal(0.02), got ${describeData(value)}`,
       );

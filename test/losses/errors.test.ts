@@ -184,6 +184,53 @@ describe('losses: bad arguments are LossErrors naming the argument, expected and
     expectLossError(() => klDiv(x, x, { reduction: 'batch' }), 'klDiv', 'reduction', "'mean' | 'batchmean' | 'sum' | 'none'", '"batch"');
   });
 
+  it("an option the loss does not take (PyTorch's ignore_index, pos_weight, reduce) is refused, not ignored; options must be an object", () => {
+    expectLossError(
+      // @ts-expect-error ignore_index is PyTorch's spelling
+      () => crossEntropy(x, t, { ignore_index: 1 }),
+      'crossEntropy',
+      'options',
+      'only weight, ignoreIndex, reduction, labelSmoothing',
+      'the unknown option "ignore_index"',
+    );
+    const p = tf.fill([2, 3], 0.5);
+    expectLossError(
+      // @ts-expect-error pos_weight is PyTorch's spelling
+      () => binaryCrossEntropyWithLogits(x, p, { pos_weight: p }),
+      'binaryCrossEntropyWithLogits',
+      'options',
+      'only weight, posWeight, reduction',
+      'the unknown option "pos_weight"',
+    );
+    // @ts-expect-error PyTorch's deprecated reduce
+    expectLossError(() => mseLoss(x, p, { reduce: false }), 'mseLoss', 'options', 'only reduction', 'the unknown option "reduce"');
+    for (const [loss, run] of [
+      ['l1Loss', () => l1Loss(x, p, null as never)],
+      ['huberLoss', () => huberLoss(x, p, null as never)],
+      ['smoothL1Loss', () => smoothL1Loss(x, p, [] as never)],
+      ['klDiv', () => klDiv(x, p, 'sum' as never)],
+      ['binaryCrossEntropy', () => binaryCrossEntropy(p, p, null as never)],
+      ['nllLoss', () => nllLoss(x, t, null as never)],
+      ['marginRankingLoss', () => marginRankingLoss(tf.zeros([2]), tf.zeros([2]), tf.ones([2]), null as never)],
+      ['cosineEmbeddingLoss', () => cosineEmbeddingLoss(x, x, tf.ones([2]), null as never)],
+    ] as const) {
+      let caught: unknown;
+      try {
+        tf.tidy(() => {
+          run(); // its inputs made inside, freed by the tidy
+        });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, loss).to.be.instanceOf(LossError);
+      expect((caught as LossError).argument, loss).to.equal('options');
+      expect((caught as LossError).expected, loss).to.match(/^an object with some of .*reduction/);
+    }
+    // An option holding undefined is absent.
+    expect(() => tf.dispose(mseLoss(x, p, { reduction: undefined, extra: undefined } as never))).not.to.throw();
+    p.dispose();
+  });
+
   it('elementwise losses: shapes, dtypes and their parameters', () => {
     const column = tf.zeros([2, 1]);
     const ints = tf.zeros([2, 3], 'int32');
