@@ -3,10 +3,10 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
-import { checkLearningRate } from './hyperparameters.js';
+import { checkLearningRate, checkOptionKeys } from './hyperparameters.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { checkRssOptions, scaleByRss, type ScaleByRssOptions } from './scaleByRss.js';
+import { checkRssOptions, scaleByRss, type ScaleByRssOptions, RSS_OPTIONS } from './scaleByRss.js';
 
 /**
  * `chain(scaleByRss(options), scaleByLearningRate(lr))`; defaults initial accumulator 0.1, eps 1e-7.
@@ -19,6 +19,7 @@ import { checkRssOptions, scaleByRss, type ScaleByRssOptions } from './scaleByRs
  */
 export const adagrad = (learningRate: ScalarOrSchedule, options: ScaleByRssOptions = {}) => {
   checkLearningRate('adagrad', learningRate);
+  checkOptionKeys('adagrad', options, RSS_OPTIONS);
   checkRssOptions('adagrad', options);
   return chain(scaleByRss(options), scaleByLearningRate(learningRate));
 };

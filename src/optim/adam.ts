@@ -4,10 +4,10 @@
  */
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
-import { checkLearningRate, checkNumber, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
+import { checkLearningRate, checkNumber, checkOptionKeys, NON_NEGATIVE } from './hyperparameters.js';
 import type { Mask } from './Mask.js';
 import type { ScalarOrSchedule } from './schedule.js';
-import { checkAdamOptions, scaleByAdam, type ScaleByAdamOptions } from './scaleByAdam.js';
+import { ADAM_OPTIONS, checkAdamOptions, scaleByAdam, type ScaleByAdamOptions } from './scaleByAdam.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
 
 /**
@@ -25,6 +25,7 @@ import { scaleByLearningRate } from './scaleByLearningRate.js';
  */
 export const adam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}) => {
   checkLearningRate('adam', learningRate);
+  checkOptionKeys('adam', options, ADAM_OPTIONS);
   checkAdamOptions('adam', options);
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
 };
@@ -56,7 +57,9 @@ export interface AdamWOptions extends ScaleByAdamOptions {
  */
 export const adamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}) => {
   checkLearningRate('adamw', learningRate);
-  checkAdamOptions('adamw', options);
-  const weightDecay = checkNumber('adamw', 'weightDecay', checkOptions('adamw', options).weightDecay ?? 1e-4, NON_NEGATIVE);
-  return chain(scaleByAdam(options), addDecayedWeights(weightDecay, options.mask), scaleByLearningRate(learningRate));
+  checkOptionKeys('adamw', options, { ...ADAM_OPTIONS, weightDecay: true, mask: true });
+  const { weightDecay: decay, mask, ...adamOptions } = options;
+  checkAdamOptions('adamw', adamOptions);
+  const weightDecay = checkNumber('adamw', 'weightDecay', decay ?? 1e-4, NON_NEGATIVE);
+  return chain(scaleByAdam(adamOptions), addDecayedWeights(weightDecay, mask), scaleByLearningRate(learningRate));
 };

@@ -7,6 +7,8 @@
  * @since 0.2.0
  */
 import { OptimizerError } from './OptimizerError.js';
+import { describeData } from '../tree/describeData.js';
+import { unknownOption } from '../tree/optionKeys.js';
 
 /** A range for a number: bounds and whether each is included, and whether it must be an integer. @internal */
 export interface Range {
@@ -85,6 +87,21 @@ export const checkOptions = <O extends object>(fn: string, options: O | undefine
     throw new OptimizerError(fn, 'options', `options must be an object, got ${show(options)}`, options);
   }
   return options;
+};
+
+/**
+ * Refuses an options record with a key `fn` does not take (a PyTorch name such as `weight_decay`
+ * or `betas`, which would otherwise be ignored in silence), listing the ones it takes; the
+ * compiler checks that `known` lists every option of `O`. @internal
+ */
+export const checkOptionKeys = <O extends object>(fn: string, options: O | undefined, known: { readonly [K in keyof O]-?: true }): void => {
+  const o = checkOptions(fn, options);
+  const names = Object.keys(known);
+  const unknown = unknownOption(o, names);
+  if (unknown !== undefined) {
+    const value = (o as Record<string, unknown>)[unknown];
+    throw new OptimizerError(fn, unknown, `unknown option ${describeData(unknown)}; ${fn} takes ${names.join(', ')}`, value);
+  }
 };
 
 /** Learning rates: a finite number ≥ 0, or a schedule (checked at each step by `scaleBySchedule`). @internal */

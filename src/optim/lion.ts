@@ -4,11 +4,11 @@
  */
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
-import { checkLearningRate, checkNumber, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
+import { checkLearningRate, checkNumber, checkOptionKeys, NON_NEGATIVE } from './hyperparameters.js';
 import type { Mask } from './Mask.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { checkLionOptions, scaleByLion, type ScaleByLionOptions } from './scaleByLion.js';
+import { checkLionOptions, scaleByLion, type ScaleByLionOptions, LION_OPTIONS } from './scaleByLion.js';
 
 /**
  * Options of {@link lion}.
@@ -36,7 +36,9 @@ export interface LionOptions extends ScaleByLionOptions {
  */
 export const lion = (learningRate: ScalarOrSchedule, options: LionOptions = {}) => {
   checkLearningRate('lion', learningRate);
-  checkLionOptions('lion', options);
-  const weightDecay = checkNumber('lion', 'weightDecay', checkOptions('lion', options).weightDecay ?? 1e-3, NON_NEGATIVE);
-  return chain(scaleByLion(options), addDecayedWeights(weightDecay, options.mask), scaleByLearningRate(learningRate));
+  checkOptionKeys('lion', options, { ...LION_OPTIONS, weightDecay: true, mask: true });
+  const { weightDecay: decay, mask, ...lionOptions } = options;
+  checkLionOptions('lion', lionOptions);
+  const weightDecay = checkNumber('lion', 'weightDecay', decay ?? 1e-3, NON_NEGATIVE);
+  return chain(scaleByLion(lionOptions), addDecayedWeights(weightDecay, mask), scaleByLearningRate(learningRate));
 };

@@ -3,11 +3,11 @@
  * @since 0.1.0
  */
 import { chain } from './chain.js';
-import { checkLearningRate, checkOptions } from './hyperparameters.js';
+import { checkLearningRate, checkOptionKeys } from './hyperparameters.js';
 import { identity, type EmptyState, type GradientTransformation } from './GradientTransformation.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
-import { checkRmsOptions, scaleByRms, type ScaleByRmsOptions } from './scaleByRms.js';
+import { checkRmsOptions, scaleByRms, type ScaleByRmsOptions, RMS_OPTIONS } from './scaleByRms.js';
 import { checkMomentum, trace, type TraceState } from './trace.js';
 
 /**
@@ -36,12 +36,13 @@ export interface RmspropOptions extends ScaleByRmsOptions {
  */
 export const rmsprop = (learningRate: ScalarOrSchedule, options: RmspropOptions = {}) => {
   checkLearningRate('rmsprop', learningRate);
-  const o = checkOptions('rmsprop', options);
-  checkRmsOptions('rmsprop', o);
+  checkOptionKeys('rmsprop', options, { ...RMS_OPTIONS, momentum: true, nesterov: true });
+  const { momentum, nesterov, ...rmsOptions } = options;
+  checkRmsOptions('rmsprop', rmsOptions);
   return chain(
-    scaleByRms(o),
+    scaleByRms(rmsOptions),
     scaleByLearningRate(learningRate),
-    (o.momentum === undefined ? identity() : trace(checkMomentum('rmsprop', 'momentum', o.momentum, o.nesterov))) as GradientTransformation<
+    (momentum === undefined ? identity() : trace(checkMomentum('rmsprop', 'momentum', momentum, nesterov))) as GradientTransformation<
       TraceState | EmptyState
     >,
   );

@@ -9,7 +9,7 @@ import { tf } from '../engine/backend.js';
 import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
-import { checkCount, checkFlag, checkNumber, checkOptions, NON_NEGATIVE, UNIT_OPEN } from './hyperparameters.js';
+import { checkCount, checkFlag, checkNumber, checkOptionKeys, checkOptions, NON_NEGATIVE, UNIT_OPEN } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -50,6 +50,9 @@ export interface ScaleByAdamOptions {
   readonly nesterov?: boolean;
 }
 
+/** The options of {@link scaleByAdam} (and of `adam`), for `checkOptionKeys`. @internal */
+export const ADAM_OPTIONS = { b1: true, b2: true, eps: true, epsRoot: true, nesterov: true } as const;
+
 /**
  * Checks Adam's options for `fn` (`adam`, `adamw`, `scaleByAdam`): `b1`, `b2` in [0, 1) (the bias
  * correction divides by `1 - b ** t`), `eps`, `epsRoot` finite and ≥ 0, `nesterov` a boolean.
@@ -76,6 +79,7 @@ export const checkAdamOptions = (fn: string, options: ScaleByAdamOptions | undef
  * @since 0.1.0
  */
 export const scaleByAdam = (options: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> => {
+  checkOptionKeys('scaleByAdam', options, ADAM_OPTIONS);
   const { b1, b2, eps, epsRoot, nesterov } = checkAdamOptions('scaleByAdam', options);
   return gradientTransformation<ScaleByAdamState>({
     init: (params) => ({

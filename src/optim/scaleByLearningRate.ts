@@ -7,7 +7,7 @@ import { tf } from '../engine/backend.js';
 import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { type EmptyState, gradientTransformation, type GradientTransformation, stateless } from './GradientTransformation.js';
 import type { ScalarOrSchedule, Schedule } from './schedule.js';
-import { checkCount, checkFlag, checkLearningRate, checkNumber, checkOptions, show } from './hyperparameters.js';
+import { checkCount, checkFlag, checkLearningRate, checkNumber, checkOptionKeys, checkOptions, show } from './hyperparameters.js';
 import { OptimizerError } from './OptimizerError.js';
 import { mapActive } from './Updates.js';
 
@@ -104,6 +104,7 @@ export const scaleByLearningRate = (
   options: ScaleByLearningRateOptions = {},
 ): GradientTransformation<CountState> => {
   const lr = checkLearningRate('scaleByLearningRate', learningRate);
+  checkOptionKeys('scaleByLearningRate', options, { flipSign: true });
   const m = (checkFlag('scaleByLearningRate', 'flipSign', checkOptions('scaleByLearningRate', options).flipSign) ?? true) ? -1 : 1;
   if (typeof lr === 'number') return scaleBySchedule(() => m * lr);
   return scaleBySchedule((c) => m * scheduled('scaleByLearningRate', 'learningRate', lr, c));

@@ -7,7 +7,7 @@ import { tf } from '../engine/backend.js';
 import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
-import { checkCount, checkNumber, checkOptions, UNIT } from './hyperparameters.js';
+import { checkCount, checkNumber, checkOptionKeys, checkOptions, UNIT } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -39,6 +39,9 @@ export interface ScaleByLionOptions {
   readonly b2?: number;
 }
 
+/** The options of {@link scaleByLion} (and of `lion`), for `checkOptionKeys`. @internal */
+export const LION_OPTIONS = { b1: true, b2: true } as const;
+
 /**
  * Checks Lion's options for `fn`: `b1`, `b2` in [0, 1].
  * @internal
@@ -57,6 +60,7 @@ export const checkLionOptions = (fn: string, options: ScaleByLionOptions | undef
  * @since 0.1.0
  */
 export const scaleByLion = (options: ScaleByLionOptions = {}): GradientTransformation<ScaleByLionState> => {
+  checkOptionKeys('scaleByLion', options, LION_OPTIONS);
   const { b1, b2 } = checkLionOptions('scaleByLion', options);
   return gradientTransformation<ScaleByLionState>({
     init: (params) => ({ count: 0, mu: initMoments(params, (p) => tf.zerosLike(p)) }),

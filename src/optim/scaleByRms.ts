@@ -10,7 +10,7 @@ import { tf } from '../engine/backend.js';
 import { fieldScalar, withDerivedField } from '../engine/trace.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
-import { checkCount, checkFlag, checkNumber, checkOptions, NON_NEGATIVE, UNIT, UNIT_OPEN } from './hyperparameters.js';
+import { checkCount, checkFlag, checkNumber, checkOptionKeys, checkOptions, NON_NEGATIVE, UNIT, UNIT_OPEN } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -51,6 +51,9 @@ export interface ScaleByRmsOptions {
   readonly biasCorrection?: boolean;
 }
 
+/** The options of {@link scaleByRms} (and of `rmsprop`), for `checkOptionKeys`. @internal */
+export const RMS_OPTIONS = { decay: true, eps: true, initialScale: true, epsInSqrt: true, centered: true, biasCorrection: true } as const;
+
 /**
  * Checks RMSProp's options for `fn`: `decay` in [0, 1] (in [0, 1) with `biasCorrection`, which
  * divides by `1 - decay ** t`), `eps` and `initialScale` finite and ≥ 0, the flags booleans.
@@ -78,6 +81,7 @@ export const checkRmsOptions = (fn: string, options: ScaleByRmsOptions | undefin
  * @since 0.1.0
  */
 export const scaleByRms = (options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> => {
+  checkOptionKeys('scaleByRms', options, RMS_OPTIONS);
   const { decay, eps, initialScale, epsInSqrt, centered, biasCorrection } = checkRmsOptions('scaleByRms', options);
   return gradientTransformation<ScaleByRmsState>({
     init: (params) => ({

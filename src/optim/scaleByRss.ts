@@ -6,7 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
-import { checkNumber, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
+import { checkNumber, checkOptionKeys, checkOptions, NON_NEGATIVE } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments } from './Updates.js';
 
 /**
@@ -37,6 +37,9 @@ export interface ScaleByRssOptions {
   readonly eps?: number;
 }
 
+/** The options of {@link scaleByRss} (and of `adagrad`), for `checkOptionKeys`. @internal */
+export const RSS_OPTIONS = { initialAccumulatorValue: true, eps: true } as const;
+
 /**
  * Checks Adagrad's options for `fn`: `initialAccumulatorValue` and `eps` finite and ≥ 0.
  * @internal
@@ -58,6 +61,7 @@ export const checkRssOptions = (fn: string, options: ScaleByRssOptions | undefin
  * @since 0.1.0
  */
 export const scaleByRss = (options: ScaleByRssOptions = {}): GradientTransformation<ScaleByRssState> => {
+  checkOptionKeys('scaleByRss', options, RSS_OPTIONS);
   const { initialAccumulatorValue, eps } = checkRssOptions('scaleByRss', options);
   return gradientTransformation<ScaleByRssState>({
     init: (params) => ({ sumOfSquares: initMoments(params, (p) => tf.fill(p.shape, initialAccumulatorValue, p.dtype)) }),

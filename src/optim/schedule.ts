@@ -5,7 +5,7 @@
  * the argument; a hand-written schedule's values are checked where they are used.
  * @since 0.1.0
  */
-import { checkNumber, checkOptional, checkOptions, NON_NEGATIVE, show } from './hyperparameters.js';
+import { checkNumber, checkOptional, checkOptionKeys, checkOptions, NON_NEGATIVE, show } from './hyperparameters.js';
 import { OptimizerError } from './OptimizerError.js';
 
 /**
@@ -144,6 +144,7 @@ export const exponentialDecay = (
   checkNumber(fn, 'initValue', initValue);
   checkNumber(fn, 'transitionSteps', transitionSteps);
   checkNumber(fn, 'decayRate', decayRate, NON_NEGATIVE);
+  checkOptionKeys(fn, options, { transitionBegin: true, staircase: true, endValue: true });
   const o = checkOptions(fn, options);
   checkOptional(fn, 'transitionBegin', o.transitionBegin);
   checkOptional(fn, 'endValue', o.endValue);

@@ -4,7 +4,7 @@
  */
 import { chain } from './chain.js';
 import { type EmptyState, identity, type GradientTransformation } from './GradientTransformation.js';
-import { checkLearningRate, checkOptions } from './hyperparameters.js';
+import { checkLearningRate, checkOptionKeys, checkOptions } from './hyperparameters.js';
 import { OptimizerError } from './OptimizerError.js';
 import type { ScalarOrSchedule } from './schedule.js';
 import { scaleByLearningRate } from './scaleByLearningRate.js';
@@ -38,6 +38,7 @@ export interface SgdOptions {
  */
 export const sgd = (learningRate: ScalarOrSchedule, options: SgdOptions = {}) => {
   checkLearningRate('sgd', learningRate);
+  checkOptionKeys('sgd', options, { momentum: true, nesterov: true });
   const o = checkOptions('sgd', options);
   if (o.nesterov === true && o.momentum === undefined) throw new OptimizerError('sgd', 'nesterov', 'nesterov needs a momentum', true);
   const first: GradientTransformation<TraceState | EmptyState> =

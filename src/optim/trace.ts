@@ -6,7 +6,7 @@
 import { tf } from '../engine/backend.js';
 import { tidy } from '../engine/memory.js';
 import { gradientTransformation, type GradientTransformation } from './GradientTransformation.js';
-import { checkFlag, checkNumber, checkOptions, UNIT } from './hyperparameters.js';
+import { checkFlag, checkNumber, checkOptionKeys, checkOptions, UNIT } from './hyperparameters.js';
 import { initMoments, updateMoments, zipActive, type Moments, type Updates } from './Updates.js';
 
 /**
@@ -54,6 +54,7 @@ export const checkMomentum = (fn: string, option: string, decay: unknown, nester
  * @since 0.1.0
  */
 export const trace = (options: TraceOptions): GradientTransformation<TraceState> => {
+  checkOptionKeys('trace', options as TraceOptions | undefined, { decay: true, nesterov: true });
   const o = checkOptions('trace', options as TraceOptions | undefined);
   const { decay, nesterov } = checkMomentum('trace', 'decay', o.decay, o.nesterov);
   return gradientTransformation<TraceState>({

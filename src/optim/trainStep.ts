@@ -24,7 +24,7 @@ import type { AnyModule } from '../tree/Field.js';
 import { fromArray, isModule, leafEntries, toArray } from '../tree/Module.js';
 import { applyUpdates } from './applyUpdates.js';
 import type { GradientTransformation, StateFor } from './GradientTransformation.js';
-import { checkTransformation, show } from './hyperparameters.js';
+import { checkOptionKeys, checkTransformation, show } from './hyperparameters.js';
 import { trainablePredicate, type Mask } from './Mask.js';
 import { NonFiniteError, OptimizerError } from './OptimizerError.js';
 import { trainOnly } from './trainOnly.js';
@@ -246,6 +246,7 @@ export const trainStep = <M extends AnyModule<Tensor>, B, S>(options: TrainStepO
       options,
     );
   }
+  checkOptionKeys('trainStep', options, { loss: true, optimizer: true, trainable: true, nonFinite: true });
   const { loss, trainable, nonFinite } = options;
   if (typeof loss !== 'function')
     throw new OptimizerError('trainStep', 'loss', `loss must be a function (model, batch) => loss, got ${show(loss)}`, loss);

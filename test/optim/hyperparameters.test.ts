@@ -218,6 +218,57 @@ describe('optim: hyperparameters are validated at construction', () => {
     dispose([p, s0.optState, x]);
   });
 
+  it("an option a function does not take (PyTorch's weight_decay, betas, dampening) is refused, naming the ones it takes", () => {
+    refused(
+      () => optim.adam(1e-3, { weight_decay: 0.01 } as never),
+      'adam',
+      'weight_decay',
+      'adam: unknown option "weight_decay"; adam takes b1, b2, eps, epsRoot, nesterov',
+    );
+    refused(() => optim.adam(1e-3, { betas: [0.9, 0.99] } as never), 'adam', 'betas', /^adam: unknown option "betas"/);
+    refused(
+      () => optim.adamw(1e-3, { weight_decay: 0.01 } as never),
+      'adamw',
+      'weight_decay',
+      'adamw: unknown option "weight_decay"; adamw takes b1, b2, eps, epsRoot, nesterov, weightDecay, mask',
+    );
+    refused(
+      () => optim.sgd(0.1, { dampening: 0.1 } as never),
+      'sgd',
+      'dampening',
+      'sgd: unknown option "dampening"; sgd takes momentum, nesterov',
+    );
+    refused(
+      () => optim.rmsprop(0.1, { alpha: 0.99 } as never),
+      'rmsprop',
+      'alpha',
+      /^rmsprop: unknown option "alpha"; rmsprop takes decay, .*momentum, nesterov$/,
+    );
+    refused(
+      () => optim.lion(0.1, { betas: [0.9, 0.99] } as never),
+      'lion',
+      'betas',
+      'lion: unknown option "betas"; lion takes b1, b2, weightDecay, mask',
+    );
+    refused(() => optim.adagrad(0.1, { lr_decay: 0 } as never), 'adagrad', 'lr_decay', /^adagrad: unknown option "lr_decay"/);
+    for (const [fn, make] of [
+      ['scaleByAdam', () => optim.scaleByAdam({ amsgrad: true } as never)],
+      ['scaleByLion', () => optim.scaleByLion({ amsgrad: true } as never)],
+      ['scaleByRms', () => optim.scaleByRms({ amsgrad: true } as never)],
+      ['scaleByRss', () => optim.scaleByRss({ amsgrad: true } as never)],
+      ['scaleByLearningRate', () => optim.scaleByLearningRate(0.1, { amsgrad: true } as never)],
+      ['trace', () => optim.trace({ decay: 0.9, amsgrad: true } as never)],
+      ['exponentialDecay', () => optim.exponentialDecay(0.1, 10, 0.5, { amsgrad: true } as never)],
+      ['trainStep', () => optim.trainStep({ loss: () => tf.scalar(0), optimizer: optim.sgd(0.1), amsgrad: true } as never)],
+    ] as const) {
+      refused(make, fn, 'amsgrad', new RegExp(`^${fn}: unknown option "amsgrad"; ${fn} takes `));
+    }
+    // Options adamw, lion and rmsprop hand on to their parts are still accepted there.
+    expect(() => optim.adamw(1e-3, { b1: 0.8, weightDecay: 0.1, mask: () => true })).not.to.throw();
+    expect(() => optim.lion(1e-3, { b1: 0.8, weightDecay: 0.1 })).not.to.throw();
+    expect(() => optim.rmsprop(1e-3, { decay: 0.9, centered: true, momentum: 0.9, nesterov: true })).not.to.throw();
+  });
+
   it('initTrainState and gradientTransformation name what they were given instead of a TypeError', () => {
     const p = toy([1, 2], [3]);
     refused(
