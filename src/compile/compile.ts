@@ -15,6 +15,8 @@ import { flattenArguments, type FlatArguments, pathAt } from './arguments.js';
 import { CompileError } from './CompileError.js';
 import { Diverged, matches, release, replay, type Program } from './program.js';
 import { Recording } from './record.js';
+import { describeData } from '../tree/describeData.js';
+import { unknownOption } from '../tree/optionKeys.js';
 
 /**
  * Options of {@link compile}.
@@ -89,11 +91,15 @@ const REPLAYED_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
 const checkOptions = (options: CompileOptions): number => {
   if (typeof options !== 'object' || options === null) {
-    throw new CompileError('argument', 'options', `options must be { cacheSize?, check? }, got ${String(options)}`);
+    throw new CompileError('argument', 'options', `options must be { cacheSize?, check? }, got ${describeData(options)}`);
+  }
+  const unknown = unknownOption(options, ['cacheSize', 'check']);
+  if (unknown !== undefined) {
+    throw new CompileError('argument', 'options', `unknown option ${JSON.stringify(unknown)}; the options are cacheSize, check`);
   }
   const size = options.cacheSize ?? 8;
   if (!Number.isSafeInteger(size) || size < 1) {
-    throw new CompileError('argument', 'options.cacheSize', `cacheSize must be a positive integer, got ${String(options.cacheSize)}`);
+    throw new CompileError('argument', 'options.cacheSize', `cacheSize must be a positive integer, got ${describeData(options.cacheSize)}`);
   }
   if (options.check !== undefined && typeof options.check !== 'boolean') {
     throw new CompileError('argument', 'options.check', `check must be a boolean, got ${String(options.check)}`);

@@ -34,6 +34,7 @@ import { rawToValues, readsAs, type TfValues } from './rawValues.js';
 import type { GradientTransformation, StateFor } from '../optim/GradientTransformation.js';
 import { parseSafetensors, serializeSafetensors, type Safetensors } from './safetensors.js';
 import { tensorsToRaw } from './tensors.js';
+import { unknownOption } from '../tree/optionKeys.js';
 
 type Tensor = tf.Tensor;
 
@@ -278,6 +279,9 @@ export const buildCheckpoint = <M, S>(state: CheckpointState<M, S>, options: Sav
   if (typeof options !== 'object' || options === null) {
     throw new CheckpointError(`${where}: argument options: expected an object like { metadata }, got ${describeValue(options)}`);
   }
+  const unknown = unknownOption(options, ['metadata']);
+  if (unknown !== undefined)
+    throw new CheckpointError(`${where}: argument options: expected only metadata, got the unknown option ${JSON.stringify(unknown)}`);
   try {
     assertPRNGKey(where, 'state.key', state.key);
   } catch (e) {

@@ -36,6 +36,7 @@ import { key as prngKey } from '../random/PRNGKey.js';
 import { isAbsentLeaf, keyedLeafEntries } from './stateDictEntries.js';
 import { StateDictError, type StateDictProblem } from './StateDictError.js';
 import type { TensorEntries } from './tensors.js';
+import { unknownOption } from '../tree/optionKeys.js';
 
 type Tensor = tf.Tensor;
 
@@ -147,6 +148,8 @@ export const checkLoadArguments = (where: string, m: unknown, sources: unknown, 
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     argument('options', `expected an object like { strict: false }, got ${describeValue(options)}`);
   } else if (options !== undefined) {
+    const unknown = unknownOption(options, ['strict']);
+    if (unknown !== undefined) argument('options', `expected only strict, got the unknown option ${JSON.stringify(unknown)}`);
     const strict = (options as { readonly strict?: unknown }).strict;
     if (strict !== undefined && typeof strict !== 'boolean') argument('options.strict', `expected a boolean, got ${describeValue(strict)}`);
   }

@@ -33,6 +33,7 @@ import type { RawTensor } from './RawTensor.js';
 import { jsonText } from './jsonText.js';
 import { parseSafetensors, SafetensorsError, serializeSafetensors, type Safetensors } from './safetensors.js';
 import { loadStateDictRaw, stateDictToRaw, type SaveStateDictOptions } from './stateDictFile.js';
+import { unknownOption } from '../tree/optionKeys.js';
 
 type Tensor = tf.Tensor;
 
@@ -135,9 +136,16 @@ export interface ExpectModelOptions<D extends { readonly spec: AnySpec }> extend
 // internals
 // -------------------------------------------------------------------------------------
 
-const architectureOf = (options: LoadModelOptions | SaveModelOptions, where: string): ArchitectureCodec => {
+const architectureOf = (options: LoadModelOptions | SaveModelOptions, where: string, known: ReadonlyArray<string>): ArchitectureCodec => {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError([`options: expected an object like { registry }, got ${describeValue(options)}`], `${where}: invalid argument`);
+  }
+  const unknown = unknownOption(options, known);
+  if (unknown !== undefined) {
+    throw new ConfigError(
+      [`options: unknown option ${JSON.stringify(unknown)}; the options are ${known.join(', ')}`],
+      `${where}: invalid argument`,
+    );
   }
   if (options.architecture !== undefined && options.registry !== undefined) {
     throw new ConfigError(['options: give a registry or an architecture codec, not both'], `${where}: invalid argument`);
@@ -152,7 +160,7 @@ export const modelParts = (
   options: SaveModelOptions,
   where: string,
 ): { readonly tensors: ReadonlyMap<string, RawTensor>; readonly metadata: Metadata } => {
-  const codec = architectureOf(options, where);
+  const codec = architectureOf(options, where, ['dtypes', 'metadata', 'registry', 'architecture']);
   const metadata = options.metadata ?? {};
   if (Object.hasOwn(metadata, ARCHITECTURE_KEY)) {
     const problem = `metadata key "${ARCHITECTURE_KEY}" is reserved for the architecture`;
@@ -209,7 +217,7 @@ export const modelFrom = (
   options: LoadModelOptions & { readonly expect?: { readonly spec: AnySpec } },
   where: string,
 ): AnyModule<Tensor> => {
-  const codec = architectureOf(options, where);
+  const codec = architectureOf(options, where, ['registry', 'architecture', 'expect']);
   const text = file.metadata[ARCHITECTURE_KEY];
   if (text === undefined) {
     throw new ConfigError(

@@ -24,6 +24,8 @@ import { rawToValues, readsAs } from './rawValues.js';
 import { parseSafetensors, SafetensorsError, serializeSafetensors, type RawTensorEntries } from './safetensors.js';
 import { stateDictEntries } from './stateDictEntries.js';
 import { tensorsToRaw } from './tensors.js';
+import { unknownOption } from '../tree/optionKeys.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -126,7 +128,20 @@ export const stateDictToRaw = (
  * @since 0.1.0
  */
 export const encodeStateDict = (m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Uint8Array =>
-  serializeSafetensors(stateDictToRaw(m, options), options.metadata ?? {});
+  serializeSafetensors(stateDictToRaw(m, checkSaveOptions('encodeStateDict', options)), options.metadata ?? {});
+
+/** `options` of a state-dict writer: an object with no key but `dtypes` and `metadata` (each checked where it is used). @internal */
+export const checkSaveOptions = (where: string, options: SaveStateDictOptions): SaveStateDictOptions => {
+  const refuse = (problem: string): never => {
+    throw new SafetensorsError(`${where}: ${problem}`, [problem]);
+  };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    refuse(`options: expected an object like { dtypes, metadata }, got ${describeData(options)}`);
+  }
+  const unknown = unknownOption(options, ['dtypes', 'metadata']);
+  if (unknown !== undefined) refuse(`options: expected only dtypes, metadata, got the unknown option ${JSON.stringify(unknown)}`);
+  return options;
+};
 
 /**
  * Loads safetensors bytes into a copy of `m` (see {@link loadStateDict} for checks and ownership).

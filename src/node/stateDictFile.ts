@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkLoadArguments, type LoadStateDictOptions } from '../io/loadStateDict.js';
-import { loadStateDictRaw, stateDictToRaw, type SaveStateDictOptions } from '../io/stateDictFile.js';
+import { checkSaveOptions, loadStateDictRaw, stateDictToRaw, type SaveStateDictOptions } from '../io/stateDictFile.js';
 import type { AnyModule, LeafOf, Relabel } from '../tree/Module.js';
 import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync } from './files.js';
 
@@ -22,7 +22,7 @@ import { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, wri
  * @since 0.1.0
  */
 export const saveStateDict = async (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): Promise<void> =>
-  writeSafetensorsFile(path, stateDictToRaw(m, options), options.metadata ?? {});
+  writeSafetensorsFile(path, stateDictToRaw(m, checkSaveOptions('saveStateDict', options)), options.metadata ?? {});
 
 /**
  * {@link saveStateDict}, synchronously.
@@ -34,7 +34,7 @@ export const saveStateDict = async (path: string, m: AnyModule<unknown>, options
  * @since 0.1.0
  */
 export const saveStateDictSync = (path: string, m: AnyModule<unknown>, options: SaveStateDictOptions = {}): void =>
-  writeSafetensorsFileSync(path, stateDictToRaw(m, options), options.metadata ?? {});
+  writeSafetensorsFileSync(path, stateDictToRaw(m, checkSaveOptions('saveStateDictSync', options)), options.metadata ?? {});
 
 /**
  * Reads a safetensors file (PyTorch's, JAX's or ours) into a copy of `m`: every key checked (see

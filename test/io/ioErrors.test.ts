@@ -14,7 +14,11 @@ import { tf } from '../../src/engine/backend.js';
 import { dispose } from '../../src/engine/memory.js';
 import { initialize } from '../../src/init/initialize.js';
 import { atomicWriteFile, atomicWriteFileSync } from '../../src/node/atomicWrite.js';
-import { CheckpointError } from '../../src/io/checkpoint.js';
+import { CheckpointError, encodeCheckpoint } from '../../src/io/checkpoint.js';
+import { decodeModel, encodeModel } from '../../src/io/model.js';
+import { decodeStateDict, encodeStateDict } from '../../src/io/stateDictFile.js';
+import { compile } from '../../src/compile/compile.js';
+import { builtinLayers } from '../../src/nn/config.js';
 import { FileError } from '../../src/io/FileError.js';
 import { readSafetensorsFile, readSafetensorsFileSync } from '../../src/node/files.js';
 import { loadStateDict } from '../../src/io/loadStateDict.js';
@@ -23,7 +27,14 @@ import { Linear } from '../../src/nn/Linear.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { initTrainState } from '../../src/optim/trainStep.js';
 import { key } from '../../src/random/PRNGKey.js';
-import { loadCheckpointSync, loadModelSync, saveCheckpointSync, saveModel, saveModelSync } from '../../src/node/index.js';
+import {
+  loadCheckpointSync,
+  loadModelSync,
+  saveCheckpointSync,
+  saveModel,
+  saveModelSync,
+  saveStateDictSync,
+} from '../../src/node/index.js';
 
 const nodeFs = createRequire(import.meta.url)('node:fs') as typeof fs;
 
@@ -150,6 +161,47 @@ describe("io: every error is the library's", () => {
       (e: unknown) => e instanceof CheckpointError && e.problems.includes('"params.bias" is a disposed tensor'),
     );
     assert.equal(tf.memory().numTensors, before);
+    dispose([lin, state.optState]);
+  });
+
+  it('an option a reader or writer does not take is refused, naming the ones it takes (as compile does)', () => {
+    const lin = initialize(Linear.create(2, 3))(key(0));
+    const bytes = encodeStateDict(lin);
+    assert.throws(() => encodeStateDict(lin, { meta: {} } as never), {
+      name: 'SafetensorsError',
+      message: 'encodeStateDict: options: expected only dtypes, metadata, got the unknown option "meta"',
+    });
+    assert.throws(() => saveStateDictSync(path.join(dir, 'sd.safetensors'), lin, { dtype: 'float16' } as never), {
+      name: 'SafetensorsError',
+      message: 'saveStateDictSync: options: expected only dtypes, metadata, got the unknown option "dtype"',
+    });
+    assert.throws(
+      () => decodeStateDict(bytes, Linear.create(2, 3), { strict_: false } as never),
+      (e: unknown) =>
+        e instanceof StateDictError &&
+        e.message.endsWith('decodeStateDict: argument options: expected only strict, got the unknown option "strict_"'),
+    );
+    assert.throws(
+      () => encodeModel(lin, { registy: builtinLayers } as never),
+      (e: unknown) =>
+        String((e as Error).message).includes(
+          'options: unknown option "registy"; the options are dtypes, metadata, registry, architecture',
+        ),
+    );
+    assert.throws(
+      () => decodeModel(encodeModel(lin), { registy: builtinLayers } as never),
+      (e: unknown) =>
+        String((e as Error).message).includes('options: unknown option "registy"; the options are registry, architecture, expect'),
+    );
+    const state = initTrainState(lin, sgd(0.1), key(1));
+    assert.throws(() => encodeCheckpoint(state, { meta: {} } as never), {
+      name: 'CheckpointError',
+      message: 'saveCheckpoint: argument options: expected only metadata, got the unknown option "meta"',
+    });
+    assert.throws(() => compile((x: number) => x, { cache: 2 } as never), {
+      name: 'CompileError',
+      message: 'compile: unknown option "cache"; the options are cacheSize, check',
+    });
     dispose([lin, state.optState]);
   });
 });
