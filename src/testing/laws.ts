@@ -13,10 +13,13 @@ import * as fc from 'fast-check';
 import * as RA from 'fp-ts/lib/Array.js';
 import type { Monoid } from 'fp-ts/lib/Monoid.js';
 import * as Str from 'fp-ts/lib/string.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 import { getEq } from '../tree/Eq.js';
 import type { AnyModule } from '../tree/Field.js';
 import { Foldable, Functor, Traversable } from '../tree/instances.js';
 import { fromArray, toArray } from '../tree/leaves.js';
+import { isOptionsRecord, unknownOption } from '../tree/optionKeys.js';
 import { isModule } from '../tree/walk.js';
 import { leavesOf } from './arbitraries.js';
 import {
@@ -169,6 +172,21 @@ const defaultLeaves = fc.integer({ min: -1000, max: 1000 });
 const resultsOfF = fc.string({ maxLength: 3 });
 const resultsOfG = fc.integer({ min: -20, max: 20 });
 
+/** The options every law check takes (`typeClasses` is `describeModuleLaws`'s, passed on to it). */
+const LAW_OPTIONS = ['leaves', 'instances', 'parameters', 'maxBranchingLeaves', 'typeClasses'];
+
+/** Refuses options that are not an object, or hold a key the checks do not take. */
+const checkLawOptions = (options: unknown): void => {
+  if (!isOptionsRecord(options)) throw new ArgumentError(`law checks: options must be an object, got ${describeData(options)}`);
+  const unknown = unknownOption(options, LAW_OPTIONS);
+  if (unknown !== undefined) {
+    throw new ArgumentError(
+      `law checks: unknown option ${describeData(unknown)}; the options are ${LAW_OPTIONS.join(', ')} ` +
+        "(fast-check's own, such as numRuns or seed, go in parameters: { numRuns: 50 })",
+    );
+  }
+};
+
 const modulesOf = <A>(subject: LawSubject<A>, options: LawOptions<A>): fc.Arbitrary<AnyModule<unknown>> =>
   isModule(subject) ? leavesOf(subject, (options.leaves ?? defaultLeaves) as fc.Arbitrary<unknown>) : subject;
 
@@ -217,6 +235,7 @@ const bounded = (h: Fn, domain: ReadonlyArray<unknown>, limit: number): Fn => {
  * @since 0.2.0
  */
 export const functorLaws = <A = number>(subject: LawSubject<A>, options: LawOptions<A> = {}): ReadonlyArray<Law> => {
+  checkLawOptions(options);
   const F = (options.instances?.Functor ?? Functor) as unknown as LooseFunctor;
   const fa = modulesOf(subject, options);
   const f = fc.func<unknown[], unknown>(resultsOfF);
@@ -279,6 +298,7 @@ export const functorLaws = <A = number>(subject: LawSubject<A>, options: LawOpti
  * @since 0.2.0
  */
 export const foldableLaws = <A = number>(subject: LawSubject<A>, options: LawOptions<A> = {}): ReadonlyArray<Law> => {
+  checkLawOptions(options);
   const F = (options.instances?.Foldable ?? Foldable) as unknown as LooseFoldable;
   const fa = modulesOf(subject, options);
   const b = fc.string({ maxLength: 3 });
@@ -358,6 +378,7 @@ const compositions: ReadonlyArray<readonly [Effect, Effect]> = [
  * @since 0.2.0
  */
 export const traversableLaws = <A = number>(subject: LawSubject<A>, options: LawOptions<A> = {}): ReadonlyArray<Law> => {
+  checkLawOptions(options);
   const T = (options.instances?.Traversable ?? Traversable) as unknown as LooseTraversable;
   const fa = modulesOf(subject, options);
   const limit = options.maxBranchingLeaves ?? 6;

@@ -16,7 +16,7 @@ import {
   LawError,
   moduleLaws,
 } from '../../src/testing/index.js';
-import { Functor, mapModuleWithInfo } from '../../src/tree/index.js';
+import { ArgumentError, Functor, mapModuleWithInfo } from '../../src/tree/index.js';
 
 type Body = () => void;
 interface Declared {
@@ -93,6 +93,19 @@ describe('describeModuleLaws', () => {
 });
 
 describe('check…Laws', () => {
+  it("an option they do not take (fast-check's numRuns at the top level) is refused, pointing at parameters", () => {
+    expect(() => checkModuleLaws(Linear.create(2, 2), { numRuns: 5 } as never)).to.throw(
+      ArgumentError,
+      'law checks: unknown option "numRuns"; the options are leaves, instances, parameters, maxBranchingLeaves, typeClasses ' +
+        "(fast-check's own, such as numRuns or seed, go in parameters: { numRuns: 50 })",
+    );
+    expect(() => checkFunctorLaws(Linear.create(2, 2), null as never)).to.throw(
+      ArgumentError,
+      'law checks: options must be an object, got null',
+    );
+    expect(() => checkModuleLaws(Linear.create(2, 2), { parameters: { numRuns: 5 } })).not.to.throw();
+  });
+
   it('run outside any describe: the library’s instances pass on built-in layers', () => {
     const net = Sequential.create([Linear.create(3, 4), Dropout.create(0.5), Linear.create(4, 1)]);
     checkFunctorLaws(net, { parameters: { numRuns: 30 } });
