@@ -7,6 +7,8 @@ import {
   advanceCounter,
   compile,
   CompileError,
+  type CompilePart,
+  compileSelf,
   counterScalar,
   dispose,
   keyedTensor,
@@ -324,6 +326,39 @@ describe('compile', () => {
     cyclic.t.dispose();
     expect(() => compile((x: Tensor) => x, { cacheSize: 0 })).to.throw(CompileError, /cacheSize/);
     expect(() => compile(3 as unknown as () => void)).to.throw(CompileError, /needs a function/);
+  });
+
+  it('a self-compiling function gets compilePart with the options given to compile, and its result the compiled part’s stats and dispose', () => {
+    // The tensor part is compiled; the host part (here: a count of calls) stays in JavaScript.
+    const tensorPart = (x: Tensor) => tf.mul(tf.add(x, 1), 2);
+    let hostCalls = 0;
+    const hostAround = (part: (x: Tensor) => Tensor) => (x: Tensor) => {
+      hostCalls += 1;
+      return part(x);
+    };
+    const selfCompiling = Object.assign(hostAround(tensorPart), {
+      [compileSelf]: <X extends object>(compilePart: CompilePart<X>) => {
+        const [compiled, members] = compilePart(tensorPart);
+        return Object.assign(hostAround(compiled), members);
+      },
+    });
+    const fast = compile(selfCompiling, { cacheSize: 1 });
+    for (let i = 0; i < 3; i++) {
+      const x = tf.tensor1d([i, -i]);
+      const y = fast(x);
+      expect(values(y)).to.deep.equal([2 * (i + 1), 2 * (1 - i)]);
+      dispose([x, y]);
+    }
+    expect(hostCalls).to.equal(3);
+    expect(fast.stats()).to.deep.include({ recordings: 1, replays: 2, cached: 1 });
+    // The options reach the compiled part: with cacheSize 1, a second shape evicts the first.
+    for (const n of [3, 2]) {
+      const x = tf.zeros([n]);
+      dispose([x, fast(x)]);
+    }
+    expect(fast.stats()).to.deep.include({ recordings: 3, cached: 1 });
+    fast.dispose();
+    expect(fast.stats().cached).to.equal(0);
   });
 
   it('keys: a replay derives dropout masks from the new call’s key as the step does', () => {
