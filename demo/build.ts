@@ -8,11 +8,12 @@
  * the page holds one tfjs-core. Everything else is plain esbuild, `--platform=browser`.
  */
 import { build, type Plugin } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist, subset } from '../examples/mnist/data.js';
+import { esModuleImports, namespaceTfImports } from '../scripts/bundlerImports.mjs';
 import { encodeDigitsAsset } from './digitsAsset.js';
 
 const demo = dirname(fileURLToPath(import.meta.url));
@@ -30,6 +31,23 @@ const oneTfjsCore: Plugin = {
       args.importer === join(repo, 'src', 'engine', 'backend.ts')
         ? { path: join(repo, 'src', 'engine', 'tfjsRegistrations.esm.ts') }
         : undefined,
+    );
+  },
+};
+
+/**
+ * The sources' imports as the package's ES-module build has them (scripts/bundlerImports.mjs):
+ * fp-ts and io-ts as ES modules, and `tf` as a namespace import of tfjs-core, so the page keeps only
+ * the functions and ops it runs.
+ */
+const bundlerImports: Plugin = {
+  name: 'parallax-bundler-imports',
+  setup(b) {
+    const tfModules = [join(repo, 'src', 'engine', 'backend.js'), join(repo, 'src', 'engine', 'index.js')];
+    b.onLoad({ filter: /\.ts$/ }, (args) =>
+      args.path.includes('node_modules')
+        ? undefined
+        : { contents: namespaceTfImports(esModuleImports(readFileSync(args.path, 'utf8')), args.path, tfModules), loader: 'ts' },
     );
   },
 };
@@ -58,7 +76,7 @@ export const buildDemo = async (outDir: string = join(demo, 'dist')): Promise<De
     minify: true,
     metafile: true,
     logLevel: 'warning',
-    plugins: [oneTfjsCore],
+    plugins: [oneTfjsCore, bundlerImports],
   });
   const inputs = Object.keys(result.metafile.inputs);
   const secondCore = inputs.filter((f) => f.includes('tfjs-registrations.generated') || f.includes('tf-core.node'));

@@ -11,11 +11,13 @@
 //    (tfjs-core's own ES modules, so a bundle holds one tfjs-core), and fp-ts/io-ts imported from
 //    their ES-module folders (`es6/`) instead of CommonJS (`lib/`), so bundlers can tree-shake them
 //    and share them with io-ts's own imports; `tf` taken from tfjs-core itself, not from
-//    engine/backend.js (see below); then check that nothing of the Node path is left.
+//    engine/backend.js (both rewrites in bundlerImports.mjs); then check that nothing of the Node
+//    path is left.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { esModuleImports, namespaceTfImports } from './bundlerImports.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...parts) => path.join(root, ...parts);
@@ -59,31 +61,10 @@ for (const f of ['tfjs-registrations.generated.cjs', 'tfjs-registrations.generat
 // 4.
 renameSync(at('dist', 'esm', `${esmRegistrations}.js`), at('dist', 'esm', 'engine', 'tfjsRegistrations.js'));
 const backendModule = at('dist', 'esm', 'engine', 'backend.js');
-const esSpecifier = (spec) => spec.replace(/^fp-ts\/lib\//, 'fp-ts/es6/').replace(/^io-ts\/lib\//, 'io-ts/es6/');
 for (const f of filesUnder(at('dist', 'esm'), '.js')) {
   const file = at('dist', 'esm', f);
   const code = readFileSync(file, 'utf8');
-  // Import and export statements only (`… from '…'`, `import '…'`, over several lines too), not the
-  // doc comments' examples: a statement's head up to its specifier holds no `/`, `=` or quote.
-  const rewritten = code.replace(
-    /^((?:import|export)\b[\w\s{},*$]*)(['"])([^'"\n]+)\2/gm,
-    (_, head, q, spec) => `${head}${q}${esSpecifier(spec)}${q}`,
-  );
-  // `import { tf } from '…/engine/backend.js'` becomes `import * as tf from '@tensorflow/tfjs-core'`
-  // plus an import of backend.js for its set-up (and any other names). Same module, same order of
-  // evaluation, but `tf.matMul(…)` on a namespace import is a direct reference a bundler can
-  // tree-shake, while on an imported value it keeps the whole of tfjs-core's namespace alive
-  // (a `tree` + `nn.Linear` bundle: 173 KB gzip before, 146 KB after).
-  const direct = rewritten.replace(/^import \{([^}]*)\} from '([^']+)';$/gm, (statement, names, spec) => {
-    const list = names
-      .split(',')
-      .map((n) => n.trim())
-      .filter((n) => n !== '');
-    if (!list.includes('tf') || path.resolve(path.dirname(file), spec) !== backendModule) return statement;
-    const rest = list.filter((n) => n !== 'tf');
-    const setUp = rest.length === 0 ? `import '${spec}';` : `import { ${rest.join(', ')} } from '${spec}';`;
-    return `import * as tf from '@tensorflow/tfjs-core';\n${setUp}`;
-  });
+  const direct = namespaceTfImports(esModuleImports(code), file, [backendModule]);
   if (direct !== code) writeFileSync(file, direct);
 }
 const leftovers = filesUnder(at('dist', 'esm'), '.js').flatMap((f) => {
