@@ -12,6 +12,8 @@ import { fromArray, leafEntries } from '../tree/leaves.js';
 import { isParamInit, type ParamInit } from '../tree/ParamInit.js';
 import { specOf, type LeafInfo } from '../tree/walk.js';
 import { printable } from './report.js';
+import { ArgumentError } from '../tree/ArgumentError.js';
+import { describeData } from '../tree/describeData.js';
 
 type Tensor = tf.Tensor;
 
@@ -50,7 +52,7 @@ export interface TensorBounds {
 const shapeOf = (info: LeafInfo, leaf: unknown): ReadonlyArray<number> => {
   if (isParamInit(leaf)) return leaf.shape;
   if (leaf instanceof tf.Tensor) return leaf.shape;
-  throw new Error(`initializedOf: leaf "${info.path}" is neither a ParamInit nor a Tensor`);
+  throw new ArgumentError(`initializedOf: leaf "${info.path}" is neither a ParamInit nor a Tensor, got ${describeData(leaf)}`);
 };
 
 /**
@@ -84,7 +86,9 @@ export const initializedOf = <S extends AnySpec>(
   const min = Math.fround(bounds.min ?? -1);
   const max = Math.fround(bounds.max ?? 1);
   if (!Number.isFinite(min) || !Number.isFinite(max) || !(min <= max)) {
-    throw new Error(`initializedOf: expected finite bounds with min <= max, got [${bounds.min}, ${bounds.max}] for ${specOf(module).name}`);
+    throw new ArgumentError(
+      `initializedOf: expected finite bounds with min <= max, got [${describeData(bounds.min)}, ${describeData(bounds.max)}] for ${specOf(module).name}`,
+    );
   }
   const shapes = leafEntries(module).map(([info, leaf]) => shapeOf(info, leaf));
   const elements = shapes.map((shape) => {

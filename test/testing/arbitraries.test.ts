@@ -10,7 +10,7 @@ import { Linear } from '../../src/nn/Linear.js';
 import { Sequential } from '../../src/nn/Sequential.js';
 import { key } from '../../src/random/PRNGKey.js';
 import { initializedOf, leavesOf } from '../../src/testing/index.js';
-import { assertSameShape, getEq, isParamInit, leafInfos, mapModule, specOf, toArray } from '../../src/tree/index.js';
+import { ArgumentError, assertSameShape, getEq, isParamInit, leafInfos, mapModule, specOf, toArray } from '../../src/tree/index.js';
 import { Leaf, Node } from '../support/trees.js';
 
 type Tensor = tf.Tensor;
@@ -145,9 +145,13 @@ describe('initializedOf', () => {
 
   it('rejects leaves that are neither lazy nor tensors, and bad bounds', () => {
     expect(() => initializedOf(mapModule(Linear.create(2, 3), () => 1) as never)).to.throw(
-      /initializedOf: leaf "weight" is neither a ParamInit nor a Tensor/,
+      ArgumentError,
+      'initializedOf: leaf "weight" is neither a ParamInit nor a Tensor, got 1',
     );
-    expect(() => initializedOf(Linear.create(2, 3), { min: 1, max: 0 })).to.throw(/initializedOf: expected finite bounds with min <= max/);
+    expect(() => initializedOf(Linear.create(2, 3), { min: 1, max: 0 })).to.throw(
+      ArgumentError,
+      'initializedOf: expected finite bounds with min <= max, got [1, 0] for Linear',
+    );
     expect(() => initializedOf(Linear.create(2, 3), { max: Infinity })).to.throw(/finite bounds/);
   });
 });
